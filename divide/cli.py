@@ -1,0 +1,116 @@
+"""The ``divide`` command line: build, show, export and check the atlas."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from divide.errors import DivideError
+
+
+def _atlas(args):
+    from divide.atlas import Atlas
+
+    return Atlas.load(args.atlas)
+
+
+def cmd_build(args) -> int:
+    """Build the atlas."""
+    from divide.atlas import build
+
+    quality = build(args.raw, args.out)
+    for name, report in quality["sources"].items():
+        rate = report.get("match_rate")
+        extra = f" match {rate:.2%}" if rate is not None else ""
+        print(f"  {name}: {report.get('rows_read')} rows{extra}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    """Print one territory as JSON."""
+    from divide.profile import territory_json
+
+    atlas = _atlas(args)
+    print(
+        json.dumps(
+            territory_json(atlas, args.level, args.code), indent=1, ensure_ascii=False
+        )
+    )
+    return 0
+
+
+def cmd_export(args) -> int:
+    """Export a table."""
+    from divide import export
+    from divide.atlas import check_level
+    from divide.registry import parse_indicator_list
+
+    check_level(args.level)
+    if args.format not in export.FORMATS:
+        from divide.errors import unknown
+
+        raise unknown("format", args.format, export.FORMATS)
+    atlas = _atlas(args)
+    ids = parse_indicator_list(args.indicators)
+    frame = export.table(atlas, args.level, within=args.within, indicator_ids=ids)
+    written = export.write(atlas, args.level, frame, args.format, Path(args.output))
+    print(f"{len(frame)} rows → " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def cmd_quality(args) -> int:
+    """Print the data-quality report."""
+    from divide.profile import quality_text
+
+    print(quality_text(_atlas(args).quality))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests)."""
+    p = argparse.ArgumentParser(
+        prog="divide", description="An open atlas of the digital divide in France."
+    )
+    p.add_argument("--atlas", help="atlas folder (default: the embedded data/atlas)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the atlas from the raw open data")
+    b.add_argument("--raw", required=True, help="folder of raw files")
+    b.add_argument("--out", required=True, help="atlas folder to write")
+    b.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("show", help="every indicator of one territory, as JSON")
+    s.add_argument("--level", required=True)
+    s.add_argument("--code")
+    s.set_defaults(func=cmd_show)
+
+    e = sub.add_parser("export", help="export a filtered table")
+    e.add_argument("--level", required=True)
+    e.add_argument("--within", help="scope: dep:29, reg:53, epci:200054781")
+    e.add_argument("--indicators", help="comma-separated ids (default: all)")
+    e.add_argument("--format", default="csv")
+    e.add_argument("-o", "--output", required=True)
+    e.set_defaults(func=cmd_export)
+
+    q = sub.add_parser("quality", help="the data-quality report")
+    q.set_defaults(func=cmd_quality)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; errors become one line on stderr and exit code 2."""
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DivideError as exc:
+        print(f"divide: error: {exc}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        print(f"divide: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

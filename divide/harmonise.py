@@ -1,0 +1,141 @@
+"""Harmonise a source's commune codes onto today's communes, and report the match.
+
+Every source has its own code vintage. Retired codes (merged communes, communes
+déléguées or associées) and Paris/Lyon/Marseille arrondissements are mapped onto
+today's commune; counts are summed there, ratios averaged with a weight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+from divide.geography import Reference
+
+MAX_LISTED = 200
+
+
+@dataclass
+class MatchReport:
+    """Rows read / matched / merged / unmatched for one source."""
+
+    source: str
+    rows_read: int
+    matched: int = 0
+    merged: int = 0
+    arrondissements: int = 0
+    arrondissements_ignored: int = 0
+    unmatched: int = 0
+    unmatched_codes: list[str] = field(default_factory=list)
+
+    @property
+    def match_rate(self) -> float:
+        """Share of rows that reached a current commune."""
+        used = self.matched + self.merged + self.arrondissements
+        used += self.arrondissements_ignored
+        return used / self.rows_read if self.rows_read else 1.0
+
+    def to_dict(self) -> dict:
+        """Plain dict for the quality report."""
+        out = asdict(self)
+        out["match_rate"] = round(self.match_rate, 5)
+        return out
+
+
+def map_codes(codes: pd.Series, ref: Reference) -> tuple[pd.Series, pd.Series]:
+    """Map codes to current communes.
+
+    Returns
+    -------
+    current : Series
+        Today's commune code, NA where the code is unknown.
+    how : Series
+        "direct", "merged", "arrondissement" or "unmatched".
+    """
+    known = ref.codes
+    codes = codes.astype("string")
+    direct = codes.isin(known)
+    mapped = codes.map(ref.code_map)
+    current = codes.where(direct, mapped)
+    how = pd.Series("unmatched", index=codes.index, dtype="string")
+    how[direct.fillna(False)] = "direct"
+    kinds = codes.map(ref.kind_of_old_code)
+    via_map = ~direct.fillna(False) & mapped.notna()
+    how[via_map] = kinds[via_map]
+    return current, how
+
+
+def harmonise(
+    frame: pd.DataFrame,
+    ref: Reference,
+    source: str,
+    *,
+    counts: list[str] = (),
+    ratios: list[str] = (),
+    weight: str | None = None,
+    code_column: str = "code",
+) -> tuple[pd.DataFrame, MatchReport]:
+    """Bring a commune-level table onto today's communes.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per (source-vintage) commune, with a code column.
+    ref : Reference
+        The reference geography.
+    source : str
+        Source id, for the report.
+    counts : list of str
+        Extensive columns (premises, people): summed when communes merged.
+    ratios : list of str
+        Intensive columns (shares, scores): averaged when communes merged,
+        weighted by ``weight`` when given (else a plain mean, noted in the report).
+    weight : str, optional
+        Column weighting ``ratios`` on merge.
+    code_column : str
+        Name of the code column.
+
+    Returns
+    -------
+    table : DataFrame
+        Indexed by current commune code (``code``), columns ``counts + ratios``.
+    report : MatchReport
+    """
+    current, how = map_codes(frame[code_column], ref)
+    work = frame.assign(_code=current, _how=how)
+    report = MatchReport(source=source, rows_read=len(frame))
+
+    # Paris, Lyon, Marseille: when the parent commune is in the file, its
+    # arrondissements are a breakdown of it, not extra rows.
+    is_arm = work["_how"] == "arrondissement"
+    parents_present = set(work.loc[work["_how"] == "direct", "_code"])
+    ignored = is_arm & work["_code"].isin(parents_present)
+    report.arrondissements_ignored = int(ignored.sum())
+    work = work[~ignored]
+
+    report.matched = int((work["_how"] == "direct").sum())
+    report.merged = int((work["_how"] == "merged").sum())
+    report.arrondissements = int((work["_how"] == "arrondissement").sum())
+    lost = work["_code"].isna()
+    report.unmatched = int(lost.sum())
+    report.unmatched_codes = sorted(work.loc[lost, code_column].astype(str))[
+        :MAX_LISTED
+    ]
+    work = work[~lost]
+
+    columns = list(counts) + list(ratios)
+    out = pd.DataFrame(index=pd.Index(sorted(work["_code"].unique()), name="code"))
+    grouped = work.groupby("_code", sort=True)
+    for column in counts:
+        out[column] = grouped[column].sum(min_count=1)
+    for column in ratios:
+        if weight:
+            w = work[weight].where(work[column].notna())
+            num = (work[column] * w).groupby(work["_code"]).sum(min_count=1)
+            den = w.groupby(work["_code"]).sum(min_count=1)
+            plain = grouped[column].mean()
+            out[column] = (num / den.where(den > 0)).fillna(plain)
+        else:
+            out[column] = grouped[column].mean()
+    return out[columns], report

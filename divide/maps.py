@@ -1,0 +1,225 @@
+"""Choropleth maps with folium, built from pre-computed GeoJSON (no streamlit here).
+
+The GeoJSON of a view is built once (and cached by the app); the folium map is
+rebuilt on each run, which is cheap. Every name and value is HTML-escaped before it
+reaches Leaflet, since tooltips and popups are HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from folium.plugins import FastMarkerCluster
+
+from divide import assets, classify
+from divide.indicators import format_value
+from divide.registry import Indicator
+
+FRAMES = {
+    "mainland": (-5.3, 41.3, 9.7, 51.2),
+    "971": (-61.9, 15.8, -61.0, 16.55),
+    "972": (-61.25, 14.38, -60.8, 14.9),
+    "973": (-54.7, 2.1, -51.6, 5.8),
+    "974": (55.2, -21.4, 55.85, -20.85),
+    "976": (44.95, -13.05, 45.32, -12.6),
+}
+KIND_COLOURS = {
+    "france_services": "#1b9e77",
+    "conseiller_numerique": "#7570b3",
+    "library": "#d95f02",
+    "other": "#666666",
+}
+
+
+def feature_collection(
+    shapes: gpd.GeoDataFrame,
+    values: pd.DataFrame,
+    ind: Indicator,
+    edges: list[float],
+    colours: list[str],
+    lang: str,
+) -> dict:
+    """GeoJSON of a view with escaped name, code, value text and fill colour.
+
+    Parameters
+    ----------
+    shapes : GeoDataFrame
+        ``code`` and ``geometry`` (display-simplified).
+    values : DataFrame
+        ``code``, ``name``, ``value`` for the territories to draw.
+    """
+    merged = shapes.merge(values, on="code", how="inner")
+    classes = classify.assign(merged["value"], edges)
+    features = []
+    for row, cls in zip(merged.itertuples(index=False), classes, strict=True):
+        if row.geometry is None or row.geometry.is_empty:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": row.geometry.__geo_interface__,
+                "properties": {
+                    "code": html.escape(str(row.code)),
+                    "name": html.escape(str(row.name)),
+                    "value": html.escape(format_value(row.value, ind, lang)),
+                    "fill": classify.NO_DATA if cls < 0 else colours[cls],
+                    "nodata": bool(cls < 0),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def bounds_of(frame: str | tuple[float, float, float, float]) -> list[list[float]]:
+    """Leaflet bounds [[south, west], [north, east]] of a named frame or a box."""
+    x0, y0, x1, y1 = FRAMES[frame] if isinstance(frame, str) else frame
+    return [[y0, x0], [y1, x1]]
+
+
+def base_map(bounds: list[list[float]], *, basemap: bool = False) -> folium.Map:
+    """A Leaflet map on a plain background (tiles only when asked, online)."""
+    fmap = folium.Map(
+        tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25
+    )
+    fmap.default_js = [("leaflet", assets.url("leaflet.js"))]
+    fmap.default_css = [("leaflet_css", assets.url("leaflet.css"))]
+    if basemap:
+        folium.TileLayer(
+            "OpenStreetMap", attr="© OpenStreetMap contributors", name="OSM"
+        ).add_to(fmap)
+    fmap.fit_bounds(bounds)
+    return fmap
+
+
+def add_choropleth(
+    fmap: folium.Map, collection: dict, labels: dict[str, str], *, selected: str | None
+) -> None:
+    """Draw the territories filled by class, with a tooltip and a selected outline."""
+
+    def style(feature):
+        props = feature["properties"]
+        chosen = selected is not None and props["code"] == selected
+        return {
+            "fillColor": props["fill"],
+            "fillOpacity": 0.85,
+            "color": "#000000"
+            if chosen
+            else ("#8c8c8c" if props["nodata"] else "#ffffff"),
+            "weight": 3 if chosen else 0.6,
+            "dashArray": "3 3" if props["nodata"] else None,
+        }
+
+    folium.GeoJson(
+        collection,
+        name=labels["layer"],
+        style_function=style,
+        highlight_function=lambda _: {"weight": 2.5, "color": "#222222"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "code", "value"],
+            aliases=[labels["name"], labels["code"], labels["value"]],
+            sticky=True,
+        ),
+    ).add_to(fmap)
+
+
+# The callback builds each marker in the browser; popups are set as text nodes, so
+# a site named "<img onerror=...>" shows as text.
+SITE_CALLBACK = """
+function (row) {
+    var marker = L.circleMarker(new L.LatLng(row[0], row[1]),
+        {radius: 6, color: '#ffffff', weight: 1, fillColor: row[2], fillOpacity: 0.95});
+    var box = document.createElement('div');
+    var title = document.createElement('b');
+    title.textContent = row[3];
+    var kind = document.createElement('div');
+    kind.textContent = row[4];
+    box.appendChild(title); box.appendChild(kind);
+    marker.bindPopup(box);
+    marker.bindTooltip(row[3]);
+    return marker;
+}
+"""
+
+
+def add_sites(
+    fmap: folium.Map, sites: pd.DataFrame, kind_labels: dict[str, str], name: str
+) -> None:
+    """Mediation sites as clustered circle markers, coloured by kind."""
+    rows = [
+        [
+            round(float(s.lat), 5),
+            round(float(s.lon), 5),
+            KIND_COLOURS.get(s.kind, "#666666"),
+            str(s.name),
+            kind_labels.get(s.kind, str(s.kind)),
+        ]
+        for s in sites.itertuples(index=False)
+        if pd.notna(s.lat) and pd.notna(s.lon)
+    ]
+    cluster = FastMarkerCluster(rows, callback=SITE_CALLBACK, name=name)
+    cluster.default_js = [("markercluster", assets.url("leaflet.markercluster.js"))]
+    cluster.default_css = [
+        ("markercluster_css", assets.url("MarkerCluster.css")),
+        ("markercluster_default_css", assets.url("MarkerCluster.Default.css")),
+    ]
+    cluster.add_to(fmap)
+
+
+def payload_size(collection: dict) -> int:
+    """Bytes of a GeoJSON as sent to the browser."""
+    return len(json.dumps(collection, separators=(",", ":")))
+
+
+def legend_html(
+    edges: list[float],
+    colours: list[str],
+    ind: Indicator,
+    lang: str,
+    *,
+    title: str,
+    no_data: str,
+) -> str:
+    """An accessible HTML legend: a swatch per class with its range, then no data."""
+    from divide.indicators import display_values, unit_label
+
+    def fmt(x: float) -> str:
+        shown = float(display_values(pd.Series([x]), ind).iloc[0])
+        digits = (
+            0 if abs(shown) >= 100 or ind.unit in ("people", "premises", "sites") else 1
+        )
+        text = f"{shown:,.{digits}f}"
+        return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+
+    unit = unit_label(ind, lang)
+    items = []
+    for i, colour in enumerate(colours[: max(len(edges) - 1, 1)]):
+        low = edges[i] if edges else float("nan")
+        high = edges[i + 1] if len(edges) > i + 1 else low
+        text = f"{fmt(low)} – {fmt(high)}"
+        items.append(
+            f'<li><span class="swatch" style="background:{colour}"></span>'
+            f"{html.escape(text)}</li>"
+        )
+    items.append(
+        f'<li><span class="swatch nodata" style="background:{NO_DATA_FILL}"></span>'
+        f"{html.escape(no_data)}</li>"
+    )
+    style = (
+        "<style>.divide-legend ul{list-style:none;padding:0;margin:0}"
+        ".divide-legend li{display:flex;align-items:center;gap:.5em;margin:.15em 0}"
+        ".divide-legend .swatch{display:inline-block;width:1.6em;height:1em;"
+        "border:1px solid #fff;outline:1px solid #bbb}"
+        ".divide-legend .nodata{outline:1px dashed #666}</style>"
+    )
+    return (
+        f'{style}<div class="divide-legend" aria-label="{html.escape(title)}">'
+        f"<b>{html.escape(title)}</b> ({html.escape(unit)})"
+        f"<ul>{''.join(items)}</ul></div>"
+    )
+
+
+NO_DATA_FILL = classify.NO_DATA

@@ -1,0 +1,119 @@
+"""A territory's profile: its indicators next to its parents' and France's."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from divide.atlas import PARENT_LEVELS, Atlas
+from divide.indicators import format_value
+from divide.registry import indicators, source
+
+
+def _clean(value) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def parents(atlas: Atlas, level: str, code: str | None) -> list[tuple[str, str, str]]:
+    """The territory, then its EPCI, département, région and France.
+
+    Returns
+    -------
+    list of (level, code, name)
+    """
+    row = atlas.territory(level, code)
+    chain = [(level, str(row["code"]), str(row["name"]))]
+    if level != "france":
+        start = PARENT_LEVELS.index(level) + 1 if level in PARENT_LEVELS else 0
+        for parent in PARENT_LEVELS[start:]:
+            parent_code = row.get(parent)
+            if isinstance(parent_code, str) and parent_code:
+                parent_row = atlas.territory(parent, parent_code)
+                chain.append((parent, parent_code, str(parent_row["name"])))
+        chain.append(("france", "FR", "France"))
+    return chain
+
+
+def territory_json(atlas: Atlas, level: str, code: str | None) -> dict:
+    """Every indicator of one territory with value, unit, sources and vintage."""
+    row = atlas.territory(level, code)
+    out = {
+        "level": level,
+        "code": str(row["code"]),
+        "name": str(row["name"]),
+        "parents": {
+            lvl: {"code": c, "name": n} for lvl, c, n in parents(atlas, level, code)[1:]
+        },
+        "indicators": {},
+    }
+    for ind in indicators().values():
+        value = _clean(row[f"v_{ind.id}"])
+        out["indicators"][ind.id] = {
+            "label": ind.label["en"],
+            "label_fr": ind.label["fr"],
+            "value": value,
+            "display": format_value(value if value is not None else math.nan, ind),
+            "unit": ind.unit,
+            "modelled": ind.modelled,
+            "sources": [
+                {
+                    "id": s,
+                    "producer": source(s).producer,
+                    "vintage": source(s).vintage,
+                    "licence": source(s).licence,
+                }
+                for s in ind.sources
+            ],
+            "vintage": ind.vintage(),
+        }
+    return out
+
+
+def comparison(
+    atlas: Atlas, level: str, code: str | None, ids: list[str]
+) -> pd.DataFrame:
+    """Values of ``ids`` for the territory and each of its parents (columns)."""
+    chain = parents(atlas, level, code)
+    data = {}
+    for lvl, c, name in chain:
+        row = atlas.territory(lvl, c)
+        data[(lvl, c, name)] = [row[f"v_{i}"] for i in ids]
+    frame = pd.DataFrame(data, index=ids)
+    return frame
+
+
+def quality_text(quality: dict) -> str:
+    """The data-quality report as plain text."""
+    lines = ["Data-quality report (per source: rows read / matched to COG 2026)"]
+    for name, report in sorted(quality.get("sources", {}).items()):
+        parts = [
+            f"{key}={value}"
+            for key, value in report.items()
+            if key not in ("unmatched_codes", "not_placed_ids", "source")
+            and not isinstance(value, list | dict)
+        ]
+        lines.append(f"- {name}: " + ", ".join(parts))
+        codes = report.get("unmatched_codes") or []
+        if codes:
+            lines.append(
+                f"    unmatched codes ({len(codes)} listed): "
+                + " ".join(codes[:40])
+                + (" ..." if len(codes) > 40 else "")
+            )
+        for key, value in report.items():
+            if isinstance(value, dict):
+                lines.append(f"    {key}: {value}")
+    communes = quality.get("communes", {})
+    if communes:
+        lines.append(
+            f"- communes: {communes.get('current_communes')} current; "
+            f"without polygon: {', '.join(communes.get('without_polygon', []))}; "
+            f"without EPCI: {', '.join(communes.get('without_epci', []))}"
+        )
+    model = quality.get("illectronisme_model")
+    if model:
+        lines.append(f"- illectronisme model (modelled): {model}")
+    return "\n".join(lines)

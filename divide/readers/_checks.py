@@ -1,0 +1,235 @@
+"""Shared checks for readers: reading text tables and validating their columns.
+
+Every failure raises :class:`divide.errors.SourceError` naming the file, the line
+(1-based, header = line 1 after any skipped lines) and the column, so a user knows
+exactly what to fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from divide.errors import SourceError, suggest
+
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+# Generous box around mainland France, Corsica and the overseas départements.
+FRANCE_BOXES = (
+    (-5.8, 41.2, 10.0, 51.3),  # mainland + Corsica
+    (-63.3, 15.8, -60.7, 18.2),  # Guadeloupe, Saint-Martin, Saint-Barthélemy
+    (-61.3, 14.3, -60.7, 15.0),  # Martinique
+    (-54.7, 2.0, -51.5, 6.0),  # Guyane
+    (55.1, -21.5, 55.9, -20.8),  # La Réunion
+    (44.9, -13.1, 45.4, -12.5),  # Mayotte
+    (-56.6, 46.7, -56.0, 47.2),  # Saint-Pierre-et-Miquelon
+)
+
+
+def decode(raw: bytes, file: str) -> str:
+    """Decode bytes as UTF-8 (with or without BOM), falling back to Windows-1252."""
+    if b"\x00" in raw[:4096]:
+        raise SourceError(file, "this looks like a binary file, not a text table")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def sniff_separator(text: str, candidates: str = ";,\t|") -> str:
+    """Guess the field separator from the first lines of a table."""
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=candidates).delimiter
+    except csv.Error:
+        counts = {c: sample.count(c) for c in candidates}
+        return max(counts, key=counts.get)
+
+
+def read_table(
+    path: str | Path | bytes,
+    required: Sequence[str],
+    *,
+    name: str | None = None,
+    sep: str | None = None,
+    skiprows: int = 0,
+) -> pd.DataFrame:
+    """Read a delimited text table with every column as a string.
+
+    Parameters
+    ----------
+    path : str, Path or bytes
+        The file, or its content.
+    required : sequence of str
+        Columns that must be present.
+    name : str, optional
+        Name used in messages (defaults to the file name).
+    sep : str, optional
+        Separator; sniffed when omitted.
+    skiprows : int
+        Lines to skip before the header (e.g. a disclaimer line).
+
+    Returns
+    -------
+    pandas.DataFrame
+        All cells as strings (missing as NA), with a ``_line`` column giving each
+        row's line number in the file.
+
+    Raises
+    ------
+    SourceError
+        Binary content, wrong separator, missing columns or a malformed row.
+    """
+    if isinstance(path, bytes | bytearray):
+        raw, file = bytes(path), name or "upload"
+    else:
+        p = Path(path)
+        file = name or p.name
+        if not p.exists():
+            raise SourceError(file, f"file not found: {p}")
+        raw = p.read_bytes()
+    text = decode(raw, file)
+    if skiprows:
+        text = "\n".join(text.splitlines()[skiprows:])
+    if not text.strip():
+        raise SourceError(file, "the file is empty")
+    separator = sep or sniff_separator(text)
+    try:
+        df = pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skipinitialspace=False,
+        )
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise SourceError(
+            file, f"cannot parse as a '{separator}'-separated table: {exc}"
+        ) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        if len(df.columns) == 1 and required:
+            raise SourceError(
+                file,
+                f"found a single column '{df.columns[0][:60]}': the separator is "
+                f"probably not '{separator}'. Expected columns: {', '.join(required)}",
+            )
+        hints = "".join(suggest(m, df.columns) for m in missing)
+        raise SourceError(
+            file,
+            f"missing column(s) {', '.join(missing)}.{hints} "
+            f"Found: {', '.join(df.columns[:20])}",
+        )
+    df["_line"] = np.arange(len(df)) + 2 + skiprows
+    return df
+
+
+def to_number(
+    df: pd.DataFrame,
+    column: str,
+    file: str,
+    *,
+    decimal_comma: bool = False,
+    missing: Iterable[str] = (),
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> pd.Series:
+    """Convert a text column to floats, raising on the first non-numeric cell.
+
+    Cells listed in ``missing`` (e.g. ``"s"`` for statistical secrecy) and empty
+    cells become NaN, never 0.
+    """
+    text = df[column].astype("string").str.strip()
+    text = text.mask(text.isin(list(missing)))
+    if decimal_comma:
+        text = text.str.replace("\u202f", "", regex=False).str.replace(
+            ",", ".", regex=False
+        )
+    values = pd.to_numeric(text, errors="coerce")
+    bad = values.isna() & text.notna()
+    if bad.any():
+        i = bad.to_numpy().nonzero()[0][0]
+        raise SourceError(
+            file,
+            f"'{text.iloc[i]}' is not a number",
+            row=_line(df, i),
+            column=column,
+        )
+    for bound, wrong, word in (
+        (minimum, values < (minimum if minimum is not None else 0), "below"),
+        (maximum, values > (maximum if maximum is not None else 0), "above"),
+    ):
+        wrong = wrong.fillna(False)
+        if bound is not None and wrong.any():
+            i = wrong.to_numpy().nonzero()[0][0]
+            raise SourceError(
+                file,
+                f"value {values.iloc[i]} is {word} the allowed {bound}",
+                row=_line(df, i),
+                column=column,
+            )
+    return values.astype(float)
+
+
+def check_unique(df: pd.DataFrame, column: str, file: str) -> None:
+    """Raise if a code appears twice."""
+    dup = df[column].duplicated(keep="first") & df[column].notna()
+    if dup.any():
+        i = dup.to_numpy().nonzero()[0][0]
+        raise SourceError(
+            file,
+            f"code '{df[column].iloc[i]}' appears more than once",
+            row=_line(df, i),
+            column=column,
+        )
+
+
+def in_france(lon: pd.Series, lat: pd.Series) -> pd.Series:
+    """Boolean mask: coordinates inside the boxes of France's territories."""
+    inside = pd.Series(False, index=lon.index)
+    for x0, y0, x1, y1 in FRANCE_BOXES:
+        inside |= lon.between(x0, x1) & lat.between(y0, y1)
+    return inside
+
+
+def check_in_france(
+    df: pd.DataFrame, lon: pd.Series, lat: pd.Series, file: str, columns: str
+) -> None:
+    """Raise on the first row whose (filled) coordinates fall outside France."""
+    known = lon.notna() & lat.notna()
+    outside = known & ~in_france(lon, lat)
+    if outside.any():
+        i = outside.to_numpy().nonzero()[0][0]
+        raise SourceError(
+            file,
+            f"coordinates ({lon.iloc[i]}, {lat.iloc[i]}) are outside France "
+            "(expected longitude, latitude in degrees, WGS84)",
+            row=_line(df, i),
+            column=columns,
+        )
+
+
+def normalise_code(series: pd.Series, width: int = 5) -> pd.Series:
+    """Commune codes as 5-character strings: restore a lost leading zero.
+
+    ``1001`` or ``1001.0`` becomes ``01001``; ``2A004`` is kept as is.
+    """
+    s = series.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    numeric = s.str.fullmatch(r"\d+").fillna(False)
+    return s.where(~numeric, s.str.zfill(width))
+
+
+def _line(df: pd.DataFrame, i: int) -> int:
+    if "_line" in df.columns:
+        return int(df["_line"].iloc[i])
+    return i + 2

@@ -1,0 +1,134 @@
+"""The two registries: sources (where data comes from) and indicators (what is shown).
+
+Both are declared in YAML beside this file; this module loads and checks them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from divide.errors import DivideError, unknown
+
+HERE = Path(__file__).parent
+UNITS = {"people", "premises", "sites", "share", "km", "index", "EUR", "per10k"}
+DIRECTIONS = {"higher_worse", "lower_worse", "neutral"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source of the atlas: producer, title, vintage, licence, URL, reader."""
+
+    id: str
+    producer: str
+    title: str
+    vintage: str
+    licence: str
+    url: str
+    file: str
+    reader: str
+    extra_files: str = ""
+
+    def load_reader(self):
+        """Import and return the reader function."""
+        module, _, name = self.reader.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator: labels, unit, direction, numerator/denominator, sources."""
+
+    id: str
+    label: dict[str, str]
+    unit: str
+    direction: str
+    numerator: str
+    sources: tuple[str, ...]
+    denominator: str | None = None
+    scale: float = 1.0
+    modelled: bool = False
+    note: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_count(self) -> bool:
+        """True when the indicator is a sum (no denominator)."""
+        return self.denominator is None
+
+    def name(self, lang: str = "en") -> str:
+        """Label in a language, marked when the figure is modelled."""
+        return self.label.get(lang, self.label["en"])
+
+    def vintage(self) -> str:
+        """Vintages of the sources behind the indicator."""
+        return "; ".join(
+            f"{source(s).producer.split(' (')[0]} {source(s).vintage}"
+            for s in self.sources
+            if s != "divide_model"
+        )
+
+
+@cache
+def sources() -> dict[str, Source]:
+    """All declared sources by id."""
+    raw = yaml.safe_load((HERE / "sources.yaml").read_text(encoding="utf-8"))
+    return {key: Source(id=key, **value) for key, value in raw.items()}
+
+
+@cache
+def indicators() -> dict[str, Indicator]:
+    """All declared indicators by id, checked against the sources."""
+    raw = yaml.safe_load((HERE / "indicators.yaml").read_text(encoding="utf-8"))
+    known = sources()
+    out = {}
+    for key, value in raw.items():
+        value = dict(value)
+        value["sources"] = tuple(value["sources"])
+        ind = Indicator(id=key, **value)
+        if ind.unit not in UNITS or ind.direction not in DIRECTIONS:
+            raise DivideError(f"indicator '{key}': bad unit or direction")
+        missing = [s for s in ind.sources if s not in known]
+        if missing:
+            raise DivideError(f"indicator '{key}' cites unknown sources {missing}")
+        out[key] = ind
+    return out
+
+
+def source(source_id: str) -> Source:
+    """Return a source by id, or raise with close matches."""
+    try:
+        return sources()[source_id]
+    except KeyError:
+        raise unknown("source", source_id, sources()) from None
+
+
+def indicator(indicator_id: str) -> Indicator:
+    """Return an indicator by id, or raise with close matches."""
+    try:
+        return indicators()[indicator_id]
+    except KeyError:
+        raise unknown("indicator", indicator_id, indicators()) from None
+
+
+def parse_indicator_list(text: str | None) -> list[str]:
+    """Turn ``"a,b"`` into checked indicator ids (all of them when empty)."""
+    if not text:
+        return list(indicators())
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    for ind in ids:
+        indicator(ind)
+    return ids
+
+
+def base_columns() -> list[str]:
+    """Additive columns that the commune table must carry, in registry order."""
+    cols: list[str] = []
+    for ind in indicators().values():
+        for col in (ind.numerator, ind.denominator):
+            if col and col not in cols:
+                cols.append(col)
+    return cols

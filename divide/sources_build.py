@@ -1,0 +1,248 @@
+"""Turn each source into additive per-commune base columns for the atlas build.
+
+One function per source: read (via the registry's reader), harmonise codes onto
+today's communes, derive the numerators and denominators the indicator registry
+names. Each returns its columns and its match report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from divide import access, illectronisme
+from divide.geography import Reference
+from divide.harmonise import MatchReport, harmonise, map_codes
+from divide.readers import broadband, census, filosofi, ifn, mediation, mobile
+from divide.readers import illectronisme as illectronisme_reader
+from divide.registry import source
+
+SURVEY_YEAR = "2021"
+
+
+def _path(raw: Path, source_id: str) -> Path:
+    return raw / source(source_id).file
+
+
+def fixed_broadband(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
+    """Premises by best available download class (ARCEP)."""
+    df = broadband.read_arcep_fixed(_path(raw, "arcep_fixed_2019"))
+    thd30 = df["thd30"] + df["thd100"] + df["thd1g"]
+    derived = pd.DataFrame(
+        {
+            "code": df["code"],
+            "premises": df["premises"],
+            "premises_no_thd": df["premises"] - thd30,
+            "premises_bhd8": df["hd8"] + thd30,
+            "premises_thd30": thd30,
+            "premises_thd100": df["thd100"] + df["thd1g"],
+            "premises_gig": df["thd1g"],
+        }
+    )
+    counts = [c for c in derived.columns if c != "code"]
+    return harmonise(derived, ref, "arcep_fixed_2019", counts=counts)
+
+
+def poverty(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
+    """Poverty rate and median living standard as person-weighted sums (Filosofi)."""
+    df = filosofi.read_filosofi(_path(raw, "insee_filosofi_2021"))
+    rate_known = df["poverty_rate"].notna()
+    median_known = df["median_income"].notna()
+    derived = pd.DataFrame(
+        {
+            "code": df["code"],
+            "poor_persons": (df["poverty_rate"] * df["persons"]).where(rate_known),
+            "poverty_persons": df["persons"].where(rate_known),
+            "median_x_persons": (df["median_income"] * df["persons"]).where(
+                median_known
+            ),
+            "median_persons": df["persons"].where(median_known),
+        }
+    )
+    counts = [c for c in derived.columns if c != "code"]
+    return harmonise(derived, ref, "insee_filosofi_2021", counts=counts)
+
+
+def census_shares(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
+    """Diploma, age and household shares (census ratios), per current commune."""
+    df = census.read_census_ratios(_path(raw, "census_ratios_2017"))
+    shares = ["low_diploma_share", "age65_share", "alone_share"]
+    return harmonise(df, ref, "census_ratios_2017", ratios=shares)
+
+
+def mednum_ifn(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
+    """MedNum's IFN, IRIS aggregated to communes by population."""
+    iris = ifn.read_ifn_iris(_path(raw, "mednum_ifn"))
+    per_commune = ifn.ifn_by_commune(iris)
+    return harmonise(
+        per_commune, ref, "mednum_ifn", counts=["ifn_weighted", "ifn_population"]
+    )
+
+
+def place_points(points: pd.DataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
+    """Commune code containing each (lon, lat) point, by point-in-polygon."""
+    has = points["lon"].notna() & points["lat"].notna()
+    geo = gpd.GeoDataFrame(
+        index=points.index[has],
+        geometry=gpd.points_from_xy(points.loc[has, "lon"], points.loc[has, "lat"]),
+        crs="EPSG:4326",
+    )
+    joined = gpd.sjoin(geo, communes[["code", "geometry"]], predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return joined["code"].reindex(points.index).astype("string")
+
+
+def mobile_sites(raw: Path, communes: gpd.GeoDataFrame) -> tuple[pd.DataFrame, dict]:
+    """4G antenna sites per commune and distance to the nearest one."""
+    frames = [mobile.read_mobile_sites_mainland(_path(raw, "arcep_mobile_sites"))]
+    dropped = dict(frames[0].attrs.get("dropped", {}))
+    for path in sorted(
+        (raw / "mobile").glob("arcep_monreseaumobile_sites_*_2020_T2.csv")
+    ):
+        frames.append(mobile.read_mobile_sites_overseas(path))
+    sites = pd.concat(frames, ignore_index=True)
+    sites_4g = sites[sites["has_4g"]].copy()
+    sites_4g["commune"] = place_points(sites_4g, communes)
+    counts = sites_4g.groupby("commune").size()
+
+    points = communes[["code", "lon", "lat", "departement"]].rename(
+        columns={"departement": "dep"}
+    )
+    distance = access.nearest_distance_km(points, sites_4g[["lon", "lat"]])
+    distance.index = points["code"].to_numpy()
+    population = communes.set_index("code")["population"]
+    table = pd.DataFrame(index=pd.Index(communes["code"], name="code"))
+    table["sites_4g"] = counts.reindex(table.index).fillna(0)
+    table["dist_4g_x_pop"] = distance * population
+    table["pop_dist_4g"] = population.where(distance.notna())
+    report = {
+        "source": "arcep_mobile_sites",
+        "rows_read": int(len(sites) + sum(dropped.values())),
+        "dropped": dropped,
+        "sites_4g": len(sites_4g),
+        "sites_4g_outside_any_commune": int(sites_4g["commune"].isna().sum()),
+        "note": "territories without a 4G site file (none of 977/978 are in COG) "
+        "keep no distance",
+    }
+    return table, report
+
+
+def mediation_sites(
+    raw: Path, ref: Reference, communes: gpd.GeoDataFrame
+) -> tuple[pd.DataFrame, dict]:
+    """Unified mediation sites, each placed in today's commune."""
+    sites, report = mediation.read_all_sites(raw)
+    report.pop("seconds", None)  # the atlas must rebuild to the same bytes
+    current, how = map_codes(sites["commune_code"], ref)
+    placed = place_points(sites, communes)
+    # A commune code in the file wins; points place the rest.
+    sites["commune"] = current.fillna(placed)
+    report["placed_by_code"] = int(current.notna().sum())
+    report["placed_by_point"] = int((current.isna() & placed.notna()).sum())
+    report["code_via_merged_commune"] = int((how == "merged").sum())
+    lost = sites["commune"].isna()
+    report["not_placed"] = int(lost.sum())
+    report["not_placed_ids"] = sorted(sites.loc[lost, "site_id"].astype(str))[:200]
+    dep = communes.set_index("code")["departement"]
+    sites["departement"] = sites["commune"].map(dep)
+    # A site without coordinates stands at its commune's representative point.
+    point = communes.set_index("code")[["lon", "lat"]]
+    no_xy = sites["lon"].isna() | sites["lat"].isna()
+    sites["located_by"] = np.where(no_xy, "commune point", "coordinates")
+    for axis in ("lon", "lat"):
+        fallback = sites.loc[no_xy, "commune"].map(point[axis]).to_numpy(dtype=float)
+        sites[axis] = sites[axis].astype(float)
+        sites.loc[no_xy, axis] = fallback
+    return sites[~lost].reset_index(drop=True), report
+
+
+def access_columns(
+    communes: gpd.GeoDataFrame, sites: pd.DataFrame, people_at_risk: pd.Series
+) -> pd.DataFrame:
+    """Distances to mediation and people at risk beyond the default radius."""
+    from divide.atlas import DEFAULT_RADIUS_KM
+
+    points = communes[["code", "lon", "lat", "departement"]].rename(
+        columns={"departement": "dep"}
+    )
+    site_points = sites.rename(columns={"departement": "dep"})
+    any_site = access.nearest_distance_km(points, site_points)
+    fs = access.nearest_distance_km(points, site_points, kinds=["france_services"])
+    population = communes["population"].to_numpy()
+    table = pd.DataFrame(index=pd.Index(communes["code"], name="code"))
+    table["dist_med_x_pop"] = any_site.to_numpy() * population
+    table["pop_dist_med"] = np.where(any_site.notna(), population, np.nan)
+    table["dist_fs_x_pop"] = fs.to_numpy() * population
+    table["pop_dist_fs"] = np.where(fs.notna(), population, np.nan)
+    far = (any_site.to_numpy() > DEFAULT_RADIUS_KM) | any_site.isna().to_numpy()
+    risk = people_at_risk.reindex(table.index).to_numpy()
+    table["people_at_risk_far"] = np.where(far, risk, 0.0)
+    table.loc[np.isnan(risk), "people_at_risk_far"] = np.nan
+    return table
+
+
+def commune_base(
+    communes: gpd.GeoDataFrame, ref: Reference, raw: Path, step
+) -> tuple[pd.DataFrame, pd.DataFrame, dict, pd.DataFrame]:
+    """All per-commune base columns, the sites table, the quality report, the rates."""
+    raw = Path(raw)
+    quality: dict = {"sources": {}}
+    base = pd.DataFrame(index=pd.Index(communes["code"], name="code"))
+    base["population"] = communes.set_index("code")["population"]
+
+    for name, loader in (
+        ("fixed broadband", fixed_broadband),
+        ("Filosofi", poverty),
+        ("MedNum IFN", mednum_ifn),
+    ):
+        step(name)
+        table, report = loader(raw, ref)
+        base = base.join(table)
+        quality["sources"][report.source] = report.to_dict()
+
+    step("census ratios")
+    shares, report = census_shares(raw, ref)
+    quality["sources"][report.source] = report.to_dict()
+    pop_known = base["population"].where(shares["low_diploma_share"].notna())
+    base["pop_census"] = pop_known.reindex(base.index)
+    for share, column in (
+        ("low_diploma_share", "low_diploma_x_pop"),
+        ("age65_share", "age65_x_pop"),
+        ("alone_share", "alone_x_pop"),
+    ):
+        base[column] = (shares[share] * base["population"]).reindex(base.index)
+
+    step("mobile antenna sites")
+    table, report = mobile_sites(raw, communes)
+    base = base.join(table)
+    quality["sources"]["arcep_mobile_sites"] = report
+
+    step("mediation sites")
+    sites, report = mediation_sites(raw, ref, communes)
+    base["mediation_sites"] = (
+        sites.groupby("commune").size().reindex(base.index).fillna(0)
+    )
+    quality["sources"]["mediation_sites"] = report
+
+    step("modelled illectronisme")
+    rates = illectronisme_reader.read_illectronisme_rates(
+        _path(raw, "insee_illectronisme")
+    )
+    inputs = shares.reindex(base.index)
+    inputs["code"] = base.index
+    inputs["population"] = base["population"]
+    inputs["poverty_rate"] = base["poor_persons"] / base["poverty_persons"]
+    model = illectronisme.estimate(inputs.reset_index(drop=True), rates, SURVEY_YEAR)
+    model.index = base.index
+    base["people_at_risk"] = model["people_at_risk"]
+    base["people_15p"] = model["people_15p"]
+    quality["illectronisme_model"] = illectronisme.calibration_report(
+        inputs.reset_index(drop=True), rates, SURVEY_YEAR
+    )
+
+    step("access to mediation")
+    base = base.join(access_columns(communes, sites, base["people_at_risk"]))
+    return base, sites, quality, rates

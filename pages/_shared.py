@@ -1,0 +1,310 @@
+"""What every page shares: cached data, URL state, the sidebar, captions, errors.
+
+The only app-side home for caching: ``st.cache_resource`` for the read-only atlas
+and geometries shared by all sessions, ``st.cache_data`` for derived frames. Maps
+themselves are never cached (folium objects break st_folium when reused).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from divide import classify, maps
+from divide.atlas import Atlas
+from divide.errors import DivideError
+from divide.i18n import LANGS, t
+from divide.indicators import format_value
+from divide.profile import parents
+from divide.registry import Indicator, indicator, indicators, source
+from divide.search import search, search_index
+
+DRILL = ("region", "departement", "epci", "commune")
+DEFAULT_INDICATOR = "thd30_share"
+
+
+# ----------------------------------------------------------------- cached data
+@st.cache_resource(show_spinner=False)
+def atlas() -> Atlas:
+    """The embedded atlas, loaded once per server and shared by every session."""
+    loaded = Atlas.load()
+    loaded.territories  # noqa: B018 - read the table now, once
+    return loaded
+
+
+@st.cache_resource(show_spinner=False)
+def geometry(level: str):
+    """Display polygons of a level (read-only, shared)."""
+    return atlas().geometry(level)
+
+
+@st.cache_resource(show_spinner=False)
+def _search_index():
+    return search_index(atlas().territories)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def collection(
+    level: str,
+    scope: tuple[str, str] | None,
+    ind_id: str,
+    method: str,
+    k: int,
+    lang: str,
+) -> tuple[dict, list[float], list[str]]:
+    """GeoJSON, class edges and colours for a map view (cached per view)."""
+    ind = indicator(ind_id)
+    rows = atlas().members(level, scope)
+    values = rows[["code", "name"]].assign(value=rows[f"v_{ind_id}"].to_numpy())
+    edges = classify.breaks(values["value"], k, method)
+    colours = classify.palette(max(len(edges) - 1, 1), ind.direction)
+    shapes = geometry(level)
+    shapes = shapes[shapes["code"].isin(values["code"])]
+    return (
+        maps.feature_collection(shapes, values, ind, edges, colours, lang),
+        edges,
+        colours,
+    )
+
+
+# ------------------------------------------------------------------- URL state
+def _init_state() -> None:
+    ss = st.session_state
+    if ss.get("_initialised"):
+        return
+    params = st.query_params
+    ss["lang"] = params.get("lang", "fr") if params.get("lang") in LANGS else "fr"
+    level, code = params.get("level", "france"), params.get("code")
+    try:
+        atlas().territory(level, code)
+        ss["territory"] = (level, code if level != "france" else "FR")
+    except DivideError as exc:
+        ss["territory"] = ("france", "FR")
+        ss["_url_error"] = str(exc)
+    ind_id = params.get("ind", DEFAULT_INDICATOR)
+    ss["indicator"] = ind_id if ind_id in indicators() else DEFAULT_INDICATOR
+    _sync_drill(*ss["territory"])
+    ss["_initialised"] = True
+
+
+def _sync_drill(level: str, code: str) -> None:
+    ss = st.session_state
+    for lvl in DRILL:
+        ss[f"pick_{lvl}"] = ""
+    if level == "france":
+        return
+    for lvl, c, _ in parents(atlas(), level, code):
+        if lvl in DRILL:
+            ss[f"pick_{lvl}"] = c
+    # An EPCI chosen from a commune can straddle départements: keep the commune's.
+    if level == "commune":
+        row = atlas().territory("commune", code)
+        ss["pick_departement"] = row["departement"]
+        ss["pick_region"] = row["region"]
+
+
+def choose(level: str, code: str) -> None:
+    """Make a territory the current one (URL and drill-down follow)."""
+    st.session_state["territory"] = (level, code)
+    _sync_drill(level, code)
+
+
+def _on_drill(level: str) -> None:
+    ss = st.session_state
+    picked = ss.get(f"pick_{level}") or ""
+    deeper = DRILL[DRILL.index(level) + 1 :]
+    for lvl in deeper:
+        ss[f"pick_{lvl}"] = ""
+    if picked:
+        ss["territory"] = (level, picked)
+        return
+    for lvl in reversed(DRILL[: DRILL.index(level)]):
+        if ss.get(f"pick_{lvl}"):
+            ss["territory"] = (lvl, ss[f"pick_{lvl}"])
+            return
+    ss["territory"] = ("france", "FR")
+
+
+def _on_search() -> None:
+    picked = st.session_state.get("territory_pick")
+    if picked:
+        level, _, code = picked.partition(":")
+        choose(level, code)
+        st.session_state["territory_query"] = ""
+        st.session_state["territory_pick"] = None
+
+
+def write_url() -> None:
+    """Mirror the state into the URL so a copied link reopens the same view."""
+    ss = st.session_state
+    level, code = ss["territory"]
+    wanted = {"lang": ss["lang"], "level": level, "ind": ss["indicator"]}
+    if level != "france":
+        wanted["code"] = code
+    for key, value in wanted.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+    if level == "france" and "code" in st.query_params:
+        del st.query_params["code"]
+
+
+def lang() -> str:
+    """Current interface language."""
+    return st.session_state.get("lang", "fr")
+
+
+def territory() -> tuple[str, str]:
+    """Current (level, code)."""
+    return st.session_state["territory"]
+
+
+def set_url_param(key: str, value: str | None) -> None:
+    """Keep a page's own setting in the URL."""
+    if value is None:
+        st.query_params.pop(key, None)
+    elif st.query_params.get(key) != str(value):
+        st.query_params[key] = str(value)
+
+
+def url_param(key: str, default: str, valid=None) -> str:
+    """Read a page setting from the URL, falling back to a default."""
+    value = st.query_params.get(key, default)
+    return value if valid is None or value in valid else default
+
+
+# --------------------------------------------------------------------- sidebar
+def sidebar() -> str:
+    """Language switch and territory picker; returns the language."""
+    try:
+        _init_state()
+    except DivideError as exc:
+        st.error(f"{t('atlas_missing', 'en')}: {exc}")
+        st.stop()
+    ss = st.session_state
+    with st.sidebar:
+        st.selectbox(
+            t("language", ss["lang"]) + " / Language",
+            LANGS,
+            key="lang",
+            format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+        )
+        lg = ss["lang"]
+        table = atlas().territories
+        st.markdown(f"**{t('territory', lg)}**")
+        query = st.text_input(
+            t("search", lg),
+            key="territory_query",
+            placeholder="Châteauroux, 36044, 36000…",
+        )
+        if query:
+            hits = search(_search_index(), query)
+            if hits.empty:
+                st.caption(t("no_match", lg, query=query))
+            else:
+                options = [f"{r.level}:{r.code}" for r in hits.itertuples()]
+                labels = {
+                    f"{r.level}:{r.code}": f"{r.name} — {t('level_' + r.level, lg)} {r.code}"
+                    for r in hits.itertuples()
+                }
+                st.selectbox(
+                    t("search_results", lg),
+                    options,
+                    index=None,
+                    key="territory_pick",
+                    format_func=labels.get,
+                    on_change=_on_search,
+                )
+        with st.expander(t("drill", lg), expanded=False):
+            _drill(table, lg)
+        level, code = ss["territory"]
+        name = atlas().territory(level, code)["name"]
+        st.info(t("selected", lg, name=f"{name} ({t('level_' + level, lg)})"))
+        if level != "france":
+            st.button(
+                t("reset", lg),
+                key="reset_territory",
+                on_click=choose,
+                args=("france", "FR"),
+            )
+        if ss.get("_url_error"):
+            st.warning(ss.pop("_url_error"))
+    write_url()
+    return ss["lang"]
+
+
+def _drill(table, lg: str) -> None:
+    ss = st.session_state
+    scope = {}
+    for level in DRILL:
+        rows = table[table["level"] == level]
+        for parent, code in scope.items():
+            rows = rows[rows[parent] == code]
+        if level == "commune" and not scope:
+            continue
+        names = dict(zip(rows["code"], rows["name"], strict=True))
+        current = ss.get(f"pick_{level}") or ""
+        if current and current not in names:
+            names[current] = atlas().territory(level, current)["name"]
+        options = ["", *sorted(names, key=lambda c: (names[c], c))]
+        st.selectbox(
+            t(f"level_{level}", lg),
+            options,
+            key=f"pick_{level}",
+            format_func=lambda c, n=names: t("any", lg) if c == "" else f"{n[c]} ({c})",
+            on_change=_on_drill,
+            args=(level,),
+        )
+        if ss.get(f"pick_{level}") and level != "epci":
+            scope[level] = ss[f"pick_{level}"]
+        elif ss.get(f"pick_{level}") and level == "epci":
+            scope = {"epci": ss["pick_epci"]}
+
+
+# ------------------------------------------------------------ shared rendering
+def indicator_picker(
+    key: str = "indicator", label_key: str = "indicator", ids=None
+) -> Indicator:
+    """Select an indicator (labels in the current language, modelled ones marked)."""
+    lg = lang()
+    options = list(ids or indicators())
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    st.selectbox(
+        t(label_key, lg), options, key=key, format_func=lambda i: label(indicator(i))
+    )
+    return indicator(st.session_state[key])
+
+
+def label(ind: Indicator) -> str:
+    """Indicator name, with '(modelled)' when it is."""
+    lg = lang()
+    text = ind.name(lg)
+    if ind.modelled and t("modelled", lg) not in text.lower():
+        text += f" ({t('modelled', lg)})"
+    return text
+
+
+def source_caption(ind: Indicator) -> str:
+    """'Source: producer, vintage' line for a figure, with the modelled flag."""
+    lg = lang()
+    parts = []
+    for sid in ind.sources:
+        src = source(sid)
+        parts.append(f"{src.producer} ({t('vintage', lg)} {src.vintage})")
+    text = f"{t('source', lg)} : " if lg == "fr" else f"{t('source', lg)}: "
+    text += "; ".join(parts)
+    if ind.modelled:
+        text += f" — **{t('modelled_note', lg)}**"
+    note = ind.note.get(lg)
+    if note:
+        text += f" {note}"
+    return text
+
+
+def value_text(value, ind: Indicator) -> str:
+    """A value with its unit in the current language."""
+    return format_value(value, ind, lang())
+
+
+def fail(exc: Exception) -> None:
+    """Show a user error (never a traceback)."""
+    st.error(f"{t('error_prefix', lang())}: {exc}")

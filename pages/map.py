@@ -1,0 +1,135 @@
+import streamlit as st
+from streamlit_folium import st_folium
+
+from divide import maps
+from divide.classify import METHODS
+from divide.errors import DivideError
+from divide.i18n import t
+from pages import _shared
+
+lg = _shared.lang()
+atlas = _shared.atlas()
+st.title(t("map_title", lg))
+
+LEVELS = ("region", "departement", "epci", "commune")
+FRAMES = tuple(maps.FRAMES)
+KINDS = tuple(maps.KIND_COLOURS)
+
+if "map_level" not in st.session_state:
+    st.session_state["map_level"] = _shared.url_param("mlevel", "departement", LEVELS)
+    st.session_state["map_method"] = _shared.url_param("classes", "quantiles", METHODS)
+
+controls = st.columns([3, 2, 2, 1])
+with controls[0]:
+    ind = _shared.indicator_picker()
+with controls[1]:
+    level = st.selectbox(
+        t("level", lg),
+        LEVELS,
+        key="map_level",
+        format_func=lambda v: t(f"level_{v}", lg),
+    )
+with controls[2]:
+    method = st.selectbox(
+        t("classes", lg), METHODS, key="map_method", format_func=lambda v: t(v, lg)
+    )
+with controls[3]:
+    k = st.number_input(t("n_classes", lg), 3, 7, 5, key="map_k")
+_shared.set_url_param("mlevel", level)
+_shared.set_url_param("classes", method)
+
+current_level, current_code = _shared.territory()
+scope = None
+if level == "commune":
+    if current_level == "france":
+        st.info(t("commune_scope", lg))
+        level = "departement"
+    elif current_level == "commune":
+        scope = ("departement", atlas.territory("commune", current_code)["departement"])
+    else:
+        scope = (current_level, current_code)
+
+options = st.columns([2, 2, 3])
+with options[0]:
+    frame = st.selectbox(
+        t("frame", lg),
+        FRAMES,
+        key="map_frame",
+        format_func=lambda f: t(f"frame_{f}", lg),
+        disabled=scope is not None,
+    )
+with options[1]:
+    basemap = st.checkbox(t("basemap", lg), key="map_basemap")
+    show_sites = st.checkbox(t("show_sites", lg), key="map_sites")
+with options[2]:
+    kinds = st.multiselect(
+        t("site_kinds", lg),
+        KINDS,
+        default=list(KINDS),
+        key="map_site_kinds",
+        format_func=lambda v: t(f"kind_{v}", lg),
+        disabled=not show_sites,
+    )
+
+try:
+    collection, edges, colours = _shared.collection(
+        level, scope, ind.id, method, int(k), lg
+    )
+except DivideError as exc:
+    _shared.fail(exc)
+    st.stop()
+
+if scope is not None:
+    shapes = _shared.geometry("commune")
+    members = atlas.members("commune", scope)["code"]
+    x0, y0, x1, y1 = shapes[shapes["code"].isin(members)].total_bounds
+    bounds = maps.bounds_of((x0, y0, x1, y1))
+else:
+    bounds = maps.bounds_of(frame)
+
+fmap = maps.base_map(bounds, basemap=basemap)
+selected = current_code if current_level == level else None
+maps.add_choropleth(
+    fmap,
+    collection,
+    {
+        "layer": t("layer", lg),
+        "name": t("name", lg),
+        "code": t("code", lg),
+        "value": _shared.label(ind),
+    },
+    selected=selected,
+)
+if show_sites:
+    sites = atlas.sites_in(scope, kinds)
+    maps.add_sites(
+        fmap, sites, {k_: t(f"kind_{k_}", lg) for k_ in KINDS}, t("show_sites", lg)
+    )
+    st.caption(t("sites_shown", lg, n=f"{len(sites):,}"))
+
+map_col, legend_col = st.columns([4, 1])
+with map_col:
+    clicked = st_folium(
+        fmap,
+        height=620,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+        key="map_folium",
+    )
+with legend_col:
+    st.markdown(
+        maps.legend_html(
+            edges, colours, ind, lg, title=_shared.label(ind), no_data=t("no_data", lg)
+        ),
+        unsafe_allow_html=True,
+    )
+    st.caption(t("click_hint", lg))
+st.caption(_shared.source_caption(ind))
+
+drawing = (clicked or {}).get("last_active_drawing") or {}
+code = (drawing.get("properties") or {}).get("code")
+if code and code != st.session_state.get("map_last_click"):
+    st.session_state["map_last_click"] = code
+    if (level, code) != (current_level, current_code):
+        _shared.choose(level, code)
+        st.rerun()

@@ -1,0 +1,93 @@
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from divide import maps
+from divide.i18n import t
+from divide.profile import comparison
+from divide.registry import indicator
+from pages import _shared
+
+HEADLINE = [
+    "premises_no_thd",
+    "thd30_share",
+    "sites_4g",
+    "dist_4g_km",
+    "mediation_sites_per_10k",
+    "illectronisme_est",
+    "poverty_rate",
+    "age65_share",
+    "low_diploma_share",
+    "ifn_mednum",
+]
+
+lg = _shared.lang()
+atlas = _shared.atlas()
+level, code = _shared.territory()
+name = atlas.territory(level, code)["name"]
+st.title(t("overview_title", lg))
+st.subheader(f"{name} — {t('level_' + level, lg)}")
+st.caption(t("overview_intro", lg))
+
+table = comparison(atlas, level, code, HEADLINE)
+cards = st.columns(5)
+for i, ind_id in enumerate(HEADLINE):
+    ind = indicator(ind_id)
+    with cards[i % 5]:
+        st.metric(
+            _shared.label(ind),
+            _shared.value_text(table.iloc[i, 0], ind),
+            help=_shared.source_caption(ind),
+        )
+
+shown = pd.DataFrame(
+    {
+        f"{n} ({t('level_' + lvl, lg)})": [
+            _shared.value_text(v, indicator(i))
+            for i, v in zip(HEADLINE, table[(lvl, c, n)], strict=True)
+        ]
+        for lvl, c, n in table.columns
+    },
+    index=[_shared.label(indicator(i)) for i in HEADLINE],
+)
+st.dataframe(shown, use_container_width=True)
+with st.expander(t("sources", lg)):
+    for ind_id in HEADLINE:
+        ind = indicator(ind_id)
+        st.markdown(f"- **{_shared.label(ind)}** — {_shared.source_caption(ind)}")
+
+st.subheader(t("national_map", lg))
+ind = indicator(st.session_state.get("indicator", _shared.DEFAULT_INDICATOR))
+collection, edges, colours = _shared.collection(
+    "departement", None, ind.id, "quantiles", 5, lg
+)
+fmap = maps.base_map(maps.bounds_of("mainland"))
+selected = code if level == "departement" else None
+maps.add_choropleth(
+    fmap,
+    collection,
+    {
+        "layer": t("layer", lg),
+        "name": t("name", lg),
+        "code": t("code", lg),
+        "value": _shared.label(ind),
+    },
+    selected=selected,
+)
+left, right = st.columns([3, 1])
+with left:
+    st_folium(
+        fmap,
+        height=480,
+        use_container_width=True,
+        returned_objects=[],
+        key="overview_map",
+    )
+with right:
+    st.markdown(
+        maps.legend_html(
+            edges, colours, ind, lg, title=_shared.label(ind), no_data=t("no_data", lg)
+        ),
+        unsafe_allow_html=True,
+    )
+st.caption(_shared.source_caption(ind))

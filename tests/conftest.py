@@ -1,0 +1,29 @@
+"""Shared test fixtures: committed fixtures, the real raw data, the atlas."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "data"
+RAW = ROOT.parent / "shared" / "data" / "raw"
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="session")
+def fixtures() -> Path:
+    """Folder of small committed fixtures (see tests/data/*/README.md)."""
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    """The real open data beside the repo; tests using it skip when it is absent."""
+    if not RAW.exists():
+        pytest.skip("../shared/data/raw is not present")
+    return RAW
