@@ -1,4 +1,8 @@
-"""divide — the Streamlit app: page config, shared sidebar, navigation."""
+"""divide — the Streamlit app: page config, state from the URL, navigation.
+
+Each page draws the shared sidebar with ``_shared.frame()`` (widgets drawn by the
+page script keep their state under AppTest too).
+"""
 
 import streamlit as st
 
@@ -6,7 +10,7 @@ from divide.i18n import t
 from pages import _shared
 
 st.set_page_config(page_title="divide", page_icon=":material/map:", layout="wide")
-lang = _shared.sidebar()
+lang = _shared.start()
 
 pages = {
     t("section_explore", lang): [

@@ -54,7 +54,8 @@ def collection(
     """GeoJSON, class edges and colours for a map view (cached per view)."""
     ind = indicator(ind_id)
     rows = atlas().members(level, scope)
-    values = rows[["code", "name"]].assign(value=rows[f"v_{ind_id}"].to_numpy())
+    values = rows[["code", "name"]].reset_index(drop=True)
+    values["value"] = rows[f"v_{ind_id}"].to_numpy()
     edges = classify.breaks(values["value"], k, method)
     colours = classify.palette(max(len(edges) - 1, 1), ind.direction)
     shapes = geometry(level)
@@ -172,13 +173,19 @@ def url_param(key: str, default: str, valid=None) -> str:
 
 
 # --------------------------------------------------------------------- sidebar
-def sidebar() -> str:
-    """Language switch and territory picker; returns the language."""
+def start() -> str:
+    """Read the state from the URL on a session's first run; returns the language."""
     try:
         _init_state()
     except DivideError as exc:
         st.error(f"{t('atlas_missing', 'en')}: {exc}")
         st.stop()
+    return st.session_state["lang"]
+
+
+def frame() -> str:
+    """Draw the shared sidebar (language, territory picker); returns the language."""
+    start()
     ss = st.session_state
     with st.sidebar:
         st.selectbox(

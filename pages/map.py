@@ -7,7 +7,7 @@ from divide.errors import DivideError
 from divide.i18n import t
 from pages import _shared
 
-lg = _shared.lang()
+lg = _shared.frame()
 atlas = _shared.atlas()
 st.title(t("map_title", lg))
 

@@ -21,7 +21,7 @@ HEADLINE = [
     "ifn_mednum",
 ]
 
-lg = _shared.lang()
+lg = _shared.frame()
 atlas = _shared.atlas()
 level, code = _shared.territory()
 name = atlas.territory(level, code)["name"]
@@ -50,7 +50,7 @@ shown = pd.DataFrame(
     },
     index=[_shared.label(indicator(i)) for i in HEADLINE],
 )
-st.dataframe(shown, use_container_width=True)
+st.dataframe(shown, width="stretch")
 with st.expander(t("sources", lg)):
     for ind_id in HEADLINE:
         ind = indicator(ind_id)

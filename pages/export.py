@@ -1,0 +1,6 @@
+import streamlit as st
+
+from pages import _shared
+
+_shared.frame()
+st.write("todo")
