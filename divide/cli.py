@@ -60,6 +60,15 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_assets(args) -> int:
+    """Fetch Leaflet's files for offline maps."""
+    from divide import assets
+
+    for path in assets.fetch():
+        print(f"  {path}")
+    return 0
+
+
 def cmd_quality(args) -> int:
     """Print the data-quality report."""
     from divide.profile import quality_text
@@ -96,6 +105,9 @@ def parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("quality", help="the data-quality report")
     q.set_defaults(func=cmd_quality)
+
+    a = sub.add_parser("assets", help="fetch Leaflet's files so maps work offline")
+    a.set_defaults(func=cmd_assets)
     return p
 
 

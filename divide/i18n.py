@@ -154,6 +154,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Download the sheet (printable HTML)",
     ),
     "mini_map": ("Situation", "Location"),
+    # access (supply against need) — keys added by the access page
+    # ACCESS-END
+    # compare / profile extra — keys added by those pages
+    # COMPARE-PROFILE-END
     # export
     "export_title": ("Données et export", "Data & export"),
     "scope": ("Périmètre", "Scope"),
@@ -172,6 +176,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Export des communes de toute la France : {n} lignes.",
         "Export of all communes in France: {n} rows.",
     ),
+    # EXPORT-END
 }
 
 
