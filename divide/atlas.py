@@ -254,6 +254,7 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
             communes.loc[communes.geometry.isna() | communes.geometry.is_empty, "code"]
         ),
         "without_epci": sorted(table.loc[table["epci"].isna(), "code"]),
+        "without_point": sorted(table.loc[table["lon"].isna(), "code"]),
         "code_map_entries": len(ref.code_map),
         "population_from_etalab": ref.population_filled,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -77,9 +78,17 @@ def cmd_quality(args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line like every other error of the CLI."""
+
+    def error(self, message: str):
+        """Print ``divide: error: ...`` on one line and exit with code 2."""
+        self.exit(2, f"divide: error: {message} (see `{self.prog} --help`)\n")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests)."""
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="divide", description="An open atlas of the digital divide in France."
     )
     p.add_argument("--atlas", help="atlas folder (default: the embedded data/atlas)")
@@ -113,9 +122,17 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; errors become one line on stderr and exit code 2."""
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already printed
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # Output piped into a reader that stopped early (`divide show ... | head`):
+        # silence the flush at exit instead of printing a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except DivideError as exc:
         print(f"divide: error: {exc}", file=sys.stderr)
         return 2

@@ -119,6 +119,7 @@ def load_reference(raw_dir: str | Path) -> Reference:
     )
     polygons = _wkb_column(current["geometry"])
     townhalls = _wkb_column(current["mairie_localisation"])
+    polygons = _fill_from_children(table, current, polygons)
 
     code_map: dict[str, str] = {}
     kind: dict[str, str] = {}
@@ -176,6 +177,25 @@ def load_reference(raw_dir: str | Path) -> Reference:
         ),
     }
     return Reference(gdf, code_map, kind, names, population_filled)
+
+
+def _fill_from_children(
+    table: pd.DataFrame, current: pd.DataFrame, polygons: np.ndarray
+) -> np.ndarray:
+    """A commune nouvelle without a shape is the union of its communes déléguées."""
+    missing = shapely.is_missing(polygons)
+    if not missing.any():
+        return polygons
+    children = table[table["type"].isin(["COMD", "COMA"]) & table["geometry"].notna()]
+    shapes = _wkb_column(children["geometry"])
+    by_parent = pd.Series(list(shapes), index=children["commune_parent_id"].to_numpy())
+    out = polygons.copy()
+    for i in np.flatnonzero(missing):
+        parent_id = current["id"].iloc[i]
+        if parent_id in by_parent.index:
+            parts = by_parent.loc[[parent_id]].to_list()
+            out[i] = shapely.make_valid(shapely.union_all(parts))
+    return out
 
 
 def _resolve(code: str, code_map: dict[str, str], current: set[str]) -> str | None:
