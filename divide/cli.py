@@ -70,6 +70,33 @@ def cmd_assets(args) -> int:
     return 0
 
 
+def cmd_recommend(args) -> int:
+    """Print the recommendations and initiatives that fire for a territory."""
+    from divide.recommend import recommend_json
+
+    result = recommend_json(_atlas(args), args.level, args.code, lang=args.lang)
+    print(json.dumps(result, indent=1, ensure_ascii=False))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    """Validate a user file and print the report; exit 2 when nothing is usable."""
+    from divide.userdata import validate_file
+
+    report = validate_file(Path(args.file), args.kind, atlas=_atlas(args))
+    print(report.text())
+    return 0 if report.usable_rows else 2
+
+
+def cmd_download(args) -> int:
+    """Fetch the current official files into a local cache."""
+    from divide.download import download
+
+    for line in download(Path(args.dest)):
+        print(line)
+    return 0
+
+
 def cmd_quality(args) -> int:
     """Print the data-quality report."""
     from divide.profile import quality_text
@@ -117,6 +144,21 @@ def parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("assets", help="fetch Leaflet's files so maps work offline")
     a.set_defaults(func=cmd_assets)
+
+    r = sub.add_parser("recommend", help="recommendations that apply to a territory")
+    r.add_argument("--level", required=True)
+    r.add_argument("--code")
+    r.add_argument("--lang", default="en", choices=["fr", "en"])
+    r.set_defaults(func=cmd_recommend)
+
+    v = sub.add_parser("validate", help="check a file of indicators or sites")
+    v.add_argument("file")
+    v.add_argument("--kind", required=True, choices=["indicator", "sites"])
+    v.set_defaults(func=cmd_validate)
+
+    d = sub.add_parser("download", help="fetch the current official files (online)")
+    d.add_argument("--dest", default="data/downloads", help="cache folder")
+    d.set_defaults(func=cmd_download)
     return p
 
 

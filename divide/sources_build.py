@@ -239,6 +239,8 @@ def commune_base(
     model.index = base.index
     base["people_at_risk"] = model["people_at_risk"]
     base["people_15p"] = model["people_15p"]
+    base["people_at_risk_low"] = model["illectronisme_low"] * model["people_15p"]
+    base["people_at_risk_high"] = model["illectronisme_high"] * model["people_15p"]
     quality["illectronisme_model"] = illectronisme.calibration_report(
         inputs.reset_index(drop=True), rates, SURVEY_YEAR
     )
