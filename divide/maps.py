@@ -83,7 +83,7 @@ def bounds_of(frame: str | tuple[float, float, float, float]) -> list[list[float
 def base_map(bounds: list[list[float]], *, basemap: bool = False) -> folium.Map:
     """A Leaflet map on a plain background (tiles only when asked, online)."""
     fmap = folium.Map(
-        tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25
+        tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25, max_zoom=18
     )
     fmap.default_js = [("leaflet", assets.url("leaflet.js"))]
     fmap.default_css = [("leaflet_css", assets.url("leaflet.css"))]
@@ -223,3 +223,76 @@ def legend_html(
 
 
 NO_DATA_FILL = classify.NO_DATA
+
+
+def add_circles(
+    fmap: folium.Map,
+    points: pd.DataFrame,
+    name: str,
+    *,
+    colour: str = "#b2182b",
+    radius_px: float = 7,
+    label: str = "name",
+) -> None:
+    """Points (``lon``, ``lat`` and a ``label`` column) as hollow circle markers.
+
+    They form one layer; the label becomes the tooltip, HTML-escaped (Leaflet
+    tooltips are HTML).
+    """
+    group = folium.FeatureGroup(name=name)
+    for row in points.itertuples(index=False):
+        if pd.isna(row.lon) or pd.isna(row.lat):
+            continue
+        folium.CircleMarker(
+            [float(row.lat), float(row.lon)],
+            radius=radius_px,
+            color=colour,
+            weight=2,
+            fill=True,
+            fill_opacity=0.25,
+            tooltip=html.escape(str(getattr(row, label))),
+        ).add_to(group)
+    group.add_to(fmap)
+
+
+def add_numbered(
+    fmap: folium.Map,
+    points: pd.DataFrame,
+    name: str,
+    *,
+    radius_km: float | None = None,
+    colour: str = "#08306b",
+    label: str = "name",
+) -> None:
+    """Numbered markers (``rank``, ``lon``, ``lat``, a ``label`` column) and reach.
+
+    Each point gets a disc with its rank and, when ``radius_km`` is given, a
+    circle of that radius (metres on the ground). Labels are HTML-escaped.
+    """
+    group = folium.FeatureGroup(name=name)
+    for row in points.itertuples(index=False):
+        if pd.isna(row.lon) or pd.isna(row.lat):
+            continue
+        where = [float(row.lat), float(row.lon)]
+        if radius_km:
+            folium.Circle(
+                where,
+                radius=float(radius_km) * 1000.0,
+                color=colour,
+                weight=1.5,
+                fill=True,
+                fill_opacity=0.08,
+            ).add_to(group)
+        badge = (
+            f'<div style="background:{colour};color:#fff;border:2px solid #fff;'
+            "border-radius:50%;width:24px;height:24px;line-height:20px;"
+            'text-align:center;font:bold 13px sans-serif">'
+            f"{int(row.rank)}</div>"
+        )
+        folium.Marker(
+            where,
+            icon=folium.DivIcon(html=badge, icon_size=(24, 24), icon_anchor=(12, 12)),
+            tooltip=html.escape(f"{int(row.rank)}. {getattr(row, label)}"),
+            z_index_offset=1000,  # above clustered site markers
+        ).add_to(group)
+    group.add_to(fmap)

@@ -73,7 +73,7 @@ def _init_state() -> None:
     if ss.get("_initialised"):
         return
     params = st.query_params
-    ss["lang"] = params.get("lang", "fr") if params.get("lang") in LANGS else "fr"
+    ss["_lang"] = params.get("lang", "fr") if params.get("lang") in LANGS else "fr"
     level, code = params.get("level", "france"), params.get("code")
     try:
         atlas().territory(level, code)
@@ -82,7 +82,7 @@ def _init_state() -> None:
         ss["territory"] = ("france", "FR")
         ss["_url_error"] = str(exc)
     ind_id = params.get("ind", DEFAULT_INDICATOR)
-    ss["indicator"] = ind_id if ind_id in indicators() else DEFAULT_INDICATOR
+    ss["_indicator"] = ind_id if ind_id in indicators() else DEFAULT_INDICATOR
     _sync_drill(*ss["territory"])
     ss["_initialised"] = True
 
@@ -138,7 +138,7 @@ def write_url() -> None:
     """Mirror the state into the URL so a copied link reopens the same view."""
     ss = st.session_state
     level, code = ss["territory"]
-    wanted = {"lang": ss["lang"], "level": level, "ind": ss["indicator"]}
+    wanted = {"lang": ss["_lang"], "level": level, "ind": ss["_indicator"]}
     if level != "france":
         wanted["code"] = code
     for key, value in wanted.items():
@@ -150,7 +150,7 @@ def write_url() -> None:
 
 def lang() -> str:
     """Current interface language."""
-    return st.session_state.get("lang", "fr")
+    return st.session_state.get("_lang", "fr")
 
 
 def territory() -> tuple[str, str]:
@@ -180,21 +180,29 @@ def start() -> str:
     except DivideError as exc:
         st.error(f"{t('atlas_missing', 'en')}: {exc}")
         st.stop()
-    return st.session_state["lang"]
+    return st.session_state["_lang"]
+
+
+def _on_lang() -> None:
+    st.session_state["_lang"] = st.session_state["lang"]
 
 
 def frame() -> str:
     """Draw the shared sidebar (language, territory picker); returns the language."""
-    start()
+    lg = start()
     ss = st.session_state
+    # Widget state does not survive a change of page: restore the sidebar widgets
+    # from the session's own state before drawing them.
+    ss["lang"] = lg
+    _sync_drill(*ss["territory"])
     with st.sidebar:
         st.selectbox(
-            t("language", ss["lang"]) + " / Language",
+            t("language", lg) + " / Language",
             LANGS,
             key="lang",
             format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+            on_change=_on_lang,
         )
-        lg = ss["lang"]
         table = atlas().territories
         st.markdown(f"**{t('territory', lg)}**")
         query = st.text_input(
@@ -203,23 +211,7 @@ def frame() -> str:
             placeholder="Châteauroux, 36044, 36000…",
         )
         if query:
-            hits = search(_search_index(), query)
-            if hits.empty:
-                st.caption(t("no_match", lg, query=query))
-            else:
-                options = [f"{r.level}:{r.code}" for r in hits.itertuples()]
-                labels = {
-                    f"{r.level}:{r.code}": f"{r.name} — {t('level_' + r.level, lg)} {r.code}"
-                    for r in hits.itertuples()
-                }
-                st.selectbox(
-                    t("search_results", lg),
-                    options,
-                    index=None,
-                    key="territory_pick",
-                    format_func=labels.get,
-                    on_change=_on_search,
-                )
+            _search_results(query, lg)
         with st.expander(t("drill", lg), expanded=False):
             _drill(table, lg)
         level, code = ss["territory"]
@@ -235,7 +227,26 @@ def frame() -> str:
         if ss.get("_url_error"):
             st.warning(ss.pop("_url_error"))
     write_url()
-    return ss["lang"]
+    return lg
+
+
+def _search_results(query: str, lg: str) -> None:
+    hits = search(_search_index(), query)
+    if hits.empty:
+        st.caption(t("no_match", lg, query=query))
+        return
+    labels = {
+        f"{r.level}:{r.code}": f"{r.name} — {t('level_' + r.level, lg)} {r.code}"
+        for r in hits.itertuples()
+    }
+    st.selectbox(
+        t("search_results", lg),
+        list(labels),
+        index=None,
+        key="territory_pick",
+        format_func=labels.get,
+        on_change=_on_search,
+    )
 
 
 def _drill(table, lg: str) -> None:
@@ -270,15 +281,36 @@ def _drill(table, lg: str) -> None:
 def indicator_picker(
     key: str = "indicator", label_key: str = "indicator", ids=None
 ) -> Indicator:
-    """Select an indicator (labels in the current language, modelled ones marked)."""
-    lg = lang()
+    """Select an indicator (labels in the current language, modelled ones marked).
+
+    With the default key, the choice is the session's current indicator: it is
+    kept across pages and in the URL.
+    """
+    ss = st.session_state
     options = list(ids or indicators())
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = options[0]
+    shared = key == "indicator"
+    if shared:
+        ss[key] = ss["_indicator"]
+    if ss.get(key) not in options:
+        ss[key] = options[0]
+
+    def remember() -> None:
+        if shared:
+            ss["_indicator"] = ss[key]
+
     st.selectbox(
-        t(label_key, lg), options, key=key, format_func=lambda i: label(indicator(i))
+        t(label_key, lang()),
+        options,
+        key=key,
+        format_func=lambda i: label(indicator(i)),
+        on_change=remember,
     )
-    return indicator(st.session_state[key])
+    return indicator(ss[key])
+
+
+def current_indicator() -> Indicator:
+    """The session's current indicator (as chosen on the map or in the URL)."""
+    return indicator(st.session_state["_indicator"])
 
 
 def label(ind: Indicator) -> str:

@@ -57,7 +57,7 @@ with st.expander(t("sources", lg)):
         st.markdown(f"- **{_shared.label(ind)}** — {_shared.source_caption(ind)}")
 
 st.subheader(t("national_map", lg))
-ind = indicator(st.session_state.get("indicator", _shared.DEFAULT_INDICATOR))
+ind = _shared.current_indicator()
 collection, edges, colours = _shared.collection(
     "departement", None, ind.id, "quantiles", 5, lg
 )
