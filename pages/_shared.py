@@ -8,6 +8,7 @@ themselves are never cached (folium objects break st_folium when reused).
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from divide import classify, maps
 from divide.atlas import Atlas
@@ -175,12 +176,22 @@ def url_param(key: str, default: str, valid=None) -> str:
 # --------------------------------------------------------------------- sidebar
 def start() -> str:
     """Read the state from the URL on a session's first run; returns the language."""
+    _leave_legacy_navigation()
     try:
         _init_state()
     except DivideError as exc:
         st.error(f"{t('atlas_missing', 'en')}: {exc}")
         st.stop()
     return st.session_state["_lang"]
+
+
+def _leave_legacy_navigation() -> None:
+    # A fresh server that finds a pages/ folder runs its first script in
+    # Streamlit's legacy mode: the page alone, without app.py, listing every file
+    # of pages/ as a page. Leave that mode and run again through app.py.
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def _on_lang() -> None:
