@@ -23,6 +23,11 @@ PACKAGES = {
     "leaflet@1.9.4": {
         "package/dist/leaflet.js": "leaflet.js",
         "package/dist/leaflet.css": "leaflet.css",
+        "package/dist/images/layers.png": "images/layers.png",
+        "package/dist/images/layers-2x.png": "images/layers-2x.png",
+        "package/dist/images/marker-icon.png": "images/marker-icon.png",
+        "package/dist/images/marker-icon-2x.png": "images/marker-icon-2x.png",
+        "package/dist/images/marker-shadow.png": "images/marker-shadow.png",
     },
     "leaflet.markercluster@1.5.3": {
         "package/dist/leaflet.markercluster.js": "leaflet.markercluster.js",
@@ -78,6 +83,7 @@ def fetch(target: Path = VENDOR) -> list[Path]:
                     data = tar.extractfile(member)
                     if data is None:
                         raise DivideError(f"{spec} has no {member}")
+                    (target / name).parent.mkdir(parents=True, exist_ok=True)
                     (target / name).write_bytes(data.read())
                     written.append(target / name)
     return written

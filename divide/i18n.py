@@ -20,6 +20,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_profile": ("Fiche territoire", "Territory profile"),
     "page_access": ("Médiation : offre et besoin", "Mediation: supply and need"),
     "page_export": ("Données et export", "Data & export"),
+    "page_presenter": ("Mode présentation", "Presenter mode"),
+    "page_fragility": ("Indice de fragilité", "Fragility index"),
+    "page_recommendations": ("Recommandations", "Recommendations"),
+    "page_audacities": ("Grille Audacities", "Audacities grid"),
     "territory": ("Territoire", "Territory"),
     "search": (
         "Rechercher une commune, un code ou un code postal",
@@ -172,10 +176,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Access is a matter of neighbours: the analysis covers the commune's territory, {name}.",
     ),
     "access_radius": ("Rayon d'accès (km)", "Reach of a site (km)"),
-    "access_radius_help": (
-        "Distance à vol d'oiseau depuis le point représentatif de chaque commune.",
-        "Straight-line distance from each commune's representative point.",
-    ),
     "access_kinds": (
         "Lieux existants comptés comme offre",
         "Existing sites counted as supply",
@@ -189,12 +189,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Minimum need for a listed commune (people, modelled)",
     ),
     "access_need": ("Besoin et accès", "Need and access"),
-    "access_range": ("fourchette plausible : {low} – {high}", "plausible range: {low} – {high}"),
+    "access_range": (
+        "fourchette plausible : {low} – {high}",
+        "plausible range: {low} – {high}",
+    ),
     "access_within": (
         "Personnes en illectronisme à {r} km ou moins d'un lieu (modélisé)",
         "People in illectronisme within {r} km of a site (modelled)",
     ),
-    "access_sites": ("Lieux comptés dans le territoire", "Counted sites in the territory"),
+    "access_sites": (
+        "Lieux comptés dans le territoire",
+        "Counted sites in the territory",
+    ),
     "access_mean_distance": (
         "Distance moyenne au lieu le plus proche (pondérée par le besoin)",
         "Mean distance to the nearest site (weighted by need)",
@@ -229,10 +235,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "By EPCI: people in illectronisme per site and unmet need",
     ),
     "access_export_csv": ("Télécharger (CSV)", "Download (CSV)"),
-    "access_export_geojson": ("Télécharger (GeoJSON, points)", "Download (GeoJSON, points)"),
+    "access_export_geojson": (
+        "Télécharger (GeoJSON, points)",
+        "Download (GeoJSON, points)",
+    ),
     "access_map": ("Carte", "Map"),
     "access_layer": ("Couleur des communes", "Commune colours"),
-    "access_layer_underserved": ("Communes sans lieu à portée", "Communes with no site in reach"),
+    "access_layer_underserved": (
+        "Communes sans lieu à portée",
+        "Communes with no site in reach",
+    ),
     "access_layer_hosts": ("Communes d'accueil proposées", "Suggested host communes"),
     "access_layer_sites": ("Lieux existants comptés", "Counted existing sites"),
     "access_map_hint": (
@@ -249,10 +261,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Pick a région, département or EPCI in the sidebar to get site suggestions.",
     ),
     "access_k": ("Nombre de lieux à ouvrir (K)", "Number of sites to open (K)"),
-    "access_min_pop": ("Population minimale d'une commune d'accueil", "Minimum population of a host commune"),
+    "access_min_pop": (
+        "Population minimale d'une commune d'accueil",
+        "Minimum population of a host commune",
+    ),
     "access_exclude": ("Communes à exclure", "Communes to exclude"),
     "access_before": ("Atteintes aujourd'hui (modélisé)", "Reached today (modelled)"),
-    "access_after": ("Atteintes avec {k} nouveaux lieux (modélisé)", "Reached with {k} new sites (modelled)"),
+    "access_after": (
+        "Atteintes avec {k} nouveaux lieux (modélisé)",
+        "Reached with {k} new sites (modelled)",
+    ),
+    "access_all_covered": (
+        "Toutes les personnes en illectronisme du territoire ont déjà un lieu compté à {r} km ou moins : aucun nouveau lieu n'en atteindrait davantage. Réduisez le rayon ou le choix des lieux comptés.",
+        "Everyone in illectronisme here already has a counted site within {r} km: no new site would reach anyone more. Lower the radius or the kinds counted.",
+    ),
     "access_stopped": (
         "{n} lieu(x) seulement : au-delà, aucune commune n'atteint de personne de plus.",
         "Only {n} site(s): beyond that, no commune reaches anyone more.",
@@ -264,22 +286,231 @@ STRINGS: dict[str, tuple[str, str]] = {
     "access_col_departement": ("Dép.", "Dép."),
     "access_col_communes": ("Communes", "Communes"),
     "access_col_population": ("Population", "Population"),
-    "access_col_people_at_risk": ("En illectronisme (modélisé)", "In illectronisme (modelled)"),
+    "access_col_people_at_risk": (
+        "En illectronisme (modélisé)",
+        "In illectronisme (modelled)",
+    ),
     "access_col_range": ("Taux modélisé (fourchette)", "Modelled rate (range)"),
     "access_col_distance_km": ("Lieu le plus proche (km)", "Nearest site (km)"),
     "access_col_marginal_gain": ("Personnes atteintes en plus", "People newly reached"),
     "access_col_cumulative_covered": ("Total atteint", "Total reached"),
-    "access_col_communes_reached": ("Communes atteintes en plus", "Communes newly reached"),
+    "access_col_communes_reached": (
+        "Communes atteintes en plus",
+        "Communes newly reached",
+    ),
     "access_col_sites": ("Lieux", "Sites"),
-    "access_col_people_at_risk_per_site": ("En illectronisme par lieu", "In illectronisme per site"),
+    "access_col_people_at_risk_per_site": (
+        "En illectronisme par lieu",
+        "In illectronisme per site",
+    ),
     "access_col_share_within": ("Part à portée (%)", "Share in reach (%)"),
     "access_col_mean_distance_km": ("Distance moyenne (km)", "Mean distance (km)"),
     "access_col_underserved_communes": ("Communes sans lieu", "Communes with no site"),
-    "access_col_people_at_risk_underserved": ("Besoin non couvert (modélisé)", "Unmet need (modelled)"),
+    "access_col_people_at_risk_underserved": (
+        "Besoin non couvert (modélisé)",
+        "Unmet need (modelled)",
+    ),
     "access_col_kind": ("Type de lieu", "Kind of site"),
     "access_col_people_at_risk_within": ("À portée (modélisé)", "In reach (modelled)"),
     "access_kind_any": ("Tous types", "Any kind"),
     # ACCESS-END
+    # audacities / presenter
+    "story_title_broadband": (
+        "Internet fixe : le très haut débit",
+        "Fixed broadband: very high speed",
+    ),
+    "story_title_mobile": (
+        "Mobile : à quelle distance de la 4G ?",
+        "Mobile: how far from 4G?",
+    ),
+    "story_title_illectronisme": (
+        "L'illectronisme, une estimation modélisée",
+        "Illectronisme, a modelled estimate",
+    ),
+    "story_title_mediation": (
+        "L'accès à la médiation numérique",
+        "Access to digital mediation",
+    ),
+    "story_title_fragility": (
+        "Fragilité : réseaux ou compétences ?",
+        "Fragility: networks or skills?",
+    ),
+    "story_title_actions": ("Que faire ?", "What to do?"),
+    "story_model_source": (
+        "modèle divide (méthode sur la page Médiation)",
+        "divide model (method on the Mediation page)",
+    ),
+    "story_worst": ("Département le plus en retard : {name}", "Worst-off département: {name}"),
+    "story_best": ("Département le mieux placé : {name}", "Best-off département: {name}"),
+    "story_map_france": ("départements de métropole", "mainland départements"),
+    "story_map_scope": ("{levels} — {name}", "{levels} — {name}"),
+    "story_fallback": (
+        "Aucune règle de ce thème ne se déclenche pour {name} : voici la recommandation générale du thème.",
+        "No rule on this theme fires for {name}: here is the theme's general recommendation.",
+    ),
+    "story_fallback_france": (
+        "Les règles s'évaluent pour une région, un département, un EPCI ou une commune, et aucune de ce thème ne se déclenche dans un département : voici la recommandation générale du thème.",
+        "Rules are matched for a région, département, EPCI or commune, and none on this theme fires in any département: here is the theme's general recommendation.",
+    ),
+    "story_france_reason": (
+        "« {rule} » se déclenche dans {n} départements sur {total} (les plus concernés : {examples}).",
+        "“{rule}” fires in {n} of {total} départements (most affected: {examples}).",
+    ),
+    "story_premises_no_thd": (
+        "{n} locaux sans accès à 30 Mbit/s ou plus",
+        "{n} premises without 30 Mbit/s or more",
+    ),
+    "story_sites_4g": ("{n} sites d'antennes 4G.", "{n} 4G antenna sites."),
+    "story_people_at_risk": (
+        "{n} personnes de 15 ans et plus concernées",
+        "{n} people aged 15+ affected",
+    ),
+    "story_range": ("fourchette plausible {low} – {high}", "plausible range {low} – {high}"),
+    "story_sites": ("{n} lieux de médiation recensés", "{n} mediation sites recorded"),
+    "story_infra": ("Réseaux", "Networks"),
+    "story_skills": ("Compétences et accès à l'aide", "Skills and access to help"),
+    "story_frag_label": (
+        "Indice de fragilité numérique (0–100, plus haut = plus fragile)",
+        "Digital fragility index (0–100, higher = more fragile)",
+    ),
+    "story_frag_title": (
+        "Sous-indices réseaux et compétences (chaque territoire comparé à ceux de son échelle)",
+        "Network and skills sub-scores (each territory against those of its level)",
+    ),
+    "story_frag_axis": ("Score (0–100, plus haut = plus fragile)", "Score (0–100, higher = more fragile)"),
+    "story_frag_method": (
+        "Indice ouvert : couverture très haut débit, distance à la 4G, part des 65 ans et plus, part de peu diplômés, pauvreté et illectronisme modélisé, en centiles, à poids égaux.",
+        "Open index: very-high-speed coverage, distance to 4G, share aged 65+, share with few qualifications, poverty and modelled illectronisme, as percentiles, equal weights.",
+    ),
+    "story_frag_france_label": (
+        "départements où le retard de compétences et d'accès à l'aide pèse plus que celui des réseaux",
+        "départements where the gap in skills and access to help outweighs the network gap",
+    ),
+    "story_frag_france_title": (
+        "Ce que demande chaque département d'abord",
+        "What each département calls for first",
+    ),
+    "story_frag_france_reason": (
+        "Les deux fronts comptent : {deployment} départements appellent d'abord des réseaux, {mediation} d'abord de la médiation, {both} les deux.",
+        "Both fronts matter: {deployment} départements call first for networks, {mediation} first for mediation, {both} for both.",
+    ),
+    "story_calls_deployment": ("D'abord les réseaux", "Networks first"),
+    "story_calls_mediation": ("D'abord la médiation", "Mediation first"),
+    "story_calls_both": ("Les deux", "Both"),
+    "story_verdict_deployment": (
+        "Le retard tient d'abord aux réseaux : déploiement.",
+        "The gap is mostly about networks: deployment.",
+    ),
+    "story_verdict_mediation": (
+        "Le retard tient d'abord aux compétences et à l'accès à l'aide : médiation.",
+        "The gap is mostly about skills and access to help: mediation.",
+    ),
+    "story_verdict_both": (
+        "Réseaux et compétences pèsent autant : agir sur les deux.",
+        "Networks and skills weigh the same: act on both.",
+    ),
+    "story_rank": ("Rang", "Rank"),
+    "story_rank_of": ("{rank} sur {n} {levels}", "{rank} of {n} {levels}"),
+    "story_actions_label": (
+        "signaux déclenchés parmi les règles applicables",
+        "signals triggered among the applicable rules",
+    ),
+    "story_actions_detail": (
+        "Chaque règle compare un indicateur à un seuil, à un centile national ou au territoire parent.",
+        "Each rule sets an indicator against a threshold, a national percentile or the parent territory.",
+    ),
+    "story_actions_title": (
+        "Les signaux pour {name} (centile national, 100 = le plus défavorable)",
+        "Signals for {name} (national percentile, 100 = worst)",
+    ),
+    "story_actions_axis": ("Centile national (100 = le plus défavorable)", "National percentile (100 = worst)"),
+    "story_fired": ("déclenché", "triggered"),
+    "story_selected_by": ("Appelée par : {rules}.", "Called for by: {rules}."),
+    "story_actions_source": (
+        "indicateurs de l'atlas (voir chaque diapositive)",
+        "atlas indicators (see each slide)",
+    ),
+    "story_actions_france_label": (
+        "départements appellent « {title} »",
+        "départements call for “{title}”",
+    ),
+    "story_actions_france_detail": (
+        "Nombre de départements où au moins une règle choisit chaque recommandation.",
+        "Number of départements where at least one rule selects each recommendation.",
+    ),
+    "story_actions_france_title": (
+        "Recommandations : dans combien de départements ?",
+        "Recommendations: in how many départements?",
+    ),
+    "story_actions_france_reason": (
+        "Appelée dans {n} départements sur {total}.",
+        "Called for in {n} of {total} départements.",
+    ),
+    "pres_prev": ("Précédente", "Previous"),
+    "pres_next": ("Suivante", "Next"),
+    "pres_auto": ("Défilement automatique", "Auto-advance"),
+    "pres_seconds": ("Durée par diapositive", "Time per slide"),
+    "pres_every": ("toutes les {s} s", "every {s} s"),
+    "pres_present": ("Plein écran (sans barre latérale)", "Full screen (no sidebar)"),
+    "pres_calls_for": ("Ce que cela appelle", "What it calls for"),
+    "pres_initiatives": ("Exemples :", "Examples:"),
+    "pres_summary": ("La recommandation en détail", "The recommendation in full"),
+    "aud_title": ("Grille Audacities : qui bouscule la ville ?", "Audacities grid: who unsettles the city?"),
+    "aud_intro": (
+        "Notez un ou plusieurs acteurs ou services numériques (plateforme, application, opérateur) de 0 (pas du tout) à 5 (très fortement) sur six critères. La lecture dit s'il s'agit plutôt d'un risque, d'une tension ou d'une opportunité pour la collectivité, et ce qu'elle peut faire. C'est une grille d'auto-évaluation à discuter, pas un verdict.",
+        "Rate one or several digital actors or services (a platform, an app, an operator) from 0 (not at all) to 5 (very strongly) on six criteria. The reading says whether each is rather a risk, a tension or an opportunity for the local authority, and what it can do. It is a self-assessment grid to argue about, not a verdict.",
+    ),
+    "aud_source": ("Critères et lectures d'après", "Criteria and readings after"),
+    "aud_licence": ("licence CC BY 3.0 FR", "CC BY 3.0 FR licence"),
+    "aud_rate": ("Noter un acteur", "Rate an actor"),
+    "aud_name": ("Nom de l'acteur ou du service", "Name of the actor or service"),
+    "aud_add": ("Ajouter l'acteur", "Add actor"),
+    "aud_added": ("{name} ajouté.", "{name} added."),
+    "aud_updated": ("{name} : notes mises à jour.", "{name}: ratings updated."),
+    "aud_compare": ("Comparer les acteurs", "Compare the actors"),
+    "aud_empty": (
+        "Aucun acteur noté pour l'instant : donnez un nom, réglez les six curseurs, puis « Ajouter l'acteur ». Ou importez un fichier plus bas.",
+        "No actor rated yet: give a name, set the six sliders, then “Add actor”. Or import a file below.",
+    ),
+    "aud_remove": ("Retirer", "Remove"),
+    "aud_scores": (
+        "Intensité {intensity} % · pression sur le contrôle {pressure}/5.",
+        "Intensity {intensity} % · control pressure {pressure}/5.",
+    ),
+    "aud_drivers": ("Critères les plus forts : {drivers}.", "Strongest criteria: {drivers}."),
+    "aud_actions": ("Ce que la collectivité peut faire", "What the local authority can do"),
+    "aud_formats_roles": (
+        "Mises en débat adaptées : {formats}. Rôles de l'individu à renforcer : {roles}.",
+        "Suitable ways to debate it: {formats}. Roles of the individual to strengthen: {roles}.",
+    ),
+    "aud_debate": (
+        "Mettre l'innovation en débat, et les rôles de l'individu",
+        "Putting innovation up for debate, and the roles of the individual",
+    ),
+    "aud_debate_formats": (
+        "Quatre façons de mettre l'innovation en débat public",
+        "Four ways to put innovation up for public debate",
+    ),
+    "aud_roles": ("Les rôles de l'individu dans la ville numérique", "The roles of the individual in the digital city"),
+    "aud_rule": ("Règle de lecture (la nôtre, explicite pour être discutée)", "Reading rule (ours, explicit so it can be argued with)"),
+    "aud_files": ("Enregistrer ou reprendre des notes", "Save or reload ratings"),
+    "aud_download_json": ("Télécharger (JSON)", "Download (JSON)"),
+    "aud_download_csv": ("Télécharger (CSV)", "Download (CSV)"),
+    "aud_upload": ("Importer des notes (JSON ou CSV)", "Import ratings (JSON or CSV)"),
+    "aud_upload_help": (
+        "Un fichier exporté ici, ou un CSV avec une colonne name et une colonne par critère (0 à 5). Un acteur du même nom remplace celui déjà noté.",
+        "A file exported here, or a CSV with a name column and one column per criterion (0 to 5). An actor with the same name replaces the one already rated.",
+    ),
+    "aud_import_error": (
+        "Fichier non importé, les notes en cours sont conservées",
+        "File not imported, the current ratings are kept",
+    ),
+    "aud_imported": ("{n} acteur(s) importé(s).", "{n} actor(s) imported."),
+    "aud_not_text": (
+        "le fichier n'est pas un texte UTF-8 (JSON ou CSV attendu)",
+        "the file is not UTF-8 text (JSON or CSV expected)",
+    ),
+    # AUDACITIES-PRESENTER-END
     # compare / profile extra — keys added by those pages
     "cmp_national_regions": (
         "Classement national des régions",
@@ -351,8 +582,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The atlas build date is not recorded: the vintages above date the data.",
     ),
     "sheet_too_many_sites": (
-        "Plus de {n} lieux : la liste complète est dans la page « Données et "
-        "export ».",
+        "Plus de {n} lieux : la liste complète est dans la page « Données et export ».",
         "Over {n} sites: the full list is on the “Data & export” page.",
     ),
     "sheet_sources": ("Sources et licences", "Sources and licences"),
@@ -364,24 +594,315 @@ STRINGS: dict[str, tuple[str, str]] = {
         "To print it or save it as PDF: File → Print.",
     ),
     # COMPARE-PROFILE-END
+    # fragility / recommendations
+    "frag_title": ("Indice de fragilité numérique", "Digital fragility index"),
+    "frag_intro": (
+        "Un indice composite, construit à partir des indicateurs que vous choisissez : chaque indicateur est ramené à un score de 0 à 100 (100 = le plus fragile) par rapport aux territoires de référence, puis les scores sont moyennés avec vos poids. Chaque étape est affichée. Ce n'est pas une mesure officielle ; l'illectronisme qui y entre par défaut est une estimation modélisée.",
+        "A composite index built from the indicators you choose: each indicator becomes a 0–100 score (100 = most fragile) against the reference territories, then the scores are averaged with your weights. Every step is shown. It is not an official measure; the illectronisme it includes by default is a modelled estimate.",
+    ),
+    "frag_components": ("Composantes", "Components"),
+    "frag_weights": ("Poids des composantes (0 à 5)", "Component weights (0 to 5)"),
+    "frag_weights_note": (
+        "Les poids sont divisés par leur somme. Ils ne sont pas gardés dans le lien de la page.",
+        "Weights are divided by their sum. They are not kept in the page link.",
+    ),
+    "frag_norm": ("Normalisation", "Normalisation"),
+    "frag_norm_percentile": ("Centiles", "Percentiles"),
+    "frag_norm_minmax": ("Min–max", "Min–max"),
+    "frag_norm_zscore": ("Score z (50 ± 10 par écart-type)", "z-score (50 ± 10 per std)"),
+    "frag_ref": ("Référence", "Reference"),
+    "frag_ref_france": ("France entière", "All of France"),
+    "frag_ref_region": ("Région du territoire ({name})", "The territory's région ({name})"),
+    "frag_ref_france_forced": (
+        "Les régions se comparent à toute la France : référence France pour cette échelle.",
+        "Régions are compared with all of France: reference France at this level.",
+    ),
+    "frag_no_components": (
+        "Choisissez au moins une composante.",
+        "Choose at least one component.",
+    ),
+    "frag_map": ("Carte de l'indice", "Map of the index"),
+    "frag_score": ("Indice de fragilité (0–100)", "Fragility index (0–100)"),
+    "frag_map_note": (
+        "Classes de couleur : quantiles. Plus foncé = plus fragile selon vos réglages.",
+        "Colour classes: quantiles. Darker = more fragile with your settings.",
+    ),
+    "frag_pick": (
+        "Choisissez un territoire dans la barre latérale pour voir son score, ses sous-scores et la part de chaque composante.",
+        "Pick a territory in the sidebar to see its score, its sub-scores and each component's share.",
+    ),
+    "frag_rank": ("Rang {rank} sur {n} {plural}.", "Rank {rank} of {n} {plural}."),
+    "frag_infra": ("Sous-score infrastructures", "Infrastructure sub-score"),
+    "frag_skills": ("Sous-score compétences et social", "Skills and social sub-score"),
+    "frag_calls_for": ("Ce qu'il appelle", "What it calls for"),
+    "frag_calls_deployment": ("Déploiement", "Deployment"),
+    "frag_calls_mediation": ("Médiation", "Mediation"),
+    "frag_calls_both": ("Les deux", "Both"),
+    "frag_calls_none": ("Non déterminé", "Undetermined"),
+    "frag_calls_help_deployment": (
+        "Le retard tient surtout aux réseaux : les leviers sont le déploiement du très haut débit et de la 4G (plan France Très Haut Débit, New Deal mobile).",
+        "The gap is mostly about networks: the levers are rolling out very-high-speed broadband and 4G (France Très Haut Débit plan, mobile New Deal).",
+    ),
+    "frag_calls_help_mediation": (
+        "Le retard tient surtout aux usages : âge, diplôme, revenus, distance aux lieux d'aide. Les leviers sont la médiation numérique (conseillers numériques, France Services, Pass numérique, lieux et bus de médiation).",
+        "The gap is mostly about use: age, diploma, income, distance to help. The levers are digital mediation (conseillers numériques, France Services, Pass numérique, mediation sites and buses).",
+    ),
+    "frag_calls_help_both": (
+        "Les deux sous-scores sont à moins de {margin} points l'un de l'autre : il faut agir à la fois sur les réseaux et sur la médiation.",
+        "The two sub-scores are within {margin} points of each other: act on networks and on mediation at once.",
+    ),
+    "frag_calls_help_none": (
+        "Aucune composante n'a de valeur ici.",
+        "No component has a value here.",
+    ),
+    "frag_calls_note": (
+        "Ce qu'il appelle dit quel type d'action domine l'écart, pas son ampleur : lisez-le avec le score.",
+        "What it calls for tells which kind of action dominates the gap, not how large the gap is: read it with the score.",
+    ),
+    "frag_contrib": (
+        "Contribution de chaque composante (poids × score)",
+        "Each component's contribution (weight × score)",
+    ),
+    "frag_total": ("Indice", "Index"),
+    "frag_components_table": (
+        "Valeurs brutes, centiles et scores",
+        "Raw values, percentiles and scores",
+    ),
+    "frag_col_component": ("Composante", "Component"),
+    "frag_col_value": ("Valeur brute", "Raw value"),
+    "frag_col_percentile": ("Centile (100 = le plus fragile)", "Percentile (100 = most fragile)"),
+    "frag_col_score": ("Score 0–100", "Score 0–100"),
+    "frag_col_weight": ("Poids utilisé", "Weight used"),
+    "frag_col_contribution": ("Contribution", "Contribution"),
+    "frag_col_infra": ("Infrastructures", "Infrastructure"),
+    "frag_col_skills": ("Compétences et social", "Skills and social"),
+    "frag_col_used": ("Composantes disponibles", "Components available"),
+    "frag_missing": (
+        "Sans données ici (leur poids passe aux autres composantes) : {what}.",
+        "No data here (their weight goes to the other components): {what}.",
+    ),
+    "frag_movers": (
+        "Ce que changent vos réglages : les plus gros déplacements",
+        "What your settings change: the biggest movers",
+    ),
+    "frag_movers_note": (
+        "Par rapport à l'indice par défaut (six composantes à poids égaux), même normalisation et même référence. Rangs parmi les territoires affichés ; un déplacement positif = plus fragile avec vos réglages.",
+        "Against the default index (six components, equal weights), same normalisation and reference. Ranks among the territories shown; a positive move = more fragile with your settings.",
+    ),
+    "frag_movers_none": (
+        "Vous êtes sur l'indice par défaut : changez un poids ou une composante pour voir les rangs bouger.",
+        "This is the default index: change a weight or a component to see ranks move.",
+    ),
+    "frag_col_rank_before": ("Rang par défaut", "Default rank"),
+    "frag_col_rank_after": ("Rang avec vos réglages", "Rank with your settings"),
+    "frag_col_rank_change": ("Déplacement", "Move"),
+    "frag_col_score_before": ("Indice par défaut", "Default index"),
+    "frag_table": ("Tableau de l'indice", "Index table"),
+    "frag_table_note": (
+        "{n} {plural}, du plus fragile au moins fragile. Le CSV contient aussi, pour chaque composante, la valeur brute, le score et le poids.",
+        "{n} {plural}, most fragile first. The CSV also holds each component's raw value, score and weight.",
+    ),
+    "frag_download": ("Télécharger le tableau de l'indice (CSV)", "Download the index table (CSV)"),
+    "frag_ifn": ("Comparaison avec l'IFN de MedNum", "Comparison with MedNum's IFN"),
+    "frag_ifn_result": (
+        "Corrélation de rang de Spearman entre cet indice et l'indice de fragilité numérique (IFN) de MedNum : ρ = {rho} (n = {n} {plural}, p = {p}).",
+        "Spearman rank correlation between this index and MedNum's digital fragility index (IFN): ρ = {rho} (n = {n} {plural}, p = {p}).",
+    ),
+    "frag_ifn_caution": (
+        "À lire avec prudence : l'IFN est calculé relativement à chaque région (100 = la région), sur des données plus anciennes et avec une normalisation non publiée. Un bon accord ne valide ni l'un ni l'autre ; un désaccord peut venir de ces choix de méthode.",
+        "Read with care: the IFN is computed relative to each région (100 = the région), on older data and with an unpublished normalisation. Agreement validates neither index; disagreement can come from these method choices.",
+    ),
+    "frag_ifn_unavailable": ("Corrélation non calculable : {error}", "No correlation: {error}"),
+    "frag_sources": (
+        "Composantes : sources et millésimes",
+        "Components: sources and vintages",
+    ),
+    # recommendations
+    "reco_title": ("Recommandations et initiatives", "Recommendations and initiatives"),
+    "reco_intro": (
+        "Les huit recommandations de la synthèse PFVT « Transition numérique et inclusive » (2020), résumées avec nos mots, et les projets et dispositifs qui les mettent en œuvre. En haut : ce qui s'applique au territoire choisi.",
+        "The eight recommendations of the PFVT synthesis “Transition numérique et inclusive” (2020), summarised in our own words, with the projects and schemes that put them into practice. At the top: what applies to the chosen territory.",
+    ),
+    "reco_theme": ("Thème", "Theme"),
+    "reco_country": ("Pays des initiatives", "Initiatives' country"),
+    "reco_kind": ("Type d'initiative", "Kind of initiative"),
+    "reco_level": ("Échelle de « où elle s'applique »", "Level for “where it applies”"),
+    "reco_filter_note": (
+        "Le thème filtre tout ; le pays et le type filtrent les initiatives.",
+        "The theme filters everything; country and kind filter the initiatives.",
+    ),
+    "reco_kind_project": ("Projet", "Project"),
+    "reco_kind_tool": ("Outil", "Tool"),
+    "reco_kind_programme": ("Programme", "Programme"),
+    "reco_kind_network": ("Réseau", "Network"),
+    "reco_kind_publication": ("Publication", "Publication"),
+    "reco_recommendations": ("Les recommandations ({n})", "The recommendations ({n})"),
+    "reco_none": ("Aucune recommandation pour ce thème.", "No recommendation for this theme."),
+    "reco_informed_by": ("Indicateurs qui la renseignent", "Indicators that inform it"),
+    "reco_where": ("Où elle s'applique le plus", "Where it applies most"),
+    "reco_fires_n": (
+        "Déclenchée dans {n} {plural} sur {total}.",
+        "Fires in {n} of {total} {plural}.",
+    ),
+    "reco_fires_none": (
+        "Aucune règle ne la déclenche à cette échelle.",
+        "No rule selects it at this level.",
+    ),
+    "reco_col_rules": ("Règles déclenchées", "Rules that fired"),
+    "reco_col_strength": ("Intensité (0–100)", "Strength (0–100)"),
+    "reco_strength": ("Intensité", "Strength"),
+    "reco_strength_note": (
+        "Intensité : centile moyen (100 = le plus défavorable) des indicateurs de la règle déclenchée la plus forte, parmi les territoires de même échelle.",
+        "Strength: mean percentile (100 = worst) of the indicators of the strongest rule that fired, among territories of the same level.",
+    ),
+    "reco_show_map": ("Carte par département", "Map by département"),
+    "reco_map_nodata": ("Non déclenchée ou pas de données", "Does not fire, or no data"),
+    "reco_initiatives": ("Initiatives et dispositifs ({n})", "Initiatives and schemes ({n})"),
+    "reco_no_initiative": (
+        "Aucune initiative ne correspond à ces filtres.",
+        "No initiative matches these filters.",
+    ),
+    "reco_link": ("Site", "Website"),
+    "reco_serves": ("Recommandations : {what}", "Recommendations: {what}"),
+    "reco_controversies": ("Controverses ({n})", "Controversies ({n})"),
+    "reco_qualifies": ("En tension avec : {what}", "Puts under tension: {what}"),
+    # what applies here
+    "applies_title": ("Ce qui s'applique ici", "What applies here"),
+    "applies_pick": (
+        "Choisissez un territoire (commune, EPCI, département ou région) pour voir les règles qui s'y déclenchent.",
+        "Pick a territory (commune, EPCI, département or région) to see the rules that fire there.",
+    ),
+    "applies_fired": ("Constats ({n})", "Findings ({n})"),
+    "applies_none": (
+        "Aucune règle ne se déclenche ici : aucun indicateur ne dépasse les seuils retenus.",
+        "No rule fires here: no indicator crosses the chosen thresholds.",
+    ),
+    "applies_recs": ("Recommandations qu'ils appellent", "Recommendations they call for"),
+    "applies_inits": ("Initiatives et dispositifs", "Initiatives and schemes"),
+    "applies_no_data": (
+        "Non évaluées faute de données : {what}.",
+        "Not evaluated for lack of data: {what}.",
+    ),
+    "applies_note": (
+        "Les règles comparent les indicateurs du territoire à des seuils, à sa région ou aux territoires de même échelle. L'illectronisme et les personnes à risque sont modélisés : des estimations, pas des mesures. Recommandations : {source}.",
+        "Rules compare the territory's indicators with thresholds, its région or territories of the same level. Illectronisme and people at risk are modelled: estimates, not measurements. Recommendations: {source}.",
+    ),
+    # FRAGILITY-RECO-END
     # export
     "export_title": ("Données et export", "Data & export"),
-    "scope": ("Périmètre", "Scope"),
-    "scope_all": ("France entière", "All of France"),
-    "scope_selected": ("Territoire choisi : {name}", "Chosen territory: {name}"),
-    "filters": ("Filtrer par valeurs", "Filter by value"),
-    "preview": ("Aperçu : {n} lignes", "Preview: {n} rows"),
-    "download": ("Télécharger", "Download"),
-    "dictionary": ("Dictionnaire des données", "Data dictionary"),
-    "quality": ("Rapport de qualité des données", "Data-quality report"),
-    "sources_page": (
+    "export_intro": (
+        "Choisissez l'échelle, le périmètre, les indicateurs et des plages de valeurs : l'aperçu montre exactement les lignes exportées, avec leurs sources et millésimes.",
+        "Choose the level, the scope, the indicators and value ranges: the preview shows exactly the rows that are exported, with their sources and vintages.",
+    ),
+    "export_level": ("Une ligne par", "One row per"),
+    "export_scope": ("Périmètre", "Scope"),
+    "export_scope_all": ("France entière", "All of France"),
+    "export_scope_territory": ("{name} ({level} {code})", "{name} ({level} {code})"),
+    "export_scope_commune": (
+        "Une commune est choisie : le périmètre proposé est son département.",
+        "A commune is chosen: the scope offered is its département.",
+    ),
+    "export_scope_coarser": (
+        "Le territoire choisi ne contient pas de {levels} : export sur toute la France.",
+        "The chosen territory holds no {levels}: export over all of France.",
+    ),
+    "export_indicators": ("Indicateurs (colonnes)", "Indicators (columns)"),
+    "export_no_indicator": (
+        "Aucun indicateur choisi : l'export ne contiendra que les codes et les noms.",
+        "No indicator chosen: the export will hold codes and names only.",
+    ),
+    "export_filters": ("Filtrer les lignes par valeur", "Filter rows by value"),
+    "export_filter_pick": (
+        "Indicateurs à filtrer (3 au plus)",
+        "Indicators to filter on (up to 3)",
+    ),
+    "export_filter_note": (
+        "Une poignée laissée en butée laisse ce côté ouvert. Dès qu'un filtre est resserré, les lignes sans valeur pour cet indicateur sont écartées.",
+        "A handle left at its end leaves that side open. Once a filter is narrowed, rows with no value for that indicator are left out.",
+    ),
+    "export_filter_none": (
+        "{name} : rien à filtrer (une seule valeur ou aucune donnée).",
+        "{name}: nothing to filter (a single value or no data).",
+    ),
+    "export_preview": (
+        "Aperçu : {n} lignes, {k} indicateurs",
+        "Preview: {n} rows, {k} indicators",
+    ),
+    "export_preview_note": (
+        "Les parts sont affichées en %, et exportées en fractions (0–1) ; les codes sont exportés comme du texte (« 01001 », « 2A004 »).",
+        "Shares are shown as % and exported as fractions (0–1); codes are exported as text (“01001”, “2A004”).",
+    ),
+    "export_empty": (
+        "Aucune ligne ne correspond : élargissez les filtres.",
+        "No row matches: widen the filters.",
+    ),
+    "export_download": ("Télécharger", "Download"),
+    "export_fmt_csv": (
+        "CSV + dictionnaire (zip, ~{size})",
+        "CSV + dictionary (zip, ~{size})",
+    ),
+    "export_fmt_geojson": ("GeoJSON (~{size})", "GeoJSON (~{size})"),
+    "export_fmt_gpkg": ("GeoPackage (~{size})", "GeoPackage (~{size})"),
+    "export_fmt_parquet": ("GeoParquet (~{size})", "GeoParquet (~{size})"),
+    "export_csv_why": (
+        "Le CSV (UTF-8, en-tête d'identifiants) est livré dans un zip avec son dictionnaire (libellés, unités, sources, millésimes, licence), pour que les deux ne se séparent pas. Les fichiers géographiques (EPSG:4326) embarquent ce dictionnaire. Chaque fichier est fabriqué au moment du clic.",
+        "The CSV (UTF-8, header of ids) comes in a zip with its dictionary (labels, units, sources, vintages, licence), so the two never part. Geographic files (EPSG:4326) carry that dictionary inside. Each file is built when you click.",
+    ),
+    "export_simplified": (
+        "Contours simplifiés (ceux de la carte, plus légers)",
+        "Simplified outlines (the map's, lighter)",
+    ),
+    "export_large": (
+        "Fichier volumineux : environ {size} en {fmt}. Réduisez le périmètre, choisissez les contours simplifiés ou le CSV.",
+        "Large file: about {size} as {fmt}. Narrow the scope, choose simplified outlines, or the CSV.",
+    ),
+    "export_dictionary": ("Dictionnaire des données", "Data dictionary"),
+    "export_dictionary_note": (
+        "Valeur = échelle × Σ numérateur / Σ dénominateur sur les communes du territoire (un comptage n'a pas de dénominateur).",
+        "Value = scale × Σ numerator / Σ denominator over the territory's communes (a count has no denominator).",
+    ),
+    "export_sources": (
         "Sources : producteur, millésime, licence",
         "Sources: producer, vintage, licence",
     ),
-    "too_big_commune_export": (
-        "Export des communes de toute la France : {n} lignes.",
-        "Export of all communes in France: {n} rows.",
+    "export_link": ("site officiel", "official page"),
+    "export_quality": ("Rapport de qualité des données", "Data-quality report"),
+    "export_quality_note": (
+        "Par source : lignes lues, appariées à une commune du COG 2026, anciens codes fusionnés dans une commune nouvelle, non appariées. Pour les lieux de médiation : lieux placés dans une commune après dédoublonnage.",
+        "Per source: rows read, matched to a COG 2026 commune, old codes merged into a commune nouvelle, unmatched. For mediation sites: sites placed in a commune after de-duplication.",
     ),
+    "export_unmatched": (
+        "Codes et identifiants non appariés",
+        "Unmatched codes and ids",
+    ),
+    "export_communes_without_polygon": (
+        "Communes sans contour",
+        "Communes without an outline",
+    ),
+    "export_communes_without_epci": ("Communes sans EPCI", "Communes without an EPCI"),
+    "export_dir_higher_worse": ("plus haut = pire", "higher is worse"),
+    "export_dir_lower_worse": ("plus bas = pire", "lower is worse"),
+    "export_dir_neutral": ("neutre", "neutral"),
+    "export_col_id": ("Identifiant", "Id"),
+    "export_col_label": ("Libellé", "Label"),
+    "export_col_unit": ("Unité", "Unit"),
+    "export_col_direction": ("Sens", "Direction"),
+    "export_col_numerator": ("Numérateur", "Numerator"),
+    "export_col_denominator": ("Dénominateur", "Denominator"),
+    "export_col_sources": ("Sources", "Sources"),
+    "export_col_vintage": ("Millésime", "Vintage"),
+    "export_col_modelled": ("Modélisé", "Modelled"),
+    "export_col_producer": ("Producteur", "Producer"),
+    "export_col_title": ("Titre", "Title"),
+    "export_col_licence": ("Licence", "Licence"),
+    "export_col_url": ("Lien", "Link"),
+    "export_col_source": ("Source", "Source"),
+    "export_col_rows_read": ("Lignes lues", "Rows read"),
+    "export_col_matched": ("Appariées", "Matched"),
+    "export_col_merged": ("Fusionnées", "Merged"),
+    "export_col_unmatched": ("Non appariées", "Unmatched"),
+    "export_col_match_rate": ("Taux d'appariement", "Match rate"),
+    "export_col_notes": ("Détails", "Details"),
     # EXPORT-END
 }
 

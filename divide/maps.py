@@ -296,3 +296,46 @@ def add_numbered(
             z_index_offset=1000,  # above clustered site markers
         ).add_to(group)
     group.add_to(fmap)
+
+
+def score_layer(
+    shapes: gpd.GeoDataFrame,
+    values: pd.DataFrame,
+    ind: Indicator,
+    lang: str,
+    k: int = 5,
+) -> tuple[dict, list[float], list[str]]:
+    """GeoJSON, quantile class edges and colours for a computed score.
+
+    Parameters
+    ----------
+    shapes : GeoDataFrame
+        ``code`` and ``geometry`` of the level drawn.
+    values : DataFrame
+        ``code``, ``name`` and ``value`` (missing values are drawn as no data).
+    ind : Indicator
+        Formats values and sets the palette's direction (e.g. the fragility
+        score, which is not in the registry).
+    lang : {"fr", "en"}
+        Language of the value texts.
+    k : int
+        Number of quantile classes.
+
+    Returns
+    -------
+    tuple
+        ``(collection, edges, colours)`` as used by :func:`add_choropleth` and
+        :func:`legend_html`.
+    """
+    edges = classify.breaks(values["value"], k, "quantiles")
+    colours = classify.palette(max(len(edges) - 1, 1), ind.direction)
+    shapes = shapes[shapes["code"].isin(values["code"])]
+    return feature_collection(shapes, values, ind, edges, colours, lang), edges, colours
+
+
+def bounds_around(shapes: gpd.GeoDataFrame, codes) -> list[list[float]]:
+    """Leaflet bounds of the shapes whose ``code`` is in ``codes``."""
+    chosen = shapes[shapes["code"].isin(list(codes))]
+    if chosen.empty:
+        return bounds_of("mainland")
+    return bounds_of(tuple(chosen.total_bounds))

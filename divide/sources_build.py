@@ -177,10 +177,12 @@ def access_columns(
     table["pop_dist_med"] = np.where(any_site.notna(), population, np.nan)
     table["dist_fs_x_pop"] = fs.to_numpy() * population
     table["pop_dist_fs"] = np.where(fs.notna(), population, np.nan)
+    # No site in the commune's territory: far. No point for the commune: unknown.
+    located = communes["lon"].notna().to_numpy()
     far = (any_site.to_numpy() > DEFAULT_RADIUS_KM) | any_site.isna().to_numpy()
     risk = people_at_risk.reindex(table.index).to_numpy()
     table["people_at_risk_far"] = np.where(far, risk, 0.0)
-    table.loc[np.isnan(risk), "people_at_risk_far"] = np.nan
+    table.loc[np.isnan(risk) | ~located, "people_at_risk_far"] = np.nan
     return table
 
 

@@ -313,7 +313,8 @@ def indicator_picker(
         t(label_key, lang()),
         options,
         key=key,
-        format_func=lambda i: label(indicator(i)),
+        # The language is bound now: AppTest formats options after the run.
+        format_func=lambda i, lg=lang(): label(indicator(i), lg),
         on_change=remember,
     )
     return indicator(ss[key])
@@ -324,9 +325,9 @@ def current_indicator() -> Indicator:
     return indicator(st.session_state["_indicator"])
 
 
-def label(ind: Indicator) -> str:
+def label(ind: Indicator, lg: str | None = None) -> str:
     """Indicator name, with '(modelled)' when it is."""
-    lg = lang()
+    lg = lg or lang()
     text = ind.name(lg)
     if ind.modelled and t("modelled", lg) not in text.lower():
         text += f" ({t('modelled', lg)})"

@@ -1,6 +1,198 @@
-import streamlit as st
+import math
 
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from divide import illectronisme, maps, supply
+from divide.errors import DivideError
+from divide.i18n import t
+from divide.registry import indicator
 from pages import _shared
 
-_shared.frame()
-st.write("todo")
+lg = _shared.frame()
+atlas = _shared.atlas()
+ss = st.session_state
+RISK, DIST = indicator("people_at_risk"), indicator("dist_mediation_km")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def run(name: str, *args):
+    """A divide.supply function on the atlas, cached per set of arguments."""
+    return getattr(supply, name)(_shared.atlas(), *args)
+
+
+def from_url(key, default, cast):
+    try:
+        value = cast(_shared.url_param(key, str(default)))
+    except ValueError:
+        return default
+    return value if math.isfinite(value) else default
+
+
+def cards(items):
+    for col, (label, value, note) in zip(st.columns(len(items)), items, strict=True):
+        col.metric(label, value)
+        col.caption(note)
+
+
+def table(frame, columns):
+    st.dataframe(supply.display(frame, columns, lg), hide_index=True, width="stretch")
+
+
+def downloads(frame, stem, key, **extra):
+    meta = {"scope": scope_name, "radius_km": radius, "kinds": kinds, **extra}
+    meta |= {"note": t("modelled_note", lg), "source": _shared.source_caption(RISK)}
+    geojson = supply.to_geojson(frame, meta)
+    files = {"csv": supply.to_csv(frame), "geojson": geojson}
+    for col, (ext, data) in zip(st.columns(2), files.items(), strict=True):
+        label = t(f"access_export_{ext}", lg)
+        col.download_button(label, data, f"{stem}.{ext}", key=f"{key}_{ext}")
+
+
+if "access_radius" not in ss:
+    ss["access_radius"] = from_url("radius", 10.0, float)
+    ss["access_k"] = from_url("k", 5, int)
+    ss["access_kinds"] = list(supply.KINDS)
+
+st.title(t("access_title", lg))
+st.caption(t("access_intro", lg))
+cols = st.columns([1, 3, 1])
+radius = cols[0].number_input(t("access_radius", lg), step=1.0, key="access_radius")
+kinds = cols[1].multiselect(
+    t("access_kinds", lg),
+    supply.KINDS,
+    key="access_kinds",
+    format_func=lambda k: t(f"kind_{k}", lg),
+)
+min_need = cols[2].number_input(
+    t("access_min_need", lg), min_value=0.0, step=10.0, key="access_min_need"
+)
+_shared.set_url_param("radius", f"{radius:g}")
+kinds_t, r_text = tuple(kinds), f"{radius:g}"
+if not kinds:
+    st.info(t("access_kinds_none", lg))
+
+level, code = _shared.territory()
+scope = supply.analysis_scope(atlas, level, code)
+scope_name = atlas.territory(*(scope or ("france", "FR")))["name"]
+if scope is None:
+    st.info(t("access_scope_france", lg))
+elif level == "commune":
+    st.caption(t("access_scope_commune", lg, name=scope_name))
+try:
+    summary = run("access_summary", scope, radius, kinds_t)
+    per_kind = run("kind_summary", scope, radius)
+    under = run("underserved_table", scope, radius, kinds_t, float(min_need))
+    epcis = run("epci_summary", scope, radius, kinds_t)
+except DivideError as exc:
+    _shared.fail(exc)
+    st.stop()
+
+# ------------------------------------------------------------ need and access
+st.subheader(f"{t('access_need', lg)} — {scope_name}")
+cards(supply.summary_cards(summary, lg))
+st.caption(_shared.source_caption(RISK))
+with st.expander(t("access_method", lg)):
+    st.markdown(illectronisme.method_summary(lg))
+st.markdown(f"**{t('access_per_kind', lg)}**")
+table(per_kind, "kinds")
+st.caption(f"{t('access_distance_note', lg)} {_shared.source_caption(DIST)}")
+map_box = st.container()
+
+# ---------------------------------------------------------------- underserved
+st.subheader(t("access_underserved", lg, r=r_text))
+if under.empty:
+    st.success(t("access_underserved_none", lg, r=r_text))
+else:
+    people = _shared.value_text(under["people_at_risk"].sum(), RISK)
+    st.caption(t("access_underserved_count", lg, n=len(under), people=people))
+    table(under, "underserved")
+    stem = f"underserved_{scope[1] if scope else 'FR'}_{r_text}km"
+    downloads(under, stem, "access_under")
+if summary.unlocated_communes:
+    st.caption(t("access_unlocated", lg, n=summary.unlocated_communes))
+st.caption(_shared.source_caption(RISK))
+st.markdown(f"**{t('access_by_epci', lg)}**")
+table(epcis, "epci")
+st.caption(_shared.source_caption(RISK))
+
+# ------------------------------------------------------------------ placement
+st.subheader(t("access_place", lg))
+st.markdown(t("access_place_intro", lg))
+placed = None
+if scope is None:
+    st.info(t("access_place_france", lg))
+else:
+    points = run("scope_points", scope)
+    names = dict(zip(points["code"], points["name"], strict=True))
+    ss["access_exclude"] = [c for c in ss.get("access_exclude", []) if c in names]
+    cols = st.columns([1, 1, 3])
+    k = cols[0].number_input(t("access_k", lg), step=1, key="access_k")
+    min_pop = cols[1].number_input(
+        t("access_min_pop", lg), min_value=0, step=100, key="access_min_pop"
+    )
+    exclude = cols[2].multiselect(
+        t("access_exclude", lg),
+        sorted(names, key=lambda c: (names[c], c)),
+        key="access_exclude",
+        format_func=lambda c: f"{names[c]} ({c})",
+    )
+    _shared.set_url_param("k", str(k))
+    args = (scope, radius, int(k), kinds_t, tuple(exclude), float(min_pop))
+    try:
+        placed = run("placement", *args)
+    except DivideError as exc:
+        _shared.fail(exc)
+if placed is not None and placed.hosts.empty:
+    st.success(t("access_all_covered", lg, r=r_text))
+elif placed is not None:
+    cards(supply.placement_cards(placed, lg))
+    if placed.result.stopped_early:
+        st.info(t("access_stopped", lg, n=len(placed.hosts)))
+    table(placed.hosts, "hosts")
+    stem = f"placement_{scope[1]}_{r_text}km_k{int(k)}"
+    method = "greedy maximum coverage, within 1 - 1/e of the optimum"
+    downloads(placed.hosts, stem, "access_hosts", k=int(k), method=method)
+    st.caption(_shared.source_caption(RISK))
+
+# ------------------------------------------------------------------------ map
+if scope is not None:
+    with map_box:
+        st.subheader(t("access_map", lg))
+        layer = st.radio(
+            t("access_layer", lg),
+            ("people_at_risk", "illectronisme_est"),
+            key="access_layer",
+            horizontal=True,
+            format_func=lambda i: supply.indicator_label(i, lg),
+        )
+        ind = indicator(layer)
+        collection, edges, colours = _shared.collection(
+            "commune", scope, layer, "quantiles", 5, lg
+        )
+        shapes = _shared.geometry("commune")
+        box = shapes[shapes["code"].isin(names)].total_bounds
+        fmap = maps.base_map(maps.bounds_of(tuple(box)))
+        labels = {"layer": t("layer", lg), "name": t("name", lg), "code": t("code", lg)}
+        labels["value"] = _shared.label(ind)
+        selected = code if level == "commune" else None
+        maps.add_choropleth(fmap, collection, labels, selected=selected)
+        if kinds:
+            kind_labels = {k_: t(f"kind_{k_}", lg) for k_ in supply.KINDS}
+            sites = atlas.sites_in(scope, kinds)
+            maps.add_sites(fmap, sites, kind_labels, t("access_layer_sites", lg))
+        maps.add_circles(fmap, under.head(1000), t("access_layer_underserved", lg))
+        if placed is not None:
+            name = t("access_layer_hosts", lg)
+            maps.add_numbered(fmap, placed.hosts, name, radius_km=radius)
+        folium.LayerControl(collapsed=False).add_to(fmap)
+        left, right = st.columns([4, 1])
+        with left:
+            st_folium(fmap, height=560, use_container_width=True, returned_objects=[])
+        legend = maps.legend_html(
+            edges, colours, ind, lg, title=_shared.label(ind), no_data=t("no_data", lg)
+        )
+        right.markdown(legend, unsafe_allow_html=True)
+        right.caption(t("access_map_hint", lg))
+        st.caption(_shared.source_caption(ind))

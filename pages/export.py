@@ -1,6 +1,143 @@
+from functools import partial
+
 import streamlit as st
 
+from divide import export
+from divide.errors import DivideError
+from divide.i18n import t
+from divide.registry import indicators
 from pages import _shared
 
-_shared.frame()
-st.write("todo")
+lg = _shared.frame()
+atlas = _shared.atlas()
+ss = st.session_state
+st.title(t("export_title", lg))
+st.caption(t("export_intro", lg))
+chosen = _shared.territory()
+if "export_level" not in ss:
+    ss["export_level"] = "departement" if chosen[0] == "france" else "commune"
+    ss["export_indicators"] = list(indicators())
+
+
+label = partial(export.indicator_label, lang=lg)
+
+# ------------------------------------------------------------- what to export
+left, right = st.columns([1, 2])
+level = left.selectbox(
+    t("export_level", lg),
+    export.LEVELS,
+    key="export_level",
+    format_func=lambda v: t(f"level_{v}", lg),
+)
+scopes = export.scope_options(atlas, level, chosen)
+if ss.get("export_scope") not in scopes:
+    ss["export_scope"] = scopes[-1]
+option = right.radio(
+    t("export_scope", lg),
+    scopes,
+    key="export_scope",
+    format_func=lambda o: export.scope_label(atlas, o, lg),
+    horizontal=True,
+)
+if note := export.scope_note(level, chosen, scopes, lg):
+    right.caption(note)
+scope = export.parse_scope(option)
+
+ids = st.multiselect(
+    t("export_indicators", lg),
+    list(indicators()),
+    key="export_indicators",
+    format_func=label,
+)
+if not ids:
+    st.info(t("export_no_indicator", lg))
+
+ranges = {}
+with st.expander(t("export_filters", lg), expanded=bool(ss.get("export_filter_ids"))):
+    ss["export_filter_ids"] = [i for i in ss.get("export_filter_ids", []) if i in ids]
+    picked = st.multiselect(
+        t("export_filter_pick", lg),
+        ids,
+        key="export_filter_ids",
+        max_selections=3,
+        format_func=label,
+    )
+    st.caption(t("export_filter_note", lg))
+    base = export.table(atlas, level, within=scope, indicator_ids=picked)
+    for ind_id in picked:
+        spec = export.slider_spec(base[ind_id], ind_id)
+        if spec is None:
+            st.caption(t("export_filter_none", lg, name=label(ind_id)))
+            continue
+        key = f"export_filter_{ind_id}"
+        if ss.get(f"_{key}_spec") != spec or key not in ss:  # new level or scope
+            ss[key] = export.carry_range(ss.get(key), ss.get(f"_{key}_spec"), spec)
+            ss[f"_{key}_spec"] = spec
+        picked_range = st.slider(
+            export.indicator_label(ind_id, lg, unit=True),
+            spec.low,
+            spec.high,
+            step=spec.step,
+            key=key,
+            format=export.slider_format(ind_id, spec),
+        )
+        bounds = export.registry_range(ind_id, picked_range, spec)
+        if bounds is not None:
+            ranges[ind_id] = bounds
+
+try:
+    frame = export.table(atlas, level, within=scope, indicator_ids=ids, ranges=ranges)
+except DivideError as exc:
+    _shared.fail(exc)
+    st.stop()
+
+# -------------------------------------------------------------------- preview
+n = export.count_text(len(frame), lg)
+st.subheader(t("export_preview", lg, n=n, k=len(ids)))
+config = {
+    column: st.column_config.NumberColumn(name, format=fmt, help=column)
+    if fmt
+    else name
+    for column, (name, fmt) in export.preview_columns(frame, lg).items()
+}
+st.dataframe(frame, column_config=config, hide_index=True, height=320)
+st.caption(t("export_preview_note", lg))
+if frame.empty:
+    st.warning(t("export_empty", lg))
+
+# ------------------------------------------------------------------ downloads
+st.subheader(t("export_download", lg))
+simplified = st.checkbox(t("export_simplified", lg), key="export_simplified")
+sizes = export.estimate_sizes(atlas, level, frame, simplified=simplified)
+if warning := export.size_warning(sizes, lg):
+    st.warning(warning)
+stem = export.file_stem(level, scope)
+for column, fmt in zip(st.columns(4), export.FORMATS, strict=True):
+    extension, mime = export.DOWNLOADS[fmt]
+    column.download_button(
+        t(f"export_fmt_{fmt}", lg, size=export.human_size(sizes[fmt], lg)),
+        # Built on click, in a worker thread: nothing heavy runs on each rerun.
+        data=partial(
+            export.payload, atlas, level, frame, fmt, name=stem, simplified=simplified
+        ),
+        file_name=f"{stem}.{extension}",
+        mime=mime,
+        key=f"export_download_{fmt}",
+        on_click="ignore",
+        disabled=frame.empty,
+        icon=":material/download:",
+    )
+st.caption(t("export_csv_why", lg))
+
+# ------------------------------------------- dictionary, sources, data quality
+st.header(t("export_dictionary", lg))
+st.dataframe(export.dictionary_view(lg), hide_index=True)
+st.caption(t("export_dictionary_note", lg))
+st.header(t("export_sources", lg))
+st.markdown(export.sources_markdown(lg))
+st.header(t("export_quality", lg))
+st.caption(t("export_quality_note", lg))
+st.dataframe(export.quality_view(atlas.quality, lg), hide_index=True)
+missing = sum(map(len, export.unmatched(atlas.quality).values()))
+with st.expander(f"{t('export_unmatched', lg)} ({missing})"):
+    st.markdown("\n\n".join(export.unmatched_lines(atlas.quality, lg)))
