@@ -577,7 +577,9 @@ def candidates() -> list[str]:
     ]
 
 
-def reference_for(level: str, choice: str, region: str | None) -> str:
+def reference_for(
+    level: str, choice: str, region: str | None, atlas: Atlas | None = None
+) -> str:
     """The ``reference`` argument of :func:`compute_index` for a page setting.
 
     Parameters
@@ -588,15 +590,22 @@ def reference_for(level: str, choice: str, region: str | None) -> str:
         ``"france"`` or ``"region"`` (the chosen territory's région).
     region : str or None
         That région's code (None when no territory is chosen).
+    atlas : Atlas, optional
+        When given, a région with fewer than two territories of ``level`` (an
+        overseas région at département level) falls back to France.
 
     Returns
     -------
     str
-        ``"france"`` when asked, at région level (one région cannot set a scale)
-        or without a région; else the région code.
+        ``"france"`` when asked, at région level (one région cannot set a scale),
+        without a région or with too few territories in it; else the région code.
     """
     if choice != "region" or level == "region" or not region:
         return "france"
+    if atlas is not None:
+        regions = atlas.level(level)["region"].astype("string")
+        if int((regions == str(region)).sum()) < 2:
+            return "france"
     return str(region)
 
 

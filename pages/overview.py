@@ -6,7 +6,7 @@ from divide import maps
 from divide.i18n import t
 from divide.profile import comparison
 from divide.registry import indicator
-from pages import _shared
+from pages import _applies, _shared
 
 HEADLINE = [
     "premises_no_thd",
@@ -91,3 +91,4 @@ with right:
         unsafe_allow_html=True,
     )
 st.caption(_shared.source_caption(ind))
+_applies.render(level, code, lg)  # what applies here

@@ -5,7 +5,7 @@ from divide import sheet
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicator
-from pages import _shared
+from pages import _applies, _shared
 
 lg = _shared.frame()
 atlas = _shared.atlas()
@@ -79,3 +79,4 @@ with list_col:
             height=320,
         )
 st.caption(_shared.source_caption(indicator("mediation_sites")))
+_applies.render(level, code, lg)  # what applies here

@@ -157,7 +157,9 @@ def test_underserved_min_need_and_national_consistency(atlas):
     points = supply.scope_points(atlas, None)
     unlocated = points.loc[~points["located"], "people_at_risk"].sum()
     far = atlas.territory("france", None)["people_at_risk_far"]
-    assert listed["people_at_risk"].sum() + unlocated == pytest.approx(far, abs=1.0)
+    # The atlas leaves communes without a point out of people_at_risk_far.
+    assert unlocated > 0
+    assert listed["people_at_risk"].sum() == pytest.approx(far, abs=1.0)
     assert summary.underserved_people == pytest.approx(listed["people_at_risk"].sum())
     assert summary.unlocated_communes == (~points["located"]).sum()
 

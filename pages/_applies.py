@@ -1,0 +1,88 @@
+"""'What applies here': the rules a territory fires and the action they select.
+
+Used by the overview, profile and recommendations pages through :func:`render`.
+Every text that comes from data (names, reasons, titles) is escaped before it
+reaches Markdown; links are drawn only when the knowledge base gives one.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import streamlit as st
+
+from divide.errors import DivideError
+from divide.i18n import t
+from divide.recommend import recommend_json
+from pages import _shared
+
+# Characters that make markup anywhere in a line, and markers that do at its start
+# (lists, headings, quotes); text is first put on one line.
+_INLINE = re.compile(r"([\\`*_\[\]<>#|~$:])")
+_START = re.compile(r"^(\d+)([.)])|^([-+=])")
+
+
+def plain(text) -> str:
+    """Text escaped for ``st.markdown``: shown as written, never as markup."""
+    line = _INLINE.sub(r"\\\1", " ".join(str(text).split()))
+    return _START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", line)
+
+
+def link(label: str, url: str) -> str:
+    """A Markdown link with an escaped label (only http(s) addresses)."""
+    if not str(url).startswith(("http://", "https://")):
+        return plain(label)
+    safe = quote(str(url), safe=":/?#&=%+,;@!~*'._-")
+    return f"[{plain(label)}]({safe})"
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _diagnosis(level: str, code: str, lang: str) -> dict:
+    return recommend_json(_shared.atlas(), level, code, lang)
+
+
+def render(level: str, code: str, lang: str) -> None:
+    """Draw the fired rules with their reasons and what they select, compactly."""
+    st.subheader(t("applies_title", lang))
+    if level == "france":
+        st.caption(t("applies_pick", lang))
+        return
+    try:
+        data = _diagnosis(level, code, lang)
+    except DivideError as exc:
+        st.warning(f"{t('error_prefix', lang)}: {exc}")
+        return
+    fired = data["fired"]
+    if not fired:
+        st.info(t("applies_none", lang))
+    else:
+        left, right = st.columns([3, 2])
+        with left:
+            st.markdown(f"**{t('applies_fired', lang, n=len(fired))}**")
+            st.markdown(
+                "\n".join(
+                    f"- **{plain(f['title'])}** — {plain(f['reason'])}" for f in fired
+                )
+            )
+        with right:
+            st.markdown(f"**{t('applies_recs', lang)}**")
+            st.markdown(
+                "\n".join(
+                    f"- {r['number']}\\. {plain(r['title'])}"
+                    for r in data["recommendations"]
+                )
+            )
+            if data["initiatives"]:
+                st.markdown(f"**{t('applies_inits', lang)}**")
+                st.markdown(
+                    "\n".join(
+                        f"- {link(i['name'], i['link']) if i['link'] else plain(i['name'])}"
+                        for i in data["initiatives"]
+                    )
+                )
+    gaps = [m for m in data["not_fired"] if m["status"] == "no_data"]
+    if gaps:
+        what = "; ".join(f"{m['title']} ({m['reason']})" for m in gaps)
+        st.caption(plain(t("applies_no_data", lang, what=what)))
+    st.caption(plain(t("applies_note", lang, source=data["sources"][0])))

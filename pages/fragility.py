@@ -1,0 +1,194 @@
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from divide import fragility, maps
+from divide.errors import DivideError
+from divide.i18n import t
+from divide.registry import indicator
+from pages import _shared
+
+LEVELS = ("region", "departement", "epci", "commune")
+NORMS = fragility.NORMALISATIONS
+CANDIDATES = fragility.candidates()
+DEFAULTS = tuple(fragility.DEFAULT_COMPONENTS.items())
+SCORE = fragility.SCORE
+HEADS = {"layer": "layer", "name": "name", "code": "code", "value": "frag_score"}
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def index(level: str, weights: tuple, norm: str, ref: str) -> pd.DataFrame:
+    return fragility.compute_index(_shared.atlas(), level, dict(weights), norm, ref)
+
+
+def scoped(level, weights, norm, ref, scope) -> pd.DataFrame:
+    codes = None if scope is None else _shared.atlas().members("commune", scope).index
+    return fragility.within(index(level, weights, norm, ref), codes)
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def layer(level, scope, weights, norm, ref, lang):
+    values = fragility.map_values(scoped(level, weights, norm, ref, scope))
+    return maps.score_layer(_shared.geometry(level), values, SCORE, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def ifn(level: str, weights: tuple, norm: str, ref: str) -> dict:
+    frame = index(level, weights, norm, ref)
+    return fragility.correlation_with_ifn(frame, _shared.atlas(), level)
+
+
+lg = _shared.frame()
+atlas = _shared.atlas()
+t_level, t_code = _shared.territory()
+ss = st.session_state
+labels = {i: _shared.label(indicator(i)) for i in CANDIDATES}
+region = fragility.region_of(atlas, t_level, t_code)
+region_name = atlas.territory("region", region)["name"] if region else None
+
+st.title(t("frag_title", lg))
+st.caption(t("frag_intro", lg))
+if "frag_norm" not in ss:  # first visit of the session: read the URL
+    picked = [c for c in _shared.url_param("fcomp", "").split(",") if c in CANDIDATES]
+    ss["frag_components"] = picked or [c for c, _ in DEFAULTS]
+    ss["frag_norm"] = _shared.url_param("fnorm", "percentile", NORMS)
+    first = t_level if t_level in LEVELS else "departement"
+    ss["frag_level"] = _shared.url_param("flevel", first, LEVELS)
+    ss["frag_ref"] = _shared.url_param("fref", "france", ("france", "region"))
+if region is None:
+    ss["frag_ref"] = "france"
+ref_labels = {
+    "france": t("frag_ref_france", lg),
+    "region": t("frag_ref_region", lg, name=region_name or "—"),
+}
+
+comps = st.multiselect(
+    t("frag_components", lg), CANDIDATES, key="frag_components", format_func=labels.get
+)
+c = st.columns([2, 2, 3])
+norm = c[0].selectbox(
+    t("frag_norm", lg),
+    NORMS,
+    key="frag_norm",
+    format_func=lambda v: t(f"frag_norm_{v}", lg),
+)
+level = c[1].selectbox(
+    t("level", lg), LEVELS, key="frag_level", format_func=lambda v: t(f"level_{v}", lg)
+)
+ref_choice = c[2].radio(
+    t("frag_ref", lg),
+    ("france", "region"),
+    key="frag_ref",
+    format_func=ref_labels.get,
+    disabled=region is None,
+)
+_shared.set_url_param("fcomp", ",".join(comps) or None)
+for key, value in (("fnorm", norm), ("flevel", level), ("fref", ref_choice)):
+    _shared.set_url_param(key, value)
+if not comps:
+    st.info(t("frag_no_components", lg))
+    st.stop()
+with st.expander(t("frag_weights", lg)):
+    cols = st.columns(3)
+    for i, comp in enumerate(comps):
+        cols[i % 3].slider(labels[comp], 0, 5, 1, key=f"frag_w_{comp}")
+    st.caption(t("frag_weights_note", lg))
+weights = tuple((comp, float(ss.get(f"frag_w_{comp}", 1))) for comp in comps)
+
+if level == "commune" and t_level == "france":
+    st.info(t("commune_scope", lg))
+level, scope = fragility.display_scope(atlas, level, t_level, t_code)
+ref = fragility.reference_for(level, ref_choice, region, atlas)
+if ref_choice == "region" and ref == "france":
+    st.caption(t("frag_ref_france_forced", lg))
+try:
+    shown = scoped(level, weights, norm, ref, scope)
+    if t_level != "france":
+        own_ref = fragility.reference_for(t_level, ref_choice, region, atlas)
+        own = index(t_level, weights, norm, own_ref)
+    base = scoped(level, DEFAULTS, norm, ref, scope)
+    collection, edges, colours = layer(level, scope, weights, norm, ref, lg)
+except DivideError as exc:
+    _shared.fail(exc)
+    st.stop()
+plural = t(f"levels_plural_{level}", lg)
+
+# ---------------------------------------------------------- the territory
+if t_level == "france":
+    st.info(t("frag_pick", lg))
+else:
+    info = fragility.summary(own, t_code, lg)
+    name = atlas.territory(t_level, t_code)["name"]
+    st.subheader(f"{name} — {t('level_' + t_level, lg)}")
+    for card, (label, value) in zip(st.columns(4), info["cards"], strict=True):
+        card.metric(label, value)
+    st.caption(f"{info['rank']} **{t('frag_calls_for', lg)}** — {info['calls']}")
+    table = fragility.component_table(own, t_code)
+    st.markdown(f"**{t('frag_contrib', lg)}**")
+    fig = fragility.contribution_figure(table, labels, lg, total=t("frag_total", lg))
+    st.plotly_chart(fig, width="stretch", key="frag_contrib_chart")
+    st.markdown(f"**{t('frag_components_table', lg)}**")
+    detail = fragility.component_view(table, labels, lg)
+    st.dataframe(detail, hide_index=True, width="stretch", key="frag_components_table")
+    if info["missing"]:
+        what = ", ".join(labels[comp] for comp in info["missing"])
+        st.caption(t("frag_missing", lg, what=what))
+
+# ---------------------------------------------------------------- the map
+st.subheader(t("frag_map", lg))
+bounds = maps.bounds_of("mainland")
+if scope is not None:
+    bounds = maps.bounds_around(_shared.geometry("commune"), shown.index)
+fmap = maps.base_map(bounds)
+names = {k: t(v, lg) for k, v in HEADS.items()}
+maps.add_choropleth(
+    fmap, collection, names, selected=t_code if t_level == level else None
+)
+map_col, legend_col = st.columns([4, 1])
+with map_col:
+    st_folium(
+        fmap, height=520, use_container_width=True, returned_objects=[], key="frag_map"
+    )
+with legend_col:
+    legend = maps.legend_html(
+        edges, colours, SCORE, lg, title=t("frag_score", lg), no_data=t("no_data", lg)
+    )
+    st.markdown(legend, unsafe_allow_html=True)
+    st.caption(t("frag_map_note", lg))
+
+# ------------------------------------------------- movers and the table
+st.subheader(t("frag_movers", lg))
+if fragility.same_weights(dict(weights), dict(DEFAULTS)):
+    st.caption(t("frag_movers_none", lg))
+else:
+    moves = fragility.movers_view(base, shown, lg)
+    st.dataframe(moves, hide_index=True, width="stretch", key="frag_movers_table")
+    st.caption(t("frag_movers_note", lg))
+
+st.subheader(t("frag_table", lg))
+view = fragility.index_view(shown, lg)
+st.dataframe(view, hide_index=True, width="stretch", height=380, key="frag_table")
+st.caption(t("frag_table_note", lg, n=len(view), plural=plural))
+export = shown.sort_values(["rank", "name"], na_position="last").reset_index()
+export = export.assign(normalisation=norm, reference=ref)
+st.download_button(
+    t("frag_download", lg),
+    data=export.to_csv(index=False).encode("utf-8"),
+    file_name=f"divide_fragility_{level}_{norm}.csv",
+    mime="text/csv",
+    key="frag_download",
+    icon=":material/download:",
+)
+
+# ------------------------------------------------ benchmark and sources
+st.subheader(t("frag_ifn", lg))
+try:
+    st.markdown(fragility.ifn_text(ifn(level, weights, norm, ref), lg, plural))
+except DivideError as exc:
+    st.caption(t("frag_ifn_unavailable", lg, error=exc))
+st.caption(
+    t("frag_ifn_caution", lg) + " " + _shared.source_caption(indicator("ifn_mednum"))
+)
+with st.expander(t("frag_sources", lg)):
+    for comp in comps:
+        st.markdown(f"- **{labels[comp]}** — {_shared.source_caption(indicator(comp))}")
