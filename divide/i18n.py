@@ -420,15 +420,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Each rule sets an indicator against a threshold, a national percentile or the parent territory.",
     ),
     "story_actions_title": (
-        "Les signaux pour {name} (centile national, 100 = le plus défavorable)",
-        "Signals for {name} (national percentile, 100 = worst)",
+        "Les signaux pour {name} — en rouge, les règles déclenchées",
+        "Signals for {name} — in red, the rules triggered",
     ),
     "story_actions_axis": ("Centile national (100 = le plus défavorable)", "National percentile (100 = worst)"),
     "story_fired": ("déclenché", "triggered"),
     "story_selected_by": ("Appelée par : {rules}.", "Called for by: {rules}."),
     "story_actions_source": (
-        "indicateurs de l'atlas (voir chaque diapositive)",
-        "atlas indicators (see each slide)",
+        "Règles et recommandations d'après {pfvt}.",
+        "Rules and recommendations after {pfvt}.",
     ),
     "story_actions_france_label": (
         "départements appellent « {title} »",
@@ -461,7 +461,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Rate one or several digital actors or services (a platform, an app, an operator) from 0 (not at all) to 5 (very strongly) on six criteria. The reading says whether each is rather a risk, a tension or an opportunity for the local authority, and what it can do. It is a self-assessment grid to argue about, not a verdict.",
     ),
     "aud_source": ("Critères et lectures d'après", "Criteria and readings after"),
-    "aud_licence": ("licence CC BY 3.0 FR", "CC BY 3.0 FR licence"),
+    "aud_licence": ("texte de la licence", "licence text"),
     "aud_rate": ("Noter un acteur", "Rate an actor"),
     "aud_name": ("Nom de l'acteur ou du service", "Name of the actor or service"),
     "aud_add": ("Ajouter l'acteur", "Add actor"),
@@ -609,13 +609,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "frag_norm": ("Normalisation", "Normalisation"),
     "frag_norm_percentile": ("Centiles", "Percentiles"),
     "frag_norm_minmax": ("Min–max", "Min–max"),
-    "frag_norm_zscore": ("Score z (50 ± 10 par écart-type)", "z-score (50 ± 10 per std)"),
+    "frag_norm_zscore": (
+        "Score z (50 ± 10 par écart-type)",
+        "z-score (50 ± 10 per std)",
+    ),
     "frag_ref": ("Référence", "Reference"),
     "frag_ref_france": ("France entière", "All of France"),
-    "frag_ref_region": ("Région du territoire ({name})", "The territory's région ({name})"),
+    "frag_ref_region": (
+        "Région du territoire ({name})",
+        "The territory's région ({name})",
+    ),
     "frag_ref_france_forced": (
-        "Les régions se comparent à toute la France : référence France pour cette échelle.",
-        "Régions are compared with all of France: reference France at this level.",
+        "Référence France à cette échelle : les régions se comparent à toute la France, et une région de moins de deux territoires de cette échelle ne peut pas servir d'échelle.",
+        "Reference France at this level: régions are compared with all of France, and a région with fewer than two territories of this level cannot set a scale.",
     ),
     "frag_no_components": (
         "Choisissez au moins une composante.",
@@ -670,7 +676,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "frag_col_component": ("Composante", "Component"),
     "frag_col_value": ("Valeur brute", "Raw value"),
-    "frag_col_percentile": ("Centile (100 = le plus fragile)", "Percentile (100 = most fragile)"),
+    "frag_col_percentile": (
+        "Centile (100 = le plus fragile)",
+        "Percentile (100 = most fragile)",
+    ),
     "frag_col_score": ("Score 0–100", "Score 0–100"),
     "frag_col_weight": ("Poids utilisé", "Weight used"),
     "frag_col_contribution": ("Contribution", "Contribution"),
@@ -702,7 +711,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} {plural}, du plus fragile au moins fragile. Le CSV contient aussi, pour chaque composante, la valeur brute, le score et le poids.",
         "{n} {plural}, most fragile first. The CSV also holds each component's raw value, score and weight.",
     ),
-    "frag_download": ("Télécharger le tableau de l'indice (CSV)", "Download the index table (CSV)"),
+    "frag_download": (
+        "Télécharger le tableau de l'indice (CSV)",
+        "Download the index table (CSV)",
+    ),
     "frag_ifn": ("Comparaison avec l'IFN de MedNum", "Comparison with MedNum's IFN"),
     "frag_ifn_result": (
         "Corrélation de rang de Spearman entre cet indice et l'indice de fragilité numérique (IFN) de MedNum : ρ = {rho} (n = {n} {plural}, p = {p}).",
@@ -712,7 +724,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "À lire avec prudence : l'IFN est calculé relativement à chaque région (100 = la région), sur des données plus anciennes et avec une normalisation non publiée. Un bon accord ne valide ni l'un ni l'autre ; un désaccord peut venir de ces choix de méthode.",
         "Read with care: the IFN is computed relative to each région (100 = the région), on older data and with an unpublished normalisation. Agreement validates neither index; disagreement can come from these method choices.",
     ),
-    "frag_ifn_unavailable": ("Corrélation non calculable : {error}", "No correlation: {error}"),
+    "frag_ifn_unavailable": (
+        "Corrélation non calculable : {error}",
+        "No correlation: {error}",
+    ),
     "frag_sources": (
         "Composantes : sources et millésimes",
         "Components: sources and vintages",
@@ -737,7 +752,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reco_kind_network": ("Réseau", "Network"),
     "reco_kind_publication": ("Publication", "Publication"),
     "reco_recommendations": ("Les recommandations ({n})", "The recommendations ({n})"),
-    "reco_none": ("Aucune recommandation pour ce thème.", "No recommendation for this theme."),
+    "reco_none": (
+        "Aucune recommandation pour ce thème.",
+        "No recommendation for this theme.",
+    ),
     "reco_informed_by": ("Indicateurs qui la renseignent", "Indicators that inform it"),
     "reco_where": ("Où elle s'applique le plus", "Where it applies most"),
     "reco_fires_n": (
@@ -756,8 +774,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Strength: mean percentile (100 = worst) of the indicators of the strongest rule that fired, among territories of the same level.",
     ),
     "reco_show_map": ("Carte par département", "Map by département"),
-    "reco_map_nodata": ("Non déclenchée ou pas de données", "Does not fire, or no data"),
-    "reco_initiatives": ("Initiatives et dispositifs ({n})", "Initiatives and schemes ({n})"),
+    "reco_map_nodata": (
+        "Non déclenchée ou pas de données",
+        "Does not fire, or no data",
+    ),
+    "reco_initiatives": (
+        "Initiatives et dispositifs ({n})",
+        "Initiatives and schemes ({n})",
+    ),
     "reco_no_initiative": (
         "Aucune initiative ne correspond à ces filtres.",
         "No initiative matches these filters.",
@@ -777,7 +801,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Aucune règle ne se déclenche ici : aucun indicateur ne dépasse les seuils retenus.",
         "No rule fires here: no indicator crosses the chosen thresholds.",
     ),
-    "applies_recs": ("Recommandations qu'ils appellent", "Recommendations they call for"),
+    "applies_recs": (
+        "Recommandations qu'ils appellent",
+        "Recommendations they call for",
+    ),
     "applies_inits": ("Initiatives et dispositifs", "Initiatives and schemes"),
     "applies_no_data": (
         "Non évaluées faute de données : {what}.",
