@@ -83,8 +83,11 @@ def bounds_of(frame: str | tuple[float, float, float, float]) -> list[list[float
 def base_map(bounds: list[list[float]], *, basemap: bool = False) -> folium.Map:
     """A Leaflet map on a plain background (tiles only when asked, online)."""
     fmap = folium.Map(
-        tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25, max_zoom=18
+        tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25
     )
+    # Without a tile layer folium passes no zoom limit to Leaflet, and the site
+    # clusters refuse to draw ("Map has no maxZoom specified").
+    fmap.options["max_zoom"] = 18
     fmap.default_js = [("leaflet", assets.url("leaflet.js"))]
     fmap.default_css = [("leaflet_css", assets.url("leaflet.css"))]
     if basemap:

@@ -50,14 +50,15 @@ if level == "commune":
         scope = (current_level, current_code)
 
 options = st.columns([2, 2, 3])
+frame = "mainland"
 with options[0]:
-    frame = st.selectbox(
-        t("frame", lg),
-        FRAMES,
-        key="map_frame",
-        format_func=lambda f: t(f"frame_{f}", lg),
-        disabled=scope is not None,
-    )
+    if scope is None:
+        frame = st.selectbox(
+            t("frame", lg),
+            FRAMES,
+            key="map_frame",
+            format_func=lambda f: t(f"frame_{f}", lg),
+        )
 with options[1]:
     basemap = st.checkbox(t("basemap", lg), key="map_basemap")
     show_sites = st.checkbox(t("show_sites", lg), key="map_sites")

@@ -26,7 +26,7 @@ atlas = _shared.atlas()
 level, code = _shared.territory()
 name = atlas.territory(level, code)["name"]
 st.title(t("overview_title", lg))
-st.subheader(f"{name} — {t('level_' + level, lg)}")
+st.subheader(name if level == "france" else f"{name} — {t('level_' + level, lg)}")
 st.caption(t("overview_intro", lg))
 
 table = comparison(atlas, level, code, HEADLINE)
