@@ -10,6 +10,7 @@ Layout of ``data/atlas/``::
     geo_<level>_display.parquet  the same, simplified for maps (shared borders kept)
     sites.parquet            unified mediation sites
     illectronisme_rates.csv  INSEE's published national rates used by the model
+    code_map.csv             retired commune codes → today's commune (and why)
     provenance.json / PROVENANCE.md   source, vintage, licence per indicator
     quality.json             rows read / matched / merged / unmatched per source
 """
@@ -236,6 +237,15 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
     territories.to_parquet(out / "territories.parquet", index=False, compression="zstd")
     _write_sites(sites, out)
     rates.to_csv(out / "illectronisme_rates.csv", index=False)
+    # Retired codes → today's commune, so uploads are harmonised without the
+    # build-time reference package.
+    pd.DataFrame(
+        {
+            "old": list(ref.code_map),
+            "current": list(ref.code_map.values()),
+            "kind": [ref.kind_of_old_code[c] for c in ref.code_map],
+        }
+    ).sort_values("old").to_csv(out / "code_map.csv", index=False)
 
     step("polygons per level")
     shapes = geography.dissolve_levels(communes)

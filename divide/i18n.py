@@ -24,6 +24,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_fragility": ("Indice de fragilité", "Fragility index"),
     "page_recommendations": ("Recommandations", "Recommendations"),
     "page_audacities": ("Grille Audacities", "Audacities grid"),
+    "page_upload": ("Vos données", "Your data"),
+    "upload_title": (
+        "Vos données : un indicateur, des lieux, un fichier plus récent",
+        "Your data: an indicator, sites, a newer file",
+    ),
+    "upload_intro": (
+        "Les fichiers sont vérifiés ligne par ligne ; les lignes valides sont gardées, les autres listées avec ce qu'il faut corriger. Rien n'est conservé après la session.",
+        "Files are checked row by row; good rows are kept, bad ones listed with what to fix. Nothing is kept after your session.",
+    ),
+    "upload_indicator": ("Indicateur", "Indicator"),
+    "upload_sites": ("Lieux", "Sites"),
+    "upload_refresh": ("Fichier ARCEP récent", "Newer ARCEP file"),
+    "upload_indicator_help": (
+        "CSV ou Excel : une colonne de codes (commune, EPCI, département ou région) et des colonnes de valeurs",
+        "CSV or Excel: a column of codes (commune, EPCI, département or région) and value columns",
+    ),
+    "upload_sites_help": (
+        "CSV (lat/lon ou code commune), GeoJSON, ou le schéma « lieux de médiation numérique »",
+        "CSV (lat/lon or commune code), GeoJSON, or the “lieux de médiation numérique” schema",
+    ),
+    "upload_refresh_help": (
+        "Statistiques ARCEP par commune (commune_debit.csv), comparées au millésime de l'atlas",
+        "ARCEP per-commune statistics (commune_debit.csv), compared with the atlas's vintage",
+    ),
+    "upload_unit": ("Unité", "Unit"),
+    "upload_direction": ("Sens", "Direction"),
+    "upload_column": ("Colonne à afficher", "Column to show"),
+    "upload_session_only": ("pour cette session seulement", "for this session only"),
+    "upload_remove": ("Retirer", "Remove"),
     "territory": ("Territoire", "Territory"),
     "search": (
         "Rechercher une commune, un code ou un code postal",
@@ -340,8 +369,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "modèle divide (méthode sur la page Médiation)",
         "divide model (method on the Mediation page)",
     ),
-    "story_worst": ("Département le plus en retard : {name}", "Worst-off département: {name}"),
-    "story_best": ("Département le mieux placé : {name}", "Best-off département: {name}"),
+    "story_worst": (
+        "Département le plus en retard : {name}",
+        "Worst-off département: {name}",
+    ),
+    "story_best": (
+        "Département le mieux placé : {name}",
+        "Best-off département: {name}",
+    ),
     "story_map_france": ("départements de métropole", "mainland départements"),
     "story_map_scope": ("{levels} — {name}", "{levels} — {name}"),
     "story_fallback": (
@@ -365,7 +400,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} personnes de 15 ans et plus concernées",
         "{n} people aged 15+ affected",
     ),
-    "story_range": ("fourchette plausible {low} – {high}", "plausible range {low} – {high}"),
+    "story_range": (
+        "fourchette plausible {low} – {high}",
+        "plausible range {low} – {high}",
+    ),
     "story_sites": ("{n} lieux de médiation recensés", "{n} mediation sites recorded"),
     "story_infra": ("Réseaux", "Networks"),
     "story_skills": ("Compétences et accès à l'aide", "Skills and access to help"),
@@ -377,7 +415,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Sous-indices réseaux et compétences (chaque territoire comparé à ceux de son échelle)",
         "Network and skills sub-scores (each territory against those of its level)",
     ),
-    "story_frag_axis": ("Score (0–100, plus haut = plus fragile)", "Score (0–100, higher = more fragile)"),
+    "story_frag_axis": (
+        "Score (0–100, plus haut = plus fragile)",
+        "Score (0–100, higher = more fragile)",
+    ),
     "story_frag_method": (
         "Indice ouvert : couverture très haut débit, distance à la 4G, part des 65 ans et plus, part de peu diplômés, pauvreté et illectronisme modélisé, en centiles, à poids égaux.",
         "Open index: very-high-speed coverage, distance to 4G, share aged 65+, share with few qualifications, poverty and modelled illectronisme, as percentiles, equal weights.",
@@ -423,7 +464,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Les signaux pour {name} — en rouge, les règles déclenchées",
         "Signals for {name} — in red, the rules triggered",
     ),
-    "story_actions_axis": ("Centile national (100 = le plus défavorable)", "National percentile (100 = worst)"),
+    "story_actions_axis": (
+        "Centile national (100 = le plus défavorable)",
+        "National percentile (100 = worst)",
+    ),
     "story_fired": ("déclenché", "triggered"),
     "story_selected_by": ("Appelée par : {rules}.", "Called for by: {rules}."),
     "story_actions_source": (
@@ -455,7 +499,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pres_calls_for": ("Ce que cela appelle", "What it calls for"),
     "pres_initiatives": ("Exemples :", "Examples:"),
     "pres_summary": ("La recommandation en détail", "The recommendation in full"),
-    "aud_title": ("Grille Audacities : qui bouscule la ville ?", "Audacities grid: who unsettles the city?"),
+    "aud_title": (
+        "Grille Audacities : qui bouscule la ville ?",
+        "Audacities grid: who unsettles the city?",
+    ),
     "aud_intro": (
         "Notez un ou plusieurs acteurs ou services numériques (plateforme, application, opérateur) de 0 (pas du tout) à 5 (très fortement) sur six critères. La lecture dit s'il s'agit plutôt d'un risque, d'une tension ou d'une opportunité pour la collectivité, et ce qu'elle peut faire. C'est une grille d'auto-évaluation à discuter, pas un verdict.",
         "Rate one or several digital actors or services (a platform, an app, an operator) from 0 (not at all) to 5 (very strongly) on six criteria. The reading says whether each is rather a risk, a tension or an opportunity for the local authority, and what it can do. It is a self-assessment grid to argue about, not a verdict.",
@@ -477,8 +524,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Intensité {intensity} % · pression sur le contrôle {pressure}/5.",
         "Intensity {intensity} % · control pressure {pressure}/5.",
     ),
-    "aud_drivers": ("Critères les plus forts : {drivers}.", "Strongest criteria: {drivers}."),
-    "aud_actions": ("Ce que la collectivité peut faire", "What the local authority can do"),
+    "aud_drivers": (
+        "Critères les plus forts : {drivers}.",
+        "Strongest criteria: {drivers}.",
+    ),
+    "aud_actions": (
+        "Ce que la collectivité peut faire",
+        "What the local authority can do",
+    ),
     "aud_formats_roles": (
         "Mises en débat adaptées : {formats}. Rôles de l'individu à renforcer : {roles}.",
         "Suitable ways to debate it: {formats}. Roles of the individual to strengthen: {roles}.",
@@ -491,8 +544,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Quatre façons de mettre l'innovation en débat public",
         "Four ways to put innovation up for public debate",
     ),
-    "aud_roles": ("Les rôles de l'individu dans la ville numérique", "The roles of the individual in the digital city"),
-    "aud_rule": ("Règle de lecture (la nôtre, explicite pour être discutée)", "Reading rule (ours, explicit so it can be argued with)"),
+    "aud_roles": (
+        "Les rôles de l'individu dans la ville numérique",
+        "The roles of the individual in the digital city",
+    ),
+    "aud_rule": (
+        "Règle de lecture (la nôtre, explicite pour être discutée)",
+        "Reading rule (ours, explicit so it can be argued with)",
+    ),
     "aud_files": ("Enregistrer ou reprendre des notes", "Save or reload ratings"),
     "aud_download_json": ("Télécharger (JSON)", "Download (JSON)"),
     "aud_download_csv": ("Télécharger (CSV)", "Download (CSV)"),

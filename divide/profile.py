@@ -85,6 +85,23 @@ def comparison(
     return frame
 
 
+def _summary(value: dict, width: int = 300) -> str:
+    """A nested report entry on one line: scalars shown, long lists counted."""
+    parts = []
+    for key, item in value.items():
+        if isinstance(item, dict) and len(item) > 20:
+            shown = f"{len(item)} entries"
+        elif isinstance(item, dict):
+            shown = _summary(item, width=120)
+        elif isinstance(item, list):
+            shown = f"{len(item)} items"
+        else:
+            shown = str(item)
+        parts.append(f"{key}={shown}")
+    text = ", ".join(parts)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def quality_text(quality: dict) -> str:
     """The data-quality report as plain text."""
     lines = ["Data-quality report (per source: rows read / matched to COG 2026)"]
@@ -105,7 +122,7 @@ def quality_text(quality: dict) -> str:
             )
         for key, value in report.items():
             if isinstance(value, dict):
-                lines.append(f"    {key}: {value}")
+                lines.append(f"    {key}: {_summary(value)}")
     communes = quality.get("communes", {})
     if communes:
         lines.append(

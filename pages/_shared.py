@@ -309,12 +309,12 @@ def indicator_picker(
         if shared:
             ss["_indicator"] = ss[key]
 
+    lg = lang()  # bound now: AppTest formats the options after the run
     st.selectbox(
-        t(label_key, lang()),
+        t(label_key, lg),
         options,
         key=key,
-        # The language is bound now: AppTest formats options after the run.
-        format_func=lambda i, lg=lang(): label(indicator(i), lg),
+        format_func=lambda i: label(indicator(i), lg),
         on_change=remember,
     )
     return indicator(ss[key])

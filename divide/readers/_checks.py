@@ -30,6 +30,22 @@ FRANCE_BOXES = (
 )
 
 
+def clean_columns(columns, file: str) -> list[str]:
+    """Column names with surrounding spaces removed; a name seen twice is an error."""
+    names = [str(c).strip() for c in columns]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise SourceError(
+                file,
+                f"column '{name[:60]}' appears twice: keep one",
+                row=1,
+                column=name[:60],
+            )
+        seen.add(name)
+    return names
+
+
 def decode(raw: bytes, file: str) -> str:
     """Decode bytes as UTF-8 (with or without BOM), falling back to Windows-1252."""
     if b"\x00" in raw[:4096]:
@@ -95,6 +111,8 @@ def read_table(
         file = name or p.name
         if not p.exists():
             raise SourceError(file, f"file not found: {p}")
+        if not p.is_file():
+            raise SourceError(file, f"not a file: {p}")
         raw = p.read_bytes()
     text = decode(raw, file)
     if skiprows:
@@ -115,7 +133,7 @@ def read_table(
         raise SourceError(
             file, f"cannot parse as a '{separator}'-separated table: {exc}"
         ) from None
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = clean_columns(df.columns, file)
     missing = [c for c in required if c not in df.columns]
     if missing:
         if len(df.columns) == 1 and required:

@@ -20,7 +20,12 @@ import pandas as pd
 import pyarrow as pa
 
 from divide.errors import DivideError, SourceError, suggest
-from divide.readers._checks import check_unique, normalise_code, to_number
+from divide.readers._checks import (
+    check_unique,
+    clean_columns,
+    normalise_code,
+    to_number,
+)
 
 IRIS = "code_iris"
 POPULATION = "Population"
@@ -72,7 +77,7 @@ def read_ifn_iris(path: str | Path | bytes, *, name: str | None = None) -> pd.Da
         raise SourceError(
             file, f"cannot read as a parquet table ({type(exc).__name__}: {exc})"
         ) from None
-    raw.columns = [str(c).strip() for c in raw.columns]
+    raw.columns = clean_columns(raw.columns, file)
     required = [IRIS, POPULATION, *SCORES.values()]
     missing = [c for c in required if c not in raw.columns]
     if missing:

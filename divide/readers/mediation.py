@@ -57,7 +57,13 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from divide.errors import SourceError
-from divide.readers._checks import decode, in_france, normalise_code, read_table
+from divide.readers._checks import (
+    clean_columns,
+    decode,
+    in_france,
+    normalise_code,
+    read_table,
+)
 from divide.readers._checks import to_number as _to_number
 
 #: Source ids, most authoritative / recent first: the order in which
@@ -328,7 +334,7 @@ def read_cnfs_structures(path: str | Path) -> pd.DataFrame:
         df,
         file,
         "cnfs_structures_2021",
-        ids=_get(df, "id").fillna(df["_record"]),
+        ids=_get(df, "id").fillna(df["_record"].astype("string")),
         name=name,
         kinds=kinds,
         address=_get(df, "adresse"),
@@ -830,6 +836,8 @@ def _read_json(path: str | Path, file: str) -> pd.DataFrame:
     p = Path(path)
     if not p.exists():
         raise SourceError(file, f"file not found: {p}")
+    if not p.is_file():
+        raise SourceError(file, f"not a file: {p}")
     text = decode(p.read_bytes(), file)
     if not text.strip():
         raise SourceError(file, "the file is empty")
@@ -841,6 +849,9 @@ def _read_json(path: str | Path, file: str) -> pd.DataFrame:
             f"invalid JSON at character {exc.colno} of the line: {exc.msg}",
             row=exc.lineno,
         ) from None
+    except (RecursionError, ValueError) as exc:
+        # Nesting too deep, or an integer too long for Python to convert.
+        raise SourceError(file, f"cannot read this JSON: {str(exc)[:120]}") from None
     if not isinstance(data, list):
         found = (
             f"an object with keys {', '.join(list(data)[:8])}"
@@ -859,10 +870,15 @@ def _read_json(path: str | Path, file: str) -> pd.DataFrame:
                 f"record {i + 1} is a {type(record).__name__}, not an object: "
                 "expected a JSON array of objects",
             )
-    df = pd.DataFrame.from_records(
-        [{k: _text(v) for k, v in record.items()} for record in data]
-    ).astype("string")
-    df.columns = [str(c).strip() for c in df.columns]
+    try:
+        df = pd.DataFrame.from_records(
+            [{k: _text(v) for k, v in record.items()} for record in data]
+        ).astype("string")
+    except UnicodeError:
+        raise SourceError(
+            file, "the JSON holds text that is not valid Unicode"
+        ) from None
+    df.columns = clean_columns(df.columns, file)
     df["_record"] = np.arange(1, len(df) + 1)
     df["_line"] = _record_lines(text, len(df))
     return df

@@ -1,0 +1,177 @@
+import html
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from divide import classify, maps, userdata
+from divide.errors import DivideError
+from divide.export import neutralise_formulas
+from divide.i18n import t
+from divide.registry import DIRECTIONS, UNITS
+from pages import _shared
+
+lg = _shared.frame()
+atlas = _shared.atlas()
+ss = st.session_state
+ss.setdefault("user_indicators", {})
+ss.setdefault("user_sites", {})
+LEVELS = ("commune", "epci", "departement", "region")
+
+st.title(t("upload_title", lg))
+st.caption(t("upload_intro", lg))
+
+
+def show_report(report) -> None:
+    """The validation report as plain text and a table of problems."""
+    st.code(report.text(), language=None)
+    if report.problems:
+        st.dataframe(report.problems_frame(), width="stretch", hide_index=True)
+
+
+def draw(level: str, codes_values, ind, *, key: str) -> None:
+    rows = atlas.level(level)[["code", "name"]].reset_index(drop=True)
+    rows["value"] = rows["code"].map(codes_values)
+    rows = rows[rows["value"].notna()]
+    edges = classify.breaks(rows["value"], 5, "quantiles")
+    colours = classify.palette(max(len(edges) - 1, 1), ind.direction)
+    shapes = _shared.geometry(level)
+    collection = maps.feature_collection(shapes, rows, ind, edges, colours, lg)
+    x0, y0, x1, y1 = shapes[shapes["code"].isin(rows["code"])].total_bounds
+    fmap = maps.base_map(maps.bounds_of((x0, y0, x1, y1)))
+    labels = {
+        "layer": t("layer", lg),
+        "name": t("name", lg),
+        "code": t("code", lg),
+        "value": html.escape(ind.name(lg)),
+    }
+    maps.add_choropleth(fmap, collection, labels, selected=None)
+    st_folium(fmap, height=480, use_container_width=True, returned_objects=[], key=key)
+    st.markdown(
+        maps.legend_html(
+            edges, colours, ind, lg, title=ind.name(lg), no_data=t("no_data", lg)
+        ),
+        unsafe_allow_html=True,
+    )
+
+
+indicator_tab, sites_tab, refresh_tab = st.tabs(
+    [t("upload_indicator", lg), t("upload_sites", lg), t("upload_refresh", lg)]
+)
+
+with indicator_tab:
+    file = st.file_uploader(
+        t("upload_indicator_help", lg),
+        type=["csv", "txt", "xlsx"],
+        key="upload_indicator_file",
+    )
+    cols = st.columns(3)
+    level = cols[0].selectbox(
+        t("level", lg),
+        LEVELS,
+        key="upload_level",
+        format_func=lambda v: t(f"level_{v}", lg),
+    )
+    unit = cols[1].selectbox(t("upload_unit", lg), sorted(UNITS), key="upload_unit")
+    direction = cols[2].selectbox(
+        t("upload_direction", lg), sorted(DIRECTIONS), key="upload_direction"
+    )
+    if file is not None:
+        try:
+            loaded = userdata.load_indicator(
+                file.getvalue(), file.name, level=level, atlas=atlas
+            )
+            show_report(loaded.report)
+            column = st.selectbox(
+                t("upload_column", lg), loaded.value_columns, key="upload_column"
+            )
+            ind = loaded.as_indicator(column, unit=unit, direction=direction)
+            ss["user_indicators"][ind.id] = ind
+        except DivideError as exc:
+            _shared.fail(exc)
+    for ind in list(ss["user_indicators"].values()):
+        st.subheader(ind.name(lg))
+        st.caption(
+            f"{t('source', lg)}: {ind.vintage()} — {t('upload_session_only', lg)}"
+        )
+        try:
+            draw(ind.level, ind.values_at(ind.level), ind, key=f"upload_map_{ind.id}")
+            table = ind.frame(ind.level).join(
+                atlas.level(ind.level)[["name"]], how="left"
+            )
+            st.download_button(
+                t("download", lg) + " CSV",
+                neutralise_formulas(table.reset_index())
+                .to_csv(index=False)
+                .encode("utf-8"),
+                file_name=f"{ind.id}.csv",
+                key=f"upload_download_{ind.id}",
+            )
+        except DivideError as exc:
+            _shared.fail(exc)
+        st.button(
+            t("upload_remove", lg),
+            key=f"upload_remove_{ind.id}",
+            on_click=ss["user_indicators"].pop,
+            args=(ind.id,),
+        )
+
+with sites_tab:
+    file = st.file_uploader(
+        t("upload_sites_help", lg),
+        type=["csv", "txt", "xlsx", "json", "geojson"],
+        key="upload_sites_file",
+    )
+    if file is not None:
+        try:
+            loaded = userdata.load_sites(file.getvalue(), file.name, atlas)
+            show_report(loaded.report)
+            ss["user_sites"][loaded.sha256] = loaded
+        except DivideError as exc:
+            _shared.fail(exc)
+    for sha, layer in list(ss["user_sites"].items()):
+        st.subheader(f"{layer.file} — {len(layer.sites):,}")
+        placed = layer.sites.dropna(subset=["lon", "lat"])
+        if not placed.empty:
+            box = (
+                placed["lon"].min(),
+                placed["lat"].min(),
+                placed["lon"].max(),
+                placed["lat"].max(),
+            )
+            fmap = maps.base_map(maps.bounds_of(box))
+            maps.add_sites(
+                fmap,
+                placed,
+                {k: t(f"kind_{k}", lg) for k in maps.KIND_COLOURS},
+                t("show_sites", lg),
+            )
+            st_folium(
+                fmap,
+                height=420,
+                use_container_width=True,
+                returned_objects=[],
+                key=f"upload_sites_map_{sha[:8]}",
+            )
+        st.dataframe(
+            layer.sites[["name", "kind", "commune", "lat", "lon", "located_by"]],
+            width="stretch",
+            hide_index=True,
+        )
+        st.button(
+            t("upload_remove", lg),
+            key=f"upload_sites_remove_{sha[:8]}",
+            on_click=ss["user_sites"].pop,
+            args=(sha,),
+        )
+
+with refresh_tab:
+    file = st.file_uploader(
+        t("upload_refresh_help", lg), type=["csv", "txt"], key="upload_refresh_file"
+    )
+    if file is not None:
+        try:
+            result = userdata.compare_refresh(file.getvalue(), file.name, atlas)
+            st.code(result.text(), language=None)
+            st.dataframe(result.table.head(200), width="stretch", hide_index=True)
+        except DivideError as exc:
+            _shared.fail(exc)
