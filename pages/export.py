@@ -114,12 +114,15 @@ if warning := export.size_warning(sizes, lg):
 stem = export.file_stem(level, scope)
 for column, fmt in zip(st.columns(4), export.FORMATS, strict=True):
     extension, mime = export.DOWNLOADS[fmt]
+    build = partial(
+        export.payload, atlas, level, frame, fmt, name=stem, simplified=simplified
+    )
     column.download_button(
         t(f"export_fmt_{fmt}", lg, size=export.human_size(sizes[fmt], lg)),
-        # Built on click, in a worker thread: nothing heavy runs on each rerun.
-        data=partial(
-            export.payload, atlas, level, frame, fmt, name=stem, simplified=simplified
-        ),
+        # The CSV is light: built now, its file stays tied to the session (files
+        # built on click could be cleaned up under load before the browser got
+        # them). The geographic formats are built on click, in a worker thread.
+        data=build() if fmt == "csv" else build,
         file_name=f"{stem}.{extension}",
         mime=mime,
         key=f"export_download_{fmt}",
