@@ -12,49 +12,29 @@ from pages import _shared
 st.set_page_config(page_title="divide", page_icon=":material/map:", layout="wide")
 lang = _shared.start()
 
-pages = {
-    t("section_explore", lang): [
+# (section, page name, icon): the file is pages/<name>.py, the URL /<name>,
+# the title the i18n key page_<name>.
+PAGES = [
+    ("section_explore", "overview", ":material/dashboard:"),
+    ("section_explore", "map", ":material/map:"),
+    ("section_explore", "compare", ":material/leaderboard:"),
+    ("section_explore", "profile", ":material/description:"),
+    ("section_act", "access", ":material/diversity_3:"),
+    ("section_act", "fragility", ":material/warning:"),
+    ("section_act", "recommendations", ":material/lightbulb:"),
+    ("section_data", "export", ":material/download:"),
+    ("section_data", "upload", ":material/upload_file:"),
+]
+
+sections: dict[str, list] = {}
+for section, name, icon in PAGES:
+    sections.setdefault(t(section, lang), []).append(
         st.Page(
-            "pages/overview.py",
-            title=t("page_overview", lang),
-            icon=":material/dashboard:",
-            url_path="overview",
-            default=True,
-        ),
-        st.Page(
-            "pages/map.py",
-            title=t("page_map", lang),
-            icon=":material/map:",
-            url_path="map",
-        ),
-        st.Page(
-            "pages/compare.py",
-            title=t("page_compare", lang),
-            icon=":material/leaderboard:",
-            url_path="compare",
-        ),
-        st.Page(
-            "pages/profile.py",
-            title=t("page_profile", lang),
-            icon=":material/description:",
-            url_path="profile",
-        ),
-    ],
-    t("section_act", lang): [
-        st.Page(
-            "pages/access.py",
-            title=t("page_access", lang),
-            icon=":material/diversity_3:",
-            url_path="access",
-        ),
-    ],
-    t("section_data", lang): [
-        st.Page(
-            "pages/export.py",
-            title=t("page_export", lang),
-            icon=":material/download:",
-            url_path="export",
-        ),
-    ],
-}
-st.navigation(pages).run()
+            f"pages/{name}.py",
+            title=t(f"page_{name}", lang),
+            icon=icon,
+            url_path=name,
+            default=name == "overview",
+        )
+    )
+st.navigation(sections).run()
