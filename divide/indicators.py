@@ -61,8 +61,13 @@ def aggregate(communes: pd.DataFrame, level: str) -> pd.DataFrame:
     return sums
 
 
-def format_value(value: float, ind: Indicator, lang: str = "en") -> str:
-    """Human-readable value with its unit; "no data" for missing values."""
+def format_value(
+    value: float, ind: Indicator, lang: str = "en", *, suffix: bool = True
+) -> str:
+    """Human-readable value with its unit; "no data" for missing values.
+
+    ``suffix=False`` drops the long "per 10,000 people" where a label says it.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "pas de données" if lang == "fr" else "no data"
     sep = "\u202f" if lang == "fr" else ","
@@ -82,8 +87,8 @@ def format_value(value: float, ind: Indicator, lang: str = "en") -> str:
     if unit == "index":
         return number(value, 1)
     if unit == "per10k":
-        suffix = "pour 10 000 hab." if lang == "fr" else "per 10,000 people"
-        return f"{number(value, 2)} {suffix}"
+        words = "pour 10 000 hab." if lang == "fr" else "per 10,000 people"
+        return f"{number(value, 2)} {words}" if suffix else number(value, 2)
     return number(value)
 
 

@@ -4,6 +4,7 @@ from streamlit_folium import st_folium
 
 from divide import maps
 from divide.i18n import t
+from divide.indicators import format_value
 from divide.profile import comparison
 from divide.registry import indicator
 from pages import _applies, _shared
@@ -27,7 +28,8 @@ level, code = _shared.territory()
 name = atlas.territory(level, code)["name"]
 st.title(t("overview_title", lg))
 st.subheader(name if level == "france" else f"{name} — {t('level_' + level, lg)}")
-st.caption(t("overview_intro", lg))
+if level != "france":
+    st.caption(t("overview_intro", lg))
 
 table = comparison(atlas, level, code, HEADLINE)
 cards = st.columns(5)
@@ -36,7 +38,8 @@ for i, ind_id in enumerate(HEADLINE):
     with cards[i % 5]:
         st.metric(
             _shared.label(ind),
-            _shared.value_text(table.iloc[i, 0], ind),
+            # The label already names the unit "per 10,000 people".
+            format_value(table.iloc[i, 0], ind, lg, suffix=False),
             help=_shared.source_caption(ind),
         )
 
