@@ -19,9 +19,11 @@ PAGES = [
     ("section_explore", "map", ":material/map:"),
     ("section_explore", "compare", ":material/leaderboard:"),
     ("section_explore", "profile", ":material/description:"),
+    ("section_explore", "presenter", ":material/slideshow:"),
     ("section_act", "access", ":material/diversity_3:"),
     ("section_act", "fragility", ":material/warning:"),
     ("section_act", "recommendations", ":material/lightbulb:"),
+    ("section_act", "audacities", ":material/radar:"),
     ("section_data", "export", ":material/download:"),
     ("section_data", "upload", ":material/upload_file:"),
 ]

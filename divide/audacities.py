@@ -538,6 +538,15 @@ def to_json(actors: Iterable[Actor | Mapping]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1)
 
 
+def _utf8(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DivideError(
+            "the ratings file is not UTF-8 text: save it as UTF-8 (JSON or CSV)"
+        ) from None
+
+
 def from_json(text: str | bytes) -> list[Actor]:
     """Read actors from :func:`to_json`'s format (or a bare list of actors).
 
@@ -547,7 +556,7 @@ def from_json(text: str | bytes) -> list[Actor]:
         Not JSON, wrong shape, or invalid actors (the message names the actor).
     """
     if isinstance(text, bytes):
-        text = text.decode("utf-8-sig")
+        text = _utf8(text)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -591,7 +600,7 @@ def from_csv(text: str | bytes) -> list[Actor]:
         rating outside 0..5.
     """
     if isinstance(text, bytes):
-        text = text.decode("utf-8-sig")
+        text = _utf8(text)
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise DivideError("the CSV file is empty")

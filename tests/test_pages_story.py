@@ -1,0 +1,375 @@
+"""Presenter story (divide.story) and the presenter / Audacities pages under AppTest."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from divide import audacities as aud
+from divide import classify, maps, story
+from divide.atlas import Atlas
+from divide.i18n import t
+from divide.knowledge import knowledge
+from divide.registry import indicator
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+PLACES = {
+    "france": ("france", None),
+    "creuse": ("departement", "23"),
+    "gueret": ("commune", "23096"),
+}
+NO_DATA = {"fr": "pas de données", "en": "no data"}
+
+
+@pytest.fixture(scope="module")
+def atlas() -> Atlas:
+    return Atlas.load()
+
+
+@pytest.fixture(scope="module")
+def stories(atlas) -> dict:
+    return {
+        (where, lang): story.slides(atlas, *PLACES[where], lang)
+        for where in PLACES
+        for lang in ("fr", "en")
+    }
+
+
+# ---------------------------------------------------------------- the story
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("where", sorted(PLACES))
+def test_slides_have_figure_source_and_advice(stories, where, lang):
+    slides = stories[where, lang]
+    assert 5 <= len(slides) <= 6
+    assert [s.id for s in slides] == list(story.SLIDES)
+    assert [s.number for s in slides] == list(range(1, len(slides) + 1))
+    for s in slides:
+        assert s.title and s.title == t(f"story_title_{s.id}", lang)
+        fig = s.figure
+        assert fig.label.strip()
+        assert re.search(r"\d", fig.text), (s.id, fig.text)
+        assert NO_DATA[lang] not in fig.text
+        assert fig.source.startswith(t("source", lang)), fig.source
+        assert t("vintage", lang) in fig.source
+        if fig.indicator is not None:
+            assert fig.label == indicator(fig.indicator).name(lang)
+            if indicator(fig.indicator).modelled:
+                assert fig.modelled
+        if fig.modelled:
+            assert t("modelled_note", lang) in fig.source
+        advice = s.advice
+        assert advice.title and advice.summary and advice.reason and advice.source
+        rec = knowledge().recommendation(advice.recommendation)
+        assert advice.title == rec.title[lang]
+        if advice.fallback:
+            assert advice.rule is None
+        assert s.visual["kind"] in ("choropleth", "bar")
+
+
+@pytest.mark.parametrize("where", sorted(PLACES))
+def test_modelled_figures_are_flagged(stories, where):
+    by_id = {s.id: s for s in stories[where, "en"]}
+    assert by_id["illectronisme"].figure.modelled
+    assert by_id["illectronisme"].figure.indicator == "illectronisme_est"
+    assert by_id["fragility"].figure.modelled  # its components include a model
+    assert not by_id["broadband"].figure.modelled
+    assert not by_id["mobile"].figure.modelled
+
+
+def test_languages_format_numbers_their_way(stories):
+    fr = stories["creuse", "fr"][0].figure.text
+    en = stories["creuse", "en"][0].figure.text
+    assert fr.replace(",", ".") == en  # 30,8 % / 30.8 %
+    assert "," in fr and "." in en
+
+
+def test_visual_is_around_the_territory(stories):
+    france = stories["france", "en"][0].visual
+    assert france["kind"] == "choropleth"
+    assert (france["level"], france["scope"], france["frame"]) == (
+        "departement",
+        None,
+        "mainland",
+    )
+    gueret = stories["gueret", "en"][0].visual
+    assert gueret["level"] == "commune"
+    assert gueret["scope"] == ("departement", "23")
+    assert gueret["highlight"] == "23096"
+    creuse = {s.id: s.visual for s in stories["creuse", "en"]}
+    assert creuse["broadband"]["scope"] == ("departement", "23")
+    bars = creuse["mobile"]["bars"]
+    assert bars[0]["highlight"] and "Creuse" in bars[0]["label"]
+    assert bars[-1]["label"] == "France"
+
+
+def test_fired_rule_gives_the_reason_with_numbers(stories):
+    broadband = stories["creuse", "en"][0].advice
+    assert not broadband.fallback
+    assert broadband.rule in story.THEMES["broadband"]["rules"]
+    assert "30.8" in broadband.reason
+
+
+def test_nothing_fires_falls_back_and_says_so(atlas):
+    slides = story.slides(atlas, "region", "53", "en")  # Bretagne: no rule fires
+    broadband = slides[0].advice
+    assert broadband.fallback and broadband.rule is None
+    assert broadband.reason == t("story_fallback", "en", name="Bretagne")
+    assert broadband.recommendation == story.THEMES["broadband"]["general"]
+    assert broadband.initiatives  # examples from the theme's rules
+
+
+def test_france_reports_rules_across_departements(stories):
+    mobile = stories["france", "en"][1].advice
+    assert mobile.rule == "mobile_far"
+    assert re.search(r"fires in \d+ of 101 départements", mobile.reason)
+
+
+def test_theme_rules_exist():
+    kb = knowledge()
+    for theme in story.THEMES.values():
+        for rule in theme["rules"]:
+            kb.rule(rule)
+        kb.recommendation(theme["general"])
+    for rules in story.CALLS_FOR_RULES.values():
+        for rule in rules:
+            kb.rule(rule)
+
+
+def test_unknown_territory_or_language(atlas):
+    with pytest.raises(ValueError, match="23"):
+        story.slides(atlas, "departement", "2300", "en")
+    with pytest.raises(ValueError, match="language"):
+        story.slides(atlas, "france", None, "de")
+
+
+def test_map_figure_offline_and_highlighted(atlas, stories):
+    visual = stories["gueret", "en"][0].visual
+    ind = indicator(visual["indicator"])
+    rows = atlas.members(visual["level"], visual["scope"])
+    values = rows[["code", "name"]].reset_index(drop=True)
+    values["value"] = rows[f"v_{ind.id}"].to_numpy()
+    edges = classify.breaks(values["value"], 5, "quantiles")
+    colours = classify.palette(len(edges) - 1, ind.direction)
+    shapes = atlas.geometry("commune")
+    shapes = shapes[shapes["code"].isin(values["code"])]
+    collection = maps.feature_collection(shapes, values, ind, edges, colours, "en")
+    fig = story.map_figure(collection, edges, colours, visual, "en")
+    assert fig.layout.map.style == "white-bg"  # no tiles, no network
+    assert [tr.type for tr in fig.data] == ["choroplethmap", "choroplethmap"]
+    assert list(fig.data[1].locations) == ["23096"]
+    assert len(fig.data[0].colorbar.ticktext) == len(colours) + 1  # + no data
+    # The initial view holds the whole département (MapLibre: 512 px at zoom 0).
+    zoom = fig.layout.map.zoom
+    x0, _, x1, _ = story._bounds(collection)
+    visible = story.MAP_WIDTH / 512 / 2**zoom * 360
+    assert x1 - x0 <= visible < 2 * (x1 - x0)
+
+
+def test_bar_figure_escapes_names():
+    visual = {
+        "kind": "bar",
+        "title": "x",
+        "axis": "km",
+        "range": None,
+        "bars": [
+            {
+                "label": "<img src=x onerror=alert(1)>",
+                "value": 1.0,
+                "text": "1 km",
+                "highlight": True,
+                "group": None,
+            }
+        ],
+    }
+    fig = story.bar_figure(visual, "en")
+    assert "<img" not in json.dumps(fig.to_plotly_json()["data"])
+
+
+def test_plain_markdown_shows_text_as_typed():
+    assert story.plain_markdown("**a** [b](c) <i>") == (r"\*\*a\*\* \[b\]\(c\) \<i\>")
+
+
+# ------------------------------------------------------------ presenter page
+def app(**params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update(params)  # before the first run: the URL opened
+    return at
+
+
+def open_page(page: str, **params: str) -> AppTest:
+    at = app(**params)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("where", ["france", "gueret"])
+def test_presenter_renders(lang, where):
+    level, code = PLACES[where]
+    params = {"lang": lang, "level": level} | ({"code": code} if code else {})
+    at = open_page("pages/presenter.py", **params)
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == t("story_title_broadband", lang)
+    assert at.query_params["slide"] == "1"
+    assert at.get("plotly_chart"), "no chart on the slide"
+
+
+def test_presenter_deep_link_and_navigation():
+    at = open_page(
+        "pages/presenter.py", lang="en", level="departement", code="23", slide="2"
+    )
+    assert at.title[0].value == t("story_title_mobile", "en")
+    at.button(key="pres_next").click().run()
+    assert not at.exception
+    assert at.title[0].value == t("story_title_illectronisme", "en")
+    assert at.query_params["slide"] == "3"
+    at.button(key="pres_prev").click().run()
+    at.button(key="pres_prev").click().run()
+    assert at.title[0].value == t("story_title_broadband", "en")
+    assert at.query_params["slide"] == "1"
+    assert at.button(key="pres_prev").disabled
+    # The territory and language stay in the URL next to the slide.
+    assert at.query_params["code"] == "23" and at.query_params["lang"] == "en"
+
+
+@pytest.mark.parametrize(("given", "shown"), [("99", "6"), ("0", "1"), ("abc", "1")])
+def test_presenter_bad_slide_number_is_clamped(given, shown):
+    at = open_page("pages/presenter.py", lang="en", slide=given)
+    assert at.query_params["slide"] == shown
+    assert at.title[0].value == t(f"story_title_{story.SLIDES[int(shown) - 1]}", "en")
+
+
+def test_presenter_hides_sidebar_when_presenting():
+    at = open_page("pages/presenter.py", lang="en", present="1")
+    assert at.toggle(key="pres_present").value
+    assert any('data-testid="stSidebar"' in m.value for m in at.markdown)
+    at.toggle(key="pres_present").set_value(False).run()
+    assert "present" not in at.query_params
+    assert not any('data-testid="stSidebar"' in m.value for m in at.markdown)
+
+
+def test_presenter_auto_advance_option():
+    at = open_page("pages/presenter.py", lang="fr")
+    assert at.selectbox(key="pres_seconds").disabled
+    at.checkbox(key="pres_auto").check().run()
+    assert not at.exception
+    assert not at.selectbox(key="pres_seconds").disabled
+
+
+# ------------------------------------------------------------ Audacities page
+def add_actor(at: AppTest, name: str, **ratings: int) -> None:
+    at.text_input(key="aud_name").input(name)
+    for criterion in aud.CRITERIA:
+        at.slider(key=f"aud_{criterion}").set_value(ratings.get(criterion, 0))
+    at.button(key="aud_add").click().run()
+    assert not at.exception, at.exception
+
+
+def radar_traces(at: AppTest) -> list[dict]:
+    charts = [c for c in at.get("plotly_chart") if c.proto.id.endswith("aud_radar")]
+    if not charts:
+        charts = at.get("plotly_chart")
+    return json.loads(charts[0].proto.spec)["data"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_audacities_renders(lang):
+    at = open_page("pages/audacities.py", lang=lang)
+    assert at.title[0].value == t("aud_title", lang)
+    assert any("CC BY 3.0 FR" in c.value for c in at.caption)
+    assert at.download_button(key="aud_download_json").disabled
+
+
+def test_audacities_two_actors_on_the_radar():
+    at = open_page("pages/audacities.py", lang="en")
+    add_actor(
+        at,
+        "<b>Ride</b> & co",
+        data_capture=5,
+        audience=5,
+        financial_power=4,
+        legitimacy_challenge=4,
+    )
+    add_actor(at, "Open map", audience=2)
+    assert [a["name"] for a in at.session_state["aud_actors"]] == [
+        "<b>Ride</b> & co",
+        "Open map",
+    ]
+    traces = radar_traces(at)
+    assert [tr["type"] for tr in traces] == ["scatterpolar", "scatterpolar"]
+    assert traces[0]["name"] == "&lt;b&gt;Ride&lt;/b&gt; &amp; co"  # shown as text
+    assert "<b>Ride" not in json.dumps(traces)
+    # Markdown shows the name as typed, never as HTML or formatting.
+    assert any(m.value == r"### \<b\>Ride\</b\> \& co" for m in at.markdown)
+    # Readings: one per actor, with the library's category and advice.
+    reading = aud.reading(at.session_state["aud_actors"][0]["ratings"])
+    assert reading["category"] == "risk"
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "Risk" in shown and "Opportunity" in shown
+    assert reading["actions"][0]["en"] in shown
+    assert not at.download_button(key="aud_download_json").disabled
+
+
+def test_audacities_same_name_updates_and_remove():
+    at = open_page("pages/audacities.py", lang="en")
+    add_actor(at, "Scooters", audience=3)
+    add_actor(at, "  scooters ", audience=5)
+    assert len(at.session_state["aud_actors"]) == 1
+    assert at.session_state["aud_actors"][0]["ratings"]["audience"] == 5
+    at.button(key="aud_remove_0").click().run()
+    assert at.session_state["aud_actors"] == []
+
+
+def test_audacities_empty_name_is_refused():
+    at = open_page("pages/audacities.py", lang="en")
+    add_actor(at, "   ")
+    assert at.error and "no name" in at.error[0].value
+    assert at.session_state["aud_actors"] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bad.json", b'{"actors": [{"name": "X", "ratings": {"data_captur": 3}}]}'),
+        ("bad.json", b"{not json"),
+        ("bad.csv", b"name,audience\nX,9\n"),
+        ("bad.csv", b"\xff\xfe\x00\x01binary"),
+    ],
+)
+def test_audacities_bad_file_keeps_the_actors(name, content):
+    at = open_page("pages/audacities.py", lang="en")
+    add_actor(at, "Kept one", audience=4)
+    add_actor(at, "Kept two", audience=1)
+    before = list(at.session_state["aud_actors"])
+    at.file_uploader(key="aud_upload").set_value((name, content, "text/plain")).run()
+    assert not at.exception, at.exception
+    assert at.error, "a bad file must show an error"
+    assert at.error[0].value.startswith(t("aud_import_error", "en"))
+    assert at.session_state["aud_actors"] == before
+    assert len(radar_traces(at)) == 2
+
+
+def test_audacities_import_round_trip():
+    exported = aud.to_json(
+        [{"name": "Imported", "ratings": dict.fromkeys(aud.CRITERIA, 2)}]
+    )
+    at = open_page("pages/audacities.py", lang="fr")
+    add_actor(at, "Déjà là", audience=1)
+    at.file_uploader(key="aud_upload").set_value(
+        ("notes.json", exported.encode(), "application/json")
+    ).run()
+    assert not at.exception and not at.error
+    assert [a["name"] for a in at.session_state["aud_actors"]] == [
+        "Déjà là",
+        "Imported",
+    ]
+    assert at.success
+    csv_text = aud.to_csv(at.session_state["aud_actors"])
+    assert aud.from_csv(csv_text)[1].ratings == dict.fromkeys(aud.CRITERIA, 2)
