@@ -81,7 +81,7 @@ def read_census_ratios(
         raise SourceError(file, "no data rows below the header", row=1)
     values = pd.DataFrame(
         {
-            out: _number(df, col, file, minimum=0, maximum=100 + EPSILON)
+            out: to_number(df, col, file, minimum=0, maximum=100 + EPSILON)
             for out, col in SHARES.items()
         },
         index=df.index,
@@ -109,17 +109,3 @@ def read_census_ratios(
     out = (values / 100).clip(upper=1.0)
     out.insert(0, "code", check[CODE])
     return out[OUTPUT].reset_index(drop=True)
-
-
-def _number(df: pd.DataFrame, column: str, file: str, **options) -> pd.Series:
-    """Call ``to_number``, checking its bounds on the non-missing cells only.
-
-    ``to_number`` raises a TypeError instead of a SourceError when a column holds
-    both missing cells and an out-of-range value; checking the bounds on the known
-    cells alone gives the intended message.
-    """
-    bounds = {k: options.pop(k) for k in ("minimum", "maximum") if k in options}
-    values = to_number(df, column, file, **options)
-    if bounds:
-        to_number(df[values.notna()], column, file, **options, **bounds)
-    return values

@@ -92,7 +92,7 @@ def read_filosofi(path: str | Path | bytes, *, name: str | None = None) -> pd.Da
     check_unique(df, CODE, file)
 
     def number(out: str, **bounds: float) -> pd.Series:
-        return _number(
+        return to_number(
             df, source[out], file, decimal_comma=True, missing=MISSING, **bounds
         )
 
@@ -124,17 +124,3 @@ def _vintage(columns: pd.Index, file: str) -> str:
             column="NBMENFISCyy",
         )
     return years[0]
-
-
-def _number(df: pd.DataFrame, column: str, file: str, **options) -> pd.Series:
-    """Call ``to_number``, checking its bounds on the non-missing cells only.
-
-    ``to_number`` raises a TypeError instead of a SourceError when a column holds
-    both missing cells and an out-of-range value; checking the bounds on the known
-    cells alone gives the intended message.
-    """
-    bounds = {k: options.pop(k) for k in ("minimum", "maximum") if k in options}
-    values = to_number(df, column, file, **options)
-    if bounds:
-        to_number(df[values.notna()], column, file, **options, **bounds)
-    return values

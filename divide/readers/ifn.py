@@ -111,11 +111,11 @@ def read_ifn_iris(path: str | Path | bytes, *, name: str | None = None) -> pd.Da
         {
             "code_iris": df[IRIS],
             "code": df[IRIS].str[:5],
-            "population": _number(df, POPULATION, file, minimum=0),
+            "population": to_number(df, POPULATION, file, minimum=0),
         }
     )
     for target, column in SCORES.items():
-        out[target] = _number(df, column, file, minimum=0)
+        out[target] = to_number(df, column, file, minimum=0)
     return out[OUTPUT]
 
 
@@ -163,17 +163,3 @@ def ifn_by_commune(iris_df: pd.DataFrame) -> pd.DataFrame:
     )
     grouped = work.groupby("code", sort=True)[["ifn_population", "ifn_weighted"]]
     return grouped.sum(min_count=1).reset_index()
-
-
-def _number(df: pd.DataFrame, column: str, file: str, **options) -> pd.Series:
-    """Call ``to_number``, checking its bounds on the non-missing cells only.
-
-    ``to_number`` raises a TypeError instead of a SourceError when a column holds
-    both missing cells and an out-of-range value; checking the bounds on the known
-    cells alone gives the intended message.
-    """
-    bounds = {k: options.pop(k) for k in ("minimum", "maximum") if k in options}
-    values = to_number(df, column, file, **options)
-    if bounds:
-        to_number(df[values.notna()], column, file, **options, **bounds)
-    return values

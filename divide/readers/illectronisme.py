@@ -130,7 +130,7 @@ def read_illectronisme_rates(
             row=int(df["_line"].iloc[i]),
             column="indicator",
         )
-    rate = _number(df, "value_pct", file, decimal_comma=True, minimum=0, maximum=100)
+    rate = to_number(df, "value_pct", file, decimal_comma=True, minimum=0, maximum=100)
     out = df[list(COLUMNS)].rename(columns=COLUMNS)
     out["rate"] = rate / 100
     return out[OUTPUT].reset_index(drop=True)
@@ -202,17 +202,3 @@ def rates_for(
             )
         block[category] = float(rate)
     return {d: result[d] for d in wanted if d in result}
-
-
-def _number(df: pd.DataFrame, column: str, file: str, **options) -> pd.Series:
-    """Call ``to_number``, checking its bounds on the non-missing cells only.
-
-    ``to_number`` raises a TypeError instead of a SourceError when a column holds
-    both missing cells and an out-of-range value; checking the bounds on the known
-    cells alone gives the intended message.
-    """
-    bounds = {k: options.pop(k) for k in ("minimum", "maximum") if k in options}
-    values = to_number(df, column, file, **options)
-    if bounds:
-        to_number(df[values.notna()], column, file, **options, **bounds)
-    return values
