@@ -76,7 +76,12 @@ def synthetic(seed: int = 2026) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     # sites: mostly mainland, a few overseas, no département (boxes decide)
     kinds = np.array(
-        ["france_services", "cnfs", "bibliotheque", "cnfs;france_services"]
+        [
+            "france_services",
+            "conseiller_numerique",
+            "library",
+            "conseiller_numerique;france_services",
+        ]
     )
     sites = pd.DataFrame(
         {
@@ -148,7 +153,9 @@ def run(label: str, communes: pd.DataFrame, sites: pd.DataFrame) -> None:
     )
     if "kinds" in sites.columns:
         best, _ = timed(
-            lambda: access.nearest_distance_km(communes, sites, kinds="cnfs")
+            lambda: access.nearest_distance_km(
+                communes, sites, kinds="conseiller_numerique"
+            )
         )
         print(f"nearest_distance_km, kinds='cnfs':  {best:.3f} s (best of 3)")
     best, cov = timed(lambda: access.people_within(communes, sites, RADIUS_KM))
@@ -163,7 +170,7 @@ def run(label: str, communes: pd.DataFrame, sites: pd.DataFrame) -> None:
 
     scope = scope_of_about(communes)
     existing = sites
-    kinds = "cnfs" if "kinds" in sites.columns else None
+    kinds = "conseiller_numerique" if "kinds" in sites.columns else None
     start = time.perf_counter()
     result = access.greedy_placement(scope, scope, existing, RADIUS_KM, K, kinds=kinds)
     elapsed = time.perf_counter() - start
