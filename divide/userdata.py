@@ -64,6 +64,7 @@ import pandas as pd
 
 from divide.errors import DivideError, SourceError, suggest, unknown
 from divide.harmonise import harmonise, map_codes
+from divide.readers import mediation
 from divide.readers._checks import in_france
 from divide.registry import DIRECTIONS, UNITS, Indicator
 
@@ -121,24 +122,7 @@ COUNT_UNITS = ("people", "premises", "sites")
 #: ``source`` and ``site_id`` prefix of uploaded sites.
 SOURCE_ID = "user_upload"
 #: Columns of an uploaded site table (those of ``atlas.sites``).
-SITE_COLUMNS = [
-    "site_id",
-    "name",
-    "kind",
-    "kinds",
-    "address",
-    "postcode",
-    "commune_code",
-    "lat",
-    "lon",
-    "services",
-    "source",
-    "sources",
-    "date",
-    "commune",
-    "departement",
-    "located_by",
-]
+SITE_COLUMNS = [*mediation.COLUMNS, "commune", "departement", "located_by"]
 
 _CODE_WIDTH = {"commune": 5, "epci": 9, "departement": 2, "region": 2}
 _LEVEL_WORDS = {
