@@ -211,24 +211,19 @@ with st.expander(t("aud_debate", lg)):
 
 st.subheader(t("aud_files", lg))
 down_json, down_csv, upload = st.columns([1, 1, 2])
-down_json.download_button(
-    t("aud_download_json", lg),
-    data=aud.to_json(actors) if actors else "",
-    file_name="audacities.json",
-    mime="application/json",
-    key="aud_download_json",
-    disabled=not actors,
-    on_click="ignore",
-)
-down_csv.download_button(
-    t("aud_download_csv", lg),
-    data=aud.to_csv(actors) if actors else "",
-    file_name="audacities.csv",
-    mime="text/csv",
-    key="aud_download_csv",
-    disabled=not actors,
-    on_click="ignore",
-)
+for column, fmt, write, mime in (
+    (down_json, "json", aud.to_json, "application/json"),
+    (down_csv, "csv", aud.to_csv, "text/csv"),
+):
+    column.download_button(
+        t(f"aud_download_{fmt}", lg),
+        data=write(actors) if actors else "",
+        file_name=f"audacities.{fmt}",
+        mime=mime,
+        key=f"aud_download_{fmt}",
+        disabled=not actors,
+        on_click="ignore",
+    )
 with upload:
     st.file_uploader(
         t("aud_upload", lg),
