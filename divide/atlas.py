@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -95,6 +96,47 @@ class Atlas:
     def illectronisme_rates(self) -> pd.DataFrame:
         """INSEE's published national rates used by the model."""
         return pd.read_csv(self.path / "illectronisme_rates.csv", dtype=str)
+
+    def with_additions(
+        self,
+        values: Mapping[str, Mapping[str, pd.Series]] | None = None,
+        sites: pd.DataFrame | None = None,
+    ) -> Atlas:
+        """A copy of the atlas that also carries someone's own data.
+
+        Parameters
+        ----------
+        values : mapping, optional
+            Indicator id → level → values indexed by territory code; each
+            becomes a ``v_<id>`` column (NaN at the levels not given).
+        sites : DataFrame, optional
+            Extra rows for :attr:`sites` (same columns).
+
+        The original is untouched; the copy shares its read-only tables.
+        """
+        view = Atlas(self.path)
+        for name in ("quality", "provenance", "illectronisme_rates"):
+            if name in self.__dict__:
+                view.__dict__[name] = self.__dict__[name]
+        table = self.territories
+        columns = {}
+        for ind_id, per_level in (values or {}).items():
+            column = pd.Series(np.nan, index=table.index, dtype=float)
+            for level, series in per_level.items():
+                rows = table["level"] == level
+                column[rows] = table.loc[rows, "code"].map(series).astype(float)
+            columns[f"v_{ind_id}"] = column
+        if columns:
+            clash = sorted(set(columns) & set(table.columns))
+            if clash:
+                raise DivideError(f"the atlas already has the columns {clash}")
+            table = pd.concat([table, pd.DataFrame(columns)], axis=1)
+        view.__dict__["territories"] = table
+        if sites is not None and len(sites):
+            view.__dict__["sites"] = pd.concat([self.sites, sites], ignore_index=True)
+        else:
+            view.__dict__["sites"] = self.sites
+        return view
 
     def level(self, level: str) -> pd.DataFrame:
         """Territories of one level, indexed by code."""

@@ -29,7 +29,7 @@ from divide.atlas import Atlas, check_level
 from divide.errors import DivideError, unknown
 from divide.i18n import t
 from divide.indicators import unit_label
-from divide.registry import indicator, indicators, source
+from divide.registry import indicator, indicators
 
 FORMATS = ("csv", "geojson", "gpkg", "parquet")
 GEO_FORMATS = ("geojson", "gpkg", "parquet")
@@ -311,7 +311,7 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
     rows = []
     for ind_id in check_indicators(ids):
         ind = indicator(ind_id)
-        srcs = [source(s) for s in ind.sources]
+        srcs = ind.source_records()
         rows.append(
             {
                 "id": ind.id,
@@ -336,11 +336,10 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
 
 def sources_table(ids: list[str] | None = None) -> pd.DataFrame:
     """Sources behind some indicators (all by default), in registry order."""
-    used = []
+    used = {}
     for ind_id in check_indicators(ids):
-        for sid in indicator(ind_id).sources:
-            if sid not in used:
-                used.append(sid)
+        for record in indicator(ind_id).source_records():
+            used.setdefault((record.id, record.title), record)
     rows = [
         {
             "id": s.id,
@@ -350,7 +349,7 @@ def sources_table(ids: list[str] | None = None) -> pd.DataFrame:
             "licence": s.licence,
             "url": s.url,
         }
-        for s in map(source, used)
+        for s in used.values()
     ]
     return pd.DataFrame(
         rows, columns=["id", "producer", "title", "vintage", "licence", "url"]
@@ -819,9 +818,9 @@ def _headers(columns, lang: str) -> dict[str, str]:
     return {c: t(f"export_col_{c}", lang) for c in columns}
 
 
-def dictionary_view(lang: str) -> pd.DataFrame:
-    """Every indicator, described in one language (for the data page)."""
-    notes = dictionary()
+def dictionary_view(lang: str, ids: list[str] | None = None) -> pd.DataFrame:
+    """Indicators (all of the registry's by default), described in one language."""
+    notes = dictionary(ids)
     view = pd.DataFrame(
         {
             "id": notes["id"],

@@ -62,7 +62,7 @@ from divide.atlas import Atlas, check_level
 from divide.errors import DivideError, unknown
 from divide.i18n import t
 from divide.indicators import format_value
-from divide.registry import Indicator, indicator, indicators
+from divide.registry import Indicator, catalogue, indicator
 
 NORMALISATIONS = ("percentile", "minmax", "zscore")
 INDEX_LEVELS = ("commune", "epci", "departement", "region")
@@ -568,11 +568,12 @@ def candidates() -> list[str]:
     Returns
     -------
     list of str
-        Every indicator with a direction, except :data:`NOT_COMPONENTS`.
+        Every indicator with a direction, except :data:`NOT_COMPONENTS`,
+        including those added for the current context (a session's uploads).
     """
     return [
         ind_id
-        for ind_id, ind in indicators().items()
+        for ind_id, ind in catalogue().items()
         if ind.direction != "neutral" and ind_id not in NOT_COMPONENTS
     ]
 

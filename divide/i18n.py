@@ -51,8 +51,48 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_unit": ("Unité", "Unit"),
     "upload_direction": ("Sens", "Direction"),
     "upload_column": ("Colonne à afficher", "Column to show"),
+    "upload_code_column": ("Colonne des codes", "Code column"),
+    "upload_detect": ("détectée : {name}", "detected: {name}"),
+    "upload_detect_level": ("détecter", "detect"),
+    "upload_weight": ("Pondération (taux)", "Weight (rates)"),
+    "upload_no_weight": ("aucune", "none"),
+    "upload_unit_people": (
+        "personnes (comptage, additionné)",
+        "people (count, summed)",
+    ),
+    "upload_unit_premises": (
+        "locaux (comptage, additionné)",
+        "premises (count, summed)",
+    ),
+    "upload_unit_sites": ("lieux (comptage, additionné)", "sites (count, summed)"),
+    "upload_unit_share": ("part ou % (taux)", "share or % (rate)"),
+    "upload_unit_km": ("km (taux)", "km (rate)"),
+    "upload_unit_index": ("indice (taux)", "index (rate)"),
+    "upload_unit_EUR": ("euros (taux)", "euros (rate)"),
+    "upload_unit_per10k": ("pour 10 000 hab. (taux)", "per 10,000 people (rate)"),
     "upload_session_only": ("pour cette session seulement", "for this session only"),
     "upload_remove": ("Retirer", "Remove"),
+    "your_data": ("vos données", "your data"),
+    "upload_gap": (
+        "« {name} » n'a pas de valeur à ce niveau (disponible : {levels}).",
+        "'{name}' has no values at this level (available: {levels}).",
+    ),
+    "upload_gap_rate": (
+        "« {name} » n'a pas de valeur à ce niveau (disponible : {levels}) : un taux importé sans colonne de pondération n'est pas agrégé.",
+        "'{name}' has no values at this level (available: {levels}): an uploaded rate without a weight column is not aggregated.",
+    ),
+    "upload_indicator_used": (
+        "Cet indicateur est aussi proposé, pour cette session, sur les pages Carte, Comparer, Indice de fragilité et Données et export.",
+        "For this session, this indicator is also offered on the Map, Compare, Fragility index and Data & export pages.",
+    ),
+    "upload_sites_used": (
+        "Ces lieux comptent aussi, pour cette session, dans la couche des lieux de la Carte et sur la page Médiation : offre et besoin (distances, zones mal desservies, placement).",
+        "For this session, these sites also count in the Map's site layer and on the Mediation: supply and need page (distances, underserved areas, placement).",
+    ),
+    "access_user_sites": (
+        "Vos lieux importés comptent ici : {n} lieux de {files}. Retirez-les sur la page Vos données.",
+        "Your uploaded sites count here: {n} sites from {files}. Remove them on the Your data page.",
+    ),
     "territory": ("Territoire", "Territory"),
     "search": (
         "Rechercher une commune, un code ou un code postal",

@@ -101,7 +101,11 @@ def base_map(bounds: list[list[float]], *, basemap: bool = False) -> folium.Map:
 def add_choropleth(
     fmap: folium.Map, collection: dict, labels: dict[str, str], *, selected: str | None
 ) -> None:
-    """Draw the territories filled by class, with a tooltip and a selected outline."""
+    """Draw the territories filled by class, with a tooltip and a selected outline.
+
+    The labels are plain text (an uploaded indicator's name can hold anything);
+    they are HTML-escaped here, as folium writes them into the page as HTML.
+    """
 
     def style(feature):
         props = feature["properties"]
@@ -118,12 +122,12 @@ def add_choropleth(
 
     folium.GeoJson(
         collection,
-        name=labels["layer"],
+        name=html.escape(labels["layer"]),
         style_function=style,
         highlight_function=lambda _: {"weight": 2.5, "color": "#222222"},
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "code", "value"],
-            aliases=[labels["name"], labels["code"], labels["value"]],
+            aliases=[html.escape(labels[k]) for k in ("name", "code", "value")],
             sticky=True,
         ),
     ).add_to(fmap)

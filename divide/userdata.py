@@ -66,7 +66,7 @@ from divide.errors import DivideError, SourceError, suggest, unknown
 from divide.harmonise import harmonise, map_codes
 from divide.readers import mediation
 from divide.readers._checks import in_france
-from divide.registry import DIRECTIONS, UNITS, Indicator
+from divide.registry import DIRECTIONS, UNITS, Indicator, Source
 
 __all__ = [
     "COUNT_UNITS",
@@ -1609,6 +1609,21 @@ class UploadedIndicator(Indicator):
         """``"user upload: <file>"``: the provenance shown beside the values."""
         return f"user upload: {self.file}"
 
+    def source_records(self) -> list[Source]:
+        """One record for the uploaded file, shaped like the registry's sources."""
+        return [
+            Source(
+                id="user_upload",
+                producer=f"user upload: {self.file}",
+                title=self.file,
+                vintage=self.uploaded,
+                licence="as set by the file's owner",
+                url="",
+                file=self.file,
+                reader="divide.userdata:load_indicator",
+            )
+        ]
+
     def values_at(self, level: str) -> pd.Series:
         """Values at a level, indexed by territory code.
 
@@ -1874,6 +1889,7 @@ def load_indicator(
     value_columns: list[str] | None = None,
     atlas,
     weight_column: str | None = None,
+    raw: RawTable | None = None,
 ) -> UserIndicator:
     """Read a user's indicator file and join it to the atlas.
 
@@ -1899,6 +1915,9 @@ def load_indicator(
         The atlas to join to.
     weight_column : str, optional
         Column weighting the values when a rate is aggregated upward.
+    raw : RawTable, optional
+        The same file as already read by :func:`read_upload` (a client that
+        showed its columns first need not read it again).
 
     Returns
     -------
@@ -1915,7 +1934,8 @@ def load_indicator(
     """
     file = safe_text(name, 120) or "upload"
     content = _as_bytes(content, file)
-    raw = read_upload(content, file)
+    if raw is None:
+        raw = read_upload(content, file)
     frame, lines = raw.frame, raw.lines
     report = Report(file=file, kind="indicator", row_word=raw.row_word)
     report.details.update(raw.details)

@@ -7,6 +7,7 @@ themselves are never cached (folium objects break st_folium when reused).
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -16,8 +17,15 @@ from divide.errors import DivideError
 from divide.i18n import LANGS, t
 from divide.indicators import format_value
 from divide.profile import parents
-from divide.registry import Indicator, indicator, indicators, source
+from divide.registry import (
+    Indicator,
+    catalogue,
+    indicator,
+    indicators,
+    use_session_indicators,
+)
 from divide.search import search, search_index
+from divide.userdata import UploadedIndicator, UserSites
 
 DRILL = ("region", "departement", "epci", "commune")
 DEFAULT_INDICATOR = "thd30_share"
@@ -43,7 +51,48 @@ def _search_index():
     return search_index(atlas().territories)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+def user_indicators() -> dict[str, UploadedIndicator]:
+    """Indicators this session uploaded (by id)."""
+    return st.session_state.get("user_indicators") or {}
+
+
+def user_site_layers() -> list[UserSites]:
+    """Site files this session uploaded."""
+    return list((st.session_state.get("user_sites") or {}).values())
+
+
+def uploads_key() -> tuple:
+    """What this session uploaded, as a hashable key (empty without uploads).
+
+    Cached results that depend on uploads take it as an argument, so a session
+    never gets another's results and sessions without uploads share theirs.
+    """
+    inds = tuple(
+        sorted(
+            (i.id, i.sha256, i.unit, i.direction) for i in user_indicators().values()
+        )
+    )
+    layers = tuple(sorted(layer.sha256 for layer in user_site_layers()))
+    return (inds, layers) if inds or layers else ()
+
+
+def session_atlas() -> Atlas:
+    """The shared atlas plus this session's uploaded indicators and sites."""
+    key = uploads_key()
+    if not key:
+        return atlas()
+    ss = st.session_state
+    held = ss.get("_session_atlas")
+    if held is None or held[0] != key:
+        layers = [layer.sites for layer in user_site_layers()]
+        view = atlas().with_additions(
+            values={i.id: i.values for i in user_indicators().values()},
+            sites=pd.concat(layers, ignore_index=True) if layers else None,
+        )
+        held = ss["_session_atlas"] = (key, view)
+    return held[1]
+
+
 def collection(
     level: str,
     scope: tuple[str, str] | None,
@@ -51,12 +100,36 @@ def collection(
     method: str,
     k: int,
     lang: str,
+    *,
+    only_known: bool = False,
 ) -> tuple[dict, list[float], list[str]]:
-    """GeoJSON, class edges and colours for a map view (cached per view)."""
+    """GeoJSON, class edges and colours for a map view.
+
+    Views of the atlas's indicators are cached for every session; an uploaded
+    indicator is drawn from this session's atlas. ``only_known`` leaves out the
+    territories without a value (an upload covering a few communes).
+    """
+    uploaded = user_indicators().get(ind_id)
+    if uploaded is None:
+        return _atlas_collection(level, scope, ind_id, method, k, lang, only_known)
+    uploaded.values_at(level)  # a clear error where it has no values
+    return _collection(
+        session_atlas(), level, scope, uploaded, method, k, lang, only_known
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _atlas_collection(level, scope, ind_id, method, k, lang, only_known):
     ind = indicator(ind_id)
-    rows = atlas().members(level, scope)
+    return _collection(atlas(), level, scope, ind, method, k, lang, only_known)
+
+
+def _collection(source, level, scope, ind, method, k, lang, only_known):
+    rows = source.members(level, scope)
     values = rows[["code", "name"]].reset_index(drop=True)
-    values["value"] = rows[f"v_{ind_id}"].to_numpy()
+    values["value"] = rows[f"v_{ind.id}"].to_numpy()
+    if only_known:
+        values = values[values["value"].notna()]
     edges = classify.breaks(values["value"], k, method)
     colours = classify.palette(max(len(edges) - 1, 1), ind.direction)
     shapes = geometry(level)
@@ -139,7 +212,9 @@ def write_url() -> None:
     """Mirror the state into the URL so a copied link reopens the same view."""
     ss = st.session_state
     level, code = ss["territory"]
-    wanted = {"lang": ss["_lang"], "level": level, "ind": ss["_indicator"]}
+    wanted = {"lang": ss["_lang"], "level": level}
+    if ss["_indicator"] in indicators():  # an upload cannot travel in a link
+        wanted["ind"] = ss["_indicator"]
     if level != "france":
         wanted["code"] = code
     for key, value in wanted.items():
@@ -177,6 +252,7 @@ def url_param(key: str, default: str, valid=None) -> str:
 def start() -> str:
     """Read the state from the URL on a session's first run; returns the language."""
     _leave_legacy_navigation()
+    use_session_indicators(user_indicators())
     try:
         _init_state()
     except DivideError as exc:
@@ -298,7 +374,7 @@ def indicator_picker(
     kept across pages and in the URL.
     """
     ss = st.session_state
-    options = list(ids or indicators())
+    options = list(ids or catalogue())
     shared = key == "indicator"
     if shared:
         ss[key] = ss["_indicator"]
@@ -309,12 +385,13 @@ def indicator_picker(
         if shared:
             ss["_indicator"] = ss[key]
 
-    lg = lang()  # bound now: AppTest formats the options after the run
+    # Labels bound now: AppTest formats the options after the run.
+    labels = {i: label(indicator(i)) for i in options}
     st.selectbox(
-        t(label_key, lg),
+        t(label_key, lang()),
         options,
         key=key,
-        format_func=lambda i: label(indicator(i), lg),
+        format_func=labels.get,
         on_change=remember,
     )
     return indicator(ss[key])
@@ -322,15 +399,20 @@ def indicator_picker(
 
 def current_indicator() -> Indicator:
     """The session's current indicator (as chosen on the map or in the URL)."""
-    return indicator(st.session_state["_indicator"])
+    ss = st.session_state
+    if ss["_indicator"] not in catalogue():  # an upload since removed
+        ss["_indicator"] = DEFAULT_INDICATOR
+    return indicator(ss["_indicator"])
 
 
 def label(ind: Indicator, lg: str | None = None) -> str:
-    """Indicator name, with '(modelled)' when it is."""
+    """Indicator name, with '(modelled)' or '(your data)' when it is."""
     lg = lg or lang()
     text = ind.name(lg)
     if ind.modelled and t("modelled", lg) not in text.lower():
         text += f" ({t('modelled', lg)})"
+    if isinstance(ind, UploadedIndicator):
+        text += f" ({t('your_data', lg)})"
     return text
 
 
@@ -338,8 +420,7 @@ def source_caption(ind: Indicator) -> str:
     """'Source: producer, vintage' line for a figure, with the modelled flag."""
     lg = lang()
     parts = []
-    for sid in ind.sources:
-        src = source(sid)
+    for src in ind.source_records():
         parts.append(f"{src.producer} ({t('vintage', lg)} {src.vintage})")
     text = f"{t('source', lg)} : " if lg == "fr" else f"{t('source', lg)}: "
     text += "; ".join(parts)
@@ -354,6 +435,27 @@ def source_caption(ind: Indicator) -> str:
 def value_text(value, ind: Indicator) -> str:
     """A value with its unit in the current language."""
     return format_value(value, ind, lang())
+
+
+def forget_removed(keys, options) -> None:
+    """Drop choices no longer offered (an upload removed) from widgets' state."""
+    ss = st.session_state
+    for key in keys:
+        value = ss.get(key)
+        if isinstance(value, list):
+            ss[key] = [v for v in value if v in options]
+        elif value is not None and value not in options:
+            del ss[key]
+
+
+def note_upload_gaps(ids, level: str) -> None:
+    """Say which chosen uploaded indicators have no values at ``level``, and why."""
+    for ind_id in ids:
+        uploaded = user_indicators().get(ind_id)
+        if uploaded is not None and level not in uploaded.levels:
+            levels = ", ".join(t(f"level_{lvl}", lang()) for lvl in uploaded.levels)
+            key = "upload_gap_rate" if uploaded.kind == "rate" else "upload_gap"
+            st.caption(t(key, lang(), name=label(uploaded), levels=levels))
 
 
 def fail(exc: Exception) -> None:

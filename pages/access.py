@@ -11,15 +11,20 @@ from divide.registry import indicator
 from pages import _shared
 
 lg = _shared.frame()
-atlas = _shared.atlas()
+atlas = _shared.session_atlas()  # uploaded sites count too
 ss = st.session_state
 RISK, DIST = indicator("people_at_risk"), indicator("dist_mediation_km")
+UPLOADS = _shared.uploads_key()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def run(name: str, *args):
-    """A divide.supply function on the atlas, cached per set of arguments."""
-    return getattr(supply, name)(_shared.atlas(), *args)
+def run(uploads, name: str, *args):
+    """A divide.supply function on the session's atlas, cached per arguments.
+
+    ``uploads`` is the session's uploads key: sessions with the same uploads
+    (or none) share results.
+    """
+    return getattr(supply, name)(_shared.session_atlas(), *args)
 
 
 def from_url(key, default, cast):
@@ -57,6 +62,10 @@ if "access_radius" not in ss:
 
 st.title(t("access_title", lg))
 st.caption(t("access_intro", lg))
+if layers := _shared.user_site_layers():
+    files = ", ".join(layer.file for layer in layers)
+    n = f"{sum(len(layer.sites) for layer in layers):,}"
+    st.info(t("access_user_sites", lg, n=n, files=files))
 cols = st.columns([1, 3, 1])
 radius = cols[0].number_input(t("access_radius", lg), step=1.0, key="access_radius")
 kinds = cols[1].multiselect(
@@ -81,10 +90,10 @@ if scope is None:
 elif level == "commune":
     st.caption(t("access_scope_commune", lg, name=scope_name))
 try:
-    summary = run("access_summary", scope, radius, kinds_t)
-    per_kind = run("kind_summary", scope, radius)
-    under = run("underserved_table", scope, radius, kinds_t, float(min_need))
-    epcis = run("epci_summary", scope, radius, kinds_t)
+    summary = run(UPLOADS, "access_summary", scope, radius, kinds_t)
+    per_kind = run(UPLOADS, "kind_summary", scope, radius)
+    under = run(UPLOADS, "underserved_table", scope, radius, kinds_t, float(min_need))
+    epcis = run(UPLOADS, "epci_summary", scope, radius, kinds_t)
 except DivideError as exc:
     _shared.fail(exc)
     st.stop()
@@ -124,7 +133,7 @@ placed = None
 if scope is None:
     st.info(t("access_place_france", lg))
 else:
-    points = run("scope_points", scope)
+    points = run(UPLOADS, "scope_points", scope)
     names = dict(zip(points["code"], points["name"], strict=True))
     ss["access_exclude"] = [c for c in ss.get("access_exclude", []) if c in names]
     cols = st.columns([1, 1, 3])
@@ -141,7 +150,7 @@ else:
     _shared.set_url_param("k", str(k))
     args = (scope, radius, int(k), kinds_t, tuple(exclude), float(min_pop))
     try:
-        placed = run("placement", *args)
+        placed = run(UPLOADS, "placement", *args)
     except DivideError as exc:
         _shared.fail(exc)
 if placed is not None and placed.hosts.empty:

@@ -3,13 +3,12 @@ import streamlit as st
 from divide import compare
 from divide.errors import DivideError
 from divide.i18n import t
-from divide.registry import indicator, indicators
+from divide.registry import catalogue, indicator
 from pages import _shared
 
-IDS = list(indicators())
-
 lg = _shared.frame()
-atlas = _shared.atlas()
+atlas = _shared.session_atlas()
+IDS = list(catalogue())
 level, code = _shared.territory()
 ss = st.session_state
 labels = {i: _shared.label(indicator(i)) for i in IDS}
@@ -57,9 +56,13 @@ except DivideError as exc:
     st.stop()
 
 # ------------------------------------------------------------------ ranking
+_shared.forget_removed(
+    ("compare_indicators", "compare_indicator", "compare_x", "compare_y"), IDS
+)
 chosen = st.multiselect(
     t("indicators", lg), IDS, key="compare_indicators", format_func=labels.get
 )
+_shared.note_upload_gaps(chosen, level)
 if not chosen:
     st.info(t("cmp_choose_indicator", lg))
 else:

@@ -1,3 +1,4 @@
+import contextvars
 from functools import partial
 
 import streamlit as st
@@ -5,11 +6,11 @@ import streamlit as st
 from divide import export
 from divide.errors import DivideError
 from divide.i18n import t
-from divide.registry import indicators
+from divide.registry import catalogue, indicators
 from pages import _shared
 
 lg = _shared.frame()
-atlas = _shared.atlas()
+atlas = _shared.session_atlas()
 ss = st.session_state
 st.title(t("export_title", lg))
 st.caption(t("export_intro", lg))
@@ -43,14 +44,16 @@ if note := export.scope_note(level, chosen, scopes, lg):
     right.caption(note)
 scope = export.parse_scope(option)
 
+_shared.forget_removed(["export_indicators"], catalogue())
 ids = st.multiselect(
     t("export_indicators", lg),
-    list(indicators()),
+    list(catalogue()),
     key="export_indicators",
     format_func=label,
 )
 if not ids:
     st.info(t("export_no_indicator", lg))
+_shared.note_upload_gaps(ids, level)
 
 ranges = {}
 with st.expander(t("export_filters", lg), expanded=bool(ss.get("export_filter_ids"))):
@@ -117,6 +120,8 @@ for column, fmt in zip(st.columns(4), export.FORMATS, strict=True):
     build = partial(
         export.payload, atlas, level, frame, fmt, name=stem, simplified=simplified
     )
+    if fmt != "csv":  # the worker thread must see this session's uploads too
+        build = partial(contextvars.copy_context().run, build)
     column.download_button(
         t(f"export_fmt_{fmt}", lg, size=export.human_size(sizes[fmt], lg)),
         # The CSV is light: built now, its file stays tied to the session (files
@@ -134,7 +139,7 @@ st.caption(t("export_csv_why", lg))
 
 # ------------------------------------------- dictionary, sources, data quality
 st.header(t("export_dictionary", lg))
-st.dataframe(export.dictionary_view(lg), hide_index=True)
+st.dataframe(export.dictionary_view(lg, list(catalogue())), hide_index=True)
 st.caption(t("export_dictionary_note", lg))
 st.header(t("export_sources", lg))
 st.markdown(export.sources_markdown(lg))

@@ -10,36 +10,40 @@ from pages import _shared
 
 LEVELS = ("region", "departement", "epci", "commune")
 NORMS = fragility.NORMALISATIONS
-CANDIDATES = fragility.candidates()
 DEFAULTS = tuple(fragility.DEFAULT_COMPONENTS.items())
 SCORE = fragility.SCORE
 HEADS = {"layer": "layer", "name": "name", "code": "code", "value": "frag_score"}
 
 
+# `uploads` (the session's uploads key) is part of each cache key: uploaded
+# indicators can be components.
 @st.cache_data(show_spinner=False, max_entries=24)
-def index(level: str, weights: tuple, norm: str, ref: str) -> pd.DataFrame:
-    return fragility.compute_index(_shared.atlas(), level, dict(weights), norm, ref)
+def index(level: str, weights: tuple, norm: str, ref: str, uploads) -> pd.DataFrame:
+    source = _shared.session_atlas()
+    return fragility.compute_index(source, level, dict(weights), norm, ref)
 
 
 def scoped(level, weights, norm, ref, scope) -> pd.DataFrame:
     codes = None if scope is None else _shared.atlas().members("commune", scope).index
-    return fragility.within(index(level, weights, norm, ref), codes)
+    return fragility.within(index(level, weights, norm, ref, UPLOADS), codes)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def layer(level, scope, weights, norm, ref, lang):
+def layer(level, scope, weights, norm, ref, lang, uploads):
     values = fragility.map_values(scoped(level, weights, norm, ref, scope))
     return maps.score_layer(_shared.geometry(level), values, SCORE, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def ifn(level: str, weights: tuple, norm: str, ref: str) -> dict:
-    frame = index(level, weights, norm, ref)
+def ifn(level: str, weights: tuple, norm: str, ref: str, uploads) -> dict:
+    frame = index(level, weights, norm, ref, uploads)
     return fragility.correlation_with_ifn(frame, _shared.atlas(), level)
 
 
 lg = _shared.frame()
 atlas = _shared.atlas()
+UPLOADS = _shared.uploads_key()
+CANDIDATES = fragility.candidates()
 t_level, t_code = _shared.territory()
 ss = st.session_state
 labels = {i: _shared.label(indicator(i)) for i in CANDIDATES}
@@ -62,6 +66,7 @@ ref_labels = {
     "region": t("frag_ref_region", lg, name=region_name or "—"),
 }
 
+_shared.forget_removed(["frag_components"], CANDIDATES)
 comps = st.multiselect(
     t("frag_components", lg), CANDIDATES, key="frag_components", format_func=labels.get
 )
@@ -105,13 +110,14 @@ try:
     shown = scoped(level, weights, norm, ref, scope)
     if t_level != "france":
         own_ref = fragility.reference_for(t_level, ref_choice, region, atlas)
-        own = index(t_level, weights, norm, own_ref)
+        own = index(t_level, weights, norm, own_ref, UPLOADS)
     base = scoped(level, DEFAULTS, norm, ref, scope)
-    collection, edges, colours = layer(level, scope, weights, norm, ref, lg)
+    collection, edges, colours = layer(level, scope, weights, norm, ref, lg, UPLOADS)
 except DivideError as exc:
     _shared.fail(exc)
     st.stop()
 plural = t(f"levels_plural_{level}", lg)
+_shared.note_upload_gaps(comps, level)
 
 # ---------------------------------------------------------- the territory
 if t_level == "france":
@@ -183,7 +189,7 @@ st.download_button(
 # ------------------------------------------------ benchmark and sources
 st.subheader(t("frag_ifn", lg))
 try:
-    st.markdown(fragility.ifn_text(ifn(level, weights, norm, ref), lg, plural))
+    st.markdown(fragility.ifn_text(ifn(level, weights, norm, ref, UPLOADS), lg, plural))
 except DivideError as exc:
     st.caption(t("frag_ifn_unavailable", lg, error=exc))
 st.caption(

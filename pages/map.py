@@ -8,7 +8,7 @@ from divide.i18n import t
 from pages import _shared
 
 lg = _shared.frame()
-atlas = _shared.atlas()
+atlas = _shared.session_atlas()
 st.title(t("map_title", lg))
 
 LEVELS = ("region", "departement", "epci", "commune")

@@ -1,13 +1,12 @@
-import html
-
 import streamlit as st
 from streamlit_folium import st_folium
 
-from divide import classify, maps, userdata
+from divide import maps, userdata
 from divide.errors import DivideError
 from divide.export import neutralise_formulas
 from divide.i18n import t
 from divide.registry import DIRECTIONS, UNITS
+from divide.userdata import COUNT_UNITS
 from pages import _shared
 
 lg = _shared.frame()
@@ -21,6 +20,17 @@ st.title(t("upload_title", lg))
 st.caption(t("upload_intro", lg))
 
 
+def read_once(file) -> userdata.RawTable:
+    """The uploaded table, read once per file (its columns are offered first)."""
+    held = ss.get("_upload_raw")
+    if held is None or held[0] != file.file_id:
+        held = ss["_upload_raw"] = (
+            file.file_id,
+            userdata.read_upload(file.getvalue(), userdata.safe_text(file.name, 120)),
+        )
+    return held[1]
+
+
 def show_report(report) -> None:
     """The validation report as plain text and a table of problems."""
     st.code(report.text(), language=None)
@@ -28,27 +38,25 @@ def show_report(report) -> None:
         st.dataframe(report.problems_frame(), width="stretch", hide_index=True)
 
 
-def draw(level: str, codes_values, ind, *, key: str) -> None:
-    rows = atlas.level(level)[["code", "name"]].reset_index(drop=True)
-    rows["value"] = rows["code"].map(codes_values)
-    rows = rows[rows["value"].notna()]
-    edges = classify.breaks(rows["value"], 5, "quantiles")
-    colours = classify.palette(max(len(edges) - 1, 1), ind.direction)
-    shapes = _shared.geometry(level)
-    collection = maps.feature_collection(shapes, rows, ind, edges, colours, lg)
-    x0, y0, x1, y1 = shapes[shapes["code"].isin(rows["code"])].total_bounds
-    fmap = maps.base_map(maps.bounds_of((x0, y0, x1, y1)))
+def draw(ind, *, key: str) -> None:
+    """The uploaded indicator at its own level, over the territories it covers."""
+    collection, edges, colours = _shared.collection(
+        ind.level, None, ind.id, "quantiles", 5, lg, only_known=True
+    )
+    shapes = _shared.geometry(ind.level)
+    covered = shapes[shapes["code"].isin(ind.values_at(ind.level).dropna().index)]
+    fmap = maps.base_map(maps.bounds_of(tuple(covered.total_bounds)))
     labels = {
         "layer": t("layer", lg),
         "name": t("name", lg),
         "code": t("code", lg),
-        "value": html.escape(ind.name(lg)),
+        "value": _shared.label(ind),
     }
     maps.add_choropleth(fmap, collection, labels, selected=None)
     st_folium(fmap, height=480, use_container_width=True, returned_objects=[], key=key)
     st.markdown(
         maps.legend_html(
-            edges, colours, ind, lg, title=ind.name(lg), no_data=t("no_data", lg)
+            edges, colours, ind, lg, title=_shared.label(ind), no_data=t("no_data", lg)
         ),
         unsafe_allow_html=True,
     )
@@ -67,23 +75,53 @@ with indicator_tab:
     cols = st.columns(3)
     level = cols[0].selectbox(
         t("level", lg),
-        LEVELS,
+        ("", *LEVELS),
         key="upload_level",
-        format_func=lambda v: t(f"level_{v}", lg),
+        format_func=lambda v: t(f"level_{v}" if v else "upload_detect_level", lg),
     )
-    unit = cols[1].selectbox(t("upload_unit", lg), sorted(UNITS), key="upload_unit")
+    unit = cols[1].selectbox(
+        t("upload_unit", lg),
+        sorted(UNITS, key=lambda u: (u not in COUNT_UNITS, u)),
+        key="upload_unit",
+        format_func=lambda u: t(f"upload_unit_{u}", lg),
+    )
     direction = cols[2].selectbox(
-        t("upload_direction", lg), sorted(DIRECTIONS), key="upload_direction"
+        t("upload_direction", lg),
+        sorted(DIRECTIONS),
+        key="upload_direction",
+        format_func=lambda d: t(f"export_dir_{d}", lg),
     )
     if file is not None:
         try:
-            loaded = userdata.load_indicator(
-                file.getvalue(), file.name, level=level, atlas=atlas
+            raw = read_once(file)
+            columns = ["", *raw.frame.columns]
+            _shared.forget_removed(["upload_code_column", "upload_weight"], columns)
+            picks = st.columns(3)
+            code_column = picks[0].selectbox(
+                t("upload_code_column", lg),
+                columns,
+                key="upload_code_column",
+                format_func=lambda c: c or t("upload_detect_level", lg),
             )
-            show_report(loaded.report)
-            column = st.selectbox(
+            weight = picks[1].selectbox(
+                t("upload_weight", lg),
+                columns,
+                key="upload_weight",
+                format_func=lambda c: c or t("upload_no_weight", lg),
+            )
+            loaded = userdata.load_indicator(
+                file.getvalue(),
+                file.name,
+                raw=raw,
+                level=level or None,
+                code_column=code_column or None,
+                weight_column=weight or None,
+                atlas=atlas,
+            )
+            column = picks[2].selectbox(
                 t("upload_column", lg), loaded.value_columns, key="upload_column"
             )
+            show_report(loaded.report)
             ind = loaded.as_indicator(column, unit=unit, direction=direction)
             ss["user_indicators"][ind.id] = ind
         except DivideError as exc:
@@ -91,15 +129,16 @@ with indicator_tab:
     for ind in list(ss["user_indicators"].values()):
         st.subheader(ind.name(lg))
         st.caption(
-            f"{t('source', lg)}: {ind.vintage()} — {t('upload_session_only', lg)}"
+            f"{t('source', lg)}: {ind.vintage()} — {t('upload_session_only', lg)}. "
+            + t("upload_indicator_used", lg)
         )
         try:
-            draw(ind.level, ind.values_at(ind.level), ind, key=f"upload_map_{ind.id}")
+            draw(ind, key=f"upload_map_{ind.id}")
             table = ind.frame(ind.level).join(
                 atlas.level(ind.level)[["name"]], how="left"
             )
             st.download_button(
-                t("download", lg) + " CSV",
+                t("export_download", lg) + " CSV",
                 neutralise_formulas(table.reset_index())
                 .to_csv(index=False)
                 .encode("utf-8"),
@@ -128,6 +167,8 @@ with sites_tab:
             ss["user_sites"][loaded.sha256] = loaded
         except DivideError as exc:
             _shared.fail(exc)
+    if ss["user_sites"]:
+        st.caption(t("upload_sites_used", lg))
     for sha, layer in list(ss["user_sites"].items()):
         st.subheader(f"{layer.file} — {len(layer.sites):,}")
         placed = layer.sites.dropna(subset=["lon", "lat"])

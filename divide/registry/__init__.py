@@ -1,14 +1,22 @@
 """The two registries: sources (where data comes from) and indicators (what is shown).
 
 Both are declared in YAML beside this file; this module loads and checks them.
+
+A client may add its own indicators for the current context (the app does it for
+a session's uploads, see :func:`use_session_indicators`): :func:`indicator`
+then finds them and :func:`catalogue` lists them after the registry's. The
+registry itself (:func:`indicators`) never changes.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
@@ -63,6 +71,10 @@ class Indicator:
         """Label in a language, marked when the figure is modelled."""
         return self.label.get(lang, self.label["en"])
 
+    def source_records(self) -> list[Source]:
+        """The sources behind the indicator, as :class:`Source` records."""
+        return [source(s) for s in self.sources]
+
     def vintage(self) -> str:
         """Vintages of the sources behind the indicator."""
         return "; ".join(
@@ -106,12 +118,37 @@ def source(source_id: str) -> Source:
         raise unknown("source", source_id, sources()) from None
 
 
+_SESSION: ContextVar[Mapping[str, Indicator]] = ContextVar(
+    "session_indicators", default=MappingProxyType({})
+)
+
+
+def use_session_indicators(extra: Mapping[str, Indicator]) -> None:
+    """Make some indicators known for the current context, besides the registry's.
+
+    Each thread starts with none, so one app session never sees another's.
+    Ids that would hide a registry indicator are refused.
+    """
+    clash = sorted(set(extra) & set(indicators()))
+    if clash:
+        raise DivideError(f"indicator ids already used by the registry: {clash}")
+    _SESSION.set(MappingProxyType(dict(extra)))
+
+
+def catalogue() -> dict[str, Indicator]:
+    """The registry's indicators, then those added for the current context."""
+    return {**indicators(), **_SESSION.get()}
+
+
 def indicator(indicator_id: str) -> Indicator:
     """Return an indicator by id, or raise with close matches."""
-    try:
-        return indicators()[indicator_id]
-    except KeyError:
-        raise unknown("indicator", indicator_id, indicators()) from None
+    known = indicators()
+    if indicator_id in known:
+        return known[indicator_id]
+    extra = _SESSION.get()
+    if indicator_id in extra:
+        return extra[indicator_id]
+    raise unknown("indicator", indicator_id, catalogue()) from None
 
 
 def parse_indicator_list(text: str | None) -> list[str]:

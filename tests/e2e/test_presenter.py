@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import parse_qs, urlparse
 
 import pytest
+from browser import query, wait_idle
 
 from divide.i18n import t
 
 pytestmark = pytest.mark.e2e
-pytest.importorskip("playwright.sync_api")
 
 DEEP_LINK = "/presenter?lang=en&level=departement&code=23&slide=2"
 LOCAL = re.compile(r"^(https?://127\.0\.0\.1[:/]|data:|blob:|about:)")
@@ -32,16 +31,6 @@ CHART_DRAWN_JS = """() => {
 }"""
 
 
-def wait_idle(page, timeout: float = 60) -> None:
-    page.wait_for_timeout(500)
-    page.wait_for_function(
-        """() => !document.querySelector(
-            '[data-stale="true"], [data-testid^="stStatusWidgetRunning"]')""",
-        timeout=timeout * 1000,
-        polling=200,
-    )
-
-
 def wait_for_slide(page, title: str, timeout: float = 90) -> None:
     page.wait_for_function(
         "t => [...document.querySelectorAll('h1')].some(h => h.innerText.trim() === t)",
@@ -51,10 +40,6 @@ def wait_for_slide(page, title: str, timeout: float = 90) -> None:
     page.wait_for_function(CHART_DRAWN_JS, timeout=timeout * 1000, polling=250)
     wait_idle(page)
     page.wait_for_timeout(700)  # let the chart finish its layout
-
-
-def query(page) -> dict[str, str]:
-    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
 
 
 def test_presenter_deep_link_then_next(page, server, artifacts):

@@ -1,8 +1,11 @@
-"""Hostile input in the real browser: an uploaded site named like HTML stays text."""
+"""Uploads in the real browser: hostile names stay text; an upload is mapped."""
 
 from __future__ import annotations
 
 import pytest
+from browser import screenshot, select_option, wait_for_app, wait_for_map
+
+from divide.i18n import t
 
 pytestmark = pytest.mark.e2e
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -35,3 +38,31 @@ def test_uploaded_site_name_is_shown_as_text(server, page, artifacts, tmp_path):
     # The row with coordinates outside France is reported, not loaded.
     listed = page.get_by_text("Ailleurs").count() + page.get_by_text("line 4").count()
     assert listed >= 1
+
+
+def test_uploaded_indicator_is_mapped(server, page, artifacts, tmp_path):
+    """An indicator uploaded on "Your data" is offered by the map of the session."""
+    hostile = "<img src=x onerror=alert(2)>"
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    upload = tmp_path / "bretagne.csv"
+    upload.write_text(f"dep;{hostile}\n29;12\n22;9\n35;20\n56;15\n", encoding="utf-8")
+    page.goto(f"{server}/upload?lang=en", wait_until="domcontentloaded")
+    wait_for_app(page)
+    select_option(page, "upload_level", t("level_departement", "en"))
+    page.locator(".st-key-upload_indicator_file input[type=file]").set_input_files(
+        str(upload)
+    )
+    wait_for_map(page)
+    page.locator('[data-testid="stSidebarNav"] a', has_text=t("page_map", "en")).click()
+    wait_for_app(page)
+    select_option(page, "indicator", f"{hostile} ({t('your_data', 'en')})")
+    wait_for_map(page)
+    legend = page.locator(".divide-legend")
+    legend.wait_for(timeout=30_000)
+    assert hostile in legend.inner_text()
+    screenshot(page, artifacts / "upload_indicator_on_map.png")
+    assert page.locator("img[src=x]").count() == 0
+    for frame in page.frames:
+        assert frame.locator("img[src=x]").count() == 0
+    assert dialogs == []

@@ -1,0 +1,272 @@
+"""Uploads join the session's atlas: mapped, compared, indexed, exported, counted.
+
+An uploaded indicator is offered by every indicator picker of its session, and
+an uploaded site layer counts in the access and placement tools; another session
+(another thread) never sees either.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import io
+import json
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from divide import export, fragility, supply, userdata
+from divide.atlas import Atlas
+from divide.errors import DivideError
+from divide.registry import catalogue, indicator, use_session_indicators
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "data" / "userdata"
+
+
+@pytest.fixture(scope="module")
+def atlas() -> Atlas:
+    return Atlas.load()
+
+
+@pytest.fixture(scope="module")
+def share(atlas):
+    """A département rate without weight: values at that level only."""
+    content = (FIXTURES / "indicator_departements_utf8bom.csv").read_bytes()
+    loaded = userdata.load_indicator(
+        content, "deps.csv", level="departement", atlas=atlas
+    )
+    return loaded.as_indicator("part_65_plus", unit="share", direction="higher_worse")
+
+
+@pytest.fixture(scope="module")
+def count(atlas):
+    """A commune count with an HTML label: summed up to every level."""
+    content = (FIXTURES / "indicator_communes_cp1252.csv").read_bytes()
+    loaded = userdata.load_indicator(content, "com.csv", level="commune", atlas=atlas)
+    return loaded.as_indicator(
+        "nb_lieux", unit="sites", direction="lower_worse", label="<b>Lieux</b>"
+    )
+
+
+def underserved_commune(atlas) -> tuple[str, float, float]:
+    """A located Finistère commune more than 3 km from any site."""
+    table = supply.underserved_table(atlas, ("departement", "29"), 3.0, None, 0.0)
+    row = atlas.level("commune").loc[table["code"].iloc[0]]
+    return row["code"], float(row["lat"]), float(row["lon"])
+
+
+@pytest.fixture(scope="module")
+def sites(atlas):
+    """One France Services placed on a commune that had no site within 3 km."""
+    code, lat, lon = underserved_commune(atlas)
+    content = f"nom;lat;lon;type\nMon lieu;{lat};{lon};France Services\n"
+    return userdata.load_sites(content.encode("utf-8"), "mine.csv", atlas), code
+
+
+# ------------------------------------------------------------------ library
+def test_session_indicators_belong_to_their_thread(share):
+    seen = {}
+
+    def session() -> None:
+        use_session_indicators({share.id: share})
+        seen["inside"] = indicator(share.id).name("en")
+        seen["catalogue"] = list(catalogue())
+
+    worker = threading.Thread(target=session)
+    worker.start()
+    worker.join()
+    assert seen["inside"] == "part_65_plus"
+    assert seen["catalogue"][-1] == share.id
+    assert share.id not in catalogue()
+    with pytest.raises(DivideError, match="unknown indicator"):
+        indicator(share.id)
+
+
+def test_an_upload_cannot_hide_a_registry_indicator(share):
+    from dataclasses import replace
+
+    with pytest.raises(DivideError, match="already used by the registry"):
+        use_session_indicators({"thd30_share": replace(share, id="thd30_share")})
+
+
+def test_with_additions_adds_columns_and_sites_and_leaves_the_atlas(
+    atlas, share, sites
+):
+    layer, _ = sites
+    view = atlas.with_additions({share.id: share.values}, layer.sites)
+    column = f"v_{share.id}"
+    assert view.level("departement").loc["29", column] == pytest.approx(0.241)
+    assert view.level("commune")[column].isna().all()
+    assert column not in atlas.territories.columns
+    assert len(view.sites) == len(atlas.sites) + 1
+    with pytest.raises(DivideError, match="already has the columns"):
+        view.with_additions({share.id: share.values})
+
+
+def test_uploaded_sites_count_in_access_and_placement(atlas, sites):
+    layer, code = sites
+    view = atlas.with_additions(sites=layer.sites)
+    scope = ("departement", "29")
+    before = supply.underserved_table(atlas, scope, 3.0, None, 0.0)
+    after = supply.underserved_table(view, scope, 3.0, None, 0.0)
+    assert code in set(before["code"]) and code not in set(after["code"])
+    assert len(after) < len(before)
+    base = supply.access_summary(atlas, scope, 3.0, ["france_services"])
+    more = supply.access_summary(view, scope, 3.0, ["france_services"])
+    assert more.sites == base.sites + 1
+    assert more.people_at_risk_within > base.people_at_risk_within
+    plan = supply.placement(view, scope, 3.0, 3, None, (), 0.0)
+    assert code not in set(plan.hosts["code"])
+
+
+def test_export_carries_an_upload_and_its_provenance(atlas, share):
+    view = atlas.with_additions({share.id: share.values})
+
+    def run():
+        use_session_indicators({share.id: share})
+        frame = export.table(view, "departement", indicator_ids=[share.id])
+        archive = zipfile.ZipFile(io.BytesIO(export.zip_csv(frame, "x")))
+        notes = archive.read("x.dictionary.csv").decode("utf-8")
+        geo = json.loads(export.payload(view, "departement", frame, "geojson"))
+        return frame, notes, geo
+
+    frame, notes, geo = contextvars.copy_context().run(run)
+    assert frame.set_index("code").loc["29", share.id] == pytest.approx(0.241)
+    assert "user upload" in notes and "deps.csv" in notes
+    described = geo["metadata"]["dictionary"][0]
+    assert described["id"] == share.id and "deps.csv" in described["sources"]
+
+
+def test_an_upload_can_enter_the_fragility_index(atlas, share):
+    view = atlas.with_additions({share.id: share.values})
+
+    def run():
+        use_session_indicators({share.id: share})
+        assert share.id in fragility.candidates()
+        weights = {"thd30_share": 1.0, share.id: 1.0}
+        return fragility.compute_index(view, "departement", weights)
+
+    index = contextvars.copy_context().run(run)
+    with_upload = index.loc["2A"]  # Corse-du-Sud has a value in the file
+    assert with_upload["score"] == with_upload["score"]  # not NaN
+    assert share.id not in fragility.candidates()
+
+
+# -------------------------------------------------------------------- pages
+def open_with_uploads(page, uploads, *, setup=None, **params) -> AppTest:
+    """A session holding ``uploads`` (session-state entries), on ``page``."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"lang": "en", **params})
+    for key, value in uploads.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(page)
+    at.run()
+    if setup is not None:
+        setup(at)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def uploads(share, count, sites):
+    layer, _ = sites
+    return {
+        "user_indicators": {share.id: share, count.id: count},
+        "user_sites": {layer.sha256: layer},
+    }
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def test_map_draws_an_upload_and_says_where_it_has_no_values(uploads, share):
+    def pick(at):
+        at.selectbox(key="indicator").set_value(share.id)
+
+    at = open_with_uploads("pages/map.py", uploads, setup=pick, level="region")
+    assert "part_65_plus (your data)" in texts(at.markdown)  # the legend
+    assert not at.error
+    at.selectbox(key="map_level").set_value("region").run()
+    assert "no values at level 'region'" in texts(at.error)
+    # the link does not carry an indicator that exists only in this session
+    assert at.query_params.get("ind") != share.id
+
+
+def test_compare_ranks_with_an_upload(uploads, share, count):
+    def pick(at):
+        at.multiselect(key="compare_indicators").set_value([share.id, count.id])
+
+    at = open_with_uploads(
+        "pages/compare.py", uploads, setup=pick, level="departement", code="29"
+    )
+    columns = at.dataframe[0].value.columns.tolist()
+    assert "part_65_plus (your data)" in columns
+    assert "<b>Lieux</b> (your data)" in columns
+    ranking = at.dataframe[0].value.set_index("Code")
+    summed = count.values_at("departement").loc["29"]  # Finistère's rows, summed
+    assert summed > 41  # Brest alone has 41
+    assert ranking.loc["29", "<b>Lieux</b> (your data)"] == f"{summed:.0f}"
+
+
+def test_fragility_takes_an_upload_as_component(uploads, share):
+    def pick(at):
+        at.multiselect(key="frag_components").set_value(["thd30_share", share.id])
+
+    at = open_with_uploads(
+        "pages/fragility.py", uploads, setup=pick, level="departement", code="29"
+    )
+    assert not at.error
+    components = at.dataframe[0].value  # the territory's components table
+    assert "part_65_plus (your data)" in components.to_string()
+
+
+def test_export_previews_an_upload_and_notes_missing_levels(uploads, share):
+    def pick(at):
+        at.multiselect(key="export_indicators").set_value(["thd30_share", share.id])
+
+    at = open_with_uploads("pages/export.py", uploads, setup=pick)
+    preview = at.dataframe[0].value.set_index("code")
+    assert preview.loc["29", share.id] == pytest.approx(0.241)
+    at.selectbox(key="export_level").set_value("region").run()
+    assert "has no values at this level" in texts(at.caption)
+
+
+def test_access_counts_uploaded_sites(uploads):
+    at = open_with_uploads("pages/access.py", uploads, level="departement", code="29")
+    assert "1 sites from mine.csv" in texts(at.info)
+
+
+def test_removing_an_upload_leaves_every_page_working(uploads, share):
+    picks = {
+        "pages/map.py": lambda at: at.selectbox(key="indicator").set_value(share.id),
+        "pages/compare.py": lambda at: at.multiselect(
+            key="compare_indicators"
+        ).set_value([share.id]),
+        "pages/fragility.py": lambda at: at.multiselect(
+            key="frag_components"
+        ).set_value(["thd30_share", share.id]),
+        "pages/export.py": lambda at: at.multiselect(key="export_indicators").set_value(
+            [share.id]
+        ),
+    }
+    own = {key: dict(value) for key, value in uploads.items()}  # it will change
+    at = open_with_uploads("pages/map.py", own, level="departement", code="29")
+    for page, pick in picks.items():
+        at.switch_page(page).run()
+        pick(at)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("pages/upload.py").run()
+    at.button(key=f"upload_remove_{share.id}").click().run()
+    assert share.id not in at.session_state["user_indicators"]
+    for page in picks:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, texts(at.error))
+    assert share.id not in at.multiselect(key="export_indicators").value
