@@ -14,6 +14,7 @@ atlas = _shared.atlas()
 ss = st.session_state
 ss.setdefault("user_indicators", {})
 ss.setdefault("user_sites", {})
+ss.setdefault("upload_round", 0)  # part of the uploaders' keys: see remove()
 LEVELS = ("commune", "epci", "departement", "region")
 
 st.title(t("upload_title", lg))
@@ -29,6 +30,12 @@ def read_once(file) -> userdata.RawTable:
             userdata.read_upload(file.getvalue(), userdata.safe_text(file.name, 120)),
         )
     return held[1]
+
+
+def remove(store: str, key: str) -> None:
+    """Forget an upload, and empty the uploaders so that it is not read again."""
+    ss[store].pop(key, None)
+    ss["upload_round"] += 1
 
 
 def show_report(report) -> None:
@@ -70,7 +77,7 @@ with indicator_tab:
     file = st.file_uploader(
         t("upload_indicator_help", lg),
         type=["csv", "txt", "xlsx"],
-        key="upload_indicator_file",
+        key=f"upload_indicator_file_{ss['upload_round']}",
     )
     cols = st.columns(3)
     level = cols[0].selectbox(
@@ -118,6 +125,7 @@ with indicator_tab:
                 weight_column=weight or None,
                 atlas=atlas,
             )
+            _shared.forget_removed(["upload_column"], loaded.value_columns)
             column = picks[2].selectbox(
                 t("upload_column", lg), loaded.value_columns, key="upload_column"
             )
@@ -150,15 +158,15 @@ with indicator_tab:
         st.button(
             t("upload_remove", lg),
             key=f"upload_remove_{ind.id}",
-            on_click=ss["user_indicators"].pop,
-            args=(ind.id,),
+            on_click=remove,
+            args=("user_indicators", ind.id),
         )
 
 with sites_tab:
     file = st.file_uploader(
         t("upload_sites_help", lg),
         type=["csv", "txt", "xlsx", "json", "geojson"],
-        key="upload_sites_file",
+        key=f"upload_sites_file_{ss['upload_round']}",
     )
     if file is not None:
         try:
@@ -201,8 +209,8 @@ with sites_tab:
         st.button(
             t("upload_remove", lg),
             key=f"upload_sites_remove_{sha[:8]}",
-            on_click=ss["user_sites"].pop,
-            args=(sha,),
+            on_click=remove,
+            args=("user_sites", sha),
         )
 
 with refresh_tab:

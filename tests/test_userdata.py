@@ -130,6 +130,17 @@ def test_indicator_reads_cp1252_semicolon_decimal_comma(communes):
     assert any("line 2" in note for note in report.notes)  # title line skipped
 
 
+def test_a_table_read_once_gives_the_same_indicator(communes, atlas, data):
+    # The page reads the file first to offer its columns, then passes it on.
+    content = read(data, COMMUNES)
+    raw = userdata.read_upload(content, COMMUNES)
+    assert "code_insee" in raw.frame.columns
+    again = load_indicator(content, COMMUNES, raw=raw, level=None, atlas=atlas)
+    assert again.level == "commune" and again.code_column == "code_insee"
+    pd.testing.assert_frame_equal(again.table, communes.table)
+    assert again.report.text() == communes.report.text()
+
+
 def test_indicator_codes_are_normalised_and_mapped(communes):
     table = communes.table.set_index("code")
     assert "01001" in table.index  # leading zero restored

@@ -132,3 +132,9 @@ def no_cdn(requests: list[str]) -> None:
     if assets.available():
         offline = [u for u in requests if CDN.match(u)]
         assert not offline, f"requests to a CDN despite static/vendor: {offline}"
+
+
+def open_from_sidebar(page, name: str) -> None:
+    """Change page through the sidebar's link (the session and its state stay)."""
+    page.locator('[data-testid="stSidebarNav"] a', has_text=name).click()
+    wait_for_app(page)

@@ -19,6 +19,7 @@ from browser import (
     PlaywrightError,
     nav_links,
     no_cdn,
+    open_from_sidebar,
     query,
     record_errors,
     record_requests,
@@ -93,9 +94,8 @@ def test_overview_in_french(page, server, artifacts, timing):
 def test_language_kept_when_changing_page(page, server):
     page.goto(server + "/?lang=en&level=departement&code=29")
     wait_for_app(page)
-    page.locator('[data-testid="stSidebarNav"] a', has_text=t("page_map", "en")).click()
+    open_from_sidebar(page, t("page_map", "en"))
     page.wait_for_url(re.compile(r"/map"))
-    wait_for_app(page)
     assert page.locator("h1").first.inner_text() == t("map_title", "en"), (
         "changing page reset the language"
     )

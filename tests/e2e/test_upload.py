@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from browser import screenshot, select_option, wait_for_app, wait_for_map
+from browser import (
+    open_from_sidebar,
+    screenshot,
+    select_option,
+    wait_for_app,
+    wait_for_map,
+    wait_idle,
+)
 
 from divide.i18n import t
 
@@ -22,7 +29,7 @@ def test_uploaded_site_name_is_shown_as_text(server, page, artifacts, tmp_path):
     )
     page.goto(f"{server}/upload?lang=en", wait_until="domcontentloaded")
     page.get_by_role("tab", name="Sites").click()
-    page.locator(".st-key-upload_sites_file input[type=file]").set_input_files(
+    page.locator("[class*=st-key-upload_sites_file] input[type=file]").set_input_files(
         str(upload)
     )
     page.get_by_text("sites.csv — 2").first.wait_for(timeout=60_000)
@@ -38,6 +45,10 @@ def test_uploaded_site_name_is_shown_as_text(server, page, artifacts, tmp_path):
     # The row with coordinates outside France is reported, not loaded.
     listed = page.get_by_text("Ailleurs").count() + page.get_by_text("line 4").count()
     assert listed >= 1
+    # The sites count in the access tools of the same session.
+    open_from_sidebar(page, t("page_access", "en"))
+    counted = page.get_by_text("Your uploaded sites count here: 2 sites from sites.csv")
+    counted.wait_for(timeout=60_000)
 
 
 def test_uploaded_indicator_is_mapped(server, page, artifacts, tmp_path):
@@ -50,12 +61,10 @@ def test_uploaded_indicator_is_mapped(server, page, artifacts, tmp_path):
     page.goto(f"{server}/upload?lang=en", wait_until="domcontentloaded")
     wait_for_app(page)
     select_option(page, "upload_level", t("level_departement", "en"))
-    page.locator(".st-key-upload_indicator_file input[type=file]").set_input_files(
-        str(upload)
-    )
+    uploader = page.locator("[class*=st-key-upload_indicator_file] input[type=file]")
+    uploader.set_input_files(str(upload))
     wait_for_map(page)
-    page.locator('[data-testid="stSidebarNav"] a', has_text=t("page_map", "en")).click()
-    wait_for_app(page)
+    open_from_sidebar(page, t("page_map", "en"))
     select_option(page, "indicator", f"{hostile} ({t('your_data', 'en')})")
     wait_for_map(page)
     legend = page.locator(".divide-legend")
@@ -66,3 +75,9 @@ def test_uploaded_indicator_is_mapped(server, page, artifacts, tmp_path):
     for frame in page.frames:
         assert frame.locator("img[src=x]").count() == 0
     assert dialogs == []
+    # Removed, it is gone for good: the uploader is emptied, not read again.
+    open_from_sidebar(page, t("page_upload", "en"))
+    page.locator("[class*=st-key-upload_remove_] button").first.click()
+    wait_idle(page)
+    select_option(page, "upload_unit", t("upload_unit_km", "en"))  # one more run
+    assert page.get_by_role("heading", name=hostile).count() == 0
