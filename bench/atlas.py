@@ -11,12 +11,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from divide import export  # noqa: E402
+from divide import export, userdata  # noqa: E402
 from divide.atlas import DEFAULT_ATLAS, Atlas, build  # noqa: E402
 from divide.profile import territory_json  # noqa: E402
 
@@ -30,6 +31,27 @@ def timed(label: str, func, repeat: int = 1):
         best = min(best, time.perf_counter() - start)
     print(f"{label:<48} {best:8.3f} s")
     return result
+
+
+def session_view(atlas: Atlas) -> None:
+    """Cost of a session's uploads: the atlas view with an indicator and sites."""
+    fixtures = ROOT / "tests" / "data" / "userdata"
+    content = (fixtures / "indicator_communes_cp1252.csv").read_bytes()
+    loaded = userdata.load_indicator(content, "c.csv", level="commune", atlas=atlas)
+    ind = loaded.as_indicator("nb_lieux", unit="sites", direction="lower_worse")
+    sites = userdata.load_sites(
+        (fixtures / "sites_latlon.csv").read_bytes(), "s.csv", atlas
+    )
+    timed(
+        "session view: atlas + 1 upload + sites",
+        lambda: atlas.with_additions({ind.id: ind.values}, sites.sites),
+        repeat=5,
+    )
+    tracemalloc.start()
+    views = [atlas.with_additions({ind.id: ind.values}, sites.sites) for _ in range(5)]
+    held = tracemalloc.get_traced_memory()[0] / len(views)
+    tracemalloc.stop()
+    print(f"{'session view: memory held (tracemalloc)':<48} {held / 1e6:8.2f} MB")
 
 
 def main() -> None:
@@ -91,6 +113,7 @@ def main() -> None:
                 )
 
             timed(f"export communes of dep 29 as {fmt}", run, repeat=3)
+    session_view(atlas)
     command = [sys.executable, "-m", "divide.cli", "show", "--level", "commune"]
     start = time.perf_counter()
     subprocess.run(

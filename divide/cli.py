@@ -83,7 +83,14 @@ def cmd_validate(args) -> int:
     """Validate a user file and print the report; exit 2 when nothing is usable."""
     from divide.userdata import validate_file
 
-    report = validate_file(Path(args.file), args.kind, atlas=_atlas(args))
+    report = validate_file(
+        Path(args.file),
+        args.kind,
+        atlas=_atlas(args),
+        level=args.level,
+        code_column=args.code_column,
+        weight_column=args.weight,
+    )
     print(report.text())
     return 0 if report.usable_rows else 2
 
@@ -154,6 +161,13 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a file of indicators or sites")
     v.add_argument("file")
     v.add_argument("--kind", required=True, choices=["indicator", "sites"])
+    v.add_argument(
+        "--level",
+        choices=["commune", "epci", "departement", "region"],
+        help="level of an indicator's codes (detected when omitted)",
+    )
+    v.add_argument("--code-column", help="an indicator's code column (detected)")
+    v.add_argument("--weight", help="an indicator's weight column (for rates)")
     v.set_defaults(func=cmd_validate)
 
     d = sub.add_parser("download", help="fetch the current official files (online)")

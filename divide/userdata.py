@@ -2668,7 +2668,13 @@ def _postcode_index(communes: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def validate_file(
-    path: str | Path, kind: str, atlas, *, level: str | None = None
+    path: str | Path,
+    kind: str,
+    atlas,
+    *,
+    level: str | None = None,
+    code_column: str | None = None,
+    weight_column: str | None = None,
 ) -> Report:
     """Check a file of indicators or sites and return the report.
 
@@ -2682,6 +2688,9 @@ def validate_file(
         The atlas to join to.
     level : str, optional
         Level of an indicator's codes; detected when omitted.
+    code_column, weight_column : str, optional
+        An indicator's code column (detected when omitted) and weight column:
+        the choices the app offers.
 
     Returns
     -------
@@ -2721,10 +2730,11 @@ def validate_file(
             return load_indicator(
                 content,
                 file,
-                code_column=None,
+                code_column=code_column,
                 level=level,
                 value_columns=None,
                 atlas=atlas,
+                weight_column=weight_column,
             ).report
         return load_sites(content, file, atlas).report
     except DivideError as exc:

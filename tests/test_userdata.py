@@ -701,6 +701,16 @@ def test_cli_validate(data, capsys, tmp_path):
     assert main(["validate", str(empty), "--kind", "indicator"]) == 2
 
 
+def test_cli_validate_takes_the_apps_choices(data, capsys):
+    args = ["validate", str(data / DEPARTEMENTS), "--kind", "indicator"]
+    chosen = ["--level", "departement", "--code-column", "dep"]
+    assert main([*args, *chosen, "--weight", "population"]) == 0
+    out = capsys.readouterr().out
+    assert "weight column: 'population'" in out and "code column: 'dep'" in out
+    assert main([*args, "--code-column", "nom"]) == 2  # names are not codes
+    assert "nom" in capsys.readouterr().out
+
+
 # -------------------------------------------------------------- ARCEP refresh
 
 
