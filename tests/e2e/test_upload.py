@@ -64,6 +64,7 @@ def test_uploaded_indicator_is_mapped(server, page, artifacts, tmp_path):
     uploader = page.locator("[class*=st-key-upload_indicator_file] input[type=file]")
     uploader.set_input_files(str(upload))
     wait_for_map(page)
+    screenshot(page, artifacts / "upload_indicator.png")
     open_from_sidebar(page, t("page_map", "en"))
     select_option(page, "indicator", f"{hostile} ({t('your_data', 'en')})")
     wait_for_map(page)
