@@ -9,7 +9,7 @@ import streamlit as st
 from divide.i18n import t
 from pages import _shared
 
-st.set_page_config(page_title="divide", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="divide", page_icon=_shared.ICON, layout="wide")
 lang = _shared.start()
 
 # (section, page name, icon): the file is pages/<name>.py, the URL /<name>,

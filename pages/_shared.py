@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from PIL import Image
 from streamlit.runtime.pages_manager import PagesManager
 
 from divide import classify, maps
@@ -28,6 +29,19 @@ from divide.search import search, search_index
 from divide.userdata import UploadedIndicator, UserSites
 
 DRILL = ("region", "departement", "epci", "commune")
+
+
+def _tab_icon() -> Image.Image:
+    # Four classes of the map palette, drawn here: a ":material/…:" icon would be
+    # fetched from Google Fonts, and forums are often offline.
+    icon = Image.new("RGB", (32, 32))
+    for i, colour in enumerate(classify.palette(4, "higher_worse")):
+        x, y = 16 * (i % 2), 16 * (i // 2)
+        icon.paste(colour, (x, y, x + 16, y + 16))
+    return icon
+
+
+ICON = _tab_icon()
 DEFAULT_INDICATOR = "thd30_share"
 
 
