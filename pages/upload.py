@@ -40,7 +40,7 @@ def remove(store: str, key: str) -> None:
 
 def show_report(report) -> None:
     """The validation report as plain text and a table of problems."""
-    st.code(report.text(), language=None)
+    st.code(report.text(), language=None, wrap_lines=True)
     if report.problems:
         st.dataframe(report.problems_frame(), width="stretch", hide_index=True)
 
@@ -220,7 +220,7 @@ with refresh_tab:
     if file is not None:
         try:
             result = userdata.compare_refresh(file.getvalue(), file.name, atlas)
-            st.code(result.text(), language=None)
+            st.code(result.text(), language=None, wrap_lines=True)
             st.dataframe(result.table.head(200), width="stretch", hide_index=True)
         except DivideError as exc:
             _shared.fail(exc)
