@@ -40,9 +40,7 @@ import atexit
 import os
 import re
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -57,20 +55,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from appserver import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+
 from divide.i18n import t  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium floods a closed network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Varied départements: small and large, mainland, Corsica and overseas.
 CODES = (
     "29", "23", "38", "69", "13", "59", "974", "35", "63", "33",
@@ -105,111 +95,6 @@ DRAWN_JS = """() => {
 }"""
 EXCEPTION = '[data-testid="stException"]'
 IS_MAP_JS = "() => document.querySelector('.leaflet-container') !== null"
-
-
-# ---------------------------------------------------------------------- server
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return resp.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-class Server:
-    """``streamlit run app.py`` in its own process group; ``stop`` kills the group."""
-
-    def __init__(self, log_path: Path, *, watch: bool = False) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.watch = watch
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> float:
-        """Start and wait for /_stcore/health; return the seconds it took."""
-        env = {
-            **os.environ,
-            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-            "PYTHONUNBUFFERED": "1",
-        }
-        started = time.monotonic()
-        with self.log_path.open("w") as log:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    "app.py",
-                    "--server.port",
-                    str(self.port),
-                    "--server.address",
-                    "127.0.0.1",
-                    "--server.headless",
-                    "true",
-                    # Like a deployed server: keep running the code it started
-                    # with even if the working tree is edited during the run.
-                    *([] if self.watch else ["--server.fileWatcherType", "none"]),
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        while not healthy(self.url):
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"streamlit exited with {self.proc.returncode}:\n{self.log_tail()}"
-                )
-            if time.monotonic() - started > STARTUP_TIMEOUT:
-                raise RuntimeError(
-                    f"streamlit not healthy after {STARTUP_TIMEOUT:.0f} s:\n"
-                    f"{self.log_tail()}"
-                )
-            time.sleep(0.25)
-        return time.monotonic() - started
-
-    def stop(self, grace: float = 5.0) -> None:
-        """SIGTERM the group, SIGKILL it after ``grace`` seconds. Idempotent."""
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return
-        pgid = proc.pid  # start_new_session: the leader's pid is the group id
-        try:
-            os.killpg(pgid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            pass
-        # uvicorn may outlive SIGTERM, and so may any child: kill the group anyway.
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            print(f"warning: server {pgid} still alive after SIGKILL", file=sys.stderr)
-
-    @property
-    def pgid(self) -> int | None:
-        return self.proc.pid if self.proc is not None else None
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text().splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
 
 
 def sources_stamp() -> float:
@@ -811,7 +696,7 @@ def session_ttl() -> str:
         os.chdir(cwd)
 
 
-async def run_all(server: Server, args) -> tuple[int, int, list[Round], int]:
+async def run_all(server: AppServer, args) -> tuple[int, int, list[Round], int]:
     from playwright.async_api import async_playwright
 
     pgid = server.pgid
@@ -821,7 +706,7 @@ async def run_all(server: Server, args) -> tuple[int, int, list[Round], int]:
     rounds: list[Round] = []
     async with async_playwright() as pw:
         browsers = [
-            await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for _ in range(args.browsers)
         ]
         try:
@@ -887,11 +772,13 @@ def _exit_on_signal(signum, _frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing (apt-get install chromium)", file=sys.stderr)
         return 2
     log_dir = Path(tempfile.mkdtemp(prefix="divide-load-"))
-    server = Server(log_dir / "streamlit.log", watch=args.watch)
+    server = AppServer(
+        log_dir / "streamlit.log", watch=args.watch, startup_timeout=STARTUP_TIMEOUT
+    )
     stamp = sources_stamp()
     atexit.register(server.stop)
     for sig in (signal.SIGTERM, signal.SIGHUP):

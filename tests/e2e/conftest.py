@@ -1,71 +1,18 @@
-"""Serve the real app on localhost for the browser tests (one server per session).
-
-Streamlit 1.67 serves through uvicorn and ignores SIGTERM for a while, so the server
-runs in its own process group, which teardown kills (SIGKILL after a grace period).
-"""
+"""Fixtures for the browser tests: the real app served on localhost (once per
+session, see ``appserver``), one headless Chromium, a fresh page per test."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from appserver import CHROMIUM, CHROMIUM_ARGS, ROOT, AppServer
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
-# Without the background-networking flags Chromium floods a closed network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-STARTUP_TIMEOUT = 90
 TIMINGS = "e2e_timings.txt"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return resp.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(proc: subprocess.Popen, grace: float = 5.0) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -83,53 +30,16 @@ def chromium_path() -> str:
 @contextmanager
 def serve(log_dir: Path) -> Iterator[str]:
     """Run `streamlit run app.py` on a free port; yield its base URL."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log_path = log_dir / "streamlit.log"
-    started = time.monotonic()
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            while not _healthy(url):
-                if proc.poll() is not None:
-                    pytest.fail(
-                        f"streamlit exited with {proc.returncode}:\n"
-                        f"{log_path.read_text()}"
-                    )
-                if time.monotonic() - started > STARTUP_TIMEOUT:
-                    pytest.fail(
-                        f"streamlit not healthy after {STARTUP_TIMEOUT} s:\n"
-                        f"{log_path.read_text()}"
-                    )
-                time.sleep(0.25)
-            print(f"\n[e2e] streamlit healthy in {time.monotonic() - started:.1f} s")
-            yield url
-        finally:
-            _stop(proc)
+    app = AppServer(log_dir / "streamlit.log")
+    try:
+        took = app.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    print(f"\n[e2e] streamlit healthy in {took:.1f} s")
+    try:
+        yield app.url
+    finally:
+        app.stop()
 
 
 @pytest.fixture(scope="session")
