@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from browser import (
     open_from_sidebar,
@@ -16,6 +18,7 @@ from divide.i18n import t
 
 pytestmark = pytest.mark.e2e
 HOSTILE = "<img src=x onerror=alert(1)>"
+DATA = Path(__file__).resolve().parents[1] / "data" / "userdata"
 
 
 def test_uploaded_site_name_is_shown_as_text(server, page, artifacts, tmp_path):
@@ -82,3 +85,27 @@ def test_uploaded_indicator_is_mapped(server, page, artifacts, tmp_path):
     wait_idle(page)
     select_option(page, "upload_unit", t("upload_unit_km", "en"))  # one more run
     assert page.get_by_role("heading", name=hostile).count() == 0
+
+
+def test_newer_arcep_file_is_compared_and_garbage_refused(server, page, tmp_path):
+    """The "Newer ARCEP file" tab: binary garbage gets a plain message, no traceback;
+    a real file then shows the comparison against the atlas's vintage."""
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(bytes(range(256)) * 12)
+    page.goto(f"{server}/upload?lang=en", wait_until="domcontentloaded")
+    wait_for_app(page)
+    page.get_by_role("tab", name=t("upload_refresh", "en")).click()
+    uploader = page.locator("[class*=st-key-upload_refresh_file] input[type=file]")
+    uploader.set_input_files(str(garbage))
+    wait_idle(page)
+    error = page.locator('[data-testid="stAlertContentError"]')
+    error.wait_for(timeout=30_000)
+    assert t("error_prefix", "en") in error.inner_text()
+    assert "binary file" in error.inner_text()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    uploader.set_input_files(str(DATA / "arcep_commune_debit_2025_crafted.csv"))
+    report = page.get_by_text("against the atlas (state 2019-09-30)")
+    report.wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
