@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from divide.errors import DivideError, suggest
+from divide.spreadsheet import neutralise_text, restore_text
 
 SOURCE = {
     "fr": "Fing et Iddri, « Audacities — Gouverner et innover dans la ville "
@@ -577,13 +578,19 @@ def from_json(text: str | bytes) -> list[Actor]:
 
 
 def to_csv(actors: Iterable[Actor | Mapping]) -> str:
-    """Several actors' ratings as CSV text: ``name`` then one column per criterion."""
+    """Several actors' ratings as CSV text: ``name`` then one column per criterion.
+
+    Names a spreadsheet would run as formulas get an apostrophe in front;
+    :func:`from_csv` takes it off again.
+    """
     checked = _actors(actors)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["name", *CRITERIA])
     for actor in checked:
-        writer.writerow([actor.name, *(actor.ratings[c] for c in CRITERIA)])
+        writer.writerow(
+            [neutralise_text(actor.name), *(actor.ratings[c] for c in CRITERIA)]
+        )
     return buffer.getvalue()
 
 
@@ -633,7 +640,7 @@ def from_csv(text: str | bytes) -> list[Actor]:
             raise DivideError(f"line {line}: {len(row)} cells, expected {len(header)}")
         record = dict(zip(header, row, strict=True))
         try:
-            name = _clean_name(record["name"], None)
+            name = _clean_name(restore_text(record["name"].strip()), None)
         except DivideError as exc:
             raise DivideError(f"line {line}: {exc}") from None
         key = name.casefold()

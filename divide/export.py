@@ -30,12 +30,12 @@ from divide.errors import DivideError, unknown
 from divide.i18n import t
 from divide.indicators import unit_label
 from divide.registry import indicator, indicators
+from divide.spreadsheet import RISKY_START
 
 FORMATS = ("csv", "geojson", "gpkg", "parquet")
 GEO_FORMATS = ("geojson", "gpkg", "parquet")
 LEVELS = ("commune", "epci", "departement", "region", "france")
 ID_COLUMNS = ["code", "name", "epci", "departement", "region"]
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 PREFIX = {"departement": "dep", "region": "reg", "epci": "epci"}
 # Scopes a level can be limited to. An EPCI's département and région are those of
 # its most populous commune; a département or région has no EPCI.
@@ -496,6 +496,11 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             risky = text.str.startswith(RISKY_START).fillna(False)
             out[column] = text.where(~risky, "'" + text)
     return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV (no index), with formula-like text neutralised."""
+    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
 
 
 def csv_files(frame: pd.DataFrame) -> dict[str, bytes]:

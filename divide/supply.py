@@ -24,7 +24,6 @@ import pandas as pd
 from divide import access
 from divide.atlas import Atlas
 from divide.errors import DivideError, unknown
-from divide.export import neutralise_formulas
 from divide.i18n import t
 from divide.indicators import format_value
 from divide.registry import indicator
@@ -631,11 +630,6 @@ def placement(
 
 
 # --------------------------------------------------------------------- export
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV, with formula-like text neutralised."""
-    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
-
-
 def to_geojson(frame: pd.DataFrame, metadata: dict | None = None) -> bytes:
     """A table with ``lon``/``lat`` as a GeoJSON of points (EPSG:4326).
 

@@ -4,7 +4,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from divide import illectronisme, maps, supply
+from divide import export, illectronisme, maps, supply
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicator
@@ -49,7 +49,7 @@ def downloads(frame, stem, key, **extra):
     meta = {"scope": scope_name, "radius_km": radius, "kinds": kinds, **extra}
     meta |= {"note": t("modelled_note", lg), "source": _shared.source_caption(RISK)}
     geojson = supply.to_geojson(frame, meta)
-    files = {"csv": supply.to_csv(frame), "geojson": geojson}
+    files = {"csv": export.csv_bytes(frame), "geojson": geojson}
     for col, (ext, data) in zip(st.columns(2), files.items(), strict=True):
         label = t(f"access_export_{ext}", lg)
         col.download_button(label, data, f"{stem}.{ext}", key=f"{key}_{ext}")

@@ -2,7 +2,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from divide import fragility, maps
+from divide import export, fragility, maps
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicator
@@ -175,11 +175,11 @@ st.subheader(t("frag_table", lg))
 view = fragility.index_view(shown, lg)
 st.dataframe(view, hide_index=True, width="stretch", height=380, key="frag_table")
 st.caption(t("frag_table_note", lg, n=len(view), plural=plural))
-export = shown.sort_values(["rank", "name"], na_position="last").reset_index()
-export = export.assign(normalisation=norm, reference=ref)
+ranked = shown.sort_values(["rank", "name"], na_position="last").reset_index()
+ranked = ranked.assign(normalisation=norm, reference=ref)
 st.download_button(
     t("frag_download", lg),
-    data=export.to_csv(index=False).encode("utf-8"),
+    data=export.csv_bytes(ranked),
     file_name=f"divide_fragility_{level}_{norm}.csv",
     mime="text/csv",
     key="frag_download",

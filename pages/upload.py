@@ -1,9 +1,8 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from divide import maps, userdata
+from divide import export, maps, userdata
 from divide.errors import DivideError
-from divide.export import neutralise_formulas
 from divide.i18n import t
 from divide.registry import DIRECTIONS, UNITS
 from divide.userdata import COUNT_UNITS
@@ -147,9 +146,7 @@ with indicator_tab:
             )
             st.download_button(
                 t("export_download", lg) + " CSV",
-                neutralise_formulas(table.reset_index())
-                .to_csv(index=False)
-                .encode("utf-8"),
+                export.csv_bytes(table.reset_index()),
                 file_name=f"{ind.id}.csv",
                 key=f"upload_download_{ind.id}",
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -287,3 +289,14 @@ def test_json_error_names_the_actor_and_the_criterion():
 def test_flat_actor_mapping_is_accepted():
     [actor] = au.from_json(json.dumps([{"name": "Flat", **rate(audience=3)}]))
     assert actor.ratings["audience"] == 3
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://x","clic")', "+33 collectif", "@asso", "'quoted", "''"]
+)
+def test_csv_names_cannot_run_as_formulas_and_read_back_unchanged(name):
+    ratings = dict.fromkeys(CRITERIA, 3)
+    text = au.to_csv([{"name": name, "ratings": ratings}])
+    cell = next(csv.reader(io.StringIO(text.splitlines()[1])))[0]
+    assert cell == "'" + name
+    assert au.from_csv(text)[0].name == name

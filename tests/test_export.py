@@ -13,11 +13,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pyogrio
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from divide import export
 from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.registry import indicator, indicators
+from divide.spreadsheet import RISKY_START, neutralise_text, restore_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARES = [i for i, ind in indicators().items() if ind.unit == "share"]
@@ -588,3 +591,10 @@ def test_page_level_coarser_than_the_territory_falls_back_to_france():
     assert at.radio(key="export_scope").options == ["All of France"]
     assert _rows(at) == 18
     assert not at.exception
+
+
+@given(st.text(alphabet="=+-@'\t\r ab", max_size=6))
+def test_neutralised_text_never_starts_a_formula_and_restores_exactly(text):
+    safe = neutralise_text(text)
+    assert not safe.startswith(RISKY_START)
+    assert restore_text(safe) == text

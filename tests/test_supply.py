@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from divide import access, maps, supply
+from divide import access, export, maps, supply
 from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.i18n import t
@@ -296,7 +296,7 @@ def test_exports(atlas, creuse_k5):
     assert first["properties"]["code"] == listed["code"][0]
     assert payload["metadata"]["radius_km"] == 5.0
     risky = creuse_k5.hosts.assign(name="=HYPERLINK(1)")
-    assert b"'=HYPERLINK" in supply.to_csv(risky)
+    assert b"'=HYPERLINK" in export.csv_bytes(risky)
 
 
 def test_map_helpers_escape_names():
