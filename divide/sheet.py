@@ -20,11 +20,11 @@ from divide.errors import DivideError
 from divide.i18n import t
 from divide.indicators import format_value, unit_label
 from divide.profile import comparison, parents
+from divide.readers.mediation import KINDS
 from divide.registry import Indicator, indicators, source
 
 #: Above this many sites, the sheet gives counts by kind instead of a list.
 SHEET_MAX_SITES = 400
-KINDS = tuple(maps.KIND_COLOURS)
 
 
 def indicator_label(ind: Indicator, lang: str) -> str:

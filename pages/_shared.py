@@ -12,11 +12,12 @@ import streamlit as st
 from PIL import Image
 from streamlit.runtime.pages_manager import PagesManager
 
-from divide import classify, maps
+from divide import classify, maps, plausibility
 from divide.atlas import Atlas
 from divide.errors import DivideError
+from divide.export import csv_bytes
 from divide.i18n import LANGS, t
-from divide.indicators import format_value
+from divide.indicators import COVERAGE_MIN, format_share, format_value, withheld_reason
 from divide.profile import parents
 from divide.registry import (
     Indicator,
@@ -449,6 +450,45 @@ def source_caption(ind: Indicator) -> str:
 def value_text(value, ind: Indicator) -> str:
     """A value with its unit in the current language."""
     return format_value(value, ind, lang())
+
+
+@st.cache_data(show_spinner=False)
+def quality_details_csv() -> bytes:
+    """The rows behind the quality report, as CSV bytes (formula-safe)."""
+    return csv_bytes(atlas().quality_details())
+
+
+def figure_notes(row, ids) -> None:
+    """Next to a territory's figures: why any is withheld, and doubtful sources."""
+    lg = lang()
+    for ind_id in ids:
+        ind = indicator(ind_id)
+        reason = withheld_reason(row, ind, lg)
+        if reason:
+            st.caption(f"**{label(ind)}** — {reason}")
+    for flag in plausibility.flags_for(atlas().territories, row, lg):
+        st.warning(flag, icon=":material/warning:")
+
+
+def withheld_on_map(level: str, ind: Indicator) -> None:
+    """Say how many territories of a map have their value withheld, and why."""
+    if level == "commune":
+        return
+    lg = lang()
+    table = atlas().level(level)
+    coverage = table.get(f"cov_{ind.id}")
+    if coverage is None:
+        return
+    n = int((coverage < COVERAGE_MIN).sum())
+    if n:
+        st.caption(
+            t(
+                "withheld_on_map",
+                lg,
+                n=n,
+                minimum=format_share(COVERAGE_MIN, lg),
+            )
+        )
 
 
 def forget_removed(keys, options) -> None:
