@@ -114,7 +114,7 @@ def _kind_text(kinds: str, lang: str) -> str:
 
 
 def _claim_text(claims: object, site, lang: str) -> str:
-    """" (labelled France Services by X, not on the official list)", or ""."""
+    """ " (labelled France Services by X, not on the official list)", or ""."""
     if not isinstance(claims, str) or "france_services" not in claims:
         return ""
     by = str(getattr(site, "claimed_by", "") or "").replace(";", ", ")
