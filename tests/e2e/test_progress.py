@@ -1,4 +1,4 @@
-"""The progress page in headless Chromium: the line chart, and the map's date control."""
+"""The progress page in Chromium: the line chart and the map's date control."""
 
 from __future__ import annotations
 
