@@ -452,6 +452,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "access_kind_any": ("Tous types comptés", "Any counted kind"),
     # ACCESS-END
     # audacities / presenter
+    "story_title_progress": (
+        "La fibre avance : le déploiement dans le temps",
+        "Fibre moves on: deployment over time",
+    ),
+    "story_progress_detail": (
+        "Contre {start} au {date}. La fibre seule : une autre mesure que le très haut débit de la diapositive 1.",
+        "Against {start} on {date}. Fibre only: a different measure from slide 1's very high speed.",
+    ),
     "story_title_broadband": (
         "Internet fixe : le très haut débit",
         "Fixed broadband: very high speed",

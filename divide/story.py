@@ -32,12 +32,14 @@ import plotly.graph_objects as go
 from shapely.geometry import shape
 
 from divide import fragility, maps
+from divide import series as dated
 from divide.atlas import Atlas
 from divide.classify import NO_DATA
 from divide.errors import DivideError
 from divide.i18n import LANGS, t
 from divide.indicators import (
     display_values,
+    format_date,
     format_value,
     sources_as_of_text,
     unit_label,
@@ -48,7 +50,16 @@ from divide.recommend import Match, evaluate, rule_status, where_it_fires
 from divide.registry import indicator, source
 
 #: Slide ids, in the order they are shown.
-SLIDES = ("broadband", "mobile", "illectronisme", "mediation", "fragility", "actions")
+# "progress" comes last so that links to slides 1–6 made before it keep their slide.
+SLIDES = (
+    "broadband",
+    "mobile",
+    "illectronisme",
+    "mediation",
+    "fragility",
+    "actions",
+    "progress",
+)
 #: Per theme: the rules that speak to it (strongest fired first wins) and the
 #: general recommendation shown when none fires.
 THEMES: dict[str, dict] = {
@@ -547,6 +558,59 @@ def _slide_broadband(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     return figure, visual, ctx["advisor"].for_rules(theme["rules"], theme["general"])
 
 
+def _slide_progress(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
+    """Fibre deployment over time, against the région and France.
+
+    A commune or EPCI is told through its département. Fibre is a measure apart
+    from the ≥ 30 Mbit/s share of slide 1.
+    """
+    atlas, lang = ctx["atlas"], ctx["lang"]
+    entry = dated.series("ftth_share")
+    ind = dated.as_indicator(entry)
+    lines = dated.lines(atlas, entry.id, ctx["level"], ctx["code"], lang)
+    own = lines[lines["territory"] == lines["territory"].iloc[0]]
+    first, last = own.iloc[0], own.iloc[-1]
+    detail = t(
+        "story_progress_detail",
+        lang,
+        start=format_value(first["value"], ind, lang),
+        date=format_date(first["date"], lang),
+    )
+    latest = lines[lines["date"] == last["date"]]
+    comparison = tuple(
+        (r.territory, format_value(r.value, ind, lang))
+        for r in latest.iloc[1:].itertuples()
+    )
+    figure = KeyFigure(
+        label=f"{entry.name(lang)} — {format_date(last['date'], lang)}",
+        text=format_value(last["value"], ind, lang),
+        value=float(last["value"]),
+        indicator=None,
+        detail=detail,
+        comparison=comparison,
+        source=source_text(entry.sources, lang)
+        + f" — {dated.as_of_line(atlas, entry.id, lang)}",
+        modelled=False,
+    )
+    visual = {
+        "kind": "line",
+        "title": entry.name(lang),
+        "axis": unit_label(ind, lang),
+        "lines": [
+            {
+                "label": name,
+                "dates": part["date"].tolist(),
+                "values": display_values(part["value"], ind).round(1).tolist(),
+                "highlight": name == first["territory"],
+            }
+            for name, part in lines.groupby("territory", sort=False)
+        ],
+        "note": entry.note.get(lang, ""),
+    }
+    theme = THEMES["broadband"]
+    return figure, visual, ctx["advisor"].for_rules(theme["rules"], theme["general"])
+
+
 def _slide_mobile(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     atlas, chain, lang = ctx["atlas"], ctx["chain"], ctx["lang"]
     ind = indicator("dist_4g_km")
@@ -929,6 +993,7 @@ def _aggregate_advice(
 
 _BUILDERS = {
     "broadband": _slide_broadband,
+    "progress": _slide_progress,
     "mobile": _slide_mobile,
     "illectronisme": _slide_illectronisme,
     "mediation": _slide_mediation,
@@ -963,7 +1028,7 @@ def slides(
     Returns
     -------
     list of Slide
-        Six slides, in the order of :data:`SLIDES`.
+        Seven slides, in the order of :data:`SLIDES`.
 
     Raises
     ------
@@ -1084,6 +1149,33 @@ def bar_figure(visual: dict, lang: str = "fr") -> go.Figure:
     )
     height = 60 * len(bars) + 130 if not groups else 45 * len(bars) + 170
     return _layout(fig, lang, min(max(height, 320), 560))
+
+
+def line_figure(visual: dict, lang: str = "fr") -> go.Figure:
+    """Lines of a ``line`` visual spec: the territory highlighted, the others grey."""
+    fig = go.Figure()
+    greys = iter(("#6b7280", "#9ca3af", "#d1d5db"))
+    for line in visual["lines"]:
+        colour = HIGHLIGHT if line["highlight"] else next(greys, OTHER)
+        fig.add_trace(
+            go.Scatter(
+                x=line["dates"],
+                y=line["values"],
+                name=html.escape(line["label"]),
+                mode="lines+markers",
+                line={"color": colour, "width": 5 if line["highlight"] else 3},
+                hovertemplate="%{x}: %{y}<extra>"
+                + html.escape(line["label"])
+                + "</extra>",
+            )
+        )
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    fig.update_yaxes(
+        title_text=html.escape(visual.get("axis", "")),
+        gridcolor="#e5e7eb",
+        rangemode="tozero",
+    )
+    return _layout(fig, lang, 420)
 
 
 def class_labels(edges: list[float], ind_id: str, lang: str) -> list[str]:

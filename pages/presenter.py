@@ -126,6 +126,9 @@ with left:
             _shared.fail(exc)
         else:
             chart = story.map_figure(collection, edges, colours, visual, lg)
+    elif visual["kind"] == "line":
+        chart = story.line_figure(visual, lg)
+        st.caption(visual["note"])
     else:
         chart = story.bar_figure(visual, lg)
     if chart is not None:

@@ -45,7 +45,7 @@ def stories(atlas) -> dict:
 @pytest.mark.parametrize("where", sorted(PLACES))
 def test_slides_have_figure_source_and_advice(stories, where, lang):
     slides = stories[where, lang]
-    assert 5 <= len(slides) <= 6
+    assert len(slides) == len(story.SLIDES) == 7
     assert [s.id for s in slides] == list(story.SLIDES)
     assert [s.number for s in slides] == list(range(1, len(slides) + 1))
     for s in slides:
@@ -68,7 +68,7 @@ def test_slides_have_figure_source_and_advice(stories, where, lang):
         assert advice.title == rec.title[lang]
         if advice.fallback:
             assert advice.rule is None
-        assert s.visual["kind"] in ("choropleth", "bar")
+        assert s.visual["kind"] in ("choropleth", "bar", "line")
 
 
 @pytest.mark.parametrize("where", sorted(PLACES))
@@ -239,7 +239,7 @@ def test_presenter_deep_link_and_navigation():
     assert at.query_params["code"] == "23" and at.query_params["lang"] == "en"
 
 
-@pytest.mark.parametrize(("given", "shown"), [("99", "6"), ("0", "1"), ("abc", "1")])
+@pytest.mark.parametrize(("given", "shown"), [("99", "7"), ("0", "1"), ("abc", "1")])
 def test_presenter_bad_slide_number_is_clamped(given, shown):
     at = open_page("pages/presenter.py", lang="en", slide=given)
     assert at.query_params["slide"] == shown

@@ -10,8 +10,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from divide import series as dated
+from divide import story
 from divide.atlas import Atlas
 from divide.errors import DivideError, SourceError
+from divide.i18n import t
 from divide.readers.barometer import read_barometer
 
 BAROMETER = (
@@ -163,3 +165,32 @@ def test_progress_page_in_both_languages(lang, title, series_label):
     assert not at.exception
     assert at.query_params["date"] == "2021-06-30"
     assert [b.key for b in at.get("download_button")] == ["progress_download"]
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_progress_slide_tells_the_fibre_series(atlas, raw_barometer, lang):
+    slide = story.slides(atlas, "departement", "23", lang)[-1]
+    assert slide.id == "progress" and slide.number == 7
+    raw = raw_barometer[
+        (raw_barometer["id_indicateur"] == "taux-deploiement-fibre")
+        & (raw_barometer["code_departement"] == "23")
+    ].sort_values("date")
+    assert slide.figure.value == pytest.approx(float(raw["valeur"].iloc[-1]) / 100)
+    assert [line["highlight"] for line in slide.visual["lines"]] == [True, False, False]
+    assert slide.visual["lines"][0]["values"] == raw["valeur"].astype(float).tolist()
+    assert "2022" in slide.figure.source and "3" in slide.figure.source
+    names = [name for name, _ in slide.figure.comparison]
+    assert names[-1] == "France" and "Nouvelle-Aquitaine" in names[0]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_progress_slide_renders(lang):
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params.update({"lang": lang, "level": "departement", "code": "48"})
+    at.query_params["slide"] = "7"
+    at.switch_page("pages/presenter.py")
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == t("story_title_progress", lang)
+    assert at.get("plotly_chart")
