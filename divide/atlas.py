@@ -320,7 +320,9 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
     quality["plausibility"] = plausibility.flags(territories).to_dict("records")
     territories.to_parquet(out / "territories.parquet", index=False, compression="zstd")
     step("dated series")
-    series, report, more = sources_build.dated_series(raw, territories, sites)
+    arcep, more = sources_build.arcep_series(raw, ref, table, table)
+    details += more
+    series, report, more = sources_build.dated_series(raw, territories, sites, arcep)
     details += more
     series.to_parquet(out / "series.parquet", index=False, compression="zstd")
     quality["sources"]["barometre_2023"] = report

@@ -11,6 +11,22 @@ from pathlib import Path
 from divide.errors import DivideError
 
 
+def _write_csv(table, data: bytes, output: str | None) -> int:
+    """Write CSV bytes to a file (or stdout for None / "-"); a clear error if not."""
+    if output in (None, "-"):
+        sys.stdout.write(data.decode("utf-8"))
+        return 0
+    try:
+        Path(output).write_bytes(data)
+    except OSError as exc:
+        raise DivideError(
+            f"cannot write {output}: {exc.strerror or exc}; choose a file in a "
+            "folder you can write to"
+        ) from None
+    print(f"{len(table)} rows → {output}")
+    return 0
+
+
 def _atlas(args):
     from divide.atlas import Atlas
 
@@ -59,6 +75,18 @@ def cmd_export(args) -> int:
     written = export.write(atlas, args.level, frame, args.format, Path(args.output))
     print(f"{len(frame)} rows → " + ", ".join(str(p) for p in written))
     return 0
+
+
+def cmd_series(args) -> int:
+    """Export dated series in long format (one row per territory and date)."""
+    from divide import series as dated
+    from divide.export import csv_bytes
+
+    atlas = _atlas(args)
+    ids = [s.strip() for s in args.ids.split(",")] if args.ids else None
+    codes = [c.strip() for c in args.codes.split(",")] if args.codes else None
+    table = dated.long_table(atlas, ids, args.level, codes)
+    return _write_csv(table, csv_bytes(table), args.output)
 
 
 def cmd_assets(args) -> int:
@@ -112,19 +140,8 @@ def cmd_quality(args) -> int:
     if not args.details:
         print(quality_text(atlas.quality))
         return 0
-    text = atlas.quality_details().to_csv(index=False)
-    if args.output in (None, "-"):
-        sys.stdout.write(text)
-        return 0
-    try:
-        Path(args.output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise DivideError(
-            f"cannot write {args.output}: {exc.strerror or exc}; choose a file in a "
-            "folder you can write to"
-        ) from None
-    print(f"{text.count(chr(10)) - 1} rows → {args.output}")
-    return 0
+    table = atlas.quality_details()
+    return _write_csv(table, table.to_csv(index=False).encode("utf-8"), args.output)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -170,6 +187,13 @@ def parser() -> argparse.ArgumentParser:
     )
     q.add_argument("-o", "--output", help="with --details: CSV file to write")
     q.set_defaults(func=cmd_quality)
+
+    ts = sub.add_parser("series", help="dated series in long format (CSV)")
+    ts.add_argument("--ids", help="comma-separated series ids (default: all)")
+    ts.add_argument("--level", default="departement")
+    ts.add_argument("--codes", help="comma-separated territory codes (default: all)")
+    ts.add_argument("-o", "--output", help="CSV file to write (default: stdout)")
+    ts.set_defaults(func=cmd_series)
 
     a = sub.add_parser("assets", help="fetch Leaflet's files so maps work offline")
     a.set_defaults(func=cmd_assets)

@@ -8,7 +8,9 @@ used for a rebuild:
 
 ================  ===========================================================
 ``arcep_fixed``   ARCEP "Ma connexion internet", statistics per commune, last
-                  quarter (data.arcep.fr).
+                  quarter (data.arcep.fr). Copied as ``commune_debit.csv`` into
+                  ``raw/broadband/arcep_statistiques/<YYYY_Tn>/commune/``, it is
+                  read by ``divide build`` as a dated point of the series.
 ``france_services``  ANCT list of France Services (data.gouv.fr dataset
                   ``liste-des-structures-france-services``, CSV resource).
 ``insee_filosofi``   INSEE Filosofi 2021 per commune (the address named in

@@ -38,6 +38,12 @@ def _path(raw: Path, source_id: str) -> Path:
 def fixed_broadband(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
     """Premises by best available download class (ARCEP)."""
     df = broadband.read_arcep_fixed(_path(raw, "arcep_fixed_2019"))
+    return _premises_by_class(df, ref, "arcep_fixed_2019")
+
+
+def _premises_by_class(
+    df: pd.DataFrame, ref: Reference, source_id: str
+) -> tuple[pd.DataFrame, MatchReport]:
     thd30 = df["thd30"] + df["thd100"] + df["thd1g"]
     derived = pd.DataFrame(
         {
@@ -52,7 +58,7 @@ def fixed_broadband(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchRepor
         }
     )
     counts = [c for c in derived.columns if c != "code"]
-    return harmonise(derived, ref, "arcep_fixed_2019", counts=counts)
+    return harmonise(derived, ref, source_id, counts=counts)
 
 
 def poverty(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
@@ -300,13 +306,17 @@ SERIES_LEVELS = ("region", "france")
 
 
 def dated_series(
-    raw: Path, territories: pd.DataFrame, sites: pd.DataFrame
+    raw: Path,
+    territories: pd.DataFrame,
+    sites: pd.DataFrame,
+    arcep: pd.DataFrame,
 ) -> tuple[pd.DataFrame, dict, list[dict]]:
     """The atlas's long table of dated values, with its report and its details.
 
     Département values come from the results barometer (fibre deployment, France
     Services labelled per month), plus the official France Services list of
-    2024-08-01 as the latest point of that series. Régions and France sum the
+    2024-08-01 as the latest point of that series; ``arcep`` (from
+    :func:`arcep_series`) is added as it is. Régions and France sum the
     départements' numerators and denominators: France Services are counted;
     fibre shares are weighted by each département's 2019 ARCEP premises (no
     premises are published at each date).
@@ -378,8 +388,101 @@ def dated_series(
             ["numerator", "denominator"]
         ].sum(min_count=1)
         frames.append(sums.rename(columns={level: "code"}).assign(level=level))
+    frames.append(arcep)
     table = pd.concat(frames, ignore_index=True)
     table = table[["series", "level", "code", "date", "numerator", "denominator"]]
     table[["numerator", "denominator"]] = table[["numerator", "denominator"]].round(2)
     order = ["series", "level", "code", "date"]
     return table.sort_values(order, ignore_index=True), report, details
+
+
+#: Where ``divide build`` looks for ARCEP's quarterly statistics, under the raw
+#: folder: ``<YYYY_Tn>/commune/commune_debit.csv`` (and, when present,
+#: ``commune_meilleure_techno_thd.csv``), as ``divide download`` lays them out.
+ARCEP_STATISTICS = Path("broadband") / "arcep_statistiques"
+COMMUNE_LEVELS = ("commune", "epci", "departement", "region", "france")
+
+
+def arcep_series(
+    raw: Path, ref: Reference, communes: pd.DataFrame, snapshot: pd.DataFrame
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Fixed-broadband shares at every date ARCEP files exist for.
+
+    The 2019 commune file (``snapshot``: the atlas's premises columns) is the
+    first point of ``thd30_share``; each quarterly statistics folder found under
+    :data:`ARCEP_STATISTICS` adds a point, and its best-technology file a point of
+    ``ftth_eligible_share``. Codes are harmonised onto today's communes; levels
+    above sum numerators and denominators.
+
+    Returns
+    -------
+    table : DataFrame
+        Rows of the atlas's series table (``series``, ``level``, ``code``,
+        ``date``, ``numerator``, ``denominator``).
+    details : list of dict
+        Unmatched rows of each file, for the quality details.
+    """
+    first = pd.DataFrame(
+        {
+            "series": "thd30_share",
+            "code": snapshot.index,
+            "date": source("arcep_fixed_2019").as_of,
+            "numerator": snapshot["premises_thd30"].to_numpy(),
+            "denominator": snapshot["premises"].to_numpy(),
+        }
+    )
+    rows, details = [first], []
+    for date, folder in broadband.statistics_vintages(raw / ARCEP_STATISTICS):
+        debit = broadband.read_arcep_fixed(folder / "commune_debit.csv")
+        table, report = _premises_by_class(debit, ref, f"arcep_statistics_{date}")
+        details += [r for r in report.details if not r["reason"].startswith("absent")]
+        rows.append(
+            pd.DataFrame(
+                {
+                    "series": "thd30_share",
+                    "code": table.index,
+                    "date": date,
+                    "numerator": table["premises_thd30"].to_numpy(),
+                    "denominator": table["premises"].to_numpy(),
+                }
+            )
+        )
+        best = folder / "commune_meilleure_techno_thd.csv"
+        if best.is_file():
+            techno = broadband.read_arcep_best_technology(best)
+            table, report = harmonise(
+                techno[["code", "premises", "ftth"]],
+                ref,
+                f"arcep_best_technology_{date}",
+                counts=["premises", "ftth"],
+            )
+            details += [
+                r for r in report.details if not r["reason"].startswith("absent")
+            ]
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "series": "ftth_eligible_share",
+                        "code": table.index,
+                        "date": date,
+                        "numerator": table["ftth"].to_numpy(),
+                        "denominator": table["premises"].to_numpy(),
+                    }
+                )
+            )
+    return _up_the_levels(pd.concat(rows, ignore_index=True), communes), details
+
+
+def _up_the_levels(rows: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+    """Commune rows of a series, and their sums at every level above."""
+    parents = communes.set_index("code")[["epci", "departement", "region"]]
+    rows = rows.join(parents, on="code")
+    rows["france"] = "FR"
+    frames = [rows.assign(level="commune")]
+    for level in COMMUNE_LEVELS[1:]:
+        sums = rows.groupby(["series", level, "date"], as_index=False)[
+            ["numerator", "denominator"]
+        ].sum(min_count=1)
+        frames.append(sums.rename(columns={level: "code"}).assign(level=level))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["series", "level", "code", "date", "numerator", "denominator"]]

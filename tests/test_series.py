@@ -5,6 +5,9 @@ Figures are recomputed from the raw barometer file with plain pandas.
 
 from __future__ import annotations
 
+import shutil
+
+import geopandas as gpd
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,8 +16,11 @@ from divide import series as dated
 from divide import story
 from divide.atlas import Atlas
 from divide.errors import DivideError, SourceError
+from divide.geography import Reference
 from divide.i18n import t
+from divide.readers import broadband
 from divide.readers.barometer import read_barometer
+from divide.sources_build import ARCEP_STATISTICS, arcep_series
 
 BAROMETER = (
     "etalab_barometre-services-publics-territoires-detail-departemental_2023-01.csv"
@@ -194,3 +200,86 @@ def test_progress_slide_renders(lang):
     assert not at.exception
     assert at.title[0].value == t("story_title_progress", lang)
     assert at.get("plotly_chart")
+
+
+def test_cli_writes_the_long_table(tmp_path, capsys):
+    from divide.cli import main
+
+    out = tmp_path / "fibre.csv"
+    assert (
+        main(["series", "--ids", "ftth_share", "--codes", "23,48", "-o", str(out)]) == 0
+    )
+    table = pd.read_csv(out, dtype={"code": str})
+    assert set(table["code"]) == {"23", "48"} and len(table) == 40
+    assert list(table.columns[:6]) == [
+        "series",
+        "level",
+        "code",
+        "name",
+        "date",
+        "value",
+    ]
+    assert main(["series", "--ids", "fibre"]) == 2
+    assert "unknown series 'fibre'" in capsys.readouterr().err
+    assert main(["series", "-o", "/dev/full"]) == 2
+
+
+# ------------------------------------------------- ARCEP quarterly statistics layout
+def test_arcep_statistics_vintages_are_read_as_dated_points(fixtures, tmp_path):
+    raw = tmp_path / "raw"
+    (raw / ARCEP_STATISTICS).parent.mkdir(parents=True)
+    shutil.copytree(fixtures / "arcep_statistiques", raw / ARCEP_STATISTICS)
+    found = broadband.statistics_vintages(raw / ARCEP_STATISTICS)
+    assert [date for date, _ in found] == ["2020-12-31", "2024-09-30"]
+    old = broadband.read_arcep_best_technology(
+        found[0][1] / "commune_meilleure_techno_thd.csv"
+    )
+    new = broadband.read_arcep_best_technology(
+        found[1][1] / "commune_meilleure_techno_thd.csv"
+    )
+    assert old["code"].tolist() == ["01001", "2A004", "01015"]
+    assert old["4gf"].tolist() == [20, 0, 10] and new["4gf"].tolist() == [10, 0, 10]
+
+    codes = ["01001", "01015", "2A004"]
+    communes = pd.DataFrame(
+        {
+            "code": codes,
+            "epci": ["e1", "e1", "e2"],
+            "departement": ["01", "01", "2A"],
+            "region": ["84", "84", "94"],
+            "premises": [390.0, 290.0, 49000.0],
+            "premises_thd30": [100.0, 50.0, 20000.0],
+        }
+    ).set_index("code", drop=False)
+    ref = Reference(gpd.GeoDataFrame({"code": codes}), {}, {})
+    table, details = arcep_series(raw, ref, communes, communes)
+    assert details == []
+    thd = table[(table["series"] == "thd30_share") & (table["level"] == "france")]
+    assert thd["date"].tolist() == ["2019-09-30", "2020-12-31", "2024-09-30"]
+    # Cumulative classes: ≥ 30 Mbit/s is elig_thd30 itself (it includes faster).
+    expected = (200 + 30000 + 100) / (400 + 50000 + 300)
+    got = thd.set_index("date").loc["2020-12-31"]
+    assert got["numerator"] / got["denominator"] == pytest.approx(expected)
+    fibre = table[
+        (table["series"] == "ftth_eligible_share") & (table["level"] == "departement")
+    ]
+    ain = fibre[(fibre["code"] == "01") & (fibre["date"] == "2024-09-30")].iloc[0]
+    assert ain["numerator"] / ain["denominator"] == pytest.approx(
+        (360 + 230) / (410 + 310)
+    )
+
+
+def test_arcep_quarter_folders_are_named_yyyy_tn():
+    assert broadband.quarter_end("2021_T1") == "2021-03-31"
+    with pytest.raises(SourceError, match="YYYY_Tn"):
+        broadband.quarter_end("2021-Q1")
+
+
+def test_both_fixed_4g_columns_are_refused(tmp_path):
+    path = tmp_path / "commune_meilleure_techno_thd.csv"
+    path.write_text(
+        "code_insee;nbr;type;elig_ftth;elig_4fg;elig_4gf\n01001;10;all;5;1;1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError, match="elig_4fg and elig_4gf"):
+        broadband.read_arcep_best_technology(path)

@@ -28,6 +28,7 @@ cumulative counts are turned into exclusive classes by difference.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -274,3 +275,103 @@ def _number(df: pd.DataFrame, column: str, file: str, **options) -> pd.Series:
     if bounds:
         to_number(df[values.notna()], column, file, **options, **bounds)
     return values
+
+
+#: ``commune_meilleure_techno_thd.csv``: premises counted once, under the best
+#: technology giving ≥ 30 Mbit/s. Fixed 4G was ``elig_4fg`` before 2021, then
+#: ``elig_4gf``: both read as ``4gf``.
+TECHNOLOGIES = {
+    "elig_ftth": "ftth",
+    "elig_coax": "coax",
+    "elig_cu_30": "cu30",
+    "elig_thdr": "thdr",
+    "elig_4gf": "4gf",
+    "elig_4fg": "4gf",
+    "elig_sat": "sat",
+}
+QUARTER = r"(20\d\d)_T([1-4])"
+
+
+def read_arcep_best_technology(path: str | Path | bytes, *, name: str | None = None):
+    """Read ARCEP's ``commune_meilleure_techno_thd.csv`` (quarterly statistics).
+
+    Parameters
+    ----------
+    path : str, Path or bytes
+        The file or its content.
+    name : str, optional
+        Name used in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code``, ``premises`` (``nbr``), one column per technology of
+        :data:`TECHNOLOGIES` present (``ftth``, ``coax``, ``cu30``, ``thdr``,
+        ``4gf``, ``sat``: premises whose best ≥ 30 Mbit/s access is that
+        technology) and ``date``.
+
+    Raises
+    ------
+    SourceError
+        Missing ``code_insee``, ``nbr`` or ``elig_ftth``; both ``elig_4fg`` and
+        ``elig_4gf``; a bad number or code; a commune given twice.
+    """
+    raw, file = _load(path, name)
+    text = decode(raw, file)
+    df = read_table(
+        raw, [CODE, TOTAL, "elig_ftth"], name=file, skiprows=_header_index(text)
+    )
+    if {"elig_4fg", "elig_4gf"} <= set(df.columns):
+        raise SourceError(file, "both elig_4fg and elig_4gf: keep one fixed-4G column")
+    df = _keep_all_premises(df, file)
+    code = normalise_code(df[CODE]).str.upper()
+    _check_codes(df, code, file)
+    out = pd.DataFrame(
+        {"code": code.astype(str), "premises": _number(df, TOTAL, file, minimum=0)}
+    )
+    for column, target in TECHNOLOGIES.items():
+        if column in df.columns:
+            out[target] = _number(df, column, file, minimum=0)
+    out["date"] = df[DATE].astype(str).str.strip() if DATE in df.columns else np.nan
+    check_unique(
+        out.assign(_line=df["_line"]).rename(columns={"code": CODE}), CODE, file
+    )
+    return out.reset_index(drop=True)
+
+
+def quarter_end(folder: str) -> str:
+    """The last day of an ARCEP statistics quarter named ``YYYY_Tn``: ISO date."""
+    match = re.fullmatch(QUARTER, folder)
+    if not match:
+        raise SourceError(
+            folder, "an ARCEP statistics folder is named YYYY_Tn (e.g. 2024_T3)"
+        )
+    year, quarter = int(match.group(1)), int(match.group(2))
+    return {
+        1: f"{year}-03-31",
+        2: f"{year}-06-30",
+        3: f"{year}-09-30",
+        4: f"{year}-12-31",
+    }[quarter]
+
+
+def statistics_vintages(folder: str | Path) -> list[tuple[str, Path]]:
+    """ARCEP quarterly statistics found under ``folder``: ``<YYYY_Tn>/commune/``.
+
+    Returns
+    -------
+    list of (date, commune folder)
+        Oldest first; folders without ``commune_debit.csv`` are skipped.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        return []
+    found = []
+    for child in sorted(root.iterdir()):
+        commune = child / "commune"
+        if (
+            re.fullmatch(QUARTER, child.name)
+            and (commune / "commune_debit.csv").is_file()
+        ):
+            found.append((quarter_end(child.name), commune))
+    return found

@@ -11,6 +11,7 @@ import time
 import pytest
 from browser import query, wait_idle
 
+from divide import story
 from divide.i18n import t
 
 pytestmark = pytest.mark.e2e
@@ -51,7 +52,7 @@ def test_presenter_deep_link_then_next(page, server, artifacts):
     elapsed = time.monotonic() - started
     print(f"\n[e2e] presenter deep link → slide 2 in {elapsed:.1f} s")
     assert query(page).get("slide") == "2"
-    assert "2 / 6" in page.locator("body").inner_text()
+    assert f"2 / {len(story.SLIDES)}" in page.locator("body").inner_text()
     figure = page.locator(".st-key-pres_value p").first
     assert re.search(r"\d", figure.inner_text())
     size = figure.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
