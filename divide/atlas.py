@@ -34,6 +34,9 @@ from divide.indicators import aggregate, compute
 from divide.registry import base_columns, indicators, sources
 
 LEVELS = ("commune", "epci", "departement", "region", "france")
+#: Commune attributes (types of territory, see :mod:`divide.typology`); missing
+#: above commune level.
+TYPE_COLUMNS = ("density", "density3", "rurality", "centrality", "mountain")
 PARENT_LEVELS = ("epci", "departement", "region")
 DEFAULT_RADIUS_KM = 10.0
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -74,6 +77,9 @@ class Atlas:
         for column in base_columns():
             if column not in table.columns:
                 table[column] = np.nan
+        for column in TYPE_COLUMNS:  # an atlas built before the types existed
+            if column not in table.columns:
+                table[column] = pd.Series(pd.NA, index=table.index, dtype="string")
         values = compute(table).add_prefix("v_")
         return pd.concat([table, values], axis=1)
 
@@ -325,6 +331,8 @@ def territory_table(table: pd.DataFrame, ref: geography.Reference) -> pd.DataFra
     frames = []
     com = table[["code", "name", "epci", "departement", "region", "postcodes"]].copy()
     com[["lon", "lat"]] = table[["lon", "lat"]]
+    types = [c for c in TYPE_COLUMNS if c in table.columns]
+    com[types] = table[types]
     com["level"] = "commune"
     frames.append(com.join(table[cols]))
 
@@ -356,6 +364,7 @@ def territory_table(table: pd.DataFrame, ref: geography.Reference) -> pd.DataFra
     # Cent precision is plenty for sums of people, premises and km × people.
     out[cols] = out[cols].astype(float).round(2)
     text = ["level", "code", "name", "epci", "departement", "region", "postcodes"]
+    text += types
     for column in text:
         out[column] = out[column].astype("string")
     return out[[*text, "lon", "lat", *cols]].reset_index(drop=True)

@@ -50,12 +50,22 @@ def aggregate(communes: pd.DataFrame, level: str) -> pd.DataFrame:
     Missing values stay missing: a territory where every commune lacks a value gets
     NaN, not 0.
     """
-    cols = [c for c in base_columns() if c in communes.columns]
     if level == "france":
+        cols = [c for c in base_columns() if c in communes.columns]
         sums = communes[cols].sum(min_count=1).to_frame().T
         sums.index = pd.Index(["FR"], name="code")
         return sums
-    key = LEVEL_KEYS[level]
+    return aggregate_by(communes, LEVEL_KEYS[level])
+
+
+def aggregate_by(communes: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Sum communes' base columns by the values of one column (a parent, a type).
+
+    Communes where ``key`` is missing are left out; missing values stay missing
+    (a group where every commune lacks a value gets NaN, not 0). The index,
+    named ``code``, holds the values of ``key``.
+    """
+    cols = [c for c in base_columns() if c in communes.columns]
     sums = communes[communes[key].notna()].groupby(key)[cols].sum(min_count=1)
     sums.index.name = "code"
     return sums
@@ -70,26 +80,35 @@ def format_value(
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "pas de données" if lang == "fr" else "no data"
-    sep = "\u202f" if lang == "fr" else ","
-    dec = "," if lang == "fr" else "."
-
-    def number(x: float, digits: int = 0) -> str:
-        text = f"{x:,.{digits}f}".replace(",", "_").replace(".", dec)
-        return text.replace("_", sep)
-
     unit = ind.unit
     if unit == "share":
-        return f"{number(100 * value, 1)}\u00a0%"
+        return format_share(value, lang)
     if unit == "km":
-        return f"{number(value, 1)}\u00a0km"
+        return f"{format_number(value, lang, 1)}\u00a0km"
     if unit == "EUR":
-        return f"{number(value)}\u00a0€"
+        return f"{format_number(value, lang)}\u00a0€"
     if unit == "index":
-        return number(value, 1)
+        return format_number(value, lang, 1)
     if unit == "per10k":
         words = "pour 10 000 hab." if lang == "fr" else "per 10,000 people"
-        return f"{number(value, 2)} {words}" if suffix else number(value, 2)
-    return number(value)
+        shown = format_number(value, lang, 2)
+        return f"{shown} {words}" if suffix else shown
+    return format_number(value, lang)
+
+
+def format_number(value: float, lang: str = "en", digits: int = 0) -> str:
+    """A number with the language's separators: ``12 345,6`` or ``12,345.6``."""
+    sep = "\u202f" if lang == "fr" else ","
+    dec = "," if lang == "fr" else "."
+    text = f"{value:,.{digits}f}".replace(",", "_").replace(".", dec)
+    return text.replace("_", sep)
+
+
+def format_share(value: float, lang: str = "en") -> str:
+    """A fraction as a percentage with one decimal: ``42,5 %`` or ``42.5 %``."""
+    if is_missing(value):
+        return "pas de données" if lang == "fr" else "no data"
+    return f"{format_number(100 * value, lang, 1)}\u00a0%"
 
 
 def unit_label(ind: Indicator, lang: str = "en") -> str:

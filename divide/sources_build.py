@@ -13,11 +13,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from divide import access, illectronisme
+from divide import access, illectronisme, typology
 from divide.geography import Reference
-from divide.harmonise import MatchReport, harmonise, map_codes
+from divide.harmonise import MatchReport, harmonise, harmonise_classes, map_codes
 from divide.readers import broadband, census, filosofi, ifn, mediation, mobile
 from divide.readers import illectronisme as illectronisme_reader
+from divide.readers import typology as typology_reader
 from divide.registry import source
 
 SURVEY_YEAR = "2021"
@@ -80,6 +81,35 @@ def mednum_ifn(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
     return harmonise(
         per_commune, ref, "mednum_ifn", counts=["ifn_weighted", "ifn_population"]
     )
+
+
+def territory_types(raw: Path, ref: Reference) -> tuple[pd.DataFrame, dict]:
+    """The communes' types (density, rurality, centrality, massif) and reports.
+
+    Returns
+    -------
+    table : DataFrame
+        Indexed by today's commune code: the attributes of
+        :data:`divide.typology.GRIDS` (strings, missing where no class).
+    reports : dict
+        Source id → rows read / matched / unmatched (listed), counts per class and
+        the communes left without a class (listed, except for the massifs).
+    """
+    codes = pd.Index(sorted(ref.codes), name="code")
+    grids, reports = {}, {}
+    for grid in ("density", "rurality", "centrality", "mountain"):
+        source_id = typology.SOURCES[grid]
+        frame = typology_reader.read_grid(_path(raw, source_id))
+        table, report = harmonise_classes(frame, ref, source_id, ["class"])
+        grids[grid] = table["class"]
+        reports[source_id] = report.to_dict() | typology.grid_report(
+            table["class"].reindex(codes), grid, frame.attrs["no_class_labels"]
+        )
+    types = typology.commune_types(grids, codes)
+    reports["ot_density"]["classes_density3"] = typology.grid_report(
+        types["density3"], "density3", {}
+    )["classes"]
+    return types, reports
 
 
 def place_points(points: pd.DataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
@@ -204,6 +234,11 @@ def commune_base(
         table, report = loader(raw, ref)
         base = base.join(table)
         quality["sources"][report.source] = report.to_dict()
+
+    step("types of territory")
+    types, reports = territory_types(raw, ref)
+    base = base.join(types)
+    quality["sources"].update(reports)
 
     step("census ratios")
     shares, report = census_shares(raw, ref)

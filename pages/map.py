@@ -72,12 +72,17 @@ with options[2]:
         disabled=not show_sites,
     )
 
+where = _shared.type_filters("map")
+atlas = _shared.typed_atlas(where)
 try:
     collection, edges, colours = _shared.collection(
-        level, scope, ind.id, method, int(k), lg
+        level, scope, ind.id, method, int(k), lg, where=where
     )
 except DivideError as exc:
     _shared.fail(exc)
+    st.stop()
+if not collection["features"]:
+    st.info(t("type_filter_empty", lg))
     st.stop()
 
 if scope is not None:
