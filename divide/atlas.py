@@ -3,7 +3,9 @@
 Layout of ``data/atlas/``::
 
     territories.parquet      one row per territory and level: names, parents,
-                             representative point and the additive base columns
+                             representative point, the communes' types of
+                             territory (density, density3, rurality, centrality,
+                             mountain) and the additive base columns
                              (numerators, denominators) of every indicator; France
                              is level "france". Values are derived on load.
     geo_<level>.parquet      polygons per level (EPSG:4326, cleaned coverage)
@@ -379,8 +381,11 @@ def _write_sites(sites: pd.DataFrame, out: Path) -> None:
 
 
 def write_provenance(out: Path) -> None:
-    """Write source, vintage and licence per indicator (JSON and Markdown)."""
+    """Write source, vintage and licence per indicator and commune attribute."""
+    from divide.typology import describe
+
     registry = sources()
+    attributes = {column: describe(column) for column in TYPE_COLUMNS}
     record = {
         "indicators": {
             ind.id: {
@@ -395,6 +400,7 @@ def write_provenance(out: Path) -> None:
             }
             for ind in indicators().values()
         },
+        "commune_attributes": attributes,
         "sources": {
             key: {
                 "producer": s.producer,
@@ -422,6 +428,20 @@ def write_provenance(out: Path) -> None:
             f"| `{ind.id}` — {ind.label['en']} | {ind.unit} | "
             f"{'yes' if ind.modelled else 'no'} | {', '.join(ind.sources)} | "
             f"{ind.vintage()} | {licences} |"
+        )
+    lines += [
+        "",
+        "## Commune attributes (types of territory)",
+        "",
+        "Class ids per commune (missing above commune level); values in the notes.",
+        "",
+        "| attribute | sources | vintage | licence | values |",
+        "|---|---|---|---|---|",
+    ]
+    for column, a in attributes.items():
+        lines.append(
+            f"| `{column}` — {a['label_en']} | {a['sources']} | {a['vintage']} | "
+            f"{a['licence']} | {a['note_en']} |"
         )
     lines += ["", "## Sources", ""]
     for key, s in registry.items():

@@ -134,24 +134,10 @@ def harmonise_classes(
     (old codes folded into a commune nouvelle), the row already carrying today's
     code wins, else the first by code; the other rows count as merged.
 
-    Parameters
-    ----------
-    frame : DataFrame
-        One row per (source-vintage) commune, with a code column.
-    ref : Reference
-        The reference geography.
-    source : str
-        Source id, for the report.
-    columns : list of str
-        Categorical columns to carry over.
-    code_column : str
-        Name of the code column.
-
-    Returns
-    -------
-    table : DataFrame
-        Indexed by current commune code (``code``), the ``columns``.
-    report : MatchReport
+    ``frame``, ``ref``, ``source`` and ``code_column`` are as for
+    :func:`harmonise`; ``columns`` are the categorical columns to carry over.
+    Returns the table indexed by current commune code (``code``) and the
+    :class:`MatchReport`.
     """
     work, report = match(frame, ref, source, code_column=code_column)
     work = work.assign(_indirect=work["_how"] != "direct")

@@ -485,8 +485,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "type_population_share": ("Part de la population", "Share of the population"),
     "type_filters": ("Types de territoire", "Types of territory"),
     "type_filters_active": (
-        "Types de territoire ({n} filtre(s))",
-        "Types of territory ({n} filter(s))",
+        "Types de territoire — filtres actifs : {n}",
+        "Types of territory — active filters: {n}",
     ),
     "type_filters_help": (
         "Ne garder que les communes de ces types. Vide : toutes.",

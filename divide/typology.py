@@ -159,7 +159,7 @@ def describe(grid: str) -> dict[str, str]:
         "label_fr": grid_label(grid, "fr"),
         "label_en": grid_label(grid, "en"),
         "sources": f"{src.producer}: {src.title}",
-        "vintage": f"{src.producer.split(' (')[0]} {src.vintage}",
+        "vintage": src.vintage,
         "licence": src.licence,
         "url": src.url,
         "note_fr": notes["fr"],
@@ -546,6 +546,13 @@ def by_type_figure(
                 " · %{customdata[1]}<extra></extra>",
             )
         )
+    # Classes in the grid's order, whichever area has them.
+    present = set(frame["class"])
+    order = [c for c in (*classes(grid), NONE, ALL) if c in present]
+    fig.update_xaxes(
+        categoryorder="array",
+        categoryarray=[html.escape(class_label(grid, c, lang)) for c in order],
+    )
     fig.update_layout(
         barmode="group",
         height=360,

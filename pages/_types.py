@@ -19,7 +19,13 @@ IDS = typology.DEFAULT_IDS
 
 
 def render(prefix: str, level: str, code: str, lg: str) -> None:
-    """Draw the section; widgets are keyed ``<prefix>_type_grid`` etc."""
+    """Draw the section (in a container keyed ``<prefix>_types``); widgets are
+    keyed ``<prefix>_type_grid`` and ``<prefix>_type_indicator``."""
+    with st.container(key=f"{prefix}_types"):
+        _section(prefix, level, code, lg)
+
+
+def _section(prefix: str, level: str, code: str, lg: str) -> None:
     ss = st.session_state
     grid_key, ind_key = f"{prefix}_type_grid", f"{prefix}_type_indicator"
     if grid_key not in ss:  # first visit of the session: read the URL
@@ -55,16 +61,14 @@ def render(prefix: str, level: str, code: str, lg: str) -> None:
     except DivideError as exc:
         _shared.fail(exc)
         return
-    st.dataframe(
-        typology.by_type_view(frame, grid, lg, labels),
-        width="stretch",
-        key=f"{prefix}_type_table",
-    )
+    # A static table (read as text, printed whole): a few rows, a few columns.
+    with st.container(key=f"{prefix}_type_table"):
+        st.table(typology.by_type_view(frame, grid, lg, labels))
     st.plotly_chart(
         typology.by_type_figure(frame, ind_id, grid, lg, title=labels[ind_id]),
         width="stretch",
         key=f"{prefix}_type_chart",
     )
     src = source(typology.SOURCES[grid])
-    origin = f"{src.producer} ({t('vintage', lg)} {src.vintage})"
+    origin = f"{src.producer} — {t('vintage', lg)} {src.vintage}"
     st.caption(f"{t('type_table_note', lg)} {t('type_source', lg, source=origin)}")

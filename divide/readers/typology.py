@@ -25,10 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 from divide.errors import SourceError
-from divide.readers._checks import check_unique, normalise_code, read_table
+from divide.readers._checks import check_unique, commune_codes, read_table
 
 CODE, NAME = "insee_com", "lib_com"
-CODE_PATTERN = r"[0-9][0-9AB][0-9]{3}"
 #: File suffix (French, as published) → grid id used in the atlas.
 GRIDS = {
     "densite": "density",
@@ -124,18 +123,7 @@ def read_grid(path: str | Path | bytes, *, name: str | None = None) -> pd.DataFr
     if df.empty:
         raise SourceError(file, "no data rows below the header", row=1)
 
-    code = normalise_code(df[CODE]).str.upper()
-    bad = code.isna() | ~code.str.fullmatch(CODE_PATTERN).fillna(False)
-    if bad.any():
-        i = bad.to_numpy().nonzero()[0][0]
-        shown = "" if pd.isna(code.iloc[i]) else code.iloc[i]
-        raise SourceError(
-            file,
-            f"'{shown}' is not a 5-character INSEE commune code",
-            row=int(df["_line"].iloc[i]),
-            column=CODE,
-        )
-    df[CODE] = code.astype(str)
+    df[CODE] = commune_codes(df, CODE, file)
     check_unique(df, CODE, file)
 
     label = df[column].astype("string").str.strip()
