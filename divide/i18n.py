@@ -511,8 +511,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "type_grid_pick": ("Classer selon", "Classes from"),
     "type_chart_indicator": ("Indicateur du graphique", "Indicator charted"),
     "type_table_note": (
-        "Chaque valeur est calculée sur les communes de la classe : Σ numérateur / Σ dénominateur (jamais une moyenne de taux) ; les comptages sont additionnés. Regroupement INSEE de la grille de densité : urbain dense = grands centres urbains + centres urbains intermédiaires ; urbain intermédiaire = ceintures urbaines + petites villes ; rural = bourgs ruraux + rural à habitat dispersé ou très dispersé.",
-        "Each value is computed over the communes of the class: Σ numerator / Σ denominator (never a mean of rates); counts are summed. INSEE's grouping of the density grid: dense urban = large and intermediate urban centres; intermediate urban = urban belts and small towns; rural = rural towns and rural with dispersed or very dispersed housing.",
+        "Chaque valeur est calculée sur les communes de la classe : Σ numérateur / Σ dénominateur (jamais une moyenne de taux) ; les comptages sont additionnés. Regroupement INSEE de la grille de densité : urbain dense = grands centres urbains + centres urbains intermédiaires ; urbain intermédiaire = ceintures urbaines + petites villes ; rural = bourgs ruraux + rural à habitat dispersé ou très dispersé. Un taux ne porte que sur les communes qui ont une valeur (taux de pauvreté : les communes que l'INSEE publie).",
+        "Each value is computed over the communes of the class: Σ numerator / Σ denominator (never a mean of rates); counts are summed. INSEE's grouping of the density grid: dense urban = large and intermediate urban centres; intermediate urban = urban belts and small towns; rural = rural towns and rural with dispersed or very dispersed housing. A rate covers only the communes that have a value (poverty rate: the communes INSEE publishes).",
     ),
     "type_table_commune": (
         "{name} est une commune « {cls} » ; le tableau montre les communes de son département, {dep}.",

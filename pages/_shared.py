@@ -107,9 +107,12 @@ def session_atlas() -> Atlas:
     return held[1]
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=6)
 def _restricted_atlas(where: tuple) -> Atlas:
-    """The shared atlas limited to communes of some types (read-only, shared)."""
+    """The shared atlas limited to communes of some types (read-only, shared).
+
+    Each view holds its own territory table (~20 MB): a few are kept.
+    """
     return typology.restrict(atlas(), dict(where))
 
 
