@@ -15,6 +15,9 @@ Layout of ``data/atlas/``::
     code_map.csv             retired commune codes → today's commune (and why)
     provenance.json / PROVENANCE.md   source, vintage, licence per indicator
     quality.json             rows read / matched / merged / unmatched per source
+    quality_details.csv      every unmatched, merged, dropped, unplaced or
+                             not-counted row: source, record, reason, detail,
+                             commune
 """
 
 from __future__ import annotations
@@ -30,9 +33,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from divide import geography
+from divide import geography, plausibility
 from divide.errors import DivideError, unknown
-from divide.indicators import aggregate, compute
+from divide.indicators import COVERAGE_MIN, aggregate, compute, coverage
 from divide.registry import base_columns, indicators, sources
 
 LEVELS = ("commune", "epci", "departement", "region", "france")
@@ -74,6 +77,9 @@ class Atlas:
 
         Only the additive base columns are stored; indicator values are derived
         from them by the registry on load, so they can never disagree.
+        ``cov_<id>`` is the share of the territory's population where the
+        source has a value; above commune level, a value whose coverage is
+        below :data:`divide.indicators.COVERAGE_MIN` is withheld (NaN).
         """
         table = pd.read_parquet(self.path / "territories.parquet")
         for column in base_columns():
@@ -82,8 +88,7 @@ class Atlas:
         for column in TYPE_COLUMNS:  # an atlas built before the types existed
             if column not in table.columns:
                 table[column] = pd.Series(pd.NA, index=table.index, dtype="string")
-        values = compute(table).add_prefix("v_")
-        return pd.concat([table, values], axis=1)
+        return pd.concat([table, derived_values(table)], axis=1)
 
     @cached_property
     def sites(self) -> pd.DataFrame:
@@ -94,6 +99,16 @@ class Atlas:
     def quality(self) -> dict:
         """The data-quality report."""
         return json.loads((self.path / "quality.json").read_text(encoding="utf-8"))
+
+    def quality_details(self) -> pd.DataFrame:
+        """Every row that did not make it as it stood (see ``quality_details.csv``)."""
+        path = self.path / "quality_details.csv"
+        if not path.exists():
+            raise DivideError(
+                f"{path} is missing: rebuild the atlas with `divide build` to list "
+                "the rows behind the quality report"
+            )
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
 
     @cached_property
     def provenance(self) -> dict:
@@ -228,6 +243,22 @@ class Atlas:
         return table[table[scope_level] == code]
 
 
+def derived_values(table: pd.DataFrame) -> pd.DataFrame:
+    """``v_<id>`` and ``cov_<id>`` of every registry indicator, from base columns.
+
+    ``table`` is shaped like :attr:`Atlas.territories` (``level``, parents, base
+    columns); coverage is computed over its communes. Above commune level, a
+    value whose coverage is below :data:`divide.indicators.COVERAGE_MIN` is
+    withheld (NaN).
+    """
+    values = compute(table)
+    covered = coverage(table, list(values.columns))
+    values = values.where(
+        (table["level"] == "commune").to_numpy()[:, None] | (covered >= COVERAGE_MIN)
+    )
+    return pd.concat([values.add_prefix("v_"), covered.add_prefix("cov_")], axis=1)
+
+
 def check_level(level: str, *, allow_france: bool = True) -> None:
     """Raise a clear error for an unknown level."""
     valid = LEVELS if allow_france else LEVELS[:-1]
@@ -276,6 +307,7 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
 
     step("sources")
     base, sites, quality, rates = sources_build.commune_base(communes, ref, raw, step)
+    write_quality_details(quality.pop("details"), out)
     table = pd.DataFrame(communes.drop(columns=["geometry", "_townhall"]))
     table = table.set_index("code", drop=False).join(base.drop(columns="population"))
     for column in base_columns():
@@ -284,6 +316,7 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
 
     step("levels")
     territories = territory_table(table, ref)
+    quality["plausibility"] = plausibility.flags(territories).to_dict("records")
     territories.to_parquet(out / "territories.parquet", index=False, compression="zstd")
     _write_sites(sites, out)
     rates.to_csv(out / "illectronisme_rates.csv", index=False)
@@ -316,15 +349,35 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
         "without_epci": sorted(table.loc[table["epci"].isna(), "code"]),
         "without_point": sorted(table.loc[table["lon"].isna(), "code"]),
         "code_map_entries": len(ref.code_map),
-        "population_from_etalab": ref.population_filled,
+        "without_population": ref.population_missing,
     }
     write_provenance(out)
     (out / "quality.json").write_text(
-        json.dumps(quality, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
+        json.dumps(
+            portable_floats(quality), indent=1, ensure_ascii=False, sort_keys=True
+        )
+        + "\n",
         encoding="utf-8",
     )
     step(f"done: {out}")
     return quality
+
+
+#: Significant digits kept in every float written to JSON: another machine's
+#: maths library may differ in the last bits, and the atlas must rebuild to the
+#: same bytes anywhere.
+JSON_DIGITS = 10
+
+
+def portable_floats(value):
+    """The same structure with every float rounded to :data:`JSON_DIGITS`."""
+    if isinstance(value, float):
+        return float(f"{value:.{JSON_DIGITS}g}") if np.isfinite(value) else value
+    if isinstance(value, dict):
+        return {k: portable_floats(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [portable_floats(v) for v in value]
+    return value
 
 
 def territory_table(table: pd.DataFrame, ref: geography.Reference) -> pd.DataFrame:
@@ -370,6 +423,16 @@ def territory_table(table: pd.DataFrame, ref: geography.Reference) -> pd.DataFra
     for column in text:
         out[column] = out[column].astype("string")
     return out[[*text, "lon", "lat", *cols]].reset_index(drop=True)
+
+
+DETAIL_COLUMNS = ["source", "record", "reason", "detail", "commune"]
+
+
+def write_quality_details(rows: list[dict], out: Path) -> None:
+    """Write every row that did not make it as it stood to ``quality_details.csv``."""
+    table = pd.DataFrame(rows, columns=DETAIL_COLUMNS).fillna("")
+    table = table.sort_values(DETAIL_COLUMNS, ignore_index=True)
+    table.to_csv(out / "quality_details.csv", index=False)
 
 
 def _write_sites(sites: pd.DataFrame, out: Path) -> None:

@@ -109,10 +109,25 @@ def cmd_download(args) -> int:
 
 
 def cmd_quality(args) -> int:
-    """Print the data-quality report."""
+    """Print the data-quality report, or with --details every row behind it."""
     from divide.profile import quality_text
 
-    print(quality_text(_atlas(args).quality))
+    atlas = _atlas(args)
+    if not args.details:
+        print(quality_text(atlas.quality))
+        return 0
+    text = atlas.quality_details().to_csv(index=False)
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DivideError(
+            f"cannot write {args.output}: {exc.strerror or exc}; choose a file in a "
+            "folder you can write to"
+        ) from None
+    print(f"{text.count(chr(10)) - 1} rows → {args.output}")
     return 0
 
 
@@ -160,6 +175,13 @@ def parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_export)
 
     q = sub.add_parser("quality", help="the data-quality report")
+    q.add_argument(
+        "--details",
+        action="store_true",
+        help="list every unmatched, merged, dropped, unplaced or not-counted row "
+        "(CSV: source, record, reason, commune)",
+    )
+    q.add_argument("-o", "--output", help="with --details: CSV file to write")
     q.set_defaults(func=cmd_quality)
 
     a = sub.add_parser("assets", help="fetch Leaflet's files so maps work offline")

@@ -353,8 +353,8 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
         rows.append(
             {
                 "id": ind.id,
-                "label_fr": ind.label["fr"] + (" (modélisé)" if ind.modelled else ""),
-                "label_en": ind.label["en"] + (" (modelled)" if ind.modelled else ""),
+                "label_fr": ind.name("fr"),
+                "label_en": ind.name("en"),
                 "unit": "share (0-1)" if ind.unit == "share" else ind.unit,
                 "direction": ind.direction,
                 "numerator": ind.numerator,
@@ -807,12 +807,7 @@ PREVIEW_FORMATS = {
 
 
 def _label(ind_id: str, lang: str) -> str:
-    ind = indicator(ind_id)
-    text = ind.name(lang)
-    mark = t("modelled", lang)
-    if ind.modelled and mark not in text.lower():
-        text += f" ({mark})"
-    return text
+    return indicator(ind_id).name(lang)
 
 
 def scope_options(atlas: Atlas, level: str, chosen: tuple[str, str]) -> list[str]:

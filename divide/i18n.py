@@ -173,8 +173,47 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Conseiller numérique",
         "Digital adviser (conseiller numérique)",
     ),
-    "kind_library": ("Bibliothèque", "Library"),
+    "kind_library": (
+        "Bibliothèque offrant une aide numérique",
+        "Library offering digital help",
+    ),
     "kind_other": ("Autre lieu de médiation", "Other mediation place"),
+    "kind_public_library": (
+        "Bibliothèque publique (liste nationale, sans information de médiation)",
+        "Public library (national list, no mediation information)",
+    ),
+    "kinds_counted_note": (
+        "Comptent comme offre de médiation : France Services de la liste officielle de l'ANCT (2024-08-01), lieux des conseillers numériques, bibliothèques qu'une source de médiation recense et autres lieux de médiation. Les bibliothèques de la seule liste nationale n'y sont pas comptées par défaut : cochez « Bibliothèque publique » pour les ajouter. Un lieu qu'une autre source dit France Services sans figurer sur la liste officielle n'est pas compté comme France Services.",
+        'Counted as mediation supply: France Services on ANCT\'s official list (2024-08-01), conseiller numérique places, libraries that a mediation source lists, and other mediation places. Libraries found only on the national list are not counted by default: tick "Public library" to add them. A place that another source calls France Services but that is not on the official list does not count as France Services.',
+    ),
+    "withheld_coverage": (
+        "Non montré : la source ne donne de valeur que pour des communes réunissant {share} de la population de ce territoire (seuil : {minimum}) ; un calcul sur elles seules ne serait pas la valeur du territoire. Un chiffre publié par le producteur pour le territoire entier le remplacerait.",
+        "Not shown: the source gives a value only for communes holding {share} of this territory's population (threshold: {minimum}); a figure over them alone would not be the territory's value. A figure the producer publishes for the whole territory would fill it.",
+    ),
+    "plausibility_premises_per_inhabitant": (
+        "Valeur de source douteuse : {name} compte {value} local par habitant dans le fichier ARCEP (plage plausible {low}–{high}). Les parts de locaux y sont à lire avec prudence.",
+        "Doubtful source value: {name} has {value} premises per inhabitant in the ARCEP file (plausible range {low}–{high}). Read its premises shares with caution.",
+    ),
+    "plausibility_ineligible_share": (
+        "Valeur de source douteuse : {name} compte {value} de locaux « inéligibles » dans le fichier ARCEP (plage plausible {low}–{high}) : des locaux sans réseau rattaché plutôt que sans accès.",
+        'Doubtful source value: {name} has {value} of its premises "ineligible" in the ARCEP file (plausible range {low}–{high}): premises not matched to a network rather than without access.',
+    ),
+    "withheld_on_map": (
+        "Territoires hachurés faute de couverture suffisante : {n}. La source n'y donne de valeur que pour des communes réunissant moins de {minimum} de la population ; la valeur n'y est pas montrée.",
+        "Territories hatched for lack of coverage: {n}. The source gives values only for communes holding less than {minimum} of their population there, so no value is shown.",
+    ),
+    "quality_details_download": (
+        "Télécharger chaque ligne écartée, fusionnée ou non placée (CSV)",
+        "Download every dropped, merged or unplaced row (CSV)",
+    ),
+    "quality_details_note": (
+        "{n} lignes : chaque code non apparié, fusionné ou absent, chaque lieu écarté, fusionné, non placé ou dit France Services hors liste officielle, chaque site 4G hors commune. Aussi : `divide quality --details -o FICHIER`.",
+        "{n} rows: every unmatched, merged or absent code, every dropped, merged, unplaced site or one called France Services off the official list, every 4G site outside a commune. Also: `divide quality --details -o FILE`.",
+    ),
+    "site_claim_fs": (
+        "dit France Services par {sources}, absent de la liste officielle",
+        "labelled France Services by {sources}, not on the official list",
+    ),
     "commune_scope": (
         "Les communes sont affichées dans une région ou un département : choisissez-en un dans la barre latérale.",
         "Communes are drawn within a région or département: pick one in the sidebar.",
@@ -381,7 +420,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "access_col_kind": ("Type de lieu", "Kind of site"),
     "access_col_people_at_risk_within": ("À portée (modélisé)", "In reach (modelled)"),
-    "access_kind_any": ("Tous types", "Any kind"),
+    "access_kind_any": ("Tous types comptés", "Any counted kind"),
     # ACCESS-END
     # type of territory (issue 14) — commune attributes, filters, tables by type
     "type_title": ("Par type de territoire", "By type of territory"),
@@ -511,8 +550,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "type_grid_pick": ("Classer selon", "Classes from"),
     "type_chart_indicator": ("Indicateur du graphique", "Indicator charted"),
     "type_table_note": (
-        "Chaque valeur est calculée sur les communes de la classe : Σ numérateur / Σ dénominateur (jamais une moyenne de taux) ; les comptages sont additionnés. Regroupement INSEE de la grille de densité : urbain dense = grands centres urbains + centres urbains intermédiaires ; urbain intermédiaire = ceintures urbaines + petites villes ; rural = bourgs ruraux + rural à habitat dispersé ou très dispersé. Un taux ne porte que sur les communes qui ont une valeur (taux de pauvreté : les communes que l'INSEE publie).",
-        "Each value is computed over the communes of the class: Σ numerator / Σ denominator (never a mean of rates); counts are summed. INSEE's grouping of the density grid: dense urban = large and intermediate urban centres; intermediate urban = urban belts and small towns; rural = rural towns and rural with dispersed or very dispersed housing. A rate covers only the communes that have a value (poverty rate: the communes INSEE publishes).",
+        "Chaque valeur est calculée sur les communes de la classe : Σ numérateur / Σ dénominateur (jamais une moyenne de taux) ; les comptages sont additionnés. Regroupement INSEE de la grille de densité : urbain dense = grands centres urbains + centres urbains intermédiaires ; urbain intermédiaire = ceintures urbaines + petites villes ; rural = bourgs ruraux + rural à habitat dispersé ou très dispersé. Comme partout dans l'atlas, une valeur n'est montrée que si les communes où la source en donne une réunissent au moins 80 % de la population de la classe (sinon : « non montré »).",
+        "Each value is computed over the communes of the class: Σ numerator / Σ denominator (never a mean of rates); counts are summed. INSEE's grouping of the density grid: dense urban = large and intermediate urban centres; intermediate urban = urban belts and small towns; rural = rural towns and rural with dispersed or very dispersed housing. As everywhere in the atlas, a value is shown only when the communes where the source gives one hold at least 80 % of the class's population (otherwise: “withheld”).",
     ),
     "type_table_commune": (
         "{name} est une commune « {cls} » ; le tableau montre les communes de son département, {dep}.",
@@ -523,6 +562,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Types of territory: {source}",
     ),
     "type_empty_cell": ("vide", "empty"),
+    "type_withheld": ("non montré ({share} couverts)", "withheld ({share} covered)"),
     "type_grouping": (
         "regroupement INSEE de la densité",
         "INSEE's grouping of density",

@@ -11,9 +11,14 @@ import math
 import numpy as np
 import pandas as pd
 
+from divide.i18n import t
 from divide.registry import Indicator, base_columns, indicators
 
 LEVEL_KEYS = {"epci": "epci", "departement": "departement", "region": "region"}
+#: Above commune level, an aggregate is the territory's value only when the
+#: communes where the source has a value hold at least this share of the
+#: territory's population; below it the value is withheld (and said why).
+COVERAGE_MIN = 0.8
 
 
 def compute(table: pd.DataFrame, ids: list[str] | None = None) -> pd.DataFrame:
@@ -42,6 +47,107 @@ def compute(table: pd.DataFrame, ids: list[str] | None = None) -> pd.DataFrame:
             den = table[ind.denominator].astype(float)
             out[ind_id] = ind.scale * num / den.where(den > 0)
     return pd.DataFrame(out, index=table.index)
+
+
+def coverage(territories: pd.DataFrame, ids: list[str] | None = None) -> pd.DataFrame:
+    """Share of each territory's population where the source has a value.
+
+    A commune is covered by an indicator when the base column that says the
+    source knows it (the denominator of a rate, the numerator of a count) is
+    not missing. A territory's coverage is the population of its covered
+    communes over its whole population (France: all communes).
+
+    Parameters
+    ----------
+    territories : DataFrame
+        The atlas's stacked table (``level``, ``code``, parents, base columns).
+    ids : list of str, optional
+        Indicators (all by default).
+
+    Returns
+    -------
+    DataFrame
+        One column per indicator, aligned on ``territories``' index, in [0, 1]
+        (NaN for a territory without population).
+    """
+    ids = ids or list(indicators())
+    communes = territories[territories["level"] == "commune"]
+    out = pd.DataFrame(np.nan, index=territories.index, columns=ids)
+    out.loc[communes.index] = _known(communes, ids).astype(float)
+    for level, key in (*LEVEL_KEYS.items(), ("france", None)):
+        rows = territories["level"] == level
+        if not rows.any():
+            continue
+        group = communes[key] if key else pd.Series("FR", index=communes.index)
+        share = coverage_by(communes.assign(_group=group), "_group", ids)
+        codes = territories.loc[rows, "code"].to_numpy()
+        out.loc[rows] = share.reindex(codes).to_numpy()
+    return out
+
+
+def coverage_by(communes: pd.DataFrame, key: str, ids: list[str]) -> pd.DataFrame:
+    """Coverage (see :func:`coverage`) of groups of communes: by parent, by type.
+
+    Returns one row per value of ``key`` (communes where it is missing left
+    out), one column per indicator: the population of the group's communes
+    where the source has a value over the group's population.
+    """
+    weight = communes["population"].astype(float).fillna(0.0)
+    covered = _known(communes, ids).mul(weight, axis=0)
+    group = communes[key]
+    total = weight.groupby(group).sum()
+    return covered.groupby(group).sum().div(total.where(total > 0), axis=0)
+
+
+def _known(communes: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    """Per commune and indicator, whether the source has a value there."""
+    registry = indicators()
+    return pd.DataFrame(
+        {
+            i: communes[registry[i].denominator or registry[i].numerator].notna()
+            for i in ids
+        },
+        index=communes.index,
+    )
+
+
+def withheld_reason(row: pd.Series, ind: Indicator, lang: str = "en") -> str | None:
+    """Why a territory's value is not shown, or None when it is shown.
+
+    Parameters
+    ----------
+    row : Series
+        A row of :attr:`divide.atlas.Atlas.territories` (with ``cov_<id>``).
+    ind : Indicator
+    lang : str
+    """
+    if row.get("level") == "commune":
+        return None
+    share = row.get(f"cov_{ind.id}")
+    if share is None or pd.isna(share) or share >= COVERAGE_MIN:
+        return None
+    return t(
+        "withheld_coverage",
+        lang,
+        share=format_share(share, lang),
+        minimum=format_share(COVERAGE_MIN, lang),
+    )
+
+
+def format_count(value: float, lang: str = "en", digits: int = 0) -> str:
+    """A number with the language's digit grouping: "1 234,5" or "1,234.5"."""
+    text = f"{value:,.{digits}f}".replace(",", "_")
+    if lang == "fr":
+        return text.replace(".", ",").replace("_", "\u202f")
+    return text.replace("_", ",")
+
+
+def format_share(value: float, lang: str = "en", digits: int = 0) -> str:
+    """A share (0–1) as a percentage in the language's style: "72 %"."""
+    text = f"{100 * value:.{digits}f}"
+    if lang == "fr":
+        text = text.replace(".", ",")
+    return f"{text}\u00a0%"
 
 
 def aggregate(communes: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -82,33 +188,18 @@ def format_value(
         return "pas de données" if lang == "fr" else "no data"
     unit = ind.unit
     if unit == "share":
-        return format_share(value, lang)
+        return format_share(value, lang, 1)
     if unit == "km":
-        return f"{format_number(value, lang, 1)}\u00a0km"
+        return f"{format_count(value, lang, 1)}\u00a0km"
     if unit == "EUR":
-        return f"{format_number(value, lang)}\u00a0€"
+        return f"{format_count(value, lang)}\u00a0€"
     if unit == "index":
-        return format_number(value, lang, 1)
+        return format_count(value, lang, 1)
     if unit == "per10k":
         words = "pour 10 000 hab." if lang == "fr" else "per 10,000 people"
-        shown = format_number(value, lang, 2)
+        shown = format_count(value, lang, 2)
         return f"{shown} {words}" if suffix else shown
-    return format_number(value, lang)
-
-
-def format_number(value: float, lang: str = "en", digits: int = 0) -> str:
-    """A number with the language's separators: ``12 345,6`` or ``12,345.6``."""
-    sep = "\u202f" if lang == "fr" else ","
-    dec = "," if lang == "fr" else "."
-    text = f"{value:,.{digits}f}".replace(",", "_").replace(".", dec)
-    return text.replace("_", sep)
-
-
-def format_share(value: float, lang: str = "en") -> str:
-    """A fraction as a percentage with one decimal: ``42,5 %`` or ``42.5 %``."""
-    if is_missing(value):
-        return "pas de données" if lang == "fr" else "no data"
-    return f"{format_number(100 * value, lang, 1)}\u00a0%"
+    return format_count(value, lang)
 
 
 def unit_label(ind: Indicator, lang: str = "en") -> str:

@@ -32,6 +32,7 @@ KIND_COLOURS = {
     "conseiller_numerique": "#7570b3",
     "library": "#d95f02",
     "other": "#666666",
+    "public_library": "#a6761d",
 }
 
 

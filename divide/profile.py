@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from divide.atlas import PARENT_LEVELS, TYPE_COLUMNS, Atlas
-from divide.indicators import format_value
+from divide.indicators import compute, format_value, withheld_reason
 from divide.registry import indicators, source
 
 
@@ -56,7 +56,7 @@ def territory_json(atlas: Atlas, level: str, code: str | None) -> dict:
         }
     for ind in indicators().values():
         value = _clean(row[f"v_{ind.id}"])
-        out["indicators"][ind.id] = {
+        entry = out["indicators"][ind.id] = {
             "label": ind.label["en"],
             "label_fr": ind.label["fr"],
             "value": value,
@@ -73,7 +73,13 @@ def territory_json(atlas: Atlas, level: str, code: str | None) -> dict:
                 for s in ind.sources
             ],
             "vintage": ind.vintage(),
+            "coverage": _clean(row.get(f"cov_{ind.id}")),
         }
+        reason = withheld_reason(row, ind)
+        if reason:
+            partial = compute(row.to_frame().T, [ind.id]).iloc[0, 0]
+            entry["withheld"] = reason
+            entry["value_over_covered_communes"] = _clean(float(partial))
     return out
 
 

@@ -20,11 +20,11 @@ from divide.errors import DivideError
 from divide.i18n import t
 from divide.indicators import format_value, unit_label
 from divide.profile import comparison, parents
+from divide.readers.mediation import KINDS
 from divide.registry import Indicator, indicators, source
 
 #: Above this many sites, the sheet gives counts by kind instead of a list.
 SHEET_MAX_SITES = 400
-KINDS = tuple(maps.KIND_COLOURS)
 
 
 def indicator_label(ind: Indicator, lang: str) -> str:
@@ -113,6 +113,14 @@ def _kind_text(kinds: str, lang: str) -> str:
     )
 
 
+def _claim_text(claims: object, site, lang: str) -> str:
+    """The note for a place labelled France Services off the official list, or ""."""
+    if not isinstance(claims, str) or "france_services" not in claims:
+        return ""
+    by = str(getattr(site, "claimed_by", "") or "").replace(";", ", ")
+    return f" ({t('site_claim_fs', lang, sources=by)})"
+
+
 def sites_table(atlas: Atlas, sites: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Mediation sites as a readable table: name, kind, address, source.
 
@@ -148,7 +156,8 @@ def sites_table(atlas: Atlas, sites: pd.DataFrame, lang: str = "en") -> pd.DataF
         rows.append(
             {
                 t("name", lang): str(s.name),
-                t("prof_kind", lang): _kind_text(kinds, lang),
+                t("prof_kind", lang): _kind_text(kinds, lang)
+                + _claim_text(getattr(s, "claims", None), s, lang),
                 t("prof_address", lang): address,
                 t("source", lang): str(
                     s.sources if isinstance(s.sources, str) else s.source

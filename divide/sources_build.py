@@ -37,6 +37,7 @@ def fixed_broadband(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchRepor
             "code": df["code"],
             "premises": df["premises"],
             "premises_no_thd": df["premises"] - thd30,
+            "premises_ineligible": df["inel"],
             "premises_bhd8": df["hd8"] + thd30,
             "premises_thd30": thd30,
             "premises_thd100": df["thd100"] + df["thd1g"],
@@ -83,7 +84,7 @@ def mednum_ifn(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
     )
 
 
-def territory_types(raw: Path, ref: Reference) -> tuple[pd.DataFrame, dict]:
+def territory_types(raw: Path, ref: Reference) -> tuple[pd.DataFrame, dict, list[dict]]:
     """The communes' types (density, rurality, centrality, massif) and reports.
 
     Returns
@@ -94,9 +95,13 @@ def territory_types(raw: Path, ref: Reference) -> tuple[pd.DataFrame, dict]:
     reports : dict
         Source id → rows read / matched / unmatched (listed), counts per class and
         the communes left without a class (listed, except for the massifs).
+    details : list of dict
+        The rows that were not a plain match, and every commune without a class
+        (with the file's label, or absent from the file). A commune missing from
+        the massif file is not a gap (it is not a mountain commune): not listed.
     """
     codes = pd.Index(sorted(ref.codes), name="code")
-    grids, reports = {}, {}
+    grids, reports, details = {}, {}, []
     for grid in ("density", "rurality", "centrality", "mountain"):
         source_id = typology.SOURCES[grid]
         frame = typology_reader.read_grid(_path(raw, source_id))
@@ -105,11 +110,26 @@ def territory_types(raw: Path, ref: Reference) -> tuple[pd.DataFrame, dict]:
         reports[source_id] = report.to_dict() | typology.grid_report(
             table["class"].reindex(codes), grid, frame.attrs["no_class_labels"]
         )
+        details += [
+            row
+            for row in report.details
+            if grid != "mountain" or not row["reason"].startswith("absent:")
+        ]
+        labels = frame.set_index("code")["label"]
+        details += [
+            {
+                "source": source_id,
+                "record": code,
+                "reason": f"no class: the file's label is '{labels[code]}'",
+                "commune": code,
+            }
+            for code in sorted(frame.loc[frame["class"].isna(), "code"])
+        ]
     types = typology.commune_types(grids, codes)
     reports["ot_density"]["classes_density3"] = typology.grid_report(
         types["density3"], "density3", {}
     )["classes"]
-    return types, reports
+    return types, reports, details
 
 
 def place_points(points: pd.DataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
@@ -133,6 +153,7 @@ def mobile_sites(raw: Path, communes: gpd.GeoDataFrame) -> tuple[pd.DataFrame, d
         (raw / "mobile").glob("arcep_monreseaumobile_sites_*_2020_T2.csv")
     ):
         frames.append(mobile.read_mobile_sites_overseas(path))
+    dropped_rows = [row for frame in frames for row in frame.attrs["dropped_rows"]]
     sites = pd.concat(frames, ignore_index=True)
     sites_4g = sites[sites["has_4g"]].copy()
     sites_4g["commune"] = place_points(sites_4g, communes)
@@ -148,7 +169,19 @@ def mobile_sites(raw: Path, communes: gpd.GeoDataFrame) -> tuple[pd.DataFrame, d
     table["sites_4g"] = counts.reindex(table.index).fillna(0)
     table["dist_4g_x_pop"] = distance * population
     table["pop_dist_4g"] = population.where(distance.notna())
+    outside = sites_4g["commune"].isna()
+    details = [{"source": "arcep_mobile_sites", **row} for row in dropped_rows]
+    details += [
+        {
+            "source": "arcep_mobile_sites",
+            "record": f"{row.operator} {row.lon:.5f},{row.lat:.5f}",
+            "reason": "4G site outside every commune polygon (at sea or on a "
+            "border): counted in no commune, used for distances",
+        }
+        for row in sites_4g[outside].itertuples()
+    ]
     report = {
+        "details": details,
         "source": "arcep_mobile_sites",
         "rows_read": int(len(sites) + sum(dropped.values())),
         "dropped": dropped,
@@ -176,6 +209,15 @@ def mediation_sites(
     lost = sites["commune"].isna()
     report["not_placed"] = int(lost.sum())
     report["not_placed_ids"] = sorted(sites.loc[lost, "site_id"].astype(str))[:200]
+    report["details"] += [
+        {
+            "source": str(site_id).split(":")[0],
+            "record": str(site_id),
+            "reason": "not placed: no current commune code and no point inside a "
+            "commune",
+        }
+        for site_id in sites.loc[lost, "site_id"]
+    ]
     dep = communes.set_index("code")["departement"]
     sites["departement"] = sites["commune"].map(dep)
     # A site without coordinates stands at its commune's representative point.
@@ -199,7 +241,9 @@ def access_columns(
         columns={"departement": "dep"}
     )
     site_points = sites.rename(columns={"departement": "dep"})
-    any_site = access.nearest_distance_km(points, site_points)
+    any_site = access.nearest_distance_km(
+        points, site_points, kinds=mediation.MEDIATION_KINDS
+    )
     fs = access.nearest_distance_km(points, site_points, kinds=["france_services"])
     population = communes["population"].to_numpy()
     table = pd.DataFrame(index=pd.Index(communes["code"], name="code"))
@@ -219,9 +263,14 @@ def access_columns(
 def commune_base(
     communes: gpd.GeoDataFrame, ref: Reference, raw: Path, step
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict, pd.DataFrame]:
-    """All per-commune base columns, the sites table, the quality report, the rates."""
+    """All per-commune base columns, the sites table, the quality report, the rates.
+
+    The report's ``details`` (popped by :func:`divide.atlas.build`) lists every
+    row that was not a plain match: ``source``, ``record``, ``reason``,
+    ``commune``.
+    """
     raw = Path(raw)
-    quality: dict = {"sources": {}}
+    quality: dict = {"sources": {}, "details": []}
     base = pd.DataFrame(index=pd.Index(communes["code"], name="code"))
     base["population"] = communes.set_index("code")["population"]
 
@@ -234,15 +283,18 @@ def commune_base(
         table, report = loader(raw, ref)
         base = base.join(table)
         quality["sources"][report.source] = report.to_dict()
+        quality["details"] += report.details
 
     step("types of territory")
-    types, reports = territory_types(raw, ref)
+    types, reports, details = territory_types(raw, ref)
     base = base.join(types)
     quality["sources"].update(reports)
+    quality["details"] += details
 
     step("census ratios")
     shares, report = census_shares(raw, ref)
     quality["sources"][report.source] = report.to_dict()
+    quality["details"] += report.details
     pop_known = base["population"].where(shares["low_diploma_share"].notna())
     base["pop_census"] = pop_known.reindex(base.index)
     for share, column in (
@@ -254,14 +306,18 @@ def commune_base(
 
     step("mobile antenna sites")
     table, report = mobile_sites(raw, communes)
+    quality["details"] += report.pop("details")
     base = base.join(table)
     quality["sources"]["arcep_mobile_sites"] = report
 
     step("mediation sites")
     sites, report = mediation_sites(raw, ref, communes)
-    base["mediation_sites"] = (
-        sites.groupby("commune").size().reindex(base.index).fillna(0)
-    )
+    quality["details"] += report.pop("details")
+    counted = sites["kind"].isin(mediation.MEDIATION_KINDS)
+    for column, rows in (("mediation_sites", counted), ("public_libraries", ~counted)):
+        base[column] = (
+            sites[rows].groupby("commune").size().reindex(base.index).fillna(0)
+        )
     quality["sources"]["mediation_sites"] = report
 
     step("modelled illectronisme")

@@ -26,9 +26,9 @@ from divide.atlas import Atlas
 from divide.errors import DivideError, unknown
 from divide.i18n import t
 from divide.indicators import format_value
+from divide.readers.mediation import KINDS, MEDIATION_KINDS
 from divide.registry import indicator
 
-KINDS = ("france_services", "conseiller_numerique", "library", "other")
 SCOPE_LEVELS = ("region", "departement", "epci")
 COUNT_COLUMNS = [
     "population",
@@ -86,10 +86,10 @@ def _check_scope(atlas: Atlas, scope: Scope) -> Scope:
     return (level, str(code).strip())
 
 
-def _check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...] | None:
-    """None = every kind; an empty list = no existing site counts."""
+def _check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
+    """None = the mediation kinds (:data:`MEDIATION_KINDS`); empty = none counts."""
     if kinds is None:
-        return None
+        return MEDIATION_KINDS
     items = [kinds] if isinstance(kinds, str) else list(kinds)
     for kind in items:
         if kind not in KINDS:
@@ -161,7 +161,9 @@ def sites_for(atlas: Atlas, kinds: Iterable[str] | None = None) -> pd.DataFrame:
     ----------
     atlas : Atlas
     kinds : iterable of str, optional
-        Kinds that count (see :data:`KINDS`); None = all; empty = none.
+        Kinds that count (see :data:`KINDS`); None = :data:`MEDIATION_KINDS`
+        (public libraries without a mediation listing are left out); empty =
+        none.
 
     Returns
     -------
@@ -173,8 +175,6 @@ def sites_for(atlas: Atlas, kinds: Iterable[str] | None = None) -> pd.DataFrame:
     sites = atlas.sites.copy()
     sites["kinds"] = sites["kinds"].fillna(sites["kind"]).astype(str)
     sites["dep"] = sites["departement"].astype(object)
-    if wanted is None:
-        return sites
     sets = sites["kinds"].str.split(";")
     return sites[sets.map(lambda ks: not set(wanted).isdisjoint(ks)).astype(bool)]
 
@@ -203,7 +203,7 @@ def kind_distances(atlas: Atlas) -> pd.DataFrame:
             "dep": com["departement"].astype(object).to_numpy(),
         }
     )
-    sites = sites_for(atlas)
+    sites = sites_for(atlas, KINDS)
     out = pd.DataFrame(index=pd.Index(com["code"].astype(str), name="code"))
     for kind in KINDS:
         chosen = sites[sites["kinds"].str.split(";").map(lambda ks, k=kind: k in ks)]
@@ -228,7 +228,8 @@ def commune_access(
     radius_km : float
         Reach of a site, in km (> 0).
     kinds : iterable of str, optional
-        Kinds that count as coverage; None = all, empty = none.
+        Kinds that count as coverage; None = :data:`MEDIATION_KINDS`, empty =
+        none.
 
     Returns
     -------
@@ -244,7 +245,7 @@ def commune_access(
     dist = kind_distances(atlas).reindex(points["code"])
     for kind in KINDS:
         points[f"dist_{kind}_km"] = dist[f"dist_{kind}_km"].to_numpy()
-    counted = [f"dist_{k}_km" for k in (KINDS if wanted is None else wanted)]
+    counted = [f"dist_{k}_km" for k in wanted]
     points["distance_km"] = points[counted].min(axis=1) if counted else np.nan
     points["covered"] = (points["distance_km"] <= radius).fillna(False).astype(bool)
     points["underserved"] = points["located"] & ~points["covered"]
@@ -353,7 +354,8 @@ def kind_summary(atlas: Atlas, scope: Scope, radius_km: float) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per kind of :data:`KINDS`, then ``"any"``: ``kind``, ``sites``
+        One row per kind of :data:`KINDS`, then ``"any"`` (any kind of
+        :data:`MEDIATION_KINDS`, the default supply): ``kind``, ``sites``
         (located in the scope), ``mean_distance_km`` (weighted by people at
         risk), ``people_at_risk_within`` and ``share_within`` (MODELLED).
     """
@@ -367,7 +369,9 @@ def kind_summary(atlas: Atlas, scope: Scope, radius_km: float) -> pd.DataFrame:
         rows.append(
             {
                 "kind": kind,
-                "sites": len(atlas.sites_in(scope, None if kind == "any" else [kind])),
+                "sites": len(
+                    atlas.sites_in(scope, MEDIATION_KINDS if kind == "any" else [kind])
+                ),
                 "mean_distance_km": _weighted_distance(dist, risk),
                 "people_at_risk_within": within,
                 "share_within": within / risk.sum() if risk.sum() else np.nan,
@@ -563,7 +567,8 @@ def placement(
     k : int
         Number of hosts to choose (1 to the number of eligible communes).
     kinds : iterable of str, optional
-        Existing kinds counted as coverage; None = all, empty = none.
+        Existing kinds counted as coverage; None = :data:`MEDIATION_KINDS`,
+        empty = none.
     exclude : iterable of str
         Commune codes that may not host a site (must be in the scope).
     min_population : float

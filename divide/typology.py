@@ -40,16 +40,18 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from divide.atlas import PARENT_LEVELS, TYPE_COLUMNS, Atlas
+from divide.atlas import PARENT_LEVELS, TYPE_COLUMNS, Atlas, derived_values
 from divide.compare import PEER_COLOUR, TARGET_COLOUR, _axis_title, _separators
 from divide.errors import DivideError, suggest, unknown
 from divide.i18n import t
 from divide.indicators import (
+    COVERAGE_MIN,
     aggregate,
     aggregate_by,
     compute,
+    coverage_by,
     display_values,
-    format_number,
+    format_count,
     format_share,
     format_value,
 )
@@ -342,10 +344,11 @@ def restrict(atlas: Atlas, where: Mapping[str, Iterable[str]] | None) -> Atlas:
         ``atlas`` itself without a filter; else a :class:`RestrictedAtlas` whose
         communes are those of the types asked for, and whose EPCI, départements,
         régions and France hold the sums of their kept communes' base columns,
-        with every registry indicator recomputed from them. A territory with no
-        kept commune is left out. Values that cannot be recomputed from communes
-        (an uploaded indicator above commune level) become missing. Mediation
-        sites are those of the kept communes.
+        with every registry indicator and its coverage recomputed from them (a
+        value whose coverage is below the threshold withheld, as in the atlas).
+        A territory with no kept commune is left out. Values that cannot be
+        recomputed from communes (an uploaded indicator above commune level)
+        become missing. Mediation sites are those of the kept communes.
     """
     where = check_where(where)
     if not where:
@@ -354,9 +357,6 @@ def restrict(atlas: Atlas, where: Mapping[str, Iterable[str]] | None) -> Atlas:
     communes = table[table["level"] == "commune"]
     kept = communes[commune_mask(communes, where)]
     base = [c for c in base_columns() if c in table.columns]
-    registry_values = [f"v_{i}" for i in indicators()]
-    others = [c for c in table.columns if c.startswith("v_")]
-    others = [c for c in others if c not in registry_values]
     frames = [kept]
     for level in (*PARENT_LEVELS, "france"):
         rows = table[table["level"] == level]
@@ -365,14 +365,19 @@ def restrict(atlas: Atlas, where: Mapping[str, Iterable[str]] | None) -> Atlas:
             sums = sums.iloc[0:0]
         rows = rows[rows["code"].isin(sums.index)].copy()
         rows[base] = sums.reindex(rows["code"])[base].to_numpy()
-        rows[registry_values] = compute(rows).add_prefix("v_")[registry_values]
-        rows[others] = np.nan
         frames.append(rows)
+    stacked = pd.concat(frames).reset_index(drop=True)
+    # Values and coverage from the kept communes' sums, the registry's way.
+    derived = derived_values(stacked)
+    stacked[derived.columns] = derived
+    # Other values (uploads) are known at commune level only.
+    others = [c for c in stacked.columns if c.startswith("v_") and c not in derived]
+    stacked.loc[stacked["level"] != "commune", others] = np.nan
     view = RestrictedAtlas(atlas.path, full=atlas, where=where)
     for name in ("quality", "provenance", "illectronisme_rates"):
         if name in atlas.__dict__:
             view.__dict__[name] = atlas.__dict__[name]
-    view.__dict__["territories"] = pd.concat(frames).reset_index(drop=True)
+    view.__dict__["territories"] = stacked
     sites = atlas.sites
     view.__dict__["sites"] = sites[sites["commune"].isin(kept["code"])]
     return view
@@ -406,8 +411,12 @@ def by_type(
         are any) and :data:`ALL` (the whole area): ``area_level``,
         ``area_code``, ``area_name``, ``class``, ``communes``, ``population``,
         ``premises``, ``population_share`` (of the area's population), then one
-        column per indicator. A rate is scale × Σ numerator / Σ denominator over
-        the class's communes (the registry's aggregation); a count is the sum.
+        column per indicator, then its coverage ``cov_<id>`` (share of the
+        class's population where the source has a value). A rate is scale ×
+        Σ numerator / Σ denominator over the class's communes (the registry's
+        aggregation); a count is the sum. As in the atlas, a value whose
+        coverage is below :data:`divide.indicators.COVERAGE_MIN` is withheld
+        (NaN).
 
     Raises
     ------
@@ -441,11 +450,18 @@ def by_type(
         count[ALL] = len(part)
         present = [c for c in order if c in sums.index or c in classes(grid)]
         sums = sums.reindex(present)
-        values = compute(sums, list(dict.fromkeys(["population", "premises", *ids])))
+        shown = list(dict.fromkeys(["population", "premises", *ids]))
+        values = compute(sums, shown)
         # An empty class holds no people and no premises (its rates stay missing).
         empty = ~values.index.isin(count.index)
         counts_ = [c for c in values.columns if indicator(c).is_count]
         values.loc[empty, counts_] = 0.0
+        # As in the atlas: a class's value is withheld when the communes where the
+        # source has one hold less than COVERAGE_MIN of the class's population.
+        cover = coverage_by(part, "_type", shown)
+        cover.loc[ALL] = coverage_by(part.assign(_all=ALL), "_all", shown).iloc[0]
+        cover = cover.reindex(present)
+        values = values.where(cover.isna() | (cover >= COVERAGE_MIN))
         frame = pd.DataFrame(
             {
                 "area_level": level,
@@ -461,6 +477,8 @@ def by_type(
         frame["population_share"] = (values["population"] / total).to_numpy()
         for ind_id in ids:
             frame[ind_id] = values[ind_id].to_numpy()
+        for ind_id in ids:
+            frame[f"cov_{ind_id}"] = cover[ind_id].to_numpy()
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
@@ -481,12 +499,12 @@ def by_type_view(
     ids = [c for c in frame.columns if c in indicators() and c not in fixed]
     labels = dict(labels or {})
     rows = {
-        t("type_communes", lang): [format_number(n, lang) for n in frame["communes"]],
+        t("type_communes", lang): [format_count(n, lang) for n in frame["communes"]],
         labels.get("population", indicator("population").name(lang)): [
             format_value(v, indicator("population"), lang) for v in frame["population"]
         ],
         t("type_population_share", lang): [
-            format_share(v, lang) for v in frame["population_share"]
+            format_share(v, lang, 1) for v in frame["population_share"]
         ],
         labels.get("premises", indicator("premises").name(lang)): [
             format_value(v, indicator("premises"), lang) for v in frame["premises"]
@@ -496,7 +514,10 @@ def by_type_view(
         ind = indicator(ind_id)
         # The label already names the unit "per 10,000 people".
         rows[labels.get(ind_id, ind.name(lang))] = [
-            format_value(v, ind, lang, suffix=False) for v in frame[ind_id]
+            t("type_withheld", lang, share=format_share(c, lang))
+            if pd.isna(v) and pd.notna(c) and c < COVERAGE_MIN
+            else format_value(v, ind, lang, suffix=False)
+            for v, c in zip(frame[ind_id], frame[f"cov_{ind_id}"], strict=True)
         ]
     columns = [
         f"{area} — {class_label(grid, c, lang)}"

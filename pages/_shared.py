@@ -12,11 +12,12 @@ import streamlit as st
 from PIL import Image
 from streamlit.runtime.pages_manager import PagesManager
 
-from divide import classify, maps, typology
+from divide import classify, maps, plausibility, typology
 from divide.atlas import Atlas
 from divide.errors import DivideError
+from divide.export import csv_bytes
 from divide.i18n import LANGS, t
-from divide.indicators import format_value
+from divide.indicators import COVERAGE_MIN, format_share, format_value, withheld_reason
 from divide.profile import parents
 from divide.registry import (
     Indicator,
@@ -538,6 +539,49 @@ def type_filters(prefix: str) -> dict[str, tuple[str, ...]]:
         if user_indicators():
             st.caption(t("type_filter_uploads", lg))
     return where
+
+
+@st.cache_data(show_spinner=False)
+def quality_details_csv() -> bytes:
+    """The rows behind the quality report, as CSV bytes (formula-safe)."""
+    return csv_bytes(atlas().quality_details())
+
+
+def figure_notes(row, ids) -> None:
+    """Next to a territory's figures: why any is withheld, and doubtful sources."""
+    lg = lang()
+    for ind_id in ids:
+        ind = indicator(ind_id)
+        reason = withheld_reason(row, ind, lg)
+        if reason:
+            st.caption(f"**{label(ind)}** — {reason}")
+    for flag in plausibility.flags_for(atlas().territories, row, lg):
+        st.warning(flag, icon=":material/warning:")
+
+
+def withheld_on_map(level: str, ind: Indicator, source: Atlas | None = None) -> None:
+    """Say how many territories of a map have their value withheld, and why.
+
+    ``source`` is the atlas drawn (a view limited by type), the shared one by
+    default.
+    """
+    if level == "commune":
+        return
+    lg = lang()
+    table = (source or atlas()).level(level)
+    coverage = table.get(f"cov_{ind.id}")
+    if coverage is None:
+        return
+    n = int((coverage < COVERAGE_MIN).sum())
+    if n:
+        st.caption(
+            t(
+                "withheld_on_map",
+                lg,
+                n=n,
+                minimum=format_share(COVERAGE_MIN, lg),
+            )
+        )
 
 
 def forget_removed(keys, options) -> None:

@@ -58,7 +58,7 @@ def downloads(frame, stem, key, **extra):
 if "access_radius" not in ss:
     ss["access_radius"] = from_url("radius", 10.0, float)
     ss["access_k"] = from_url("k", 5, int)
-    ss["access_kinds"] = list(supply.KINDS)
+    ss["access_kinds"] = list(supply.MEDIATION_KINDS)
 
 st.title(t("access_title", lg))
 st.caption(t("access_intro", lg))
@@ -74,6 +74,7 @@ kinds = cols[1].multiselect(
     key="access_kinds",
     format_func=lambda k: t(f"kind_{k}", lg),
 )
+st.caption(t("kinds_counted_note", lg))
 min_need = cols[2].number_input(
     t("access_min_need", lg), min_value=0.0, step=10.0, key="access_min_need"
 )

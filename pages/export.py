@@ -7,6 +7,7 @@ from divide import export
 from divide.atlas import TYPE_COLUMNS
 from divide.errors import DivideError
 from divide.i18n import t
+from divide.indicators import format_count
 from divide.registry import catalogue, indicators
 from pages import _shared
 
@@ -148,6 +149,17 @@ st.markdown(export.sources_markdown(lg))
 st.header(t("export_quality", lg))
 st.caption(t("export_quality_note", lg))
 st.dataframe(export.quality_view(atlas.quality, lg), hide_index=True)
+details = _shared.quality_details_csv()
+n_details = details.count(b"\n") - 1
+st.caption(t("quality_details_note", lg, n=format_count(n_details, lg)))
+st.download_button(
+    t("quality_details_download", lg),
+    data=details,
+    file_name="divide_quality_details.csv",
+    mime="text/csv",
+    key="export_quality_details",
+    on_click="ignore",
+)
 missing = sum(map(len, export.unmatched(atlas.quality).values()))
 with st.expander(f"{t('export_unmatched', lg)} ({missing})"):
     st.markdown("\n\n".join(export.unmatched_lines(atlas.quality, lg)))

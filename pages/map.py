@@ -5,6 +5,7 @@ from divide import maps
 from divide.classify import METHODS
 from divide.errors import DivideError
 from divide.i18n import t
+from divide.readers.mediation import KINDS, MEDIATION_KINDS
 from pages import _shared
 
 lg = _shared.frame()
@@ -13,7 +14,6 @@ st.title(t("map_title", lg))
 
 LEVELS = ("region", "departement", "epci", "commune")
 FRAMES = tuple(maps.FRAMES)
-KINDS = tuple(maps.KIND_COLOURS)
 
 if "map_level" not in st.session_state:
     st.session_state["map_level"] = _shared.url_param("mlevel", "departement", LEVELS)
@@ -66,7 +66,7 @@ with options[2]:
     kinds = st.multiselect(
         t("site_kinds", lg),
         KINDS,
-        default=list(KINDS),
+        default=list(MEDIATION_KINDS),
         key="map_site_kinds",
         format_func=lambda v: t(f"kind_{v}", lg),
         disabled=not show_sites,
@@ -131,6 +131,7 @@ with legend_col:
     )
     st.caption(t("click_hint", lg))
 st.caption(_shared.source_caption(ind))
+_shared.withheld_on_map(level, ind, atlas)
 
 drawing = (clicked or {}).get("last_active_drawing") or {}
 code = (drawing.get("properties") or {}).get("code")

@@ -43,6 +43,8 @@ for i, ind_id in enumerate(HEADLINE):
             help=_shared.source_caption(ind),
         )
 
+_shared.figure_notes(atlas.territory(level, code), HEADLINE)
+
 shown = pd.DataFrame(
     {
         f"{n} ({t('level_' + lvl, lg)})": [
@@ -96,4 +98,5 @@ with right:
         unsafe_allow_html=True,
     )
 st.caption(_shared.source_caption(ind))
+_shared.withheld_on_map("departement", ind)
 _applies.render(level, code, lg)  # what applies here

@@ -4,7 +4,7 @@ from streamlit_folium import st_folium
 from divide import sheet
 from divide.errors import DivideError
 from divide.i18n import t
-from divide.registry import indicator
+from divide.registry import indicator, indicators
 from pages import _applies, _shared, _types
 
 lg = _shared.frame()
@@ -39,6 +39,7 @@ notes = [t("modelled_note", lg)]
 if level != "france":
     notes.append(t("prof_percentile_note", lg, plural=t(f"levels_plural_{level}", lg)))
 st.caption(" ".join(notes))
+_shared.figure_notes(row, list(indicators()))
 
 _types.render("profile", level, code, lg)  # by type of territory
 

@@ -351,7 +351,8 @@ def test_dictionary_describes_every_indicator():
         assert row.vintage or row.id == "people_at_risk_far"
         assert row.modelled == ind.modelled
     modelled = notes.set_index("id").loc["illectronisme_est"]
-    assert "(modelled)" in modelled["label_en"] and "(modélisé)" in modelled["label_fr"]
+    assert "modelled" in modelled["label_en"] and "modélisé" in modelled["label_fr"]
+    assert notes["label_fr"].str.count("modélisé").max() == 1  # never doubled
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -471,6 +472,10 @@ def test_rates_are_sums_of_numerators_over_denominators(
     rows = communes if level == "france" else communes[communes[level] == code]
     num, den = rows[ind.numerator].sum(), rows[ind.denominator].sum()
     expected = num / den if den > 0 else np.nan  # no published commune: no rate
+    # Withheld when the published communes hold under 80 % of the population.
+    covered = rows.loc[rows[ind.denominator].notna(), "population"].sum()
+    if covered < 0.8 * rows["population"].sum():
+        expected = np.nan
     value = atlas.territory(level, code)[f"v_{ind_id}"]
     assert value == pytest.approx(expected, rel=1e-6, nan_ok=True)
     exported = export.table(atlas, level, indicator_ids=[ind_id]).set_index("code")
@@ -557,7 +562,8 @@ def test_page_renders_in_both_languages(params, title, rows):
     assert at.title[0].value == title
     assert _rows(at) == rows
     keys = [b.key for b in at.get("download_button")]
-    assert keys == [f"export_download_{fmt}" for fmt in export.FORMATS]
+    formats = [f"export_download_{fmt}" for fmt in export.FORMATS]
+    assert keys == [*formats, "export_quality_details"]
     text = " ".join(m.value for m in at.markdown)
     assert "[" in text and "](https://" in text  # sources with links
     assert not at.error

@@ -175,7 +175,7 @@ def test_epci_summary_adds_up(atlas):
     summary = supply.access_summary(atlas, CREUSE, 5.0)
     assert table["people_at_risk"].sum() == pytest.approx(summary.people_at_risk)
     assert table["communes"].sum() == summary.communes
-    assert table["sites"].sum() == len(atlas.sites_in(CREUSE))
+    assert table["sites"].sum() == len(atlas.sites_in(CREUSE, supply.MEDIATION_KINDS))
     with_sites = table[table["sites"] > 0]
     np.testing.assert_allclose(
         with_sites["people_at_risk_per_site"],
@@ -191,8 +191,12 @@ def test_kind_summary(atlas):
     table = supply.kind_summary(atlas, CREUSE, 5.0)
     assert table["kind"].tolist() == [*supply.KINDS, "any"]
     anyk = table.set_index("kind").loc["any"]
-    assert (table["people_at_risk_within"] <= anyk["people_at_risk_within"]).all()
-    assert (table["mean_distance_km"] >= anyk["mean_distance_km"] - 1e-9).all()
+    counted = table[table["kind"].isin(supply.MEDIATION_KINDS)]
+    assert (counted["people_at_risk_within"] <= anyk["people_at_risk_within"]).all()
+    assert (counted["mean_distance_km"] >= anyk["mean_distance_km"] - 1e-9).all()
+    # Public libraries from the national list alone are not in "any kind".
+    sites = atlas.sites.loc[atlas.sites_in(CREUSE).index]
+    assert anyk["sites"] == (sites["kind"] != "public_library").sum()
 
 
 # ------------------------------------------------------------------- placement

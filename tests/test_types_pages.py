@@ -133,9 +133,10 @@ def test_map_filter_limits_the_communes_and_their_sites(atlas, lang):
     at.multiselect(key="map_density3").select("rural").run()
     assert not at.exception, problems(at)
     view = typology.restrict(atlas, {"density3": ["rural"]})
-    n = len(view.sites_in(("departement", "29"), None))
+    kinds = at.multiselect(key="map_site_kinds").value
+    n = len(view.sites_in(("departement", "29"), kinds))
     shown = f"{n:,}"
-    assert n < len(atlas.sites_in(("departement", "29"), None))
+    assert n < len(atlas.sites_in(("departement", "29"), kinds))
     assert t("sites_shown", lang, n=shown) in texts(at.caption)
     assert texts(at.caption) != before
     at.multiselect(key="map_mountain").select("alpes").run()  # none in Finistère

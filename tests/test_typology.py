@@ -371,11 +371,15 @@ def test_by_type_totals_and_invariants(atlas):
         # Totals preserved: the classes add up to the whole territory.
         for column in ("communes", "population", "premises", "premises_no_thd"):
             assert classes[column].sum() == pytest.approx(part.loc["all", column])
-        # The whole territory's rates are the atlas's own values.
+        # The whole territory's rates and coverages are the atlas's own (withheld
+        # where the atlas withholds them).
         row = atlas.territory("france" if code == "FR" else "departement", code)
         for ind_id in typology.DEFAULT_IDS:
             assert part.loc["all", ind_id] == pytest.approx(
-                row[f"v_{ind_id}"], rel=1e-6
+                row[f"v_{ind_id}"], rel=1e-6, nan_ok=True
+            )
+            assert part.loc["all", f"cov_{ind_id}"] == pytest.approx(
+                row[f"cov_{ind_id}"], rel=1e-9
             )
         shares = part.loc[:, [c for c in typology.DEFAULT_IDS if c.endswith("_share")]]
         assert ((shares >= 0) & (shares <= 1)).all().all()
@@ -555,3 +559,45 @@ def test_shares_by_density3_read_as_a_planner_would(atlas):
     assert compute(atlas.level("france"), ["thd30_share"]).iloc[0, 0] == pytest.approx(
         shares["all"]
     )
+
+
+def test_by_type_withholds_classes_the_source_barely_covers(atlas):
+    # INSEE publishes poverty for the larger communes: it covers most of the
+    # dense communes' population, a small part of the rural communes'.
+    frame = typology.by_type(atlas, None, ["poverty_rate"]).set_index("class")
+    assert frame.loc["dense", "cov_poverty_rate"] > 0.95
+    assert frame.loc["dense", "poverty_rate"] == pytest.approx(0.194, abs=0.01)
+    assert frame.loc["rural", "cov_poverty_rate"] < 0.5
+    assert math.isnan(frame.loc["rural", "poverty_rate"])
+    view = typology.by_type_view(frame.reset_index(), "density3", "en")
+    cell = view.loc[indicators()["poverty_rate"].name("en"), "France — Rural"]
+    assert cell.startswith("withheld (") and cell.endswith("covered)")
+    fr = typology.by_type_view(frame.reset_index(), "density3", "fr")
+    assert fr.loc[indicators()["poverty_rate"].name("fr"), "France — Rural"].startswith(
+        "non montré ("
+    )
+
+
+def test_restrict_recomputes_coverage_too(atlas):
+    view = typology.restrict(atlas, {"density3": ["dense"]})
+    france = view.territory("france", None)
+    by = typology.by_type(atlas, None, ["poverty_rate"]).set_index("class")
+    assert france["cov_poverty_rate"] == pytest.approx(
+        by.loc["dense", "cov_poverty_rate"]
+    )
+    assert france["v_poverty_rate"] == pytest.approx(by.loc["dense", "poverty_rate"])
+    rural = typology.restrict(atlas, {"density3": ["rural"]}).territory("france", None)
+    assert math.isnan(rural["v_poverty_rate"]) and rural["cov_poverty_rate"] < 0.5
+
+
+def test_quality_details_list_communes_without_a_class(atlas):
+    details = atlas.quality_details()
+    own = details[details["source"].str.startswith("ot_")]
+    no_class = own[own["reason"].str.startswith("no class")]
+    assert (no_class["source"] == "ot_centrality").sum() == 129
+    assert (no_class["source"] == "ot_rurality").sum() == 74
+    assert "'- undefined'" in no_class.iloc[0]["reason"] or "'Commune" in " ".join(
+        no_class["reason"]
+    )
+    # A commune missing from the massif file is not a mountain commune: no gap.
+    assert not (own["source"] == "ot_mountain").any()

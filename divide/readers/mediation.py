@@ -6,7 +6,9 @@ Each reader turns one source file into the same table, one row per place:
 ``site_id``        ``"<source>:<original id>"``, unique within a source.
 ``name``           Name of the place.
 ``kind``           One of ``"france_services"``, ``"conseiller_numerique"``,
-                   ``"library"``, ``"other"``: what the place mainly is.
+                   ``"library"`` (a library that a mediation source lists),
+                   ``"other"``, ``"public_library"`` (only on the national
+                   library list): what the place mainly is.
 ``kinds``          Every kind the place is known as, ``;``-joined in that order
                    (a CnFS permanence held in a France Services has both).
 ``address``        Street address as found (newlines turned into ", ").
@@ -17,6 +19,10 @@ Each reader turns one source file into the same table, one row per place:
 ``source``         Source id, e.g. ``"france_services_2024"``.
 ``sources``        Every source that lists the place, ``;``-joined (after
                    :func:`deduplicate_sites`).
+``claims``         After :func:`settle_kinds`: what a source says the place is
+                   that the build does not count, e.g. ``"france_services"``
+                   (``;``-joined), or NA.
+``claimed_by``     The sources behind ``claims``, ``;``-joined, or NA.
 ``date``           ISO date of the record (``"2022-05-09"``) or, when the file gives
                    none, the vintage of the file (``"2020-11"``).
 =================  ===========================================================
@@ -33,6 +39,8 @@ Bad rows do not fail a national file. Each reader sets ``df.attrs``:
     ``"no coordinates, commune code or postcode"``. Reasons that drop only the
     coordinates (the row stays, placeable by its code): ``"coordinates outside
     France"``, ``"incomplete coordinates"`` (one of lat/lon missing).
+``attrs["dropped_rows"]``
+    ``[{"record": site_id, "reason": ...}]``: each row counted in ``dropped``.
 ``attrs["fixed"]``
     ``{"coordinates swapped": n}``: latitude and longitude given in each other's
     place, swapped back.
@@ -76,7 +84,21 @@ SOURCES = (
     "libraries_culture",
     "mednum_bfc",
 )
-KINDS = ("france_services", "conseiller_numerique", "library", "other")
+KINDS = (
+    "france_services",
+    "conseiller_numerique",
+    "library",
+    "other",
+    "public_library",
+)
+#: Kinds that count as digital-mediation supply by default. A ``public_library``
+#: comes only from the national list of libraries, which says nothing of digital
+#: help: it is a layer of its own, counted only when someone asks for it.
+MEDIATION_KINDS = KINDS[:-1]
+#: The only source whose word makes a place a France Services.
+OFFICIAL_FRANCE_SERVICES = "france_services_2024"
+#: The source of the national library list (no mediation information).
+LIBRARY_LIST = "libraries_culture"
 COLUMNS = [
     "site_id",
     "name",
@@ -488,7 +510,9 @@ def read_all_sites(raw_dir: str | Path) -> tuple[pd.DataFrame, dict]:
         ``rows_read`` (records per source file), ``rows_kept`` (rows per source
         after drops), ``dropped`` and ``fixed`` (``{source: {reason: n}}``),
         ``dedup`` (the report of :func:`deduplicate_sites`), ``sites_by_kind``
-        (unique places per ``kind``) and ``seconds`` (time taken).
+        (unique places per ``kind``), ``details`` (one record per dropped,
+        merged or not-counted row: ``source``, ``record``, ``reason``) and
+        ``seconds`` (time taken).
 
     Raises
     ------
@@ -497,20 +521,99 @@ def read_all_sites(raw_dir: str | Path) -> tuple[pd.DataFrame, dict]:
     """
     start = time.perf_counter()
     folder = Path(raw_dir) / "mediation"
-    frames, report = [], {"rows_read": {}, "rows_kept": {}, "dropped": {}, "fixed": {}}
+    frames, details = [], []
+    report = {"rows_read": {}, "rows_kept": {}, "dropped": {}, "fixed": {}}
     for source, reader in READERS.items():
         df = reader(folder / FILES[source])
         report["rows_read"][source] = df.attrs["rows_read"]
         report["rows_kept"][source] = len(df)
         report["dropped"][source] = dict(df.attrs["dropped"])
         report["fixed"][source] = dict(df.attrs["fixed"])
+        details += [{"source": source, **row} for row in df.attrs["dropped_rows"]]
         frames.append(df)
     sites, dedup = deduplicate_sites(pd.concat(frames, ignore_index=True))
+    sites = settle_kinds(sites)
     report["dedup"] = dedup
+    details += [
+        {
+            "source": gone.split(":")[0],
+            "record": gone,
+            "reason": "merged: the same place as a record of a more authoritative "
+            "source",
+            "detail": f"kept as {kept}",
+        }
+        for kept, absorbed in dedup["absorbed"].items()
+        for gone in absorbed
+    ]
+    claimed = sites["claims"].notna()
+    details += [
+        {
+            "source": by,
+            "record": site_id,
+            "reason": "labelled France Services by this source, not on the "
+            "official list: not counted as a France Services",
+        }
+        for site_id, by in zip(
+            sites.loc[claimed, "site_id"], sites.loc[claimed, "claimed_by"], strict=True
+        )
+    ]
+    report["details"] = details
+    report["france_services_claims_not_official"] = int(
+        sites["claims"].fillna("").str.contains("france_services").sum()
+    )
     counts = sites["kind"].value_counts()
     report["sites_by_kind"] = {k: int(counts.get(k, 0)) for k in KINDS}
     report["seconds"] = round(time.perf_counter() - start, 2)
     return sites, report
+
+
+def settle_kinds(sites: pd.DataFrame) -> pd.DataFrame:
+    """Decide what each place counts as, on the authoritative sources only.
+
+    - A place is a France Services only when it is on ANCT's official list
+      (:data:`OFFICIAL_FRANCE_SERVICES`). Another source's France Services label
+      is kept as information (``claims``, ``claimed_by``), never counted.
+    - A place known only from the national library list
+      (:data:`LIBRARY_LIST`) is a ``public_library``; a library that a mediation
+      source also lists stays ``library`` (it offers digital help).
+
+    ``kind`` becomes the first of :data:`KINDS` in the settled ``kinds``.
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame
+        The table of :func:`deduplicate_sites`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``kind``, ``kinds``, ``claims`` and ``claimed_by`` settled.
+    """
+    out = sites.copy()
+    kinds_out, kind_out, claims, claimed_by = [], [], [], []
+    for kinds_text, sources_text in zip(
+        out["kinds"].fillna("other"), out["sources"].fillna(out["source"]), strict=True
+    ):
+        kinds = set(str(kinds_text).split(";"))
+        sources = set(str(sources_text).split(";"))
+        claim = None
+        if "france_services" in kinds and OFFICIAL_FRANCE_SERVICES not in sources:
+            kinds.discard("france_services")
+            claim = "france_services"
+        if sources == {LIBRARY_LIST}:
+            kinds = {"public_library"}
+        elif "public_library" in kinds:
+            kinds = (kinds - {"public_library"}) | {"library"}
+        joined = _join_kinds(kinds)
+        kinds_out.append(joined)
+        kind_out.append(joined.split(";")[0])
+        claims.append(claim)
+        claimed_by.append(_join_sources(sources) if claim else None)
+    out["kinds"] = pd.array(kinds_out, dtype="string")
+    out["kind"] = pd.array(kind_out, dtype="string")
+    out["claims"] = pd.array(claims, dtype="string")
+    out["claimed_by"] = pd.array(claimed_by, dtype="string")
+    return out
 
 
 # --------------------------------------------------------------------- deduplication
@@ -797,6 +900,16 @@ def _build(
     for reason, mask in ((NO_NAME, no_name), (NO_PLACE, no_place)):
         if mask.any():
             dropped[reason] = int(mask.sum())
+    dropped_rows = [
+        {"record": str(site_id), "reason": reason}
+        for reason, mask in (
+            (NO_NAME, no_name),
+            (NO_PLACE, no_place),
+            (f"{INCOMPLETE} (coordinates dropped, row kept)", incomplete),
+            (f"{OUTSIDE} (coordinates dropped, row kept)", outside),
+        )
+        for site_id in out.loc[mask.to_numpy(), "site_id"]
+    ]
     out = out[~(no_name | no_place)].reset_index(drop=True)
     for column in ("site_id", "name", "kind", "kinds", "address", "postcode"):
         out[column] = out[column].astype("string")
@@ -809,6 +922,7 @@ def _build(
         "file": file,
         "rows_read": rows_read,
         "dropped": dropped,
+        "dropped_rows": dropped_rows,
         "fixed": fixed,
     }
     return out[COLUMNS]

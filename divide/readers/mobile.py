@@ -22,7 +22,8 @@ Both readers return the same columns:
     ``"2018-01"`` (month) or ``"2020-Q2"`` (quarter).
 
 Rows without coordinates are dropped and counted in
-``df.attrs["dropped"] == {"no coordinates": n}``.
+``df.attrs["dropped"] == {"no coordinates": n}``; ``df.attrs["dropped_rows"]``
+lists them (``record`` = file and line, ``reason``).
 """
 
 from __future__ import annotations
@@ -131,6 +132,7 @@ def read_mobile_sites_mainland(
     y = to_number(df, "y", file, missing=MISSING)
     keep = x.notna() & y.notna()
     dropped = int((~keep).sum())
+    dropped_rows = _dropped_rows(file, df.index[~keep])
     df, x, y = df[keep], x[keep].to_numpy(), y[keep].to_numpy()
     lon, lat = _L93_TO_WGS84.transform(x, y)
     lon, lat = pd.Series(lon, index=df.index), pd.Series(lat, index=df.index)
@@ -145,6 +147,7 @@ def read_mobile_sites_mainland(
     )
     out = _assemble(df, lon, lat, ("2G", "3G", "4G"), file, "mainland", vintage)
     out.attrs["dropped"] = {"no coordinates": dropped}
+    out.attrs["dropped_rows"] = dropped_rows
     return out
 
 
@@ -211,6 +214,7 @@ def read_mobile_sites_overseas(
     lat = to_number(df, "Y", file, missing=MISSING)
     keep = lon.notna() & lat.notna()
     dropped = int((~keep).sum())
+    dropped_rows = _dropped_rows(file, df.index[~keep])
     df, lon, lat = df[keep], lon[keep], lat[keep]
     _check_box(
         df,
@@ -223,6 +227,7 @@ def read_mobile_sites_overseas(
     )
     out = _assemble(df, lon, lat, ("C2G", "C3G", "C4G"), file, territory, vintage)
     out.attrs["dropped"] = {"no coordinates": dropped}
+    out.attrs["dropped_rows"] = dropped_rows
     return out
 
 
@@ -301,3 +306,11 @@ def _assemble(
     out["territory"] = pd.Series(territory, index=out.index, dtype="string")
     out["vintage"] = pd.Series(vintage, index=out.index, dtype="string")
     return out[COLUMNS].reset_index(drop=True)
+
+
+def _dropped_rows(file: str, index: pd.Index) -> list[dict]:
+    """The rows dropped for lack of coordinates, by file line (header = line 1)."""
+    return [
+        {"record": f"{file} line {int(i) + 2}", "reason": "no coordinates"}
+        for i in index
+    ]

@@ -21,6 +21,7 @@ from types import MappingProxyType
 import yaml
 
 from divide.errors import DivideError, unknown
+from divide.i18n import t
 
 HERE = Path(__file__).parent
 UNITS = {"people", "premises", "sites", "share", "km", "index", "EUR", "per10k"}
@@ -69,7 +70,11 @@ class Indicator:
 
     def name(self, lang: str = "en") -> str:
         """Label in a language, marked when the figure is modelled."""
-        return self.label.get(lang, self.label["en"])
+        text = self.label.get(lang, self.label["en"])
+        mark = t("modelled", lang)
+        if self.modelled and mark not in text.lower():
+            text += f" ({mark})"
+        return text
 
     def source_records(self) -> list[Source]:
         """The sources behind the indicator, as :class:`Source` records."""
@@ -84,22 +89,63 @@ class Indicator:
         )
 
 
+LANG_KEYS = {"fr", "en"}
+
+
+def _load_yaml(name: str) -> dict:
+    raw = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+    if not isinstance(raw, dict):
+        raise DivideError(f"{name}: expected a mapping of ids to entries")
+    return raw
+
+
+def _texts(entry: str, key: str, value: object, *, required: bool) -> dict:
+    """A ``{fr: ..., en: ...}`` text, refused unless it was read whole.
+
+    A flow mapping with an unquoted comma (``{fr: a, b, en: c}``) parses as
+    extra keys with empty values: refusing anything but two non-empty strings
+    catches a text cut by the parser.
+    """
+    if value is None and not required:
+        return {}
+    if (
+        not isinstance(value, dict)
+        or set(value) != LANG_KEYS
+        or not all(isinstance(v, str) and v.strip() for v in value.values())
+    ):
+        raise DivideError(
+            f"registry entry '{entry}': {key} must be exactly one non-empty text "
+            f"for fr and one for en (got {value!r}); quote texts that hold commas "
+            "or colons"
+        )
+    return dict(value)
+
+
 @cache
 def sources() -> dict[str, Source]:
     """All declared sources by id."""
-    raw = yaml.safe_load((HERE / "sources.yaml").read_text(encoding="utf-8"))
-    return {key: Source(id=key, **value) for key, value in raw.items()}
+    raw = _load_yaml("sources.yaml")
+    out = {}
+    for key, value in raw.items():
+        texts = {f: value.get(f) for f in ("producer", "title", "vintage", "licence")}
+        bad = [f for f, text in texts.items() if not isinstance(text, str)]
+        if bad:
+            raise DivideError(f"source '{key}': {', '.join(bad)} must be texts")
+        out[key] = Source(id=key, **value)
+    return out
 
 
 @cache
 def indicators() -> dict[str, Indicator]:
     """All declared indicators by id, checked against the sources."""
-    raw = yaml.safe_load((HERE / "indicators.yaml").read_text(encoding="utf-8"))
+    raw = _load_yaml("indicators.yaml")
     known = sources()
     out = {}
     for key, value in raw.items():
         value = dict(value)
         value["sources"] = tuple(value["sources"])
+        value["label"] = _texts(key, "label", value.get("label"), required=True)
+        value["note"] = _texts(key, "note", value.get("note"), required=False)
         ind = Indicator(id=key, **value)
         if ind.unit not in UNITS or ind.direction not in DIRECTIONS:
             raise DivideError(f"indicator '{key}': bad unit or direction")

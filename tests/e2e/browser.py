@@ -89,6 +89,8 @@ def select_option(page, key: str, label: str) -> None:
     if box.input_value() == label:
         return
     box.click()
+    # The option list is virtualised: type to bring a late option into view.
+    box.fill(label)
     page.get_by_role("option", name=label, exact=True).click()
     page.wait_for_function(
         "([sel, label]) => document.querySelector(sel)?.value === label",
