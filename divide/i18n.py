@@ -210,6 +210,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} lignes : chaque code non apparié, fusionné ou absent, chaque lieu écarté, fusionné, non placé ou dit France Services hors liste officielle, chaque site 4G hors commune. Aussi : `divide quality --details -o FICHIER`.",
         "{n} rows: every unmatched, merged or absent code, every dropped, merged, unplaced site or one called France Services off the official list, every 4G site outside a commune. Also: `divide quality --details -o FILE`.",
     ),
+    "as_of": ("Données au {date}", "Data as of {date}"),
+    "stale_badge": ("⚠ plus de {years} ans", "⚠ over {years} years old"),
+    "stale_refresh": (
+        "— pour actualiser : `divide download` puis `divide build`.",
+        "— to refresh: `divide download` then `divide build`.",
+    ),
+    "stale_refresh_arcep": (
+        "Ou déposez un fichier ARCEP plus récent dans « Vos données ».",
+        'Or upload a newer ARCEP file on "Your data".',
+    ),
     "site_claim_fs": (
         "dit France Services par {sources}, absent de la liste officielle",
         "labelled France Services by {sources}, not on the official list",

@@ -6,13 +6,14 @@ the territory, never a mean of the communes' rates.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
 import pandas as pd
 
 from divide.i18n import t
-from divide.registry import Indicator, base_columns, indicators
+from divide.registry import Indicator, as_of, base_columns, indicators, source
 
 LEVEL_KEYS = {"epci": "epci", "departement": "departement", "region": "region"}
 #: Above commune level, an aggregate is the territory's value only when the
@@ -109,6 +110,69 @@ def _known(communes: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
         },
         index=communes.index,
     )
+
+
+#: A figure describing a state older than this (years) gets a badge.
+STALE_YEARS = 3
+_MONTHS = {
+    "fr": "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.".split(),
+    "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(),
+}
+
+
+def format_date(iso: str, lang: str = "en") -> str:
+    """An ISO date as people read it: "30 sept. 2019" / "30 Sep 2019"."""
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def is_stale(iso: str, today: dt.date | None = None) -> bool:
+    """True when ``iso`` is more than :data:`STALE_YEARS` years before today."""
+    if not iso:
+        return False
+    today = today or dt.date.today()
+    day = dt.date.fromisoformat(iso)
+    return (today - day).days > STALE_YEARS * 365.25
+
+
+def as_of_text(ind: Indicator, lang: str = "en", today: dt.date | None = None) -> str:
+    """The "data as of" line of a figure, the stale badge and how to refresh.
+
+    Returns "" when the indicator has no dated source.
+    """
+    return records_as_of_text(ind.source_records(), lang, today)
+
+
+def sources_as_of_text(
+    source_ids, lang: str = "en", today: dt.date | None = None
+) -> str:
+    """The "data as of" line of a figure built from these registry sources."""
+    return records_as_of_text([source(s) for s in source_ids], lang, today)
+
+
+def records_as_of_text(records, lang: str = "en", today: dt.date | None = None) -> str:
+    """The "data as of" line of a figure built from these :class:`Source` records."""
+    iso = as_of(records)
+    if not iso:
+        return ""
+    text = t("as_of", lang, date=format_date(iso, lang))
+    if is_stale(iso, today):
+        text += " · " + t("stale_badge", lang, years=STALE_YEARS)
+        text += " " + t("stale_refresh", lang)
+        if any(s.producer == "ARCEP" for s in records):
+            text += " " + t("stale_refresh_arcep", lang)
+    return text
+
+
+def as_of_short(ind: Indicator, lang: str = "en", today: dt.date | None = None) -> str:
+    """The compact form for a card: "30 sept. 2019 · ⚠ plus de 3 ans"."""
+    iso = ind.as_of()
+    if not iso:
+        return ""
+    text = format_date(iso, lang)
+    if is_stale(iso, today):
+        text += " · " + t("stale_badge", lang, years=STALE_YEARS)
+    return text
 
 
 def withheld_reason(row: pd.Series, ind: Indicator, lang: str = "en") -> str | None:

@@ -114,7 +114,7 @@ def _kind_text(kinds: str, lang: str) -> str:
 
 
 def _claim_text(claims: object, site, lang: str) -> str:
-    """The note for a place labelled France Services off the official list, or ""."""
+    """The note that a source labels a site France Services off the official list."""
     if not isinstance(claims, str) or "france_services" not in claims:
         return ""
     by = str(getattr(site, "claimed_by", "") or "").replace(";", ", ")

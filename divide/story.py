@@ -36,7 +36,12 @@ from divide.atlas import Atlas
 from divide.classify import NO_DATA
 from divide.errors import DivideError
 from divide.i18n import LANGS, t
-from divide.indicators import display_values, format_value, unit_label
+from divide.indicators import (
+    display_values,
+    format_value,
+    sources_as_of_text,
+    unit_label,
+)
 from divide.knowledge import SOURCES, Knowledge, knowledge
 from divide.profile import parents
 from divide.recommend import Match, evaluate, rule_status, where_it_fires
@@ -270,7 +275,8 @@ def source_text(source_ids, lang: str, *, modelled: bool = False) -> str:
     text = f"{t('source', lang)}{colon} " + "; ".join(parts)
     if modelled:
         text += f" — {t('modelled_note', lang)}"
-    return text
+    dated = sources_as_of_text(list(dict.fromkeys(source_ids)), lang)
+    return f"{text} — {dated}" if dated else text
 
 
 def _place(level: str, name: str, lang: str) -> str:

@@ -140,7 +140,7 @@ def describe(grid: str) -> dict[str, str]:
     Returns
     -------
     dict
-        ``label_fr``, ``label_en``, ``sources``, ``vintage``, ``licence``,
+        ``label_fr``, ``label_en``, ``sources``, ``vintage``, ``as_of``, ``licence``,
         ``url``, and ``note_fr`` / ``note_en`` listing every value as
         ``id = label`` (an empty cell: no class).
     """
@@ -162,6 +162,7 @@ def describe(grid: str) -> dict[str, str]:
         "label_en": grid_label(grid, "en"),
         "sources": f"{src.producer}: {src.title}",
         "vintage": src.vintage,
+        "as_of": src.as_of,
         "licence": src.licence,
         "url": src.url,
         "note_fr": notes["fr"],

@@ -17,7 +17,13 @@ from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.export import csv_bytes
 from divide.i18n import LANGS, t
-from divide.indicators import COVERAGE_MIN, format_share, format_value, withheld_reason
+from divide.indicators import (
+    COVERAGE_MIN,
+    as_of_text,
+    format_share,
+    format_value,
+    withheld_reason,
+)
 from divide.profile import parents
 from divide.registry import (
     Indicator,
@@ -478,7 +484,8 @@ def source_caption(ind: Indicator) -> str:
     note = ind.note.get(lg)
     if note:
         text += f" {note}"
-    return text
+    as_of = as_of_text(ind, lg)
+    return f"{text} **{as_of}**" if as_of else text
 
 
 def value_text(value, ind: Indicator) -> str:

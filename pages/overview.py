@@ -4,7 +4,7 @@ from streamlit_folium import st_folium
 
 from divide import maps
 from divide.i18n import t
-from divide.indicators import format_value
+from divide.indicators import as_of_short, format_value
 from divide.profile import comparison
 from divide.registry import indicator
 from pages import _applies, _shared, _types
@@ -42,6 +42,7 @@ for i, ind_id in enumerate(HEADLINE):
             format_value(table.iloc[i, 0], ind, lg, suffix=False),
             help=_shared.source_caption(ind),
         )
+        st.caption(as_of_short(ind, lg))
 
 _shared.figure_notes(atlas.territory(level, code), HEADLINE)
 

@@ -132,7 +132,7 @@ def read_mobile_sites_mainland(
     y = to_number(df, "y", file, missing=MISSING)
     keep = x.notna() & y.notna()
     dropped = int((~keep).sum())
-    dropped_rows = _dropped_rows(file, df.index[~keep])
+    dropped_rows = _dropped_rows(file, np.flatnonzero(~keep.to_numpy()))
     df, x, y = df[keep], x[keep].to_numpy(), y[keep].to_numpy()
     lon, lat = _L93_TO_WGS84.transform(x, y)
     lon, lat = pd.Series(lon, index=df.index), pd.Series(lat, index=df.index)
@@ -214,7 +214,7 @@ def read_mobile_sites_overseas(
     lat = to_number(df, "Y", file, missing=MISSING)
     keep = lon.notna() & lat.notna()
     dropped = int((~keep).sum())
-    dropped_rows = _dropped_rows(file, df.index[~keep])
+    dropped_rows = _dropped_rows(file, np.flatnonzero(~keep.to_numpy()))
     df, lon, lat = df[keep], lon[keep], lat[keep]
     _check_box(
         df,
@@ -308,9 +308,9 @@ def _assemble(
     return out[COLUMNS].reset_index(drop=True)
 
 
-def _dropped_rows(file: str, index: pd.Index) -> list[dict]:
+def _dropped_rows(file: str, positions: np.ndarray) -> list[dict]:
     """The rows dropped for lack of coordinates, by file line (header = line 1)."""
     return [
         {"record": f"{file} line {int(i) + 2}", "reason": "no coordinates"}
-        for i in index
+        for i in positions
     ]

@@ -26,6 +26,8 @@ from divide.i18n import t
 HERE = Path(__file__).parent
 UNITS = {"people", "premises", "sites", "share", "km", "index", "EUR", "per10k"}
 DIRECTIONS = {"higher_worse", "lower_worse", "neutral"}
+#: Sources that only place figures (codes, outlines), not what they measure.
+GEOGRAPHY_SOURCES = {"cog_2026", "divide_model"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Source:
     file: str
     reader: str
     extra_files: str = ""
+    as_of: str = ""
 
     def load_reader(self):
         """Import and return the reader function."""
@@ -79,6 +82,10 @@ class Indicator:
     def source_records(self) -> list[Source]:
         """The sources behind the indicator, as :class:`Source` records."""
         return [source(s) for s in self.sources]
+
+    def as_of(self) -> str:
+        """ISO date the figure describes: the oldest of its sources' (or "")."""
+        return as_of(self.source_records())
 
     def vintage(self) -> str:
         """Vintages of the sources behind the indicator."""
@@ -154,6 +161,12 @@ def indicators() -> dict[str, Indicator]:
             raise DivideError(f"indicator '{key}' cites unknown sources {missing}")
         out[key] = ind
     return out
+
+
+def as_of(records) -> str:
+    """ISO date a figure from these :class:`Source` records describes: the oldest."""
+    dates = [s.as_of for s in records if s.id not in GEOGRAPHY_SOURCES and s.as_of]
+    return min(dates, default="")
 
 
 def source(source_id: str) -> Source:
