@@ -18,6 +18,7 @@ PAGES = [
     ("section_explore", "overview", ":material/dashboard:"),
     ("section_explore", "map", ":material/map:"),
     ("section_explore", "compare", ":material/leaderboard:"),
+    ("section_explore", "progress", ":material/timeline:"),
     ("section_explore", "profile", ":material/description:"),
     ("section_explore", "presenter", ":material/slideshow:"),
     ("section_act", "access", ":material/diversity_3:"),

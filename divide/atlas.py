@@ -10,6 +10,8 @@ Layout of ``data/atlas/``::
                              is level "france". Values are derived on load.
     geo_<level>.parquet      polygons per level (EPSG:4326, cleaned coverage)
     geo_<level>_display.parquet  the same, simplified for maps (shared borders kept)
+    series.parquet           dated values: series, level, code, date, numerator,
+                             denominator (see ``registry/series.yaml``)
     sites.parquet            unified mediation sites
     illectronisme_rates.csv  INSEE's published national rates used by the model
     code_map.csv             retired commune codes → today's commune (and why)
@@ -94,6 +96,21 @@ class Atlas:
     def sites(self) -> pd.DataFrame:
         """Unified mediation sites."""
         return pd.read_parquet(self.path / "sites.parquet")
+
+    @cached_property
+    def series(self) -> pd.DataFrame:
+        """Dated values: ``series``, ``level``, ``code``, ``date``, ``value``."""
+        path = self.path / "series.parquet"
+        if not path.exists():
+            raise DivideError(
+                f"{path} is missing: rebuild the atlas with `divide build` to get "
+                "the dated series"
+            )
+        table = pd.read_parquet(path)
+        den = table["denominator"]
+        table["value"] = table["numerator"] / den.where(den > 0)
+        table.loc[den.isna(), "value"] = table.loc[den.isna(), "numerator"]
+        return table
 
     @cached_property
     def quality(self) -> dict:
@@ -307,7 +324,7 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
 
     step("sources")
     base, sites, quality, rates = sources_build.commune_base(communes, ref, raw, step)
-    write_quality_details(quality.pop("details"), out)
+    details = quality.pop("details")
     table = pd.DataFrame(communes.drop(columns=["geometry", "_townhall"]))
     table = table.set_index("code", drop=False).join(base.drop(columns="population"))
     for column in base_columns():
@@ -318,6 +335,11 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
     territories = territory_table(table, ref)
     quality["plausibility"] = plausibility.flags(territories).to_dict("records")
     territories.to_parquet(out / "territories.parquet", index=False, compression="zstd")
+    step("dated series")
+    series, report, more = sources_build.dated_series(raw, territories, sites)
+    details += more
+    series.to_parquet(out / "series.parquet", index=False, compression="zstd")
+    quality["sources"]["barometre_2023"] = report
     _write_sites(sites, out)
     rates.to_csv(out / "illectronisme_rates.csv", index=False)
     # Retired codes → today's commune, so uploads are harmonised without the
@@ -351,6 +373,7 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
         "code_map_entries": len(ref.code_map),
         "without_population": ref.population_missing,
     }
+    write_quality_details(details, out)
     write_provenance(out)
     (out / "quality.json").write_text(
         json.dumps(

@@ -805,6 +805,7 @@ PREVIEW_FORMATS = {
     "EUR": "%.0f €",
     "index": "%.1f",
     "per10k": "%.2f",
+    "per100k": "%.1f",
 }
 
 

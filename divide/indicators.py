@@ -152,14 +152,24 @@ def sources_as_of_text(
 
 def records_as_of_text(records, lang: str = "en", today: dt.date | None = None) -> str:
     """The "data as of" line of a figure built from these :class:`Source` records."""
-    iso = as_of(records)
+    arcep = any(s.producer == "ARCEP" for s in records)
+    return date_text(as_of(records), lang, arcep=arcep, today=today)
+
+
+def date_text(
+    iso: str, lang: str = "en", *, arcep: bool = False, today: dt.date | None = None
+) -> str:
+    """The "data as of" line of a date, with the stale badge and how to refresh.
+
+    ``arcep`` adds that a newer ARCEP file can be uploaded; "" without a date.
+    """
     if not iso:
         return ""
     text = t("as_of", lang, date=format_date(iso, lang))
     if is_stale(iso, today):
         text += " · " + t("stale_badge", lang, years=STALE_YEARS)
         text += " " + t("stale_refresh", lang)
-        if any(s.producer == "ARCEP" for s in records):
+        if arcep:
             text += " " + t("stale_refresh_arcep", lang)
     return text
 
@@ -259,6 +269,10 @@ def format_value(
         return f"{format_count(value, lang)}\u00a0€"
     if unit == "index":
         return format_count(value, lang, 1)
+    if unit == "per100k":
+        words = "pour 100 000 hab." if lang == "fr" else "per 100,000 people"
+        shown = format_count(value, lang, 1)
+        return f"{shown} {words}" if suffix else shown
     if unit == "per10k":
         words = "pour 10 000 hab." if lang == "fr" else "per 10,000 people"
         shown = format_count(value, lang, 2)
@@ -277,6 +291,7 @@ def unit_label(ind: Indicator, lang: str = "en") -> str:
         "index": ("indice", "index"),
         "EUR": ("€", "€"),
         "per10k": ("pour 10 000 hab.", "per 10,000 people"),
+        "per100k": ("pour 100 000 hab.", "per 100,000 people"),
     }
     fr, en = labels[ind.unit]
     return fr if lang == "fr" else en

@@ -16,7 +16,15 @@ import pandas as pd
 from divide import access, illectronisme, typology
 from divide.geography import Reference
 from divide.harmonise import MatchReport, harmonise, harmonise_classes, map_codes
-from divide.readers import broadband, census, filosofi, ifn, mediation, mobile
+from divide.readers import (
+    barometer,
+    broadband,
+    census,
+    filosofi,
+    ifn,
+    mediation,
+    mobile,
+)
 from divide.readers import illectronisme as illectronisme_reader
 from divide.readers import typology as typology_reader
 from divide.registry import source
@@ -341,3 +349,92 @@ def commune_base(
     step("access to mediation")
     base = base.join(access_columns(communes, sites, base["people_at_risk"]))
     return base, sites, quality, rates
+
+
+SERIES_LEVELS = ("region", "france")
+
+
+def dated_series(
+    raw: Path, territories: pd.DataFrame, sites: pd.DataFrame
+) -> tuple[pd.DataFrame, dict, list[dict]]:
+    """The atlas's long table of dated values, with its report and its details.
+
+    Département values come from the results barometer (fibre deployment, France
+    Services labelled per month), plus the official France Services list of
+    2024-08-01 as the latest point of that series. Régions and France sum the
+    départements' numerators and denominators: France Services are counted;
+    fibre shares are weighted by each département's 2019 ARCEP premises (no
+    premises are published at each date).
+
+    Returns
+    -------
+    table : DataFrame
+        ``series``, ``level``, ``code``, ``date``, ``numerator``,
+        ``denominator`` (NaN for counts), sorted.
+    report : dict
+        Rows read, matched, unmatched per series.
+    details : list of dict
+        The unmatched rows, for ``quality_details.csv``.
+    """
+    values = barometer.read_barometer(_path(raw, "barometre_2023"))
+    deps = territories[territories["level"] == "departement"].set_index("code")
+    known = values["departement"].isin(deps.index)
+    report = {
+        "source": "barometre_2023",
+        "rows_read": len(values),
+        "matched": int(known.sum()),
+        "unmatched": int((~known).sum()),
+        "last_date": {
+            s: str(part["date"].max()) for s, part in values.groupby("series")
+        },
+    }
+    details = [
+        {
+            "source": "barometre_2023",
+            "record": f"{r.series} {r.departement} {r.date}",
+            "reason": "unmatched: not a current département",
+        }
+        for r in values[~known].itertuples()
+    ]
+    values = values[known]
+    fibre = values[values["series"] == "ftth_share"]
+    weight = fibre["departement"].map(deps["premises"]).astype(float)
+    parts = [
+        fibre.assign(numerator=fibre["value"] * weight, denominator=weight),
+        values[values["series"] == "france_services"].assign(
+            numerator=lambda f: f["value"], denominator=np.nan
+        ),
+    ]
+    official = sites[
+        sites["kinds"].str.split(";").map(lambda ks: "france_services" in ks)
+    ]
+    latest = official.groupby("departement").size().reindex(deps.index, fill_value=0)
+    parts.append(
+        pd.DataFrame(
+            {
+                "series": "france_services",
+                "departement": latest.index,
+                "date": mediation.OFFICIAL_FRANCE_SERVICES_DATE,
+                "numerator": latest.to_numpy(dtype=float),
+                "denominator": np.nan,
+            }
+        )
+    )
+    dep_rows = pd.concat(parts, ignore_index=True)[
+        ["series", "departement", "date", "numerator", "denominator"]
+    ]
+    frames = [
+        dep_rows.rename(columns={"departement": "code"}).assign(level="departement")
+    ]
+    dep_rows["region"] = dep_rows["departement"].map(deps["region"])
+    dep_rows["france"] = "FR"
+    for level in SERIES_LEVELS:
+        sums = dep_rows.groupby(["series", level, "date"], as_index=False)[
+            ["numerator", "denominator"]
+        ].sum(min_count=1)
+        frames.append(sums.rename(columns={level: "code"}).assign(level=level))
+    table = pd.concat(frames, ignore_index=True)
+    table = table[["series", "level", "code", "date", "numerator", "denominator"]]
+    table[["numerator", "denominator"]] = table[["numerator", "denominator"]].round(2)
+    order = ["series", "level", "code", "date"]
+    return table.sort_values(order, ignore_index=True), report, details

@@ -1777,7 +1777,7 @@ class UserIndicator:
                 values = values / 100
                 notes.append("values read as percentages and divided by 100")
             wrong = (values < 0) | (values > 1)
-        elif unit in COUNT_UNITS or unit in ("km", "per10k"):
+        elif unit in COUNT_UNITS or unit in ("km", "per10k", "per100k"):
             wrong = values < 0
         else:
             wrong = pd.Series(False, index=values.index)

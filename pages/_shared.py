@@ -11,8 +11,10 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit_folium import st_folium
 
 from divide import classify, maps, plausibility, typology
+from divide import series as dated
 from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.export import csv_bytes
@@ -474,11 +476,7 @@ def label(ind: Indicator, lg: str | None = None) -> str:
 def source_caption(ind: Indicator) -> str:
     """'Source: producer, vintage' line for a figure, with the modelled flag."""
     lg = lang()
-    parts = []
-    for src in ind.source_records():
-        parts.append(f"{src.producer} ({t('vintage', lg)} {src.vintage})")
-    text = f"{t('source', lg)} : " if lg == "fr" else f"{t('source', lg)}: "
-    text += "; ".join(parts)
+    text = source_caption_of(ind.source_records())
     if ind.modelled:
         text += f" — **{t('modelled_note', lg)}**"
     note = ind.note.get(lg)
@@ -486,6 +484,35 @@ def source_caption(ind: Indicator) -> str:
         text += f" {note}"
     as_of = as_of_text(ind, lg)
     return f"{text} **{as_of}**" if as_of else text
+
+
+def source_caption_of(records) -> str:
+    """'Source: producer (vintage …); …' for these source records."""
+    lg = lang()
+    parts = [f"{src.producer} ({t('vintage', lg)} {src.vintage})" for src in records]
+    text = f"{t('source', lg)} : " if lg == "fr" else f"{t('source', lg)}: "
+    return text + "; ".join(parts)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def series_collection(series_id: str, date: str, lang: str):
+    """GeoJSON, class edges and colours of a dated series' département map."""
+    entry = dated.series(series_id)
+    ind = dated.as_indicator(entry)
+    rows = atlas().level("departement")
+    values = rows[["code", "name"]].reset_index(drop=True)
+    at = dated.at_date(atlas(), series_id, "departement", date)
+    values["value"] = values["code"].map(at).astype(float)
+    # Classes over every date, so that colours mean the same when the date moves.
+    every = dated.values(atlas(), series_id, "departement")["value"].astype(float)
+    edges = classify.breaks(every, 5, "quantiles")
+    colours = classify.palette(max(len(edges) - 1, 1), ind.direction)
+    shapes = geometry("departement")
+    return (
+        maps.feature_collection(shapes, values, ind, edges, colours, lang),
+        edges,
+        colours,
+    )
 
 
 def value_text(value, ind: Indicator) -> str:
@@ -552,6 +579,45 @@ def type_filters(prefix: str) -> dict[str, tuple[str, ...]]:
 def quality_details_csv() -> bytes:
     """The rows behind the quality report, as CSV bytes (formula-safe)."""
     return csv_bytes(atlas().quality_details())
+
+
+def map_block(
+    collection: dict,
+    edges: list[float],
+    colours: list[str],
+    ind: Indicator,
+    *,
+    key: str,
+    bounds,
+    selected: str | None = None,
+    height: int = 480,
+) -> None:
+    """A choropleth with its legend beside it (the map is rebuilt, data cached)."""
+    lg = lang()
+    fmap = maps.base_map(bounds)
+    maps.add_choropleth(
+        fmap,
+        collection,
+        {
+            "layer": t("layer", lg),
+            "name": t("name", lg),
+            "code": t("code", lg),
+            "value": label(ind),
+        },
+        selected=selected,
+    )
+    left, right = st.columns([3, 1])
+    with left:
+        st_folium(
+            fmap, height=height, use_container_width=True, returned_objects=[], key=key
+        )
+    with right:
+        st.markdown(
+            maps.legend_html(
+                edges, colours, ind, lg, title=label(ind), no_data=t("no_data", lg)
+            ),
+            unsafe_allow_html=True,
+        )
 
 
 def figure_notes(row, ids) -> None:

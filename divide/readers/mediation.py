@@ -95,8 +95,9 @@ KINDS = (
 #: comes only from the national list of libraries, which says nothing of digital
 #: help: it is a layer of its own, counted only when someone asks for it.
 MEDIATION_KINDS = KINDS[:-1]
-#: The only source whose word makes a place a France Services.
+#: The only source whose word makes a place a France Services, and its date.
 OFFICIAL_FRANCE_SERVICES = "france_services_2024"
+OFFICIAL_FRANCE_SERVICES_DATE = "2024-08-01"
 #: The source of the national library list (no mediation information).
 LIBRARY_LIST = "libraries_culture"
 COLUMNS = [

@@ -24,7 +24,17 @@ from divide.errors import DivideError, unknown
 from divide.i18n import t
 
 HERE = Path(__file__).parent
-UNITS = {"people", "premises", "sites", "share", "km", "index", "EUR", "per10k"}
+UNITS = {
+    "people",
+    "premises",
+    "sites",
+    "share",
+    "km",
+    "index",
+    "EUR",
+    "per10k",
+    "per100k",
+}
 DIRECTIONS = {"higher_worse", "lower_worse", "neutral"}
 #: Sources that only place figures (codes, outlines), not what they measure.
 GEOGRAPHY_SOURCES = {"cog_2026", "divide_model"}
@@ -167,6 +177,58 @@ def as_of(records) -> str:
     """ISO date a figure from these :class:`Source` records describes: the oldest."""
     dates = [s.as_of for s in records if s.id not in GEOGRAPHY_SOURCES and s.as_of]
     return min(dates, default="")
+
+
+@dataclass(frozen=True)
+class Series:
+    """A dated series: labels, unit, the levels it exists at, its sources."""
+
+    id: str
+    label: dict[str, str]
+    unit: str
+    direction: str
+    levels: tuple[str, ...]
+    frequency: str
+    sources: tuple[str, ...]
+    note: dict[str, str] = field(default_factory=dict)
+    per_population: str | None = None
+
+    def name(self, lang: str = "en") -> str:
+        """Label in a language."""
+        return self.label.get(lang, self.label["en"])
+
+    def source_records(self) -> list[Source]:
+        """The sources behind the series."""
+        return [source(s) for s in self.sources]
+
+
+@cache
+def series_registry() -> dict[str, Series]:
+    """All declared dated series by id, checked against the sources."""
+    known = sources()
+    out = {}
+    for key, value in _load_yaml("series.yaml").items():
+        value = dict(value)
+        value["label"] = _texts(key, "label", value.get("label"), required=True)
+        value["note"] = _texts(key, "note", value.get("note"), required=False)
+        value["levels"] = tuple(value["levels"])
+        value["sources"] = tuple(value["sources"])
+        entry = Series(id=key, **value)
+        if entry.unit not in UNITS or entry.direction not in DIRECTIONS:
+            raise DivideError(f"series '{key}': bad unit or direction")
+        missing = [s for s in entry.sources if s not in known]
+        if missing:
+            raise DivideError(f"series '{key}' cites unknown sources {missing}")
+        out[key] = entry
+    return out
+
+
+def series(series_id: str) -> Series:
+    """Return a dated series by id, or raise with close matches."""
+    try:
+        return series_registry()[series_id]
+    except KeyError:
+        raise unknown("series", series_id, series_registry()) from None
 
 
 def source(source_id: str) -> Source:

@@ -1,0 +1,165 @@
+"""Dated series: the barometer reader, the atlas's long table, the progress page.
+
+Figures are recomputed from the raw barometer file with plain pandas.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from divide import series as dated
+from divide.atlas import Atlas
+from divide.errors import DivideError, SourceError
+from divide.readers.barometer import read_barometer
+
+BAROMETER = (
+    "etalab_barometre-services-publics-territoires-detail-departemental_2023-01.csv"
+)
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return Atlas.load()
+
+
+@pytest.fixture(scope="module")
+def raw_barometer(raw_dir):
+    return pd.read_csv(raw_dir / "broadband" / BAROMETER, dtype=str)
+
+
+def test_reader_keeps_codes_and_converts_units(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_text(
+        "mesure,indicateur,id_indicateur,code_departement,libelle_departement,date,"
+        "valeur,unite\n"
+        "m,i,taux-deploiement-fibre,1,Ain,2019-12-31,36.0,%\n"
+        "m,i,taux-deploiement-fibre,2A,Corse-du-Sud,2019-12-31,12.0,%\n"
+        "m,i,nb-labellisations-france-services,971,Guadeloupe,2020-01-31,3.0,n\n"
+        "m,i,nb-logement-accompagnement,01,Ain,2020-01-31,353.0,logements\n",
+        encoding="utf-8",
+    )
+    table = read_barometer(path)
+    assert table["departement"].tolist() == ["971", "01", "2A"]
+    assert table["value"].tolist() == [3.0, 0.36, 0.12]
+
+
+def test_reader_refuses_a_bad_date(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_text(
+        "id_indicateur,code_departement,date,valeur\n"
+        "taux-deploiement-fibre,01,31/12/2019,36\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError, match="line 2: date is not YYYY-MM-DD"):
+        read_barometer(path)
+
+
+@pytest.mark.realdata
+def test_fibre_series_equals_the_raw_file(atlas, raw_barometer):
+    raw = raw_barometer[raw_barometer["id_indicateur"] == "taux-deploiement-fibre"]
+    lozere = raw[raw["code_departement"] == "48"].set_index("date")["valeur"]
+    got = dated.values(atlas, "ftth_share", "departement")
+    got = got[got["code"] == "48"].set_index("date")["value"]
+    assert list(got.index) == list(lozere.index)
+    assert (got * 100).round(6).tolist() == lozere.astype(float).tolist()
+    assert got.iloc[0] == pytest.approx(0.04) and got.iloc[-1] == pytest.approx(0.75)
+
+
+@pytest.mark.realdata
+def test_region_fibre_is_weighted_by_2019_premises(atlas, raw_barometer, raw_dir):
+    raw = raw_barometer[
+        (raw_barometer["id_indicateur"] == "taux-deploiement-fibre")
+        & (raw_barometer["date"] == "2022-09-30")
+    ]
+    arcep = pd.read_csv(
+        raw_dir
+        / "broadband"
+        / "arcep_maconnexioninternet_commune-debit-beta_2019-09-30.csv",
+        sep=";",
+        skiprows=1,
+        dtype={"code_dep": str},
+    )
+    premises = arcep.groupby("code_dep")["nbr"].sum()
+    deps = atlas.level("departement")
+    occitanie = deps[deps["region"] == "76"].index
+    share = raw.set_index("code_departement")["valeur"].astype(float) / 100
+    weights = deps.loc[occitanie, "v_premises"]
+    expected = (share[occitanie] * weights).sum() / weights.sum()
+    # The atlas's premises are the harmonised ones: within 0.1 point of ARCEP's raw
+    # département totals.
+    raw_weights = premises.reindex(occitanie)
+    raw_expected = (share[occitanie] * raw_weights).sum() / raw_weights.sum()
+    got = dated.at_date(atlas, "ftth_share", "region", "2022-09-30")["76"]
+    assert got == pytest.approx(expected, abs=1e-6)
+    assert got == pytest.approx(raw_expected, abs=1e-3)
+
+
+@pytest.mark.realdata
+def test_france_services_growth(atlas, raw_barometer, raw_dir):
+    raw = raw_barometer[
+        raw_barometer["id_indicateur"] == "nb-labellisations-france-services"
+    ]
+    by_date = raw.assign(v=raw["valeur"].astype(float)).groupby("date")["v"].sum()
+    got = dated.values(atlas, "france_services", "france").set_index("date")["value"]
+    assert got["2020-01-31"] == by_date["2020-01-31"] == 460
+    assert got["2022-12-31"] == by_date["2022-12-31"] == 2549
+    official = pd.read_csv(
+        raw_dir / "mediation" / "anct_france_services_liste-fs-20240801.csv", dtype=str
+    )
+    in_departements = official["insee_dep"].isin(atlas.level("departement").index)
+    assert got["2024-08-01"] == in_departements.sum()
+    per_100k = dated.values(atlas, "france_services_per_100k", "france")
+    population = atlas.territory("france", None)["v_population"]
+    assert per_100k["value"].iloc[-1] == pytest.approx(
+        in_departements.sum() / population * 100_000
+    )
+
+
+def test_bad_requests_are_clear(atlas):
+    with pytest.raises(DivideError, match="exists at departement, region, france"):
+        dated.values(atlas, "ftth_share", "commune")
+    with pytest.raises(DivideError, match="has no value on 1999-01-01"):
+        dated.at_date(atlas, "ftth_share", "departement", "1999-01-01")
+    with pytest.raises(DivideError, match="unknown series"):
+        dated.values(atlas, "fibre", "region")
+
+
+def test_long_export_has_a_date_column(atlas):
+    table = dated.long_table(atlas, ["ftth_share"], "departement", ["23", "48"])
+    assert set(table["code"]) == {"23", "48"}
+    assert table.groupby("code")["date"].nunique().tolist() == [20, 20]
+    assert (table["as_of"] == "2022-09-30").all()
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "series_label"),
+    [
+        ("fr", "Évolution dans le temps", "France Services labellisées"),
+        ("en", "Progress over time", "France Services labelled"),
+    ],
+)
+def test_progress_page_in_both_languages(lang, title, series_label):
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params.update(
+        {
+            "lang": lang,
+            "level": "departement",
+            "code": "23",
+            "series": "france_services",
+        }
+    )
+    at.switch_page("pages/progress.py")
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == title
+    box = at.selectbox(key="progress_series")
+    assert box.value == "france_services"
+    assert series_label in box.format_func(box.value)
+    slider = at.select_slider(key="progress_date")
+    assert slider.value == "2024-08-01"
+    slider.set_value("2021-06-30").run()
+    assert not at.exception
+    assert at.query_params["date"] == "2021-06-30"
+    assert [b.key for b in at.get("download_button")] == ["progress_download"]
