@@ -3,7 +3,9 @@
 Layout of ``data/atlas/``::
 
     territories.parquet      one row per territory and level: names, parents,
-                             representative point and the additive base columns
+                             representative point, the communes' types of
+                             territory (density, density3, rurality, centrality,
+                             mountain) and the additive base columns
                              (numerators, denominators) of every indicator; France
                              is level "france". Values are derived on load.
     geo_<level>.parquet      polygons per level (EPSG:4326, cleaned coverage)
@@ -39,6 +41,9 @@ from divide.indicators import COVERAGE_MIN, aggregate, compute, coverage
 from divide.registry import base_columns, indicators, sources
 
 LEVELS = ("commune", "epci", "departement", "region", "france")
+#: Commune attributes (types of territory, see :mod:`divide.typology`); missing
+#: above commune level.
+TYPE_COLUMNS = ("density", "density3", "rurality", "centrality", "mountain")
 PARENT_LEVELS = ("epci", "departement", "region")
 DEFAULT_RADIUS_KM = 10.0
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -82,15 +87,10 @@ class Atlas:
         for column in base_columns():
             if column not in table.columns:
                 table[column] = np.nan
-        values = compute(table)
-        covered = coverage(table, list(values.columns))
-        values = values.where(
-            (table["level"] == "commune").to_numpy()[:, None]
-            | (covered >= COVERAGE_MIN)
-        )
-        return pd.concat(
-            [table, values.add_prefix("v_"), covered.add_prefix("cov_")], axis=1
-        )
+        for column in TYPE_COLUMNS:  # an atlas built before the types existed
+            if column not in table.columns:
+                table[column] = pd.Series(pd.NA, index=table.index, dtype="string")
+        return pd.concat([table, derived_values(table)], axis=1)
 
     @cached_property
     def sites(self) -> pd.DataFrame:
@@ -260,6 +260,22 @@ class Atlas:
         return table[table[scope_level] == code]
 
 
+def derived_values(table: pd.DataFrame) -> pd.DataFrame:
+    """``v_<id>`` and ``cov_<id>`` of every registry indicator, from base columns.
+
+    ``table`` is shaped like :attr:`Atlas.territories` (``level``, parents, base
+    columns); coverage is computed over its communes. Above commune level, a
+    value whose coverage is below :data:`divide.indicators.COVERAGE_MIN` is
+    withheld (NaN).
+    """
+    values = compute(table)
+    covered = coverage(table, list(values.columns))
+    values = values.where(
+        (table["level"] == "commune").to_numpy()[:, None] | (covered >= COVERAGE_MIN)
+    )
+    return pd.concat([values.add_prefix("v_"), covered.add_prefix("cov_")], axis=1)
+
+
 def check_level(level: str, *, allow_france: bool = True) -> None:
     """Raise a clear error for an unknown level."""
     valid = LEVELS if allow_france else LEVELS[:-1]
@@ -395,6 +411,8 @@ def territory_table(table: pd.DataFrame, ref: geography.Reference) -> pd.DataFra
     frames = []
     com = table[["code", "name", "epci", "departement", "region", "postcodes"]].copy()
     com[["lon", "lat"]] = table[["lon", "lat"]]
+    types = [c for c in TYPE_COLUMNS if c in table.columns]
+    com[types] = table[types]
     com["level"] = "commune"
     frames.append(com.join(table[cols]))
 
@@ -426,6 +444,7 @@ def territory_table(table: pd.DataFrame, ref: geography.Reference) -> pd.DataFra
     # Cent precision is plenty for sums of people, premises and km × people.
     out[cols] = out[cols].astype(float).round(2)
     text = ["level", "code", "name", "epci", "departement", "region", "postcodes"]
+    text += types
     for column in text:
         out[column] = out[column].astype("string")
     return out[[*text, "lon", "lat", *cols]].reset_index(drop=True)
@@ -450,8 +469,11 @@ def _write_sites(sites: pd.DataFrame, out: Path) -> None:
 
 
 def write_provenance(out: Path) -> None:
-    """Write source, vintage and licence per indicator (JSON and Markdown)."""
+    """Write source, vintage and licence per indicator and commune attribute."""
+    from divide.typology import describe
+
     registry = sources()
+    attributes = {column: describe(column) for column in TYPE_COLUMNS}
     record = {
         "indicators": {
             ind.id: {
@@ -466,6 +488,7 @@ def write_provenance(out: Path) -> None:
             }
             for ind in indicators().values()
         },
+        "commune_attributes": attributes,
         "sources": {
             key: {
                 "producer": s.producer,
@@ -493,6 +516,20 @@ def write_provenance(out: Path) -> None:
             f"| `{ind.id}` — {ind.label['en']} | {ind.unit} | "
             f"{'yes' if ind.modelled else 'no'} | {', '.join(ind.sources)} | "
             f"{ind.vintage()} | {licences} |"
+        )
+    lines += [
+        "",
+        "## Commune attributes (types of territory)",
+        "",
+        "Class ids per commune (missing above commune level); values in the notes.",
+        "",
+        "| attribute | sources | vintage | licence | values |",
+        "|---|---|---|---|---|",
+    ]
+    for column, a in attributes.items():
+        lines.append(
+            f"| `{column}` — {a['label_en']} | {a['sources']} | {a['vintage']} | "
+            f"{a['licence']} | {a['note_en']} |"
         )
     lines += ["", "## Sources", ""]
     for key, s in registry.items():

@@ -63,15 +63,19 @@ def cmd_export(args) -> int:
     from divide import export
     from divide.atlas import check_level
     from divide.registry import parse_indicator_list
+    from divide.typology import parse_where
 
     check_level(args.level)
     if args.format not in export.FORMATS:
         from divide.errors import unknown
 
         raise unknown("format", args.format, export.FORMATS)
+    where = parse_where(args.where)
     atlas = _atlas(args)
     ids = parse_indicator_list(args.indicators)
-    frame = export.table(atlas, args.level, within=args.within, indicator_ids=ids)
+    frame = export.table(
+        atlas, args.level, within=args.within, indicator_ids=ids, where=where
+    )
     written = export.write(atlas, args.level, frame, args.format, Path(args.output))
     print(f"{len(frame)} rows → " + ", ".join(str(p) for p in written))
     return 0
@@ -174,6 +178,15 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--level", required=True)
     e.add_argument("--within", help="scope: dep:29, reg:53, epci:200054781")
     e.add_argument("--indicators", help="comma-separated ids (default: all)")
+    e.add_argument(
+        "--where",
+        action="append",
+        metavar="KEY=VALUE",
+        help="keep communes of some types, e.g. density3=rural, "
+        "density=bourgs_ruraux,petites_villes, mountain=any (repeatable; keys: "
+        "density, density3, rurality, centrality, mountain). Above commune level, "
+        "values are recomputed over the kept communes",
+    )
     e.add_argument("--format", default="csv")
     e.add_argument("-o", "--output", required=True)
     e.set_defaults(func=cmd_export)

@@ -25,11 +25,12 @@ import pyarrow.parquet as pq
 import pyogrio
 import shapely
 
-from divide.atlas import Atlas, check_level
+from divide import typology
+from divide.atlas import TYPE_COLUMNS, Atlas, check_level
 from divide.errors import DivideError, unknown
 from divide.i18n import t
 from divide.indicators import unit_label
-from divide.registry import indicator, indicators
+from divide.registry import indicator, indicators, source
 from divide.spreadsheet import RISKY_START
 
 FORMATS = ("csv", "geojson", "gpkg", "parquet")
@@ -55,7 +56,7 @@ BYTES_PER_INDICATOR = {"csv": 300, "geojson": 700, "gpkg": 800, "parquet": 800}
 
 # --------------------------------------------------------------------- the table
 def id_columns(level: str) -> list[str]:
-    """Code, name and the parent codes that a level has."""
+    """Code, name and the parent codes that a level has (no type columns)."""
     check_level(level)
     parents = {
         "commune": ["epci", "departement", "region"],
@@ -142,6 +143,7 @@ def table(
     within: str | tuple[str, str] | None = None,
     indicator_ids: list[str] | None = None,
     ranges: dict[str, tuple[float | None, float | None]] | None = None,
+    where: dict[str, list[str]] | None = None,
 ) -> pd.DataFrame:
     """Rows of a level, limited to a scope, with the chosen indicators.
 
@@ -158,16 +160,25 @@ def table(
         ``{indicator: (low, high)}`` filters on values, in registry units (shares
         as fractions); ``None`` leaves a side open. Rows without a value for a
         filtered indicator are dropped.
+    where : dict, optional
+        Filters by type of territory, ``{"density3": ["rural"]}`` (see
+        :func:`divide.typology.check_where`). Only the communes of those types
+        are kept; above commune level each territory's values are recomputed
+        over its kept communes, and a territory with none is left out.
 
     Returns
     -------
     DataFrame
-        Code, name and parent codes (strings), then one column per indicator.
+        Code, name and parent codes (strings), at commune level the types of
+        territory (:data:`~divide.atlas.TYPE_COLUMNS`, class ids), then one
+        column per indicator.
     """
     ids = check_indicators(indicator_ids)
+    atlas = typology.restrict(atlas, where)
     scope = resolve_scope(atlas, level, within)
     rows = atlas.members(level, scope)
-    out = rows[id_columns(level)].copy()
+    types = list(TYPE_COLUMNS) if level == "commune" else []
+    out = rows[id_columns(level) + types].copy()
     for ind_id in ids:
         out[ind_id] = rows[f"v_{ind_id}"]
     for ind_id, bounds in (ranges or {}).items():
@@ -188,7 +199,13 @@ def table(
 
 def indicator_columns(frame: pd.DataFrame) -> list[str]:
     """The indicator columns of an export table."""
-    return [c for c in frame.columns if c not in ID_COLUMNS and c != "geometry"]
+    others = {*ID_COLUMNS, *TYPE_COLUMNS, "geometry"}
+    return [c for c in frame.columns if c not in others]
+
+
+def described_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns an export's dictionary describes: types, then indicators."""
+    return [c for c in frame.columns if c in TYPE_COLUMNS] + indicator_columns(frame)
 
 
 def file_stem(level: str, scope: tuple[str, str] | None = None) -> str:
@@ -302,14 +319,35 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
     Parameters
     ----------
     ids : list of str, optional
-        Indicators to describe (all by default).
+        Columns to describe: indicators and commune attributes (types of
+        territory, :data:`~divide.atlas.TYPE_COLUMNS`). All the indicators by
+        default.
 
     Returns
     -------
     DataFrame
-        One row per indicator; ``value = scale × Σ numerator / Σ denominator``.
+        One row per column, attributes first; for an indicator ``value = scale ×
+        Σ numerator / Σ denominator``; an attribute's unit is ``class`` and its
+        note lists its values.
     """
-    rows = []
+    if isinstance(ids, str):
+        ids = [ids]
+    attributes = [c for c in ids or () if c in TYPE_COLUMNS]
+    rows = [
+        {
+            "id": column,
+            "unit": "class",
+            "direction": "neutral",
+            "numerator": "",
+            "denominator": "",
+            "scale": "",
+            "modelled": False,
+            **typology.describe(column),
+        }
+        for column in attributes
+    ]
+    if ids is not None:
+        ids = [i for i in ids if i not in TYPE_COLUMNS]
     for ind_id in check_indicators(ids):
         ind = indicator(ind_id)
         srcs = ind.source_records()
@@ -337,11 +375,21 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
 
 
 def sources_table(ids: list[str] | None = None) -> pd.DataFrame:
-    """Sources behind some indicators (all by default), in registry order."""
+    """Sources behind some columns, in registry order.
+
+    ``ids`` are indicators and commune attributes (types of territory); by
+    default every indicator and every attribute.
+    """
+    if isinstance(ids, str):
+        ids = [ids]
+    attributes = TYPE_COLUMNS if ids is None else [c for c in ids if c in TYPE_COLUMNS]
+    if ids is not None:
+        ids = [i for i in ids if i not in TYPE_COLUMNS]
+    records = [r for i in check_indicators(ids) for r in indicator(i).source_records()]
+    records += [source(typology.SOURCES[c]) for c in attributes]
     used = {}
-    for ind_id in check_indicators(ids):
-        for record in indicator(ind_id).source_records():
-            used.setdefault((record.id, record.title), record)
+    for record in records:
+        used.setdefault((record.id, record.title), record)
     rows = [
         {
             "id": s.id,
@@ -470,13 +518,19 @@ def quality_table(quality: dict) -> pd.DataFrame:
 
 
 def unmatched(quality: dict) -> dict[str, list[str]]:
-    """Codes (or site ids) that did not match, per source; commune gaps too."""
+    """Codes (or site ids) that did not match, per source; commune gaps too.
+
+    Commune gaps: communes without a polygon or an EPCI, and, per grid of types
+    of territory, the communes without a class (key ``<source>:no_class``).
+    """
     out = {}
     for name, report in sorted(quality.get("sources", {}).items()):
         for key in ("unmatched_codes", "not_placed_ids"):
             values = report.get(key) or []
             if values:
                 out[name] = [str(v) for v in values]
+        if report.get("no_class_codes"):  # types of territory: communes unclassed
+            out[f"{name}:no_class"] = [str(v) for v in report["no_class_codes"]]
     communes = quality.get("communes", {})
     for key in ("without_polygon", "without_epci"):
         if communes.get(key):
@@ -512,7 +566,7 @@ def csv_files(frame: pd.DataFrame) -> dict[str, bytes]:
     csv module) leaves a field holding a carriage return unquoted, and readers
     that split on CR would break the row.
     """
-    ids = indicator_columns(frame)
+    ids = described_columns(frame)
     options = {"index": False, "lineterminator": "\r\n"}
     data = neutralise_formulas(frame).to_csv(float_format="%.12g", **options)
     notes = neutralise_formulas(dictionary(ids)).to_csv(**options)
@@ -631,7 +685,7 @@ def to_bytes(
     check_level(level)
     if fmt == "csv":
         return csv_files(frame)
-    ids = indicator_columns(frame)
+    ids = described_columns(frame)
     gdf = with_geometry(atlas, level, frame, simplified=simplified)
     writer = {"geojson": _geojson, "parquet": _parquet, "gpkg": _gpkg}[fmt]
     return {f".{fmt}": writer(gdf, ids)}
@@ -806,6 +860,8 @@ def preview_columns(frame: pd.DataFrame, lang: str) -> dict[str, tuple[str, str]
         if column in ID_COLUMNS:
             key = column if column in ("code", "name") else f"level_{column}"
             out[column] = (t(key, lang), "")
+        elif column in TYPE_COLUMNS:
+            out[column] = (typology.grid_label(column, lang), "")
         else:
             fmt = PREVIEW_FORMATS.get(indicator(column).unit, "localized")
             out[column] = (indicator_label(column, lang, unit=True), fmt)
@@ -827,7 +883,10 @@ def dictionary_view(lang: str, ids: list[str] | None = None) -> pd.DataFrame:
     view = pd.DataFrame(
         {
             "id": notes["id"],
-            "label": [_label(i, lang) for i in notes["id"]],
+            "label": [
+                typology.grid_label(i, lang) if i in TYPE_COLUMNS else _label(i, lang)
+                for i in notes["id"]
+            ],
             "unit": notes["unit"],
             "direction": [t(f"export_dir_{d}", lang) for d in notes["direction"]],
             "numerator": notes["numerator"],
@@ -905,6 +964,8 @@ def unmatched_lines(quality: dict, lang: str) -> list[str]:
     lines = []
     for key, codes in unmatched(quality).items():
         title = t(f"export_{key}", lang) if key.startswith("communes_") else key
+        if key.endswith(":no_class"):
+            title = f"{key.removesuffix(':no_class')} — {t('type_none', lang)}"
         listed = ", ".join(f"`{c}`" for c in codes)
         lines.append(f"**{title}** ({len(codes)}): {listed}")
     return lines

@@ -150,6 +150,64 @@ def harmonise(
         Indexed by current commune code (``code``), columns ``counts + ratios``.
     report : MatchReport
     """
+    work, report = match(frame, ref, source, code_column=code_column)
+    columns = list(counts) + list(ratios)
+    out = pd.DataFrame(index=pd.Index(sorted(work["_code"].unique()), name="code"))
+    grouped = work.groupby("_code", sort=True)
+    for column in counts:
+        out[column] = grouped[column].sum(min_count=1)
+    for column in ratios:
+        if weight:
+            w = work[weight].where(work[column].notna())
+            num = (work[column] * w).groupby(work["_code"]).sum(min_count=1)
+            den = w.groupby(work["_code"]).sum(min_count=1)
+            plain = grouped[column].mean()
+            out[column] = (num / den.where(den > 0)).fillna(plain)
+        else:
+            out[column] = grouped[column].mean()
+    return out[columns], report
+
+
+def harmonise_classes(
+    frame: pd.DataFrame,
+    ref: Reference,
+    source: str,
+    columns: list[str],
+    *,
+    code_column: str = "code",
+) -> tuple[pd.DataFrame, MatchReport]:
+    """Bring a commune-level table of classes (types, labels) onto today's communes.
+
+    Classes cannot be summed: where several source rows reach one current commune
+    (old codes folded into a commune nouvelle), the row already carrying today's
+    code wins, else the first by code; the other rows count as merged.
+
+    ``frame``, ``ref``, ``source`` and ``code_column`` are as for
+    :func:`harmonise`; ``columns`` are the categorical columns to carry over.
+    Returns the table indexed by current commune code (``code``) and the
+    :class:`MatchReport`.
+    """
+    work, report = match(frame, ref, source, code_column=code_column)
+    work = work.assign(_indirect=work["_how"] != "direct")
+    work = work.sort_values(["_code", "_indirect", code_column], kind="stable")
+    out = work.drop_duplicates("_code").set_index("_code")[list(columns)]
+    out.index.name = "code"
+    return out, report
+
+
+def match(
+    frame: pd.DataFrame, ref: Reference, source: str, *, code_column: str = "code"
+) -> tuple[pd.DataFrame, MatchReport]:
+    """The rows that reach a current commune, and the match report.
+
+    Returns
+    -------
+    work : DataFrame
+        ``frame``'s matched rows plus ``_code`` (today's commune) and ``_how``
+        (see :func:`map_codes`); arrondissements whose parent is also in the
+        file are left out (a breakdown of it, not extra rows).
+    report : MatchReport
+    """
     current, how = map_codes(frame[code_column], ref)
     work = frame.assign(_code=current, _how=how)
     report = MatchReport(source=source, rows_read=len(frame))
@@ -170,21 +228,5 @@ def harmonise(
     report.unmatched_codes = sorted(work.loc[lost, code_column].astype(str))[
         :MAX_LISTED
     ]
-    work = work[~lost]
-
     report.details = detail_rows(source, frame[code_column], current, how, ignored, ref)
-    columns = list(counts) + list(ratios)
-    out = pd.DataFrame(index=pd.Index(sorted(work["_code"].unique()), name="code"))
-    grouped = work.groupby("_code", sort=True)
-    for column in counts:
-        out[column] = grouped[column].sum(min_count=1)
-    for column in ratios:
-        if weight:
-            w = work[weight].where(work[column].notna())
-            num = (work[column] * w).groupby(work["_code"]).sum(min_count=1)
-            den = w.groupby(work["_code"]).sum(min_count=1)
-            plain = grouped[column].mean()
-            out[column] = (num / den.where(den > 0)).fillna(plain)
-        else:
-            out[column] = grouped[column].mean()
-    return out[columns], report
+    return work[~lost], report

@@ -451,6 +451,152 @@ STRINGS: dict[str, tuple[str, str]] = {
     "access_col_people_at_risk_within": ("À portée (modélisé)", "In reach (modelled)"),
     "access_kind_any": ("Tous types comptés", "Any counted kind"),
     # ACCESS-END
+    # type of territory (issue 14) — commune attributes, filters, tables by type
+    "type_title": ("Par type de territoire", "By type of territory"),
+    "type_grid_density": ("Densité (grille à 7 niveaux)", "Density (7-level grid)"),
+    "type_grid_density3": (
+        "Densité (dense, intermédiaire, rural)",
+        "Density (dense, intermediate, rural)",
+    ),
+    "type_grid_rurality": (
+        "Typologie des ruralités (ANCT)",
+        "Types of rural area (ANCT)",
+    ),
+    "type_grid_centrality": (
+        "Centralité d'équipements et de services",
+        "Centre of facilities and services",
+    ),
+    "type_grid_mountain": ("Massif de montagne", "Mountain massif"),
+    "type_density_grands_centres_urbains": (
+        "Grands centres urbains",
+        "Large urban centres",
+    ),
+    "type_density_centres_urbains_intermediaires": (
+        "Centres urbains intermédiaires",
+        "Intermediate urban centres",
+    ),
+    "type_density_ceintures_urbaines": ("Ceintures urbaines", "Urban belts"),
+    "type_density_petites_villes": ("Petites villes", "Small towns"),
+    "type_density_bourgs_ruraux": ("Bourgs ruraux", "Rural towns"),
+    "type_density_rural_disperse": (
+        "Rural à habitat dispersé",
+        "Rural, dispersed housing",
+    ),
+    "type_density_rural_tres_disperse": (
+        "Rural à habitat très dispersé",
+        "Rural, very dispersed housing",
+    ),
+    "type_density3_dense": ("Urbain dense", "Dense urban"),
+    "type_density3_intermediate": ("Urbain intermédiaire", "Intermediate urban"),
+    "type_density3_rural": ("Rural", "Rural"),
+    "type_rurality_petites_polarites_mixtes": (
+        "Petites polarités mixtes",
+        "Small mixed hubs",
+    ),
+    "type_rurality_petites_polarites_industrielles": (
+        "Petites polarités industrielles et artisanales",
+        "Small industrial and craft hubs",
+    ),
+    "type_rurality_productives_agricoles": (
+        "Ruralités productives agricoles",
+        "Productive farming countryside",
+    ),
+    "type_rurality_productives_ouvrieres": (
+        "Ruralités productives ouvrières",
+        "Productive working-class countryside",
+    ),
+    "type_rurality_residentielles_aisees": (
+        "Ruralités résidentielles aisées",
+        "Well-off residential countryside",
+    ),
+    "type_rurality_residentielles_mixtes": (
+        "Ruralités résidentielles mixtes",
+        "Mixed residential countryside",
+    ),
+    "type_rurality_touristiques_specialisees": (
+        "Ruralités touristiques spécialisées",
+        "Specialised tourist countryside",
+    ),
+    "type_rurality_touristiques_residentielles": (
+        "Ruralités touristiques à dominante résidentielle",
+        "Tourist countryside, mostly residential",
+    ),
+    "type_rurality_hors_champ": (
+        "Hors champ (outre-mer ou commune urbaine)",
+        "Out of scope (overseas or urban commune)",
+    ),
+    "type_centrality_centre_majeur": ("Centre majeur", "Major centre"),
+    "type_centrality_centre_structurant": ("Centre structurant", "Structuring centre"),
+    "type_centrality_centre_intermediaire": (
+        "Centre intermédiaire",
+        "Intermediate centre",
+    ),
+    "type_centrality_centre_local": ("Centre local", "Local centre"),
+    "type_centrality_non_centre": ("Commune non centre", "Not a centre"),
+    "type_mountain_vosges": ("Massif des Vosges", "Vosges"),
+    "type_mountain_jura": ("Massif du Jura", "Jura"),
+    "type_mountain_alpes": ("Massif des Alpes", "Alps"),
+    "type_mountain_guadeloupe": ("Massif de Guadeloupe", "Guadeloupe massif"),
+    "type_mountain_corse": ("Massif de Corse", "Corsica massif"),
+    "type_mountain_massif_central": ("Massif central", "Massif Central"),
+    "type_mountain_martinique": ("Massif de Martinique", "Martinique massif"),
+    "type_mountain_pyrenees": ("Massif des Pyrénées", "Pyrenees"),
+    "type_mountain_hauts_reunion": (
+        "Massif des Hauts de la Réunion",
+        "Hauts de la Réunion",
+    ),
+    "type_none": ("Sans classe", "No class"),
+    "type_none_mountain": ("Hors montagne", "Not a mountain commune"),
+    "type_any": ("tous les massifs", "any massif"),
+    "type_all": ("Ensemble", "All"),
+    "type_communes": ("Communes", "Communes"),
+    "type_population_share": ("Part de la population", "Share of the population"),
+    "type_filters": ("Types de territoire", "Types of territory"),
+    "type_filters_active": (
+        "Types de territoire — filtres actifs : {n}",
+        "Types of territory — active filters: {n}",
+    ),
+    "type_filters_help": (
+        "Ne garder que les communes de ces types. Vide : toutes.",
+        "Keep only the communes of these types. Empty: all of them.",
+    ),
+    "type_filter_note": (
+        "Filtre par type : {what}. Seules ces communes sont gardées ; au-dessus de la commune, chaque valeur est recalculée sur elles seules (Σ numérateur / Σ dénominateur), et un territoire qui n'en compte aucune est écarté.",
+        "Filter by type: {what}. Only these communes are kept; above commune level, each value is recomputed over them alone (Σ numerator / Σ denominator), and a territory with none of them is left out.",
+    ),
+    "type_filter_empty": (
+        "Aucune commune de ces types ici : élargissez le filtre par type.",
+        "No commune of these types here: widen the filter by type.",
+    ),
+    "type_filter_outside": (
+        "{name} n'est pas parmi les types choisis et n'apparaît donc pas dans le classement.",
+        "{name} is not among the chosen types: it is not in the ranking.",
+    ),
+    "type_filter_uploads": (
+        "Vos indicateurs importés ne peuvent pas être recalculés sur une partie des communes : au-dessus de la commune, ils sont vides sous un filtre par type.",
+        "Your uploaded indicators cannot be recomputed over part of the communes: above commune level they are empty under a filter by type.",
+    ),
+    "type_grid_pick": ("Classer selon", "Classes from"),
+    "type_chart_indicator": ("Indicateur du graphique", "Indicator charted"),
+    "type_table_note": (
+        "Chaque valeur est calculée sur les communes de la classe : Σ numérateur / Σ dénominateur (jamais une moyenne de taux) ; les comptages sont additionnés. Regroupement INSEE de la grille de densité : urbain dense = grands centres urbains + centres urbains intermédiaires ; urbain intermédiaire = ceintures urbaines + petites villes ; rural = bourgs ruraux + rural à habitat dispersé ou très dispersé. Comme partout dans l'atlas, une valeur n'est montrée que si les communes où la source en donne une réunissent au moins 80 % de la population de la classe (sinon : « non montré »).",
+        "Each value is computed over the communes of the class: Σ numerator / Σ denominator (never a mean of rates); counts are summed. INSEE's grouping of the density grid: dense urban = large and intermediate urban centres; intermediate urban = urban belts and small towns; rural = rural towns and rural with dispersed or very dispersed housing. As everywhere in the atlas, a value is shown only when the communes where the source gives one hold at least 80 % of the class's population (otherwise: “withheld”).",
+    ),
+    "type_table_commune": (
+        "{name} est une commune « {cls} » ; le tableau montre les communes de son département, {dep}.",
+        "{name} is a “{cls}” commune; the table shows the communes of its département, {dep}.",
+    ),
+    "type_source": (
+        "Types de territoire : {source}",
+        "Types of territory: {source}",
+    ),
+    "type_empty_cell": ("vide", "empty"),
+    "type_withheld": ("non montré ({share} couverts)", "withheld ({share} covered)"),
+    "type_grouping": (
+        "regroupement INSEE de la densité",
+        "INSEE's grouping of density",
+    ),
+    # TYPOLOGY-END
     # audacities / presenter
     "story_title_progress": (
         "La fibre avance : le déploiement dans le temps",

@@ -71,30 +71,45 @@ def coverage(territories: pd.DataFrame, ids: list[str] | None = None) -> pd.Data
         One column per indicator, aligned on ``territories``' index, in [0, 1]
         (NaN for a territory without population).
     """
-    registry = indicators()
-    ids = ids or list(registry)
+    ids = ids or list(indicators())
     communes = territories[territories["level"] == "commune"]
+    out = pd.DataFrame(np.nan, index=territories.index, columns=ids)
+    out.loc[communes.index] = _known(communes, ids).astype(float)
+    for level, key in (*LEVEL_KEYS.items(), ("france", None)):
+        rows = territories["level"] == level
+        if not rows.any():
+            continue
+        group = communes[key] if key else pd.Series("FR", index=communes.index)
+        share = coverage_by(communes.assign(_group=group), "_group", ids)
+        codes = territories.loc[rows, "code"].to_numpy()
+        out.loc[rows] = share.reindex(codes).to_numpy()
+    return out
+
+
+def coverage_by(communes: pd.DataFrame, key: str, ids: list[str]) -> pd.DataFrame:
+    """Coverage (see :func:`coverage`) of groups of communes: by parent, by type.
+
+    Returns one row per value of ``key`` (communes where it is missing left
+    out), one column per indicator: the population of the group's communes
+    where the source has a value over the group's population.
+    """
     weight = communes["population"].astype(float).fillna(0.0)
-    known = pd.DataFrame(
+    covered = _known(communes, ids).mul(weight, axis=0)
+    group = communes[key]
+    total = weight.groupby(group).sum()
+    return covered.groupby(group).sum().div(total.where(total > 0), axis=0)
+
+
+def _known(communes: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    """Per commune and indicator, whether the source has a value there."""
+    registry = indicators()
+    return pd.DataFrame(
         {
             i: communes[registry[i].denominator or registry[i].numerator].notna()
             for i in ids
         },
         index=communes.index,
     )
-    covered = known.mul(weight, axis=0)
-    out = pd.DataFrame(np.nan, index=territories.index, columns=ids)
-    out.loc[communes.index] = known.astype(float)
-    for level, key in (*LEVEL_KEYS.items(), ("france", None)):
-        rows = territories["level"] == level
-        if not rows.any():
-            continue
-        group = communes[key] if key else pd.Series("FR", index=communes.index)
-        total = weight.groupby(group).sum()
-        share = covered.groupby(group).sum().div(total.where(total > 0), axis=0)
-        codes = territories.loc[rows, "code"].to_numpy()
-        out.loc[rows] = share.reindex(codes).to_numpy()
-    return out
 
 
 #: A figure describing a state older than this (years) gets a badge.
@@ -215,12 +230,22 @@ def aggregate(communes: pd.DataFrame, level: str) -> pd.DataFrame:
     Missing values stay missing: a territory where every commune lacks a value gets
     NaN, not 0.
     """
-    cols = [c for c in base_columns() if c in communes.columns]
     if level == "france":
+        cols = [c for c in base_columns() if c in communes.columns]
         sums = communes[cols].sum(min_count=1).to_frame().T
         sums.index = pd.Index(["FR"], name="code")
         return sums
-    key = LEVEL_KEYS[level]
+    return aggregate_by(communes, LEVEL_KEYS[level])
+
+
+def aggregate_by(communes: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Sum communes' base columns by the values of one column (a parent, a type).
+
+    Communes where ``key`` is missing are left out; missing values stay missing
+    (a group where every commune lacks a value gets NaN, not 0). The index,
+    named ``code``, holds the values of ``key``.
+    """
+    cols = [c for c in base_columns() if c in communes.columns]
     sums = communes[communes[key].notna()].groupby(key)[cols].sum(min_count=1)
     sums.index.name = "code"
     return sums
@@ -235,26 +260,24 @@ def format_value(
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "pas de données" if lang == "fr" else "no data"
-
-    def number(x: float, digits: int = 0) -> str:
-        return format_count(x, lang, digits)
-
     unit = ind.unit
     if unit == "share":
         return format_share(value, lang, 1)
     if unit == "km":
-        return f"{number(value, 1)}\u00a0km"
+        return f"{format_count(value, lang, 1)}\u00a0km"
     if unit == "EUR":
-        return f"{number(value)}\u00a0€"
+        return f"{format_count(value, lang)}\u00a0€"
     if unit == "index":
-        return number(value, 1)
+        return format_count(value, lang, 1)
     if unit == "per100k":
         words = "pour 100 000 hab." if lang == "fr" else "per 100,000 people"
-        return f"{number(value, 1)} {words}" if suffix else number(value, 1)
+        shown = format_count(value, lang, 1)
+        return f"{shown} {words}" if suffix else shown
     if unit == "per10k":
         words = "pour 10 000 hab." if lang == "fr" else "per 10,000 people"
-        return f"{number(value, 2)} {words}" if suffix else number(value, 2)
-    return number(value)
+        shown = format_count(value, lang, 2)
+        return f"{shown} {words}" if suffix else shown
+    return format_count(value, lang)
 
 
 def unit_label(ind: Indicator, lang: str = "en") -> str:

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from divide.atlas import PARENT_LEVELS, Atlas
+from divide.atlas import PARENT_LEVELS, TYPE_COLUMNS, Atlas
 from divide.indicators import compute, format_value, withheld_reason
 from divide.registry import indicators, source
 
@@ -49,6 +49,11 @@ def territory_json(atlas: Atlas, level: str, code: str | None) -> dict:
         },
         "indicators": {},
     }
+    if level == "commune":  # types of territory: class ids, None for no class
+        out["types"] = {
+            grid: str(row[grid]) if isinstance(row.get(grid), str) else None
+            for grid in TYPE_COLUMNS
+        }
     for ind in indicators().values():
         value = _clean(row[f"v_{ind.id}"])
         entry = out["indicators"][ind.id] = {

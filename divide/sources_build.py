@@ -13,9 +13,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from divide import access, illectronisme
+from divide import access, illectronisme, typology
 from divide.geography import Reference
-from divide.harmonise import MatchReport, harmonise, map_codes
+from divide.harmonise import MatchReport, harmonise, harmonise_classes, map_codes
 from divide.readers import (
     barometer,
     broadband,
@@ -26,6 +26,7 @@ from divide.readers import (
     mobile,
 )
 from divide.readers import illectronisme as illectronisme_reader
+from divide.readers import typology as typology_reader
 from divide.registry import source
 
 SURVEY_YEAR = "2021"
@@ -95,6 +96,54 @@ def mednum_ifn(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
     return harmonise(
         per_commune, ref, "mednum_ifn", counts=["ifn_weighted", "ifn_population"]
     )
+
+
+def territory_types(raw: Path, ref: Reference) -> tuple[pd.DataFrame, dict, list[dict]]:
+    """The communes' types (density, rurality, centrality, massif) and reports.
+
+    Returns
+    -------
+    table : DataFrame
+        Indexed by today's commune code: the attributes of
+        :data:`divide.typology.GRIDS` (strings, missing where no class).
+    reports : dict
+        Source id → rows read / matched / unmatched (listed), counts per class and
+        the communes left without a class (listed, except for the massifs).
+    details : list of dict
+        The rows that were not a plain match, and every commune without a class
+        (with the file's label, or absent from the file). A commune missing from
+        the massif file is not a gap (it is not a mountain commune): not listed.
+    """
+    codes = pd.Index(sorted(ref.codes), name="code")
+    grids, reports, details = {}, {}, []
+    for grid in ("density", "rurality", "centrality", "mountain"):
+        source_id = typology.SOURCES[grid]
+        frame = typology_reader.read_grid(_path(raw, source_id))
+        table, report = harmonise_classes(frame, ref, source_id, ["class"])
+        grids[grid] = table["class"]
+        reports[source_id] = report.to_dict() | typology.grid_report(
+            table["class"].reindex(codes), grid, frame.attrs["no_class_labels"]
+        )
+        details += [
+            row
+            for row in report.details
+            if grid != "mountain" or not row["reason"].startswith("absent:")
+        ]
+        labels = frame.set_index("code")["label"]
+        details += [
+            {
+                "source": source_id,
+                "record": code,
+                "reason": f"no class: the file's label is '{labels[code]}'",
+                "commune": code,
+            }
+            for code in sorted(frame.loc[frame["class"].isna(), "code"])
+        ]
+    types = typology.commune_types(grids, codes)
+    reports["ot_density"]["classes_density3"] = typology.grid_report(
+        types["density3"], "density3", {}
+    )["classes"]
+    return types, reports, details
 
 
 def place_points(points: pd.DataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
@@ -249,6 +298,12 @@ def commune_base(
         base = base.join(table)
         quality["sources"][report.source] = report.to_dict()
         quality["details"] += report.details
+
+    step("types of territory")
+    types, reports, details = territory_types(raw, ref)
+    base = base.join(types)
+    quality["sources"].update(reports)
+    quality["details"] += details
 
     step("census ratios")
     shares, report = census_shares(raw, ref)

@@ -13,7 +13,7 @@ from PIL import Image
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
-from divide import classify, maps, plausibility
+from divide import classify, maps, plausibility, typology
 from divide import series as dated
 from divide.atlas import Atlas
 from divide.errors import DivideError
@@ -116,6 +116,36 @@ def session_atlas() -> Atlas:
     return held[1]
 
 
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _restricted_atlas(where: tuple) -> Atlas:
+    """The shared atlas limited to communes of some types (read-only, shared).
+
+    Each view holds its own territory table (~20 MB): a few are kept.
+    """
+    return typology.restrict(atlas(), dict(where))
+
+
+def typed_atlas(where: dict | None = None) -> Atlas:
+    """This session's atlas, limited to the communes of some types if asked.
+
+    ``where`` is a page's filters by type (see :func:`type_filters`); without
+    any, this is :func:`session_atlas`.
+    """
+    if not where:
+        return session_atlas()
+    key = tuple(where.items())
+    if not uploads_key():
+        return _restricted_atlas(key)
+    ss = st.session_state
+    held = ss.get("_typed_atlas")
+    if held is None or held[0] != (uploads_key(), key):
+        held = ss["_typed_atlas"] = (
+            (uploads_key(), key),
+            typology.restrict(session_atlas(), where),
+        )
+    return held[1]
+
+
 def collection(
     level: str,
     scope: tuple[str, str] | None,
@@ -125,26 +155,30 @@ def collection(
     lang: str,
     *,
     only_known: bool = False,
+    where: dict | None = None,
 ) -> tuple[dict, list[float], list[str]]:
     """GeoJSON, class edges and colours for a map view.
 
     Views of the atlas's indicators are cached for every session; an uploaded
     indicator is drawn from this session's atlas. ``only_known`` leaves out the
-    territories without a value (an upload covering a few communes).
+    territories without a value (an upload covering a few communes); ``where``
+    limits the view to communes of some types (see :func:`type_filters`).
     """
     uploaded = user_indicators().get(ind_id)
     if uploaded is None:
-        return _atlas_collection(level, scope, ind_id, method, k, lang, only_known)
+        key = tuple((where or {}).items())
+        return _atlas_collection(level, scope, ind_id, method, k, lang, only_known, key)
     uploaded.values_at(level)  # a clear error where it has no values
     return _collection(
-        session_atlas(), level, scope, uploaded, method, k, lang, only_known
+        typed_atlas(where), level, scope, uploaded, method, k, lang, only_known
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _atlas_collection(level, scope, ind_id, method, k, lang, only_known):
+def _atlas_collection(level, scope, ind_id, method, k, lang, only_known, where=()):
     ind = indicator(ind_id)
-    return _collection(atlas(), level, scope, ind, method, k, lang, only_known)
+    source = _restricted_atlas(where) if where else atlas()
+    return _collection(source, level, scope, ind, method, k, lang, only_known)
 
 
 def _collection(source, level, scope, ind, method, k, lang, only_known):
@@ -487,6 +521,61 @@ def value_text(value, ind: Indicator) -> str:
 
 
 @st.cache_data(show_spinner=False)
+def _type_options() -> dict[str, list[str]]:
+    # The classes each grid has in the atlas, then "none" if some commune has none.
+    communes = atlas().level("commune")
+    out = {}
+    for grid in typology.GRIDS:
+        present = set(communes[grid].dropna())
+        options = [c for c in typology.classes(grid) if c in present]
+        if communes[grid].isna().any():
+            options.append(typology.NONE)
+        out[grid] = options
+    return out
+
+
+def type_filters(prefix: str) -> dict[str, tuple[str, ...]]:
+    """Filters by type of territory: one multiselect per grid, kept in the URL.
+
+    Widgets and URL parameters are named ``<prefix>_<grid>`` (``map_density3``,
+    values comma-separated). Returns the filters chosen (grid → class ids),
+    empty when none is.
+    """
+    ss = st.session_state
+    lg = lang()
+    options = _type_options()
+    for grid in typology.GRIDS:
+        key = f"{prefix}_{grid}"
+        if key not in ss:  # first visit of the session: read the URL
+            wanted = url_param(key, "").split(",")
+            ss[key] = [v for v in options[grid] if v in wanted]
+    active = sum(bool(ss[f"{prefix}_{grid}"]) for grid in typology.GRIDS)
+    title = t("type_filters_active", lg, n=active) if active else t("type_filters", lg)
+    with st.expander(title, expanded=bool(active)):
+        columns = st.columns(len(typology.GRIDS))
+        for column, grid in zip(columns, typology.GRIDS, strict=True):
+            key = f"{prefix}_{grid}"
+            names = {v: typology.class_label(grid, v, lg) for v in options[grid]}
+            column.multiselect(
+                typology.grid_label(grid, lg),
+                options[grid],
+                key=key,
+                format_func=names.get,
+                placeholder=t("any", lg),
+                help=t("type_filters_help", lg),
+            )
+            set_url_param(key, ",".join(ss[key]) or None)
+    where = typology.check_where(
+        {grid: ss[f"{prefix}_{grid}"] for grid in typology.GRIDS}
+    )
+    if where:
+        st.caption(t("type_filter_note", lg, what=typology.where_text(where, lg)))
+        if user_indicators():
+            st.caption(t("type_filter_uploads", lg))
+    return where
+
+
+@st.cache_data(show_spinner=False)
 def quality_details_csv() -> bytes:
     """The rows behind the quality report, as CSV bytes (formula-safe)."""
     return csv_bytes(atlas().quality_details())
@@ -543,12 +632,16 @@ def figure_notes(row, ids) -> None:
         st.warning(flag, icon=":material/warning:")
 
 
-def withheld_on_map(level: str, ind: Indicator) -> None:
-    """Say how many territories of a map have their value withheld, and why."""
+def withheld_on_map(level: str, ind: Indicator, source: Atlas | None = None) -> None:
+    """Say how many territories of a map have their value withheld, and why.
+
+    ``source`` is the atlas drawn (a view limited by type), the shared one by
+    default.
+    """
     if level == "commune":
         return
     lg = lang()
-    table = atlas().level(level)
+    table = (source or atlas()).level(level)
     coverage = table.get(f"cov_{ind.id}")
     if coverage is None:
         return

@@ -49,11 +49,18 @@ else:
     )
     _shared.set_url_param("peers", scope)
 
+where = _shared.type_filters("compare")
+typed = _shared.typed_atlas(where)
 try:
-    frame = compare.peers(atlas, level, code, scope)
+    frame = compare.peers(typed, level, code, scope)
 except DivideError as exc:
     _shared.fail(exc)
     st.stop()
+if where and frame.empty:
+    st.info(t("type_filter_empty", lg))
+    st.stop()
+if where and code is not None and not frame["target"].any():
+    st.caption(t("type_filter_outside", lg, name=name))
 
 # ------------------------------------------------------------------ ranking
 _shared.forget_removed(

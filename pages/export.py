@@ -4,6 +4,7 @@ from functools import partial
 import streamlit as st
 
 from divide import export
+from divide.atlas import TYPE_COLUMNS
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.indicators import format_count
@@ -55,6 +56,7 @@ ids = st.multiselect(
 if not ids:
     st.info(t("export_no_indicator", lg))
 _shared.note_upload_gaps(ids, level)
+atlas = _shared.typed_atlas(_shared.type_filters("export"))
 
 ranges = {}
 with st.expander(t("export_filters", lg), expanded=bool(ss.get("export_filter_ids"))):
@@ -140,7 +142,7 @@ st.caption(t("export_csv_why", lg))
 
 # ------------------------------------------- dictionary, sources, data quality
 st.header(t("export_dictionary", lg))
-st.dataframe(export.dictionary_view(lg, list(catalogue())), hide_index=True)
+st.dataframe(export.dictionary_view(lg, [*TYPE_COLUMNS, *catalogue()]), hide_index=True)
 st.caption(t("export_dictionary_note", lg))
 st.header(t("export_sources", lg))
 st.markdown(export.sources_markdown(lg))

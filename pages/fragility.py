@@ -17,26 +17,28 @@ HEADS = {"layer": "layer", "name": "name", "code": "code", "value": "frag_score"
 
 # `uploads` (the session's uploads key) is part of each cache key: uploaded
 # indicators can be components.
+# `where` (the filters by type, as a tuple) too: the index is then computed over
+# the communes of those types only.
 @st.cache_data(show_spinner=False, max_entries=24)
-def index(level: str, weights: tuple, norm: str, ref: str, uploads) -> pd.DataFrame:
-    source = _shared.session_atlas()
+def index(level: str, weights: tuple, norm: str, ref: str, uploads, where=()):
+    source = _shared.typed_atlas(dict(where))
     return fragility.compute_index(source, level, dict(weights), norm, ref)
 
 
 def scoped(level, weights, norm, ref, scope) -> pd.DataFrame:
     codes = None if scope is None else _shared.atlas().members("commune", scope).index
-    return fragility.within(index(level, weights, norm, ref, UPLOADS), codes)
+    return fragility.within(index(level, weights, norm, ref, UPLOADS, WHERE), codes)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def layer(level, scope, weights, norm, ref, lang, uploads):
+def layer(level, scope, weights, norm, ref, lang, uploads, where=()):
     values = fragility.map_values(scoped(level, weights, norm, ref, scope))
     return maps.score_layer(_shared.geometry(level), values, SCORE, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def ifn(level: str, weights: tuple, norm: str, ref: str, uploads) -> dict:
-    frame = index(level, weights, norm, ref, uploads)
+def ifn(level: str, weights: tuple, norm: str, ref: str, uploads, where=()) -> dict:
+    frame = index(level, weights, norm, ref, uploads, where)
     return fragility.correlation_with_ifn(frame, _shared.atlas(), level)
 
 
@@ -100,6 +102,7 @@ with st.expander(t("frag_weights", lg)):
     st.caption(t("frag_weights_note", lg))
 weights = tuple((comp, float(ss.get(f"frag_w_{comp}", 1))) for comp in comps)
 
+WHERE = tuple(_shared.type_filters("frag").items())
 if level == "commune" and t_level == "france":
     st.info(t("commune_scope", lg))
 level, scope = fragility.display_scope(atlas, level, t_level, t_code)
@@ -110,11 +113,16 @@ try:
     shown = scoped(level, weights, norm, ref, scope)
     if t_level != "france":
         own_ref = fragility.reference_for(t_level, ref_choice, region, atlas)
-        own = index(t_level, weights, norm, own_ref, UPLOADS)
+        own = index(t_level, weights, norm, own_ref, UPLOADS, WHERE)
     base = scoped(level, DEFAULTS, norm, ref, scope)
-    collection, edges, colours = layer(level, scope, weights, norm, ref, lg, UPLOADS)
+    collection, edges, colours = layer(
+        level, scope, weights, norm, ref, lg, UPLOADS, WHERE
+    )
 except DivideError as exc:
     _shared.fail(exc)
+    st.stop()
+if shown.empty:
+    st.info(t("type_filter_empty", lg))
     st.stop()
 plural = t(f"levels_plural_{level}", lg)
 _shared.note_upload_gaps(comps, level)
@@ -122,6 +130,9 @@ _shared.note_upload_gaps(comps, level)
 # ---------------------------------------------------------- the territory
 if t_level == "france":
     st.info(t("frag_pick", lg))
+elif t_code not in own.index:  # outside the filters by type
+    name = atlas.territory(t_level, t_code)["name"]
+    st.caption(t("type_filter_outside", lg, name=name))
 else:
     info = fragility.summary(own, t_code, lg)
     name = atlas.territory(t_level, t_code)["name"]
@@ -189,7 +200,8 @@ st.download_button(
 # ------------------------------------------------ benchmark and sources
 st.subheader(t("frag_ifn", lg))
 try:
-    st.markdown(fragility.ifn_text(ifn(level, weights, norm, ref, UPLOADS), lg, plural))
+    correlation = ifn(level, weights, norm, ref, UPLOADS, WHERE)
+    st.markdown(fragility.ifn_text(correlation, lg, plural))
 except DivideError as exc:
     st.caption(t("frag_ifn_unavailable", lg, error=exc))
 st.caption(

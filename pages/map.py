@@ -72,12 +72,17 @@ with options[2]:
         disabled=not show_sites,
     )
 
+where = _shared.type_filters("map")
+atlas = _shared.typed_atlas(where)
 try:
     collection, edges, colours = _shared.collection(
-        level, scope, ind.id, method, int(k), lg
+        level, scope, ind.id, method, int(k), lg, where=where
     )
 except DivideError as exc:
     _shared.fail(exc)
+    st.stop()
+if not collection["features"]:
+    st.info(t("type_filter_empty", lg))
     st.stop()
 
 if scope is not None:
@@ -126,7 +131,7 @@ with legend_col:
     )
     st.caption(t("click_hint", lg))
 st.caption(_shared.source_caption(ind))
-_shared.withheld_on_map(level, ind)
+_shared.withheld_on_map(level, ind, atlas)
 
 drawing = (clicked or {}).get("last_active_drawing") or {}
 code = (drawing.get("properties") or {}).get("code")

@@ -7,7 +7,7 @@ from divide.i18n import t
 from divide.indicators import as_of_short, format_value
 from divide.profile import comparison
 from divide.registry import indicator
-from pages import _applies, _shared
+from pages import _applies, _shared, _types
 
 HEADLINE = [
     "premises_no_thd",
@@ -61,6 +61,8 @@ with st.expander(t("sources", lg)):
     for ind_id in HEADLINE:
         ind = indicator(ind_id)
         st.markdown(f"- **{_shared.label(ind)}** — {_shared.source_caption(ind)}")
+
+_types.render("overview", level, code, lg)  # by type of territory
 
 st.subheader(t("national_map", lg))
 ind = _shared.current_indicator()

@@ -5,7 +5,7 @@ from divide import sheet
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicator, indicators
-from pages import _applies, _shared
+from pages import _applies, _shared, _types
 
 lg = _shared.frame()
 atlas = _shared.atlas()
@@ -40,6 +40,8 @@ if level != "france":
     notes.append(t("prof_percentile_note", lg, plural=t(f"levels_plural_{level}", lg)))
 st.caption(" ".join(notes))
 _shared.figure_notes(row, list(indicators()))
+
+_types.render("profile", level, code, lg)  # by type of territory
 
 # ------------------------------------------------------- map and site list
 n_sites = f"{len(sites):,}"

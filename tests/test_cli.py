@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from divide.atlas import Atlas
+from divide.atlas import TYPE_COLUMNS, Atlas
 from divide.cli import main
 from divide.registry import indicators
 
@@ -85,12 +85,13 @@ def test_export_csv_of_a_departement(capsys, tmp_path, n_dep29):
         "epci",
         "departement",
         "region",
+        *TYPE_COLUMNS,
         "thd30_share",
         "population",
     ]
     assert "29019" in set(frame["code"]) and frame["code"].str.len().eq(5).all()
     notes = pd.read_csv(tmp_path / "finistere.dictionary.csv")
-    assert notes["id"].tolist() == ["thd30_share", "population"]
+    assert notes["id"].tolist() == [*TYPE_COLUMNS, "thd30_share", "population"]
     assert notes["vintage"].notna().all() and notes["licence"].notna().all()
 
 

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from divide import export
-from divide.atlas import Atlas
+from divide.atlas import TYPE_COLUMNS, Atlas
 from divide.errors import DivideError
 from divide.registry import indicator, indicators
 from divide.spreadsheet import RISKY_START, neutralise_text, restore_text
@@ -46,7 +46,9 @@ def dep29(atlas) -> pd.DataFrame:
 def test_table_keeps_scope_rows_and_string_codes(dep29, communes):
     assert len(dep29) == (communes["departement"] == "29").sum() > 250
     assert list(dep29.columns[:5]) == ["code", "name", "epci", "departement", "region"]
-    assert list(dep29.columns[5:]) == list(indicators())
+    # Communes carry their types of territory (class ids), then the indicators.
+    assert list(dep29.columns[5:10]) == list(TYPE_COLUMNS)
+    assert list(dep29.columns[10:]) == list(indicators())
     assert pd.api.types.is_string_dtype(dep29["code"])
     assert "29019" in set(dep29["code"])
     assert dep29["code"].str.fullmatch(r"29\d{3}").all()
@@ -55,7 +57,7 @@ def test_table_keeps_scope_rows_and_string_codes(dep29, communes):
 @pytest.mark.parametrize(
     ("level", "ids"),
     [
-        ("commune", ["code", "name", "epci", "departement", "region"]),
+        ("commune", ["code", "name", "epci", "departement", "region", *TYPE_COLUMNS]),
         ("epci", ["code", "name", "departement", "region"]),
         ("departement", ["code", "name", "region"]),
         ("region", ["code", "name"]),
@@ -66,6 +68,8 @@ def test_id_columns_are_those_the_level_has(atlas, level, ids):
     frame = export.table(atlas, level, indicator_ids=["population"])
     assert list(frame.columns) == [*ids, "population"]
     assert frame[ids].notna().all().all() or level == "commune"
+    if level == "commune":  # every commune has a density class; few a massif
+        assert frame["density"].notna().all() and frame["mountain"].isna().any()
 
 
 @pytest.mark.parametrize(
@@ -189,16 +193,23 @@ def test_csv_is_utf8_with_a_header_of_ids_and_a_dictionary(atlas):
     )
     files = export.csv_files(frame)
     text = files[".csv"].decode("utf-8")
+    types = ",".join(TYPE_COLUMNS)
     assert (
         text.splitlines()[0]
-        == "code,name,epci,departement,region,thd30_share,population"
+        == f"code,name,epci,departement,region,{types},thd30_share,population"
     )
     assert "01001,Abergement-Clémenciat," in text  # leading zero and accent kept
     notes = pd.read_csv(io.BytesIO(files[".dictionary.csv"]))
-    assert notes["id"].tolist() == ["thd30_share", "population"]
+    assert notes["id"].tolist() == [*TYPE_COLUMNS, "thd30_share", "population"]
     for column in ("label_fr", "label_en", "unit", "sources", "vintage", "licence"):
         assert notes[column].notna().all(), column
-    assert notes.loc[0, "unit"] == "share (0-1)"
+    assert notes.loc[5, "unit"] == "share (0-1)"
+    # The types of territory are described with their source, vintage and values.
+    density = notes.set_index("id").loc["density3"]
+    assert density["unit"] == "class" and "COG 2026" in density["vintage"]
+    assert (
+        "INSEE" in density["sources"] and "rural = bourgs_ruraux" in density["note_en"]
+    )
 
 
 def test_zip_holds_data_and_dictionary(dep29):
@@ -365,6 +376,7 @@ def test_translated_views(atlas, lang):
 def test_sources_table_lists_each_source_once():
     table = export.sources_table()
     used = {s for ind in indicators().values() for s in ind.sources}
+    used |= {"ot_density", "ot_rurality", "ot_centrality", "ot_mountain"}
     assert sorted(table["id"]) == sorted(used)
     assert (
         table.loc[table["id"] == "arcep_fixed_2019", "url"]
@@ -568,7 +580,7 @@ def test_page_interactions_change_the_preview(atlas):
     at.multiselect(key="export_indicators").set_value(
         ["thd30_share", "population"]
     ).run()
-    assert list(at.dataframe[0].value.columns[5:]) == ["thd30_share", "population"]
+    assert list(at.dataframe[0].value.columns[10:]) == ["thd30_share", "population"]
     assert _rows(at) == 277
     at.multiselect(key="export_filter_ids").set_value(["thd30_share"]).run()
     slider = at.slider(key="export_filter_thd30_share")

@@ -175,26 +175,20 @@ def to_number(
         )
     values = pd.to_numeric(text, errors="coerce")
     bad = values.isna() & text.notna()
-    if bad.any():
-        i = bad.to_numpy().nonzero()[0][0]
-        raise SourceError(
-            file,
-            f"'{text.iloc[i]}' is not a number",
-            row=_line(df, i),
-            column=column,
-        )
+    fail_first(df, bad, file, column, lambda i: f"'{text.iloc[i]}' is not a number")
     for bound, wrong, word in (
         (minimum, values < (minimum if minimum is not None else 0), "below"),
         (maximum, values > (maximum if maximum is not None else 0), "above"),
     ):
-        wrong = wrong.fillna(False)
-        if bound is not None and wrong.any():
-            i = wrong.to_numpy().nonzero()[0][0]
-            raise SourceError(
+        if bound is not None:
+            fail_first(
+                df,
+                wrong.fillna(False),
                 file,
-                f"value {values.iloc[i]} is {word} the allowed {bound}",
-                row=_line(df, i),
-                column=column,
+                column,
+                lambda i, w=word, b=bound: (
+                    f"value {values.iloc[i]} is {w} the allowed {b}"
+                ),
             )
     return values.astype(float)
 
@@ -202,14 +196,13 @@ def to_number(
 def check_unique(df: pd.DataFrame, column: str, file: str) -> None:
     """Raise if a code appears twice."""
     dup = df[column].duplicated(keep="first") & df[column].notna()
-    if dup.any():
-        i = dup.to_numpy().nonzero()[0][0]
-        raise SourceError(
-            file,
-            f"code '{df[column].iloc[i]}' appears more than once",
-            row=_line(df, i),
-            column=column,
-        )
+    fail_first(
+        df,
+        dup,
+        file,
+        column,
+        lambda i: f"code '{df[column].iloc[i]}' appears more than once",
+    )
 
 
 def in_france(lon: pd.Series, lat: pd.Series) -> pd.Series:
@@ -245,6 +238,42 @@ def normalise_code(series: pd.Series, width: int = 5) -> pd.Series:
     s = series.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
     numeric = s.str.fullmatch(r"\d+").fillna(False)
     return s.where(~numeric, s.str.zfill(width))
+
+
+#: A commune code of the INSEE: 5 characters, ``2A``/``2B`` for Corsica.
+COMMUNE_CODE = r"[0-9][0-9AB][0-9]{3}"
+
+
+def commune_codes(df: pd.DataFrame, column: str, file: str) -> pd.Series:
+    """A column of commune codes, normalised (see :func:`normalise_code`), upper case.
+
+    Raises
+    ------
+    SourceError
+        On the first empty or malformed code, naming its line.
+    """
+    code = normalise_code(df[column]).str.upper()
+    bad = code.isna() | ~code.str.fullmatch(COMMUNE_CODE).fillna(False)
+
+    def message(i: int) -> str:
+        shown = "" if pd.isna(code.iloc[i]) else code.iloc[i]
+        return f"'{shown}' is not a 5-character INSEE commune code"
+
+    fail_first(df, bad, file, column, message)
+    return code.astype(str)
+
+
+def fail_first(
+    df: pd.DataFrame, bad: pd.Series, file: str, column: str, message
+) -> None:
+    """Raise a :class:`SourceError` on the first row where ``bad`` holds.
+
+    ``message(i)`` says what is wrong with the row at position ``i``; the error
+    names that row's line in the file and the column.
+    """
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise SourceError(file, message(i), row=_line(df, i), column=column)
 
 
 def _line(df: pd.DataFrame, i: int) -> int:

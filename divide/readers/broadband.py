@@ -37,8 +37,8 @@ import pandas as pd
 from divide.errors import SourceError, suggest
 from divide.readers._checks import (
     check_unique,
+    commune_codes,
     decode,
-    normalise_code,
     read_table,
     to_number,
 )
@@ -79,7 +79,6 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 CODE, TOTAL, TYPE, DATE = "code_insee", "nbr", "type", "date"
 #: ``type`` values meaning "housing plus business premises".
 ALL_PREMISES = ("all", "logloc")
-CODE_PATTERN = r"[0-9][0-9AB][0-9]{3}"
 OUTPUT = ["code", "premises", *CLASSES, "date"]
 
 
@@ -135,8 +134,7 @@ def read_arcep_fixed(
     if df.empty:
         raise SourceError(file, "no data rows below the header", row=header_line)
 
-    code = normalise_code(df[CODE]).str.upper()
-    _check_codes(df, code, file)
+    code = commune_codes(df, CODE, file)
     total = _number(df, TOTAL, file, minimum=0)
     counts = pd.DataFrame(
         {c: _number(df, c, file, minimum=0) for c in source_cols}, index=df.index
@@ -211,19 +209,6 @@ def _keep_all_premises(df: pd.DataFrame, file: str) -> pd.DataFrame:
             column=TYPE,
         )
     return df[keep.fillna(False)]
-
-
-def _check_codes(df: pd.DataFrame, code: pd.Series, file: str) -> None:
-    bad = code.isna() | ~code.str.fullmatch(CODE_PATTERN).fillna(False)
-    if bad.any():
-        i = bad.to_numpy().nonzero()[0][0]
-        shown = "" if pd.isna(code.iloc[i]) else code.iloc[i]
-        raise SourceError(
-            file,
-            f"'{shown}' is not a 5-character INSEE commune code",
-            row=int(df["_line"].iloc[i]),
-            column=CODE,
-        )
 
 
 def _is_cumulative(

@@ -16,10 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from divide.errors import SourceError, suggest
-from divide.readers._checks import check_unique, normalise_code, read_table, to_number
+from divide.readers._checks import check_unique, commune_codes, read_table, to_number
 
 CODE = "CODE_INSEE"
-CODE_PATTERN = r"[0-9][0-9AB][0-9]{3}"
 #: Output column -> source column (a percentage).
 SHARES = {
     "low_diploma_share": "TX_NSCOL15P",
@@ -92,18 +91,8 @@ def read_census_ratios(
     filled = df[rates].notna().any(axis=1)
     df, values = df[filled], values[filled]
 
-    code = normalise_code(df[CODE]).str.upper()
-    bad = code.isna() | ~code.str.fullmatch(CODE_PATTERN).fillna(False)
-    if bad.any():
-        i = bad.to_numpy().nonzero()[0][0]
-        raise SourceError(
-            file,
-            f"'{'' if pd.isna(code.iloc[i]) else code.iloc[i]}' is not a 5-character "
-            "INSEE commune code",
-            row=int(df["_line"].iloc[i]),
-            column=CODE,
-        )
-    check = pd.DataFrame({CODE: code.astype(str), "_line": df["_line"]})
+    code = commune_codes(df, CODE, file)
+    check = pd.DataFrame({CODE: code, "_line": df["_line"]})
     check_unique(check, CODE, file)
 
     out = (values / 100).clip(upper=1.0)

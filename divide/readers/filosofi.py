@@ -16,12 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from divide.errors import SourceError, suggest
-from divide.readers._checks import check_unique, normalise_code, read_table, to_number
+from divide.readers._checks import check_unique, commune_codes, read_table, to_number
 
 CODE = "CODGEO"
 #: Secrecy and "not available" markers: read as NaN, never 0.
 MISSING = ("s", "nd")
-CODE_PATTERN = r"[0-9][0-9AB][0-9]{3}"
 #: Output column -> source column stem (the vintage suffix is appended).
 STEMS = {
     "households": "NBMENFISC",
@@ -77,18 +76,7 @@ def read_filosofi(path: str | Path | bytes, *, name: str | None = None) -> pd.Da
     if df.empty:
         raise SourceError(file, "no data rows below the header", row=1)
 
-    code = normalise_code(df[CODE]).str.upper()
-    bad = code.isna() | ~code.str.fullmatch(CODE_PATTERN).fillna(False)
-    if bad.any():
-        i = bad.to_numpy().nonzero()[0][0]
-        raise SourceError(
-            file,
-            f"'{'' if pd.isna(code.iloc[i]) else code.iloc[i]}' is not a 5-character "
-            "INSEE commune code",
-            row=int(df["_line"].iloc[i]),
-            column=CODE,
-        )
-    df[CODE] = code.astype(str)
+    df[CODE] = commune_codes(df, CODE, file)
     check_unique(df, CODE, file)
 
     def number(out: str, **bounds: float) -> pd.Series:

@@ -1,0 +1,74 @@
+"""The "by type of territory" section of the overview and the profile.
+
+The chosen territory and France, each main indicator by class (Σ numerator /
+Σ denominator over the class's communes, see :func:`divide.typology.by_type`),
+as a table and a bar chart. A commune is shown through its département.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from divide import typology
+from divide.errors import DivideError
+from divide.i18n import t
+from divide.registry import indicator, source
+from pages import _shared
+
+IDS = typology.DEFAULT_IDS
+
+
+def render(prefix: str, level: str, code: str, lg: str) -> None:
+    """Draw the section (in a container keyed ``<prefix>_types``); widgets are
+    keyed ``<prefix>_type_grid`` and ``<prefix>_type_indicator``."""
+    with st.container(key=f"{prefix}_types"):
+        _section(prefix, level, code, lg)
+
+
+def _section(prefix: str, level: str, code: str, lg: str) -> None:
+    ss = st.session_state
+    grid_key, ind_key = f"{prefix}_type_grid", f"{prefix}_type_indicator"
+    if grid_key not in ss:  # first visit of the session: read the URL
+        ss[grid_key] = _shared.url_param("tgrid", "density3", typology.GRIDS)
+        ss[ind_key] = _shared.url_param("tind", IDS[0], IDS)
+    labels = {i: _shared.label(indicator(i)) for i in (*IDS, "population", "premises")}
+
+    st.subheader(t("type_title", lg))
+    scope = None if level == "france" else (level, code)
+    if level == "commune":
+        row = _shared.atlas().territory("commune", code)
+        scope = ("departement", str(row["departement"]))
+        dep = _shared.atlas().territory(*scope)["name"]
+        cls = row["density3"]
+        shown = typology.class_label(
+            "density3", cls if isinstance(cls, str) else "none", lg
+        )
+        st.caption(t("type_table_commune", lg, name=row["name"], cls=shown, dep=dep))
+    left, right = st.columns(2)
+    grid = left.selectbox(
+        t("type_grid_pick", lg),
+        typology.GRIDS,
+        key=grid_key,
+        format_func=lambda g: typology.grid_label(g, lg),
+    )
+    ind_id = right.selectbox(
+        t("type_chart_indicator", lg), IDS, key=ind_key, format_func=labels.get
+    )
+    _shared.set_url_param("tgrid", grid)
+    _shared.set_url_param("tind", ind_id)
+    try:
+        frame = typology.by_type(_shared.atlas(), scope, IDS, grid)
+    except DivideError as exc:
+        _shared.fail(exc)
+        return
+    # A static table (read as text, printed whole): a few rows, a few columns.
+    with st.container(key=f"{prefix}_type_table"):
+        st.table(typology.by_type_view(frame, grid, lg, labels))
+    st.plotly_chart(
+        typology.by_type_figure(frame, ind_id, grid, lg, title=labels[ind_id]),
+        width="stretch",
+        key=f"{prefix}_type_chart",
+    )
+    src = source(typology.SOURCES[grid])
+    origin = f"{src.producer} — {t('vintage', lg)} {src.vintage}"
+    st.caption(f"{t('type_table_note', lg)} {t('type_source', lg, source=origin)}")
