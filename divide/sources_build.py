@@ -30,20 +30,8 @@ def _path(raw: Path, source_id: str) -> Path:
 def fixed_broadband(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
     """Premises by best available download class (ARCEP)."""
     df = broadband.read_arcep_fixed(_path(raw, "arcep_fixed_2019"))
-    thd30 = df["thd30"] + df["thd100"] + df["thd1g"]
-    derived = pd.DataFrame(
-        {
-            "code": df["code"],
-            "premises": df["premises"],
-            "premises_no_thd": df["premises"] - thd30,
-            "premises_ineligible": df["inel"],
-            "premises_bhd8": df["hd8"] + thd30,
-            "premises_thd30": thd30,
-            "premises_thd100": df["thd100"] + df["thd1g"],
-            "premises_gig": df["thd1g"],
-        }
-    )
-    counts = [c for c in derived.columns if c != "code"]
+    derived = broadband.base_columns(df)
+    counts = list(broadband.BASE_COLUMNS)
     return harmonise(derived, ref, "arcep_fixed_2019", counts=counts)
 
 
