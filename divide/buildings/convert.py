@@ -365,6 +365,8 @@ def _convert_buildings(con, path: Path, out: Path, pattern: str) -> dict:
 
 
 def _check_unique(con, out: Path) -> None:
+    if not any((out / "buildings").glob("*/*.parquet")):
+        return  # header-only files: nothing written
     root = str(out / "buildings").replace("'", "''")
     dup = engine.run(
         con,
@@ -399,6 +401,9 @@ def _convert_eligibility(con, path: Path, out: Path, pattern: str) -> dict:
             path.name,
         )
         report.update(rows=rows, departement=code)
+    elif not any((out / "buildings").glob("*/*.parquet")):
+        read = engine.run(con, f"SELECT count(*) FROM {relation}", path.name)
+        report.update(rows=0, without_building=int(read.fetchone()[0]))
     else:  # a national file: each row takes its building's département
         root = str(out / "buildings").replace("'", "''")
         joined = (
