@@ -157,11 +157,15 @@ def departement_of(code_insee_sql: str) -> str:
 
 
 def class_rank_sql(column: str) -> str:
-    """SQL expression: rank of an ARCEP class code; an unknown code raises."""
+    """SQL expression: rank of an ARCEP class code; an unknown code raises.
+
+    The Parquet written by the converter and the generator holds upper-case codes
+    (the converter normalises them), so the codes are compared as they are.
+    """
     whens = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in CLASS_RANK.items())
     known = ", ".join(CLASS_CODES)
     return (
-        f"CASE upper(trim({column})) {whens} ELSE error("
+        f"CASE {column} {whens} ELSE error("
         f"'unknown {column} ''' || coalesce({column}, '(empty)') || ''' for "
         f"imb_id ' || coalesce(CAST(imb_id AS VARCHAR), '?') || '; known: {known}') "
         "END"
