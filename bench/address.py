@@ -131,7 +131,9 @@ def one_departement(args, work: Path) -> None:
     )
     show(f"write official CSVs, département {args.departement}", f, size_mb(csv))
     line("buildings", f"{f['buildings']:,}")
-    source = csv
+    f = run_stage("convert", args, src=csv, out=pq)
+    show("convert .csv → Parquet (DuckDB COPY ... PARTITION_BY)", f, size_mb(pq))
+    line("of which eligibility Parquet", f"{size_mb(pq / 'eligibility'):.1f} MB")
     if args.gzip:
         gz = work / "csv_gz"
         gz.mkdir()
@@ -142,10 +144,8 @@ def one_departement(args, work: Path) -> None:
         shutil.copy(csv / "SYNTHETIC.json", gz)
         line("gzip (python, level 9)", f"{time.perf_counter() - started:.1f} s")
         line("size gzipped", f"{size_mb(gz):.1f} MB")
-        source = gz
-    f = run_stage("convert", args, src=source, out=pq)
-    show("convert CSV → Parquet (DuckDB COPY ... PARTITION_BY)", f, size_mb(pq))
-    line("of which eligibility Parquet", f"{size_mb(pq / 'eligibility'):.1f} MB")
+        f = run_stage("convert", args, src=gz, out=work / "pq_from_gz")
+        show("convert .csv.gz (as published) → Parquet", f)
     f = run_stage("aggregate", args, src=pq, out=out)
     show("aggregate: communes + 1 km grid (DuckDB SQL)", f)
     line("communes, cells", f"{f['communes']:,}, {f['cells']:,}")

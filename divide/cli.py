@@ -189,13 +189,14 @@ def cmd_buildings_convert(args) -> int:
 def cmd_buildings_aggregate(args) -> int:
     """Aggregate building-level Parquet into commune columns and a grid."""
     from divide.buildings import aggregate as agg
+    from divide.buildings import engine
     from divide.buildings.layout import DEFAULT_TECHNOLOGIES, TECHNOLOGIES
 
     techs = _codes(args.technologies) or (
         list(TECHNOLOGIES) if args.with_satellite else list(DEFAULT_TECHNOLOGIES)
     )
     synthetic = (Path(args.parquet) / "SYNTHETIC.json").exists()
-    agg.writable(args.output)  # fail before the work, not after
+    engine.output_folder(args.output, overwrite=None)  # fail before the work
 
     def shown(dep, f):
         figures = f"{f['buildings']:,} buildings, {f['seconds']:.2f} s"

@@ -473,3 +473,17 @@ def test_cli_errors_are_one_line_with_exit_code_2(
     assert code == 2
     assert err.startswith("divide: error:") and len(err.strip().splitlines()) == 1
     assert wanted in err
+
+
+def test_overwrite_replaces_only_what_divide_wrote(tmp_path, con):
+    out = tmp_path / "syn"
+    synthesize(["29"], 300, out, con=con)
+    with pytest.raises(DivideError, match="not empty"):
+        synthesize(["29"], 300, out, con=con)
+    synthesize(["2A"], 300, out, overwrite=True, con=con)
+    assert agg.list_departements(out) == ["2A"]
+    foreign = tmp_path / "mine"
+    write_csv(foreign, "notes.txt", "keep me")
+    with pytest.raises(DivideError, match="did not write"):
+        synthesize(["29"], 300, foreign, overwrite=True, con=con)
+    assert (foreign / "notes.txt").read_text() == "keep me"

@@ -337,28 +337,6 @@ def _combine_cells(parts: pd.DataFrame, size: int) -> pd.DataFrame:
     return cells[GRID_COLUMNS].reset_index(drop=True)
 
 
-def writable(out: str | Path) -> Path:
-    """Create the output folder and check it can be written; return it.
-
-    Raises
-    ------
-    DivideError
-        The folder cannot be created or written.
-    """
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write_test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise DivideError(
-            f"cannot write to {out}: {exc.strerror or exc}; choose a folder you "
-            "can write to"
-        ) from None
-    return out
-
-
 def write(result: Aggregates, out: str | Path, fmt: str = "parquet") -> list[Path]:
     """Write the communes table, the grid and the report into a folder.
 
@@ -383,7 +361,7 @@ def write(result: Aggregates, out: str | Path, fmt: str = "parquet") -> list[Pat
     """
     if fmt not in ("parquet", "csv"):
         raise unknown("format", fmt, ("parquet", "csv"))
-    out = writable(out)
+    out = engine.output_folder(out, overwrite=None, what="aggregates")
     prefix = "SYNTHETIC_" if result.synthetic else ""
     size = result.report.get("cell_size_m", 1000)
     grid_name = f"grid_{size // 1000}km" if size % 1000 == 0 else f"grid_{size}m"

@@ -237,33 +237,6 @@ def _files(source: Path) -> dict[str, list[Path]]:
     return found
 
 
-def _prepare(out: Path, overwrite: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise DivideError(f"{out} is a file; choose a folder for the Parquet data")
-    if out.exists() and any(out.iterdir()):
-        if not overwrite:
-            raise DivideError(
-                f"{out} is not empty; choose an empty folder, or --overwrite to "
-                "replace the Parquet data there"
-            )
-        for sub in (*TABLES, MANIFEST, SYNTHETIC_MARKER):
-            target = out / sub
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write_test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise DivideError(
-            f"cannot write to {out}: {exc.strerror or exc}; choose a folder you "
-            "can write to"
-        ) from None
-
-
 def convert(
     source: str | Path,
     out: str | Path,
@@ -302,7 +275,7 @@ def convert(
     """
     source, out = Path(source), Path(out)
     files = _files(source)
-    _prepare(out, overwrite)
+    engine.output_folder(out, overwrite=overwrite, what="Parquet data")
     con = con or engine.connect()
     synthetic = is_synthetic(source)
     pattern = "SYNTHETIC_{uuid}" if synthetic else "part_{uuid}"

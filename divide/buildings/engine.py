@@ -1,8 +1,12 @@
-"""The embedded DuckDB engine: one connection per job, errors as SourceError."""
+"""The embedded DuckDB engine: one connection per job, errors as SourceError.
+
+Also the one check of the folders the building-level commands write to.
+"""
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -90,3 +94,65 @@ def _source_error(exc: Exception, file: str) -> SourceError:
     else:
         detail = f"malformed row{shown}: {_first_line(exc)}"
     return SourceError(file, detail, row=int(line.group(1)))
+
+
+def output_folder(out: str | Path, *, overwrite: bool = False, what: str = "data"):
+    """Create an output folder, check it can be written, refuse to mix data sets.
+
+    Parameters
+    ----------
+    out : str or Path
+        The folder.
+    overwrite : bool
+        Empty a non-empty folder first, if ``divide buildings`` wrote it (only
+        then is anything deleted); when
+        False a non-empty folder is refused. None: accept a non-empty folder as it
+        is (files of the same names are replaced).
+    what : str
+        What will be written, for messages.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    DivideError
+        ``out`` is a file, is not empty, or cannot be written.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise DivideError(f"{out} is a file; choose a folder for the {what}")
+    if overwrite is not None and out.exists() and any(out.iterdir()):
+        if not overwrite:
+            raise DivideError(
+                f"{out} is not empty; choose an empty folder, or --overwrite to "
+                f"replace what is there with the {what}"
+            )
+        if not _ours(out):
+            raise DivideError(
+                f"{out} holds files this command did not write; --overwrite only "
+                "replaces a folder written by `divide buildings`: choose another"
+            )
+        shutil.rmtree(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write_test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise DivideError(
+            f"cannot write to {out}: {exc.strerror or exc}; choose a folder you "
+            "can write to"
+        ) from None
+    return out
+
+
+def _ours(folder: Path) -> bool:
+    """Whether a folder was written by ``divide buildings`` (safe to replace)."""
+    from divide.buildings.layout import MANIFEST, SYNTHETIC_MARKER, TABLES
+
+    names = {p.name for p in folder.iterdir()}
+    return bool(names & {MANIFEST, SYNTHETIC_MARKER, *TABLES}) or all(
+        n.startswith("SYNTHETIC") for n in names
+    )

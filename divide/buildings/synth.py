@@ -24,7 +24,6 @@ What makes it look like the real files (deterministic for a given seed):
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -256,26 +255,6 @@ def _targets(deps: list[str], rows: int, communes: pd.DataFrame) -> dict[str, in
     return {d: max(1, round(rows * s)) for d, s in zip(deps, share, strict=True)}
 
 
-def _prepare(out: Path, overwrite: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise DivideError(f"{out} is a file; choose a folder for the SYNTHETIC data")
-    if out.exists() and any(out.iterdir()):
-        if not overwrite:
-            raise DivideError(
-                f"{out} is not empty; choose an empty folder, or --overwrite to "
-                "replace it with SYNTHETIC data"
-            )
-        shutil.rmtree(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / SYNTHETIC_MARKER).write_text("{}")
-    except OSError as exc:
-        raise DivideError(
-            f"cannot write to {out}: {exc.strerror or exc}; choose a folder you "
-            "can write to"
-        ) from None
-
-
 def synthesize(
     departements: Iterable[str],
     rows: int,
@@ -343,8 +322,8 @@ def synthesize(
     for dep in deps:
         if dep not in known:
             raise unknown("département", dep, known)
-    out = Path(out)
-    _prepare(out, overwrite)
+    out = engine.output_folder(out, overwrite=overwrite, what="SYNTHETIC data")
+    (out / SYNTHETIC_MARKER).write_text("{}")  # labelled before anything else
     con = con or engine.connect()
     record = {
         "synthetic": True,
