@@ -148,6 +148,99 @@ def cmd_quality(args) -> int:
     return _write_csv(table, table.to_csv(index=False).encode("utf-8"), args.output)
 
 
+def _codes(text: str | None) -> list[str] | None:
+    """A comma-separated list of codes (None when not given)."""
+    if text is None:
+        return None
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def _say(synthetic: bool, text: str) -> None:
+    print(("SYNTHETIC data — " if synthetic else "") + text)
+
+
+def _engine(args):
+    from divide.buildings import engine
+
+    return engine.connect(threads=args.threads, memory_limit=args.memory_limit)
+
+
+def cmd_buildings_synth(args) -> int:
+    """Write a SYNTHETIC building-level data set in ARCEP's layout."""
+    from divide.buildings import synth
+
+    def shown(dep, f):
+        _say(True, f"{dep}: {f['buildings']:,} buildings, "
+                   f"{f['eligibility_rows']:,} eligibility rows")  # fmt: skip
+
+    record = synth.synthesize(
+        _codes(args.departements) or [],
+        args.rows,
+        args.out,
+        seed=args.seed,
+        fmt=args.format,
+        overwrite=args.overwrite,
+        con=_engine(args),
+        progress=shown,
+    )
+    _say(
+        True,
+        f"{record['buildings']:,} buildings, {record['eligibility_rows']:,} rows "
+        f"→ {args.out} ({synth.LABEL})",
+    )
+    return 0
+
+
+def cmd_buildings_convert(args) -> int:
+    """Convert ARCEP's building-level CSVs into partitioned Parquet."""
+    from divide.buildings.convert import convert
+
+    manifest = convert(args.csv, args.out, overwrite=args.overwrite, con=_engine(args))
+    for f in manifest["files"]:
+        extra = (
+            f" ({f['without_building']:,} without a building)"
+            if (f.get("without_building"))
+            else ""
+        )
+        _say(manifest["synthetic"], f"{f['file']}: {f['rows']:,} rows{extra}")
+    _say(manifest["synthetic"], f"Parquet by département → {args.out}")
+    return 0
+
+
+def cmd_buildings_aggregate(args) -> int:
+    """Aggregate building-level Parquet into commune columns and a grid."""
+    from divide.buildings import aggregate as agg
+    from divide.buildings import engine
+    from divide.buildings.layout import DEFAULT_TECHNOLOGIES, TECHNOLOGIES
+
+    techs = _codes(args.technologies) or (
+        list(TECHNOLOGIES) if args.with_satellite else list(DEFAULT_TECHNOLOGIES)
+    )
+    synthetic = (Path(args.parquet) / "SYNTHETIC.json").exists()
+    engine.output_folder(args.output, overwrite=None)  # fail before the work
+
+    def shown(dep, f):
+        figures = f"{f['buildings']:,} buildings, {f['seconds']:.2f} s"
+        _say(synthetic, f"{dep}: {f['eligibility_rows']:,} rows, {figures}")
+
+    result = agg.aggregate(
+        args.parquet,
+        departements=_codes(args.departements),
+        technologies=techs,
+        cell_size=args.cell_size,
+        con=_engine(args),
+        progress=shown,
+    )
+    written = agg.write(result, args.output, args.format)
+    total = result.report["total"]
+    _say(
+        result.synthetic,
+        f"{len(result.communes):,} communes, {len(result.grid):,} cells from "
+        f"{total['eligibility_rows']:,} rows → " + ", ".join(str(p) for p in written),
+    )
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with its errors on one line like every other error of the CLI."""
 
@@ -229,10 +322,54 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--weight", help="an indicator's weight column (for rates)")
     v.set_defaults(func=cmd_validate)
 
+    _buildings_parser(sub)
+
     d = sub.add_parser("download", help="fetch the current official files (online)")
     d.add_argument("--dest", default="data/downloads", help="cache folder")
     d.set_defaults(func=cmd_download)
     return p
+
+
+def _buildings_parser(sub) -> None:
+    """``divide buildings synth | convert | aggregate``."""
+    bld = sub.add_parser(
+        "buildings", help="building-level ARCEP eligibility (DuckDB over Parquet)"
+    )
+    verbs = bld.add_subparsers(dest="verb", required=True)
+
+    def engine_options(p) -> None:
+        p.add_argument("--threads", type=int, help="DuckDB threads (default: cores)")
+        p.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 2GB")
+
+    y = verbs.add_parser("synth", help="write a SYNTHETIC data set in ARCEP's layout")
+    y.add_argument("--departements", required=True, help="e.g. 29,56 or all")
+    y.add_argument("--rows", type=int, required=True, help="eligibility rows, total")
+    y.add_argument("--out", required=True, help="folder to write")
+    y.add_argument("--seed", type=int, default=0)
+    y.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    y.add_argument("--overwrite", action="store_true")
+    engine_options(y)
+    y.set_defaults(func=cmd_buildings_synth)
+
+    c = verbs.add_parser("convert", help="official CSVs → Parquet by département")
+    c.add_argument("--csv", required=True, help="folder of base_imb/actuel CSVs")
+    c.add_argument("--out", required=True, help="Parquet folder to write")
+    c.add_argument("--overwrite", action="store_true")
+    engine_options(c)
+    c.set_defaults(func=cmd_buildings_convert)
+
+    g = verbs.add_parser(
+        "aggregate", help="premises by best class per commune, and a grid"
+    )
+    g.add_argument("--parquet", required=True, help="folder from convert or synth")
+    g.add_argument("-o", "--output", required=True, help="folder to write")
+    g.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    g.add_argument("--departements", help="comma-separated (default: all present)")
+    g.add_argument("--technologies", help="ARCEP codes counted, e.g. CU,FO,COAX")
+    g.add_argument("--with-satellite", action="store_true", help="count satellite too")
+    g.add_argument("--cell-size", type=int, default=1000, help="metres (1000)")
+    engine_options(g)
+    g.set_defaults(func=cmd_buildings_aggregate)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,21 +45,8 @@ def fixed_broadband(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchRepor
 def _premises_by_class(
     df: pd.DataFrame, ref: Reference, source_id: str
 ) -> tuple[pd.DataFrame, MatchReport]:
-    thd30 = df["thd30"] + df["thd100"] + df["thd1g"]
-    derived = pd.DataFrame(
-        {
-            "code": df["code"],
-            "premises": df["premises"],
-            "premises_no_thd": df["premises"] - thd30,
-            "premises_ineligible": df["inel"],
-            "premises_bhd8": df["hd8"] + thd30,
-            "premises_thd30": thd30,
-            "premises_thd100": df["thd100"] + df["thd1g"],
-            "premises_gig": df["thd1g"],
-        }
-    )
-    counts = [c for c in derived.columns if c != "code"]
-    return harmonise(derived, ref, source_id, counts=counts)
+    derived = broadband.base_columns(df)
+    return harmonise(derived, ref, source_id, counts=list(broadband.BASE_COLUMNS))
 
 
 def poverty(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:

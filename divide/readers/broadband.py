@@ -80,6 +80,48 @@ CODE, TOTAL, TYPE, DATE = "code_insee", "nbr", "type", "date"
 #: ``type`` values meaning "housing plus business premises".
 ALL_PREMISES = ("all", "logloc")
 OUTPUT = ["code", "premises", *CLASSES, "date"]
+#: The atlas's additive premises columns, derived by :func:`base_columns`.
+BASE_COLUMNS = (
+    "premises",
+    "premises_no_thd",
+    "premises_ineligible",
+    "premises_bhd8",
+    "premises_thd30",
+    "premises_thd100",
+    "premises_gig",
+)
+
+
+def base_columns(classes: pd.DataFrame) -> pd.DataFrame:
+    """The atlas's premises columns from premises by best available class.
+
+    Parameters
+    ----------
+    classes : pandas.DataFrame
+        ``code``, ``premises`` and the seven exclusive classes of :data:`CLASSES`
+        (as returned by :func:`read_arcep_fixed`, or by the building-level
+        aggregation of :mod:`divide.buildings`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code`` and :data:`BASE_COLUMNS`: all premises, premises without
+        ≥ 30 Mbit/s, ineligible (below 0.5 Mbit/s), with ≥ 8 Mbit/s (BHD8 and
+        better), ≥ 30 Mbit/s, ≥ 100 Mbit/s and ≥ 1 Gbit/s.
+    """
+    thd30 = classes["thd30"] + classes["thd100"] + classes["thd1g"]
+    return pd.DataFrame(
+        {
+            "code": classes["code"],
+            "premises": classes["premises"],
+            "premises_no_thd": classes["premises"] - thd30,
+            "premises_ineligible": classes["inel"],
+            "premises_bhd8": classes["hd8"] + thd30,
+            "premises_thd30": thd30,
+            "premises_thd100": classes["thd100"] + classes["thd1g"],
+            "premises_gig": classes["thd1g"],
+        }
+    )
 
 
 def read_arcep_fixed(
@@ -309,8 +351,7 @@ def read_arcep_best_technology(path: str | Path | bytes, *, name: str | None = N
     if {"elig_4fg", "elig_4gf"} <= set(df.columns):
         raise SourceError(file, "both elig_4fg and elig_4gf: keep one fixed-4G column")
     df = _keep_all_premises(df, file)
-    code = normalise_code(df[CODE]).str.upper()
-    _check_codes(df, code, file)
+    code = commune_codes(df, CODE, file)
     out = pd.DataFrame(
         {"code": code.astype(str), "premises": _number(df, TOTAL, file, minimum=0)}
     )

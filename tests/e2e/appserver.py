@@ -50,12 +50,19 @@ class AppServer:
     """``streamlit run app.py`` on a free port; ``start`` waits until it is healthy.
 
     ``watch=False`` runs like a deployed server: it keeps the code it started with
-    even if the working tree is edited meanwhile.
+    even if the working tree is edited meanwhile. ``script`` (relative to the
+    repository root) serves another script, e.g. the bench's empty page.
     """
 
     def __init__(
-        self, log_path: Path, *, watch: bool = True, startup_timeout: float = 90.0
+        self,
+        log_path: Path,
+        *,
+        watch: bool = True,
+        startup_timeout: float = 90.0,
+        script: str = "app.py",
     ) -> None:
+        self.script = script
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -74,7 +81,7 @@ class AppServer:
             "PYTHONUNBUFFERED": "1",
         }
         command = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", self.script,
             "--server.port", str(self.port),
             "--server.address", "127.0.0.1",
             "--server.headless", "true",
