@@ -40,7 +40,7 @@ from divide.buildings.layout import (
 )
 from divide.buildings.projection import MERCATOR_RADIUS
 from divide.errors import DivideError, SourceError, suggest
-from divide.readers.broadband import CODE_PATTERN
+from divide.readers._checks import COMMUNE_CODE as CODE_PATTERN
 
 #: A département in a file name: ``actuel_29.csv.gz``, ``base_imb_2A.csv``.
 _FILE_DEP = re.compile(r"_(\d{2,3}|2[AB])\.csv", re.IGNORECASE)
