@@ -217,6 +217,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Valeur de source douteuse : {name} compte {value} de locaux « inéligibles » dans le fichier ARCEP (plage plausible {low}–{high}) : des locaux sans réseau rattaché plutôt que sans accès.",
         'Doubtful source value: {name} has {value} of its premises "ineligible" in the ARCEP file (plausible range {low}–{high}): premises not matched to a network rather than without access.',
     ),
+    "withheld_short": ("non montré", "not shown"),
     "withheld_on_map": (
         "Territoires hachurés faute de couverture suffisante : {n}. La source n'y donne de valeur que pour des communes réunissant moins de {minimum} de la population ; la valeur n'y est pas montrée.",
         "Territories hatched for lack of coverage: {n}. The source gives values only for communes holding less than {minimum} of their population there, so no value is shown.",

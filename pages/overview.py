@@ -4,7 +4,7 @@ from streamlit_folium import st_folium
 
 from divide import maps
 from divide.i18n import t
-from divide.indicators import as_of_short, format_value
+from divide.indicators import as_of_short, format_value, withheld_reason
 from divide.profile import comparison
 from divide.registry import indicator
 from pages import _applies, _shared, _types
@@ -32,19 +32,23 @@ if level != "france":
     st.caption(t("overview_intro", lg))
 
 table = comparison(atlas, level, code, HEADLINE)
+row = atlas.territory(level, code)
 cards = st.columns(5)
 for i, ind_id in enumerate(HEADLINE):
     ind = indicator(ind_id)
+    shown = format_value(table.iloc[i, 0], ind, lg, suffix=False)
+    if withheld_reason(row, ind, lg):
+        shown = t("withheld_short", lg)
     with cards[i % 5]:
         st.metric(
             _shared.label(ind),
             # The label already names the unit "per 10,000 people".
-            format_value(table.iloc[i, 0], ind, lg, suffix=False),
+            shown,
             help=_shared.source_caption(ind),
         )
         st.caption(as_of_short(ind, lg))
 
-_shared.figure_notes(atlas.territory(level, code), HEADLINE)
+_shared.figure_notes(row, HEADLINE)
 
 shown = pd.DataFrame(
     {
