@@ -67,6 +67,7 @@ from divide.harmonise import harmonise, map_codes
 from divide.readers import mediation
 from divide.readers._checks import in_france
 from divide.registry import DIRECTIONS, UNITS, Indicator, Source
+from divide.safe_text import clean
 
 __all__ = [
     "COUNT_UNITS",
@@ -183,42 +184,9 @@ _SEVERITY_WORDS = {
 
 # ------------------------------------------------------------------ plain text
 
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
-    "\u200b\u202a-\u202e\u2066-\u2069\ufeff]"
-)
-_SPACES = re.compile(r"\s+")
-
-
-def safe_text(value: object, max_length: int = 200) -> str:
-    """Plain text for display: no control characters, one line, capped length.
-
-    Parameters
-    ----------
-    value : object
-        Anything; ``None`` and NaN give ``""``.
-    max_length : int
-        Longest result; longer text is cut and ends with ``…``.
-
-    Returns
-    -------
-    str
-        The text, NFC-normalised, with runs of whitespace (newlines, tabs)
-        collapsed to one space, control, bidirectional-override and lone
-        surrogate characters removed. Not HTML-escaped: renderers must escape it.
-    """
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    if isinstance(value, bytes | bytearray):
-        value = bytes(value).decode("utf-8", "replace")
-    text = unicodedata.normalize("NFC", str(value))
-    text = _CONTROL.sub("", _SPACES.sub(" ", text)).strip()
-    max_length = max(int(max_length), 1)
-    if len(text) > max_length:
-        text = text[: max_length - 1].rstrip() + "…"
-    return text
+#: Plain text of a file (one line, no control characters, capped): the rule lives
+#: in :mod:`divide.safe_text`, with the escapers that renderers apply to it.
+safe_text = clean
 
 
 def _fold(text: object) -> str:
