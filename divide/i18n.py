@@ -89,6 +89,22 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Ces lieux comptent aussi, pour cette session, dans la couche des lieux de la Carte et sur la page Médiation : offre et besoin (distances, zones mal desservies, placement).",
         "For this session, these sites also count in the Map's site layer and on the Mediation: supply and need page (distances, underserved areas, placement).",
     ),
+    "upload_renamed": (
+        "Un indicateur importé s'appelle déjà « {name} » : celui-ci est gardé sous le nom « {new} », sans remplacer l'autre.",
+        "An uploaded indicator is already called '{name}': this one is kept as '{new}', without replacing the other.",
+    ),
+    "upload_no_code_column": (
+        "aucune colonne de codes de territoire trouvée (colonnes lues : {columns}). Une colonne de codes contient des codes officiels : 5 caractères pour une commune (29019, 2A004, 97411), le SIREN à 9 chiffres pour un EPCI, 2 ou 3 caractères pour un département (29, 2A, 971), 2 chiffres pour une région (53). Ajoutez-en une (appelée par exemple « code_insee »), ou choisissez-la dans « Colonne des codes » (--code-column en ligne de commande).",
+        "no column of territory codes found (columns seen: {columns}). A code column holds official codes: 5 characters for a commune (29019, 2A004, 97411), the 9-digit SIREN for an EPCI, 2 or 3 characters for a département (29, 2A, 971), 2 digits for a région (53). Add one (named 'code_insee', for instance), or choose it as 'Code column' (--code-column on the command line).",
+    ),
+    "upload_no_code_column_level": (
+        "aucune colonne de codes de niveau {level} trouvée (colonnes lues : {columns}). Une colonne de codes contient des codes officiels : 5 caractères pour une commune (29019, 2A004, 97411), le SIREN à 9 chiffres pour un EPCI, 2 ou 3 caractères pour un département (29, 2A, 971), 2 chiffres pour une région (53). Ajoutez-en une, vérifiez le niveau choisi, ou choisissez la colonne dans « Colonne des codes » (--code-column en ligne de commande).",
+        "no column of {level} codes found (columns seen: {columns}). A code column holds official codes: 5 characters for a commune (29019, 2A004, 97411), the 9-digit SIREN for an EPCI, 2 or 3 characters for a département (29, 2A, 971), 2 digits for a région (53). Add one, check the level chosen, or choose the column as 'Code column' (--code-column on the command line).",
+    ),
+    "upload_no_value_column": (
+        "aucune colonne de nombres en dehors des codes de {code} (colonnes lues : {columns}) : ajoutez une colonne de valeurs (des nombres, avec une virgule ou un point décimal).",
+        "no column of numbers besides the codes in {code} (columns seen: {columns}): add a column of values (numbers, with a decimal comma or point).",
+    ),
     "access_user_sites": (
         "Vos lieux importés comptent ici : {n} lieux de {files}. Retirez-les sur la page Vos données.",
         "Your uploaded sites count here: {n} sites from {files}. Remove them on the Your data page.",
@@ -330,6 +346,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Pick a région, département or EPCI in the sidebar to get site suggestions.",
     ),
     "access_k": ("Nombre de lieux à ouvrir (K)", "Number of sites to open (K)"),
+    "access_no_host": (
+        "Aucune commune du territoire ne peut accueillir de lieu avec ces critères : abaissez la population minimale ou excluez moins de communes.",
+        "No commune of the territory can host a site with these criteria: lower the minimum population or exclude fewer communes.",
+    ),
+    "access_k_clamped": (
+        "K = {asked} sort des valeurs possibles ici (de 1 à {high}, le nombre de communes pouvant accueillir un lieu) : K = {k} est utilisé.",
+        "K = {asked} is outside what is possible here (1 to {high}, the number of communes that can host a site): K = {k} is used.",
+    ),
     "access_min_pop": (
         "Population minimale d'une commune d'accueil",
         "Minimum population of a host commune",
