@@ -55,14 +55,14 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from divide.errors import DivideError, SourceError, suggest, unknown
+from divide.errors import DivideError, SourceError, suggest, translated, unknown
 from divide.harmonise import harmonise, map_codes
 from divide.readers import mediation
 from divide.readers._checks import in_france
@@ -86,6 +86,7 @@ __all__ = [
     "UserSites",
     "code_reference",
     "compare_refresh",
+    "keep_upload",
     "load_indicator",
     "load_sites",
     "read_upload",
@@ -1453,6 +1454,11 @@ _NOT_VALUE = re.compile(
     r"libelle|label|commune|territoire|lat|latitude|lon|lng|longitude|x|y)(_.*)?$"
 )
 _POSTCODE_HINT = re.compile(r"(^cp$|postal|postcode|zip)")
+# Numbers that are not territory codes even when they look like some (2019 is a
+# commune code once zero-padded).
+_NOT_CODE_HINT = re.compile(
+    r"^(annee|year|millesime|date|lat|latitude|lon|lng|longitude|x|y)(_.*)?$"
+)
 
 
 def _column_scores(frame: pd.DataFrame, matcher: _Matcher) -> dict[str, float]:
@@ -1468,6 +1474,8 @@ def _column_scores(frame: pd.DataFrame, matcher: _Matcher) -> dict[str, float]:
             share += 0.05
         if _POSTCODE_HINT.search(folded):
             share -= 0.5
+        if _NOT_CODE_HINT.match(folded):
+            share -= 1.0
         scores[column] = share
     return scores
 
@@ -1509,15 +1517,35 @@ def _pick_code_column(
             )
         return code_column, lvl, notes
     if best is None or best[0] < 0.5:
-        where = " or ".join(_LEVEL_WORDS[lv] for lv in levels)
-        raise SourceError(
-            file,
-            f"no column holds mostly {where} codes. Columns found: "
-            + ", ".join(_quote(c, 40) for c in list(frame.columns)[:20])
-            + ". Add a column of INSEE codes (e.g. 01001, 2A004) or choose the code "
-            "column yourself.",
-        )
+        raise _no_code_column(file, frame, level)
     return best[2], best[3], notes
+
+
+def _columns_seen(frame: pd.DataFrame) -> str:
+    names = [_quote(c, 40) for c in list(frame.columns)[:20]]
+    return ", ".join(names) + (", …" if len(frame.columns) > 20 else "")
+
+
+def _no_code_column(file: str, frame: pd.DataFrame, level: str | None) -> SourceError:
+    """The error for a file without a column of territory codes (FR/EN)."""
+    if level:
+        return translated(
+            SourceError,
+            "upload_no_code_column_level",
+            file,
+            level=_LEVEL_WORDS[level],
+            columns=_columns_seen(frame),
+        )
+    return translated(
+        SourceError, "upload_no_code_column", file, columns=_columns_seen(frame)
+    )
+
+
+def _looks_like_code_header(column: str, level: str) -> bool:
+    """True when a column's name says it holds codes (``code_insee``, ``dep``...)."""
+    folded = _fold(column)
+    word = {"departement": "dep", "region": "reg"}.get(level, level)
+    return bool(_CODE_HINT.match(folded)) or word in folded or "insee" in folded
 
 
 # ------------------------------------------------------------------ indicator
@@ -1793,6 +1821,58 @@ class UserIndicator:
         )
 
 
+def keep_upload(
+    store: dict[str, UploadedIndicator],
+    ind: UploadedIndicator,
+    *,
+    previous: str | None = None,
+) -> UploadedIndicator:
+    """Put an uploaded indicator in a session's store without overwriting another.
+
+    Two uploads may well have a column of the same name (``taux``): the later
+    one is numbered, ``taux (2)``, ``taux (3)``..., so that nothing is lost.
+
+    Parameters
+    ----------
+    store : dict
+        The session's uploaded indicators by id; updated in place.
+    ind : UploadedIndicator
+        As made by :meth:`UserIndicator.as_indicator`.
+    previous : str, optional
+        The id under which this same upload (the same file and column) was
+        stored before: its entry is replaced (say, by a new unit) and the name
+        it was given is kept.
+
+    Returns
+    -------
+    UploadedIndicator
+        As stored: ``ind``, or a copy under a numbered label and id (``user_taux``
+        → ``user_taux_2``) when another upload holds its id. Its ``label``
+        differs from ``ind.label`` exactly when it was renamed.
+    """
+    if previous is not None and previous in store:
+        held = store[previous]
+        kept = _renamed(ind, held.id, held.label)
+    else:
+        number = 1
+        while (f"{ind.id}_{number}" if number > 1 else ind.id) in store:
+            number += 1
+        kept = ind
+        if number > 1:
+            label = {lang: f"{text} ({number})" for lang, text in ind.label.items()}
+            kept = _renamed(ind, f"{ind.id}_{number}", label)
+    store[kept.id] = kept
+    return kept
+
+
+def _renamed(
+    ind: UploadedIndicator, ind_id: str, label: dict[str, str]
+) -> UploadedIndicator:
+    if ind_id == ind.id and label == ind.label:
+        return ind
+    return replace(ind, id=ind_id, numerator=ind_id, label=dict(label))
+
+
 def _fold_rows(
     values: pd.Series, codes: pd.Series, kind: str, weights: pd.Series | None
 ) -> pd.Series:
@@ -1914,6 +1994,8 @@ def load_indicator(
     if frame.empty:
         raise SourceError(file, "no data rows below the header")
 
+    chosen_code_column = code_column
+    asked_level = level
     code_column, level, notes = _pick_code_column(
         frame, atlas, level, code_column, file
     )
@@ -1927,10 +2009,18 @@ def load_indicator(
     if value_columns is None:
         value_columns = _numeric_columns(frame, others, weight_column)
         if not value_columns:
-            raise SourceError(
+            # A column of numbers taken for codes, with nothing else numeric: the
+            # file has no code column, whatever the numbers looked like.
+            if chosen_code_column is None and not _looks_like_code_header(
+                code_column, level
+            ):
+                raise _no_code_column(file, frame, asked_level)
+            raise translated(
+                SourceError,
+                "upload_no_value_column",
                 file,
-                "no numeric column besides the codes. Columns found: "
-                + ", ".join(_quote(c, 40) for c in list(frame.columns)[:20]),
+                code=_quote(code_column, 40),
+                columns=_columns_seen(frame),
             )
     else:
         if isinstance(value_columns, str):
@@ -2152,7 +2242,12 @@ _RESERVED = frozenset(["code", "folded", "line", "source_code", "how", "_weight"
 def _numeric_columns(
     frame: pd.DataFrame, columns: list[str], weight_column: str | None
 ) -> list[str]:
-    chosen = []
+    """Value columns: those mostly numeric or, when none is, those with a number.
+
+    A file whose only value column has a few good numbers among bad cells is
+    read (the bad cells are listed with what to fix) rather than refused.
+    """
+    chosen, some = [], []
     for column in columns:
         if (
             column == weight_column
@@ -2167,7 +2262,9 @@ def _numeric_columns(
         )
         if numeric and numeric >= 0.5 * filled:
             chosen.append(column)
-    return chosen
+        elif numeric:
+            some.append(column)
+    return chosen or some
 
 
 # ---------------------------------------------------------------------- sites

@@ -11,7 +11,7 @@ import streamlit as st
 from divide import audacities as aud
 from divide.errors import DivideError
 from divide.i18n import t
-from divide.safe_text import html
+from divide.safe_text import file_name, html
 from divide.safe_text import markdown as md
 from pages import _shared
 
@@ -217,7 +217,7 @@ for column, fmt, write, mime in (
     column.download_button(
         t(f"aud_download_{fmt}", lg),
         data=write(actors) if actors else "",
-        file_name=f"audacities.{fmt}",
+        file_name=file_name("audacities", fmt),
         mime=mime,
         key=f"aud_download_{fmt}",
         disabled=not actors,

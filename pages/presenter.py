@@ -107,7 +107,7 @@ seconds = nav[4].selectbox(
 )
 nav[5].toggle(t("pres_present", lg), key="pres_present", on_change=_on_present)
 
-st.title(slide.title)
+st.title(slide.title)  # a catalogue title, no data
 left, right = st.columns([3, 2], gap="large")
 with left:
     visual = slide.visual
