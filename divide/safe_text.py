@@ -28,11 +28,12 @@ import math
 import re
 import unicodedata
 
-__all__ = ["clean", "file_name", "html", "markdown", "visible"]
+__all__ = ["INVISIBLE", "clean", "file_name", "html", "markdown", "visible"]
 
-# C0/C1 controls, lone surrogates, zero-width space, bidirectional embeddings,
-# overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the BOM.
-_CONTROL = re.compile(
+#: Characters never shown: C0/C1 controls, lone surrogates, the zero-width space,
+#: bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+#: U+2066-U+2069) and the BOM.
+INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
     "\u200b\u202a-\u202e\u2066-\u2069\ufeff]"
 )
@@ -55,6 +56,11 @@ _HTML_SPECIAL = re.compile("[&<>\"'`$\\\\%]")
 # Every ASCII punctuation that Markdown (with Streamlit's extensions: math, colour
 # directives, tables) may read as syntax; CommonMark shows "\x" as "x".
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>&:=^])")
+# Streamlit turns some text into links or icons after Markdown is parsed, so a
+# backslash cannot stop it: web addresses, e-mail addresses, ":material/...:".
+# A word joiner (U+2060, invisible) breaks each pattern.
+_AFTER_PARSE = re.compile(r"(?i)\b(https?|ftp|www)(?=:|\.)|(@)|(:)(?=material/)")
+_WORD_JOINER = "\u2060"
 _FILE_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -73,7 +79,7 @@ def visible(value: object) -> str:
     if isinstance(value, bytes | bytearray):
         value = bytes(value).decode("utf-8", "replace")
     text = unicodedata.normalize("NFC", str(value))
-    return _CONTROL.sub("", _SPACES.sub(" ", text)).strip()
+    return INVISIBLE.sub("", _SPACES.sub(" ", text)).strip()
 
 
 def clean(value: object, max_length: int = 200) -> str:
@@ -122,14 +128,17 @@ def markdown(value: object) -> str:
 
     :func:`visible` (one line, so no heading, list or quote can start), then a
     backslash before every character Markdown may read as syntax, ``&`` included
-    (``&lt;b&gt;`` stays the six characters it is).
+    (``&lt;b&gt;`` stays the six characters it is). Web and e-mail addresses and
+    ``:material/...:`` icon codes, which Streamlit turns into links and icons
+    whatever the escapes, get an invisible word joiner (U+2060) that breaks them.
 
     Examples
     --------
     >>> markdown("**a** [b](javascript:x)")
     '\\*\\*a\\*\\* \\[b\\]\\(javascript\\:x\\)'
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", visible(value))
+    text = _AFTER_PARSE.sub(lambda m: m[0] + _WORD_JOINER, visible(value))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def file_name(stem: object, extension: str, *, fallback: str = "divide") -> str:

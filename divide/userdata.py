@@ -109,6 +109,8 @@ MAX_UNZIPPED = 100 * 1024 * 1024
 MAX_RATIO = 100
 #: Most members in an ``.xlsx`` archive.
 MAX_ZIP_MEMBERS = 1_000
+#: Longest site name kept (longer ones are cut, ending with "…").
+MAX_NAME = 200
 #: Problems kept in a report (all are counted).
 MAX_LISTED = 1_000
 #: Problems shown by :meth:`Report.text`.
@@ -2410,7 +2412,10 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     if rejected:
         geometry = pd.Series(lines, index=frame.index).isin(list(rejected))
         rejected_rows |= geometry
-    names = frame[col["name"]]
+    # Plain text: one line, no control or bidirectional-override characters,
+    # at most MAX_NAME characters.
+    names = frame[col["name"]].map(lambda v: safe_text(v, MAX_NAME) or pd.NA)
+    names = names.astype("string")
     matcher = _matcher(atlas, "commune")
     codes = (
         normalise_codes(frame[col["code"]], "commune")

@@ -54,8 +54,14 @@ class AppServer:
     """
 
     def __init__(
-        self, log_path: Path, *, watch: bool = True, startup_timeout: float = 90.0
+        self,
+        log_path: Path,
+        *,
+        watch: bool = True,
+        startup_timeout: float = 90.0,
+        env: dict[str, str] | None = None,
     ) -> None:
+        self.env = dict(env or {})  # added to the environment (DIVIDE_ATLAS...)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -72,6 +78,7 @@ class AppServer:
             **os.environ,
             "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
             "PYTHONUNBUFFERED": "1",
+            **self.env,
         }
         command = [
             sys.executable, "-m", "streamlit", "run", "app.py",
