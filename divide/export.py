@@ -30,6 +30,7 @@ from divide.errors import DivideError, unknown
 from divide.i18n import t
 from divide.indicators import unit_label
 from divide.registry import indicator, indicators
+from divide.safe_text import markdown, visible
 from divide.spreadsheet import RISKY_START
 
 FORMATS = ("csv", "geojson", "gpkg", "parquet")
@@ -941,6 +942,10 @@ def unmatched_lines(quality: dict, lang: str) -> list[str]:
     lines = []
     for key, codes in unmatched(quality).items():
         title = t(f"export_{key}", lang) if key.startswith("communes_") else key
-        listed = ", ".join(f"`{c}`" for c in codes)
+        # Codes come from the source files: a code span shows them as they are,
+        # unless one holds the backtick that would close it.
+        listed = ", ".join(
+            f"`{visible(c)}`" if "`" not in c else markdown(c) for c in codes
+        )
         lines.append(f"**{title}** ({len(codes)}): {listed}")
     return lines

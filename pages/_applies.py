@@ -40,7 +40,7 @@ def render(level: str, code: str, lang: str) -> None:
     try:
         data = _diagnosis(level, code, lang)
     except DivideError as exc:
-        st.warning(f"{t('error_prefix', lang)}: {exc}")
+        st.warning(md(f"{t('error_prefix', lang)}: {exc.in_language(lang)}"))
         return
     fired = data["fired"]
     if not fired:

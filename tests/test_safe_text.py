@@ -128,3 +128,12 @@ def test_open_data_names_lose_invisible_marks_on_load():
     assert _visible(names).tolist() == ["Quimper", "evil", pd.NA, "ab"]
     plain = pd.Series(["Brest", "Lons  (ECLA)"], dtype=object)
     assert _visible(plain) is plain  # nothing to change: the same column
+
+
+def test_unmatched_codes_from_source_files_stay_text():
+    from divide import export
+
+    quality = {"sources": {"src": {"unmatched_codes": ["29019", "`**x**` [y](z)"]}}}
+    (line,) = export.unmatched_lines(quality, "en")
+    assert "`29019`" in line  # a code span, shown as is
+    assert "`**x**`" not in line and "\\`\\*\\*x" in line  # no span to break out of
