@@ -35,8 +35,13 @@ values only sum what the file holds: ``coverage`` gives, per parent territory, t
 share of its member territories that have a value.
 
 Text taken from a file (column names, site names, cell values quoted in messages)
-goes through :func:`safe_text`: plain text, no control characters, capped length.
-It is *not* HTML-escaped here; whatever renders it must escape it.
+goes through :func:`safe_text` (:func:`divide.safe_text.clean`): plain text, no
+control characters, capped length. It is *not* escaped here; whatever renders it
+escapes it with :mod:`divide.safe_text`.
+
+A :class:`Report` reads in English (``divide validate``) or French
+(``Report.text(lang="fr")``): its frame, problems and fixes come from
+:mod:`divide.i18n`; the details of the reading and the notes stay in English.
 """
 
 from __future__ import annotations
@@ -64,6 +69,7 @@ import pandas as pd
 
 from divide.errors import DivideError, SourceError, suggest, translated, unknown
 from divide.harmonise import harmonise, map_codes
+from divide.i18n import STRINGS, t
 from divide.readers import mediation
 from divide.readers._checks import in_france
 from divide.registry import DIRECTIONS, UNITS, Indicator, Source
@@ -141,50 +147,6 @@ _MISSING_MARKERS = frozenset(
 _PLM = {"75056": range(75101, 75121), "69123": range(69381, 69390)}
 _PLM["13055"] = range(13201, 13217)
 
-_FIXES = {
-    "unknown code": (
-        "use today's official codes (COG 2026): 5 characters for a commune "
-        "(01001, 2A004, 97411), the 9-digit SIREN for an EPCI, 2 or 3 characters "
-        "for a département (01, 2A, 971), 2 digits for a région. Codes of merged "
-        "communes and of Paris, Lyon and Marseille arrondissements are mapped for "
-        "you."
-    ),
-    "missing code": "fill the code cell or delete the row.",
-    "not a number": (
-        "write numbers only, with a decimal comma or point (12,5 or 12.5), no "
-        "units or words in the cell; leave the cell empty (or write NA) when the "
-        "value is unknown."
-    ),
-    "duplicate": "keep one row per territory; the first one was used.",
-    "out of range": (
-        "check the sign and the unit: a count or a share cannot be negative."
-    ),
-    "bad row": (
-        "the row has more cells than the header: a cell probably holds the "
-        "separator without quotes around it."
-    ),
-    "outside France": (
-        "give WGS84 latitude and longitude in decimal degrees (48.8566, 2.3522), "
-        "inside France (mainland or overseas)."
-    ),
-    "no name": "give every site a name.",
-    "no location": (
-        "give every site coordinates (latitude, longitude), a commune code or a "
-        "postcode."
-    ),
-    "not placed": (
-        "check the coordinates, or add the commune's INSEE code in a "
-        "'code_insee' column."
-    ),
-    "not a point": "export the layer as points (GeoJSON 'Point' geometries).",
-}
-_EFFECT = {"row": "row left out", "cell": "cell ignored", "warning": "kept"}
-_SEVERITY_WORDS = {
-    "row": "rows left out",
-    "cell": "cells ignored",
-    "warning": "warnings (kept)",
-}
-
 # ------------------------------------------------------------------ plain text
 
 #: Plain text of a file (one line, no control characters, capped): the rule lives
@@ -247,15 +209,69 @@ class Problem:
     column: str | None = None
     value: str | None = None
     severity: str = "row"
+    parts: tuple = ()
 
-    def where(self, word: str = "line") -> str:
+    @classmethod
+    def said(
+        cls,
+        kind: str,
+        *parts: tuple[str, dict],
+        row: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+        severity: str = "row",
+    ) -> Problem:
+        """A problem whose message is made of catalogue texts (``(key, values)``).
+
+        Its ``message`` is the English text; :meth:`text` gives it in French too.
+        """
+        return cls(kind, _say(parts, "en"), row, column, value, severity, parts)
+
+    def add_part(self, key: str, **values) -> None:
+        """Say more: one more catalogue text at the end of the message."""
+        self.parts = (*self.parts, (key, values))
+        self.message = _say(self.parts, "en")
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"fr"`` or ``"en"``)."""
+        return _say(self.parts, lang) if self.parts else self.message
+
+    def where(self, word: str = "line", lang: str = "en") -> str:
         """``"line 4, column 'x'"`` (the parts that are known)."""
         parts = []
         if self.row is not None:
-            parts.append(f"{word} {self.row}")
+            parts.append(f"{t('word_' + word, lang)} {self.row}")
         if self.column is not None:
-            parts.append(f"column {_quote(self.column)}")
+            parts.append(f"{t('report_column', lang)} {_quote(self.column)}")
         return ", ".join(parts)
+
+
+class Term(NamedTuple):
+    """A catalogue word given as a value of a message (translated with it)."""
+
+    key: str
+
+
+def _say(parts: Iterable[tuple[str, dict]], lang: str) -> str:
+    return "".join(
+        t(
+            key,
+            lang,
+            **{
+                k: t(v.key, lang) if isinstance(v, Term) else v
+                for k, v in values.items()
+            },
+        )
+        for key, values in parts
+    )
+
+
+def _count(n: int, lang: str) -> str:
+    return f"{n:,}".replace(",", "\u202f" if lang == "fr" else ",")
+
+
+def _slug(kind: str) -> str:
+    return kind.replace(" ", "_")
 
 
 @dataclass
@@ -341,26 +357,34 @@ class Report:
         """Number of problems found (listed or not)."""
         return sum(self.counts.values())
 
-    def problems_frame(self) -> pd.DataFrame:
-        """The listed problems as a table (one row each), for display."""
+    def problems_frame(self, lang: str = "en") -> pd.DataFrame:
+        """The listed problems as a table (one row each), for display in ``lang``."""
+        word = t(f"word_{self.row_word}", lang)
         return pd.DataFrame(
             {
-                self.row_word: [p.row for p in self.problems],
-                "column": [p.column for p in self.problems],
-                "value": [p.value for p in self.problems],
-                "problem": [p.kind for p in self.problems],
-                "effect": [_EFFECT.get(p.severity, p.severity) for p in self.problems],
-                "message": [p.message for p in self.problems],
+                word: [p.row for p in self.problems],
+                t("report_column", lang): [p.column for p in self.problems],
+                t("report_col_value", lang): [p.value for p in self.problems],
+                t("report_col_problem", lang): [
+                    t(f"prob_kind_{_slug(p.kind)}", lang) for p in self.problems
+                ],
+                t("report_col_effect", lang): [
+                    t(f"report_effect_{p.severity}", lang) for p in self.problems
+                ],
+                t("report_col_message", lang): [p.text(lang) for p in self.problems],
             }
-        ).astype({self.row_word: "Int64"})
+        ).astype({word: "Int64"})
 
-    def text(self, limit: int = SHOWN) -> str:
+    def text(self, limit: int = SHOWN, lang: str = "en") -> str:
         """The report as the app and ``divide validate`` show it.
 
         Parameters
         ----------
         limit : int
             Problems listed in full (the others are counted).
+        lang : {"en", "fr"}
+            Language of the report's frame, problems and fixes (the details of
+            the reading and the notes are in English).
 
         Returns
         -------
@@ -368,42 +392,49 @@ class Report:
             Counts, how the file was read, the first problems with their
             line/column and close matches, what to fix, and notes.
         """
-        lines = [f"Check of {_quote(self.file, 120)} ({self.kind})"]
+        kind = t(f"report_kind_{self.kind}", lang)
+        lines = [t("report_check", lang, file=_quote(self.file, 120), kind=kind)]
         if self.fatal:
-            lines += ["", f"The file cannot be used: {self.fatal}"]
+            lines += ["", t("report_fatal", lang, why=self.fatal)]
             return "\n".join(lines)
+        colon = "\u00a0: " if lang == "fr" else ": "
         for label, value in self.details.items():
-            lines.append(f"  {label}: {value}")
-        lines += [
-            "",
-            f"Rows read: {self.rows_read:,} · matched: {self.rows_joined:,} · "
-            f"usable: {self.usable_rows:,}",
-        ]
+            key = f"report_detail_{_slug(label)}"
+            lines.append(f"  {t(key, lang) if key in STRINGS else label}{colon}{value}")
+        counts = {
+            "read": _count(self.rows_read, lang),
+            "matched": _count(self.rows_joined, lang),
+            "usable": _count(self.usable_rows, lang),
+        }
+        lines += ["", t("report_rows", lang, **counts)]
         if not self.counts:
-            lines.append("No problems found.")
+            lines.append(t("report_no_problem", lang))
         else:
             effects = ", ".join(
-                f"{_SEVERITY_WORDS.get(s, s)}: {n:,}"
+                f"{t('report_sev_' + s, lang)}{colon}{_count(n, lang)}"
                 for s, n in sorted(self._severities.items())
                 if n
             )
-            kinds = ", ".join(f"{k} ×{n:,}" for k, n in self.counts.items())
-            lines += ["", f"Problems: {kinds} ({effects})"]
+            kinds = ", ".join(
+                f"{t('prob_kind_' + _slug(k), lang)} ×{_count(n, lang)}"
+                for k, n in self.counts.items()
+            )
+            lines += ["", t("report_problems", lang, kinds=kinds, effects=effects)]
             for p in self.problems[:limit]:
-                where = p.where(self.row_word)
-                lines.append(f"  - {where + ': ' if where else ''}{p.message}")
+                where = p.where(self.row_word, lang)
+                lines.append(f"  - {where + colon if where else ''}{p.text(lang)}")
             hidden = self.n_problems - min(limit, len(self.problems))
             if hidden > 0:
-                lines.append(f"  … and {hidden:,} more")
-            lines += ["", "What to fix:"]
+                lines.append(f"  {t('report_more', lang, n=_count(hidden, lang))}")
+            lines += ["", t("report_what_to_fix", lang)]
             for kind in self.counts:
-                if kind in _FIXES:
-                    lines.append(f"  - {kind}: {_FIXES[kind]}")
+                fix = t(f"fix_{_slug(kind)}", lang)
+                lines.append(f"  - {t('prob_kind_' + _slug(kind), lang)}{colon}{fix}")
         if self.notes:
-            lines += ["", "Notes:"]
+            lines += ["", t("report_notes", lang)]
             lines += [f"  - {note}" for note in self.notes]
         if not self.usable_rows:
-            lines += ["", "Nothing in this file can be used yet: fix it and try again."]
+            lines += ["", t("report_nothing", lang)]
         return "\n".join(lines)
 
 
@@ -932,9 +963,9 @@ def _frame_from_rows(
             extra = [c for c in row[width:] if c is not None and str(c).strip()]
             if extra:
                 bad.append(
-                    Problem(
+                    Problem.said(
                         "bad row",
-                        f"{len(row)} cells, but the header has {width} columns",
+                        ("prob_bad_row", {"cells": len(row), "width": width}),
                         row=line,
                         value=safe_text(extra[0], 60),
                     )
@@ -1044,7 +1075,9 @@ def _json_table(text: str, file: str, encoding: str) -> RawTable:
                 lon[i], lat[i] = point
             elif problem:
                 bad.append(
-                    Problem("not a point", problem, row=numbers[i], severity="cell")
+                    Problem.said(
+                        "not a point", problem, row=numbers[i], severity="cell"
+                    )
                 )
         crs = _geojson_crs(info.get("crs"), file)
         if crs == 2154:
@@ -1063,17 +1096,19 @@ def _json_table(text: str, file: str, encoding: str) -> RawTable:
     )
 
 
-def _geojson_point(geometry: object) -> tuple[tuple[float, float] | None, str | None]:
+def _geojson_point(
+    geometry: object,
+) -> tuple[tuple[float, float] | None, tuple[str, dict] | None]:
     if geometry is None:
         return None, None
     if not isinstance(geometry, dict):
-        return None, "the geometry is not a GeoJSON object"
+        return None, ("prob_not_geojson", {})
     kind = geometry.get("type")
     coords = geometry.get("coordinates")
     if kind == "MultiPoint" and isinstance(coords, list) and coords:
         coords = coords[0]
     elif kind != "Point":
-        return None, f"geometry {_quote(kind, 30)} is not a point"
+        return None, ("prob_not_point", {"kind": _quote(kind, 30)})
     if isinstance(coords, list) and len(coords) >= 2:
         try:
             lon, lat = (
@@ -1086,7 +1121,7 @@ def _geojson_point(geometry: object) -> tuple[tuple[float, float] | None, str | 
             lon = lat = math.nan
         if math.isfinite(lon) and math.isfinite(lat):
             return (lon, lat), None
-    return None, "the point has no valid [longitude, latitude]"
+    return None, ("prob_no_lonlat", {})
 
 
 def _geojson_crs(crs: object, file: str) -> int:
@@ -1395,8 +1430,11 @@ class _Matcher:
             how[rest] = mapped_how
         return current.astype("string"), how
 
-    def close(self, code: str, name: str | None = None) -> str:
-        """`` Did you mean ...?`` from the code, and from the name when given."""
+    def close(self, code: str, name: str | None = None) -> tuple[tuple[str, dict], ...]:
+        """`` Did you mean ...?`` from the code, and from the name when given.
+
+        As parts of a :class:`Problem` message (catalogue key and values).
+        """
         if self._by_prefix is None:
             self._by_prefix = {}
             for known in sorted(self.codes):
@@ -1411,13 +1449,11 @@ class _Matcher:
         hints = corsica + [h for h in hints if h not in corsica][: 3 - len(corsica)]
         by_name = self._name_matches(name) if name else []
         hints = [f"{c} ({safe_text(self.names.get(c, ''), 40)})" for c in hints]
-        text = f" Did you mean: {', '.join(hints)}?" if hints else ""
+        parts = [("prob_did_you_mean", {"codes": ", ".join(hints)})] if hints else []
         if by_name:
-            listed = ", ".join(by_name[:3])
-            text += (
-                f" The {_LEVEL_WORDS[self.level]} named {_quote(name, 40)} is {listed}."
-            )
-        return text
+            named = {"level": _LEVEL_WORDS[self.level], "name": _quote(name, 40)}
+            parts.append(("prob_named", {**named, "codes": ", ".join(by_name[:3])}))
+        return tuple(parts)
 
     def _name_matches(self, name: str) -> list[str]:
         if self._by_name is None:
@@ -2071,22 +2107,29 @@ def load_indicator(
     missing_code = codes.isna()
     for i in _flagged(report, missing_code, "missing code"):
         report.add(
-            Problem("missing code", "no code in this row", int(lines[i]), code_column)
+            Problem.said(
+                "missing code",
+                ("prob_missing_code", {}),
+                row=int(lines[i]),
+                column=code_column,
+            )
         )
     unknown_code = ~missing_code & current.isna()
     for n, i in enumerate(_flagged(report, unknown_code, "unknown code")):
         code = str(codes.iloc[i])
-        hint = ""
+        hint = ()
         if n < MAX_SUGGESTED:
             name_value = frame[name_col].iloc[i] if name_col else None
             hint = matcher.close(code, None if pd.isna(name_value) else str(name_value))
+        unknown_part = {"level": _LEVEL_WORDS[level], "code": _quote(code, 20)}
         report.add(
-            Problem(
+            Problem.said(
                 "unknown code",
-                f"unknown {_LEVEL_WORDS[level]} code {_quote(code, 20)}.{hint}",
-                int(lines[i]),
-                code_column,
-                safe_text(raw_codes.iloc[i], 40),
+                ("prob_unknown_code", unknown_part),
+                *hint,
+                row=int(lines[i]),
+                column=code_column,
+                value=safe_text(raw_codes.iloc[i], 40),
             )
         )
     keep &= ~missing_code & ~unknown_code
@@ -2096,13 +2139,19 @@ def load_indicator(
     first_line = pd.Series(lines, index=frame.index).groupby(codes).transform("first")
     for i in _flagged(report, duplicate, "duplicate"):
         report.add(
-            Problem(
+            Problem.said(
                 "duplicate",
-                f"code {_quote(codes.iloc[i], 20)} already on {raw.row_word} "
-                f"{int(first_line.iloc[i])}; this row was left out",
-                int(lines[i]),
-                code_column,
-                safe_text(raw_codes.iloc[i], 40),
+                (
+                    "prob_duplicate",
+                    {
+                        "code": _quote(codes.iloc[i], 20),
+                        "word": Term(f"word_{raw.row_word}"),
+                        "first": int(first_line.iloc[i]),
+                    },
+                ),
+                row=int(lines[i]),
+                column=code_column,
+                value=safe_text(raw_codes.iloc[i], 40),
             )
         )
     keep &= ~duplicate
@@ -2136,37 +2185,36 @@ def load_indicator(
             percent_columns.append(column)
         for i in _flagged(report, invalid & keep, "not a number", "cell"):
             report.add(
-                Problem(
+                Problem.said(
                     "not a number",
-                    f"{_quote(frame[column].iloc[i], 40)} is not a number",
-                    int(lines[i]),
-                    column,
-                    safe_text(frame[column].iloc[i], 40),
+                    ("prob_not_a_number", {"value": _quote(frame[column].iloc[i], 40)}),
+                    row=int(lines[i]),
+                    column=column,
+                    value=safe_text(frame[column].iloc[i], 40),
                     severity="cell",
                 )
             )
         negative = keep & (values < 0).fillna(False)
         for i in _flagged(report, negative, "out of range", "warning"):
             report.add(
-                Problem(
+                Problem.said(
                     "out of range",
-                    f"negative value {values.iloc[i]:g}: impossible for a count or "
-                    "a share (kept, left out if the unit chosen is one)",
-                    int(lines[i]),
-                    column,
-                    safe_text(frame[column].iloc[i], 40),
+                    ("prob_negative", {"value": f"{values.iloc[i]:g}"}),
+                    row=int(lines[i]),
+                    column=column,
+                    value=safe_text(frame[column].iloc[i], 40),
                     severity="warning",
                 )
             )
         huge = keep & (values.abs() > 1e12).fillna(False)
         for i in _flagged(report, huge, "out of range", "warning"):
             report.add(
-                Problem(
+                Problem.said(
                     "out of range",
-                    f"value {values.iloc[i]:g} is implausibly large for a territory",
-                    int(lines[i]),
-                    column,
-                    safe_text(frame[column].iloc[i], 40),
+                    ("prob_huge", {"value": f"{values.iloc[i]:g}"}),
+                    row=int(lines[i]),
+                    column=column,
+                    value=safe_text(frame[column].iloc[i], 40),
                     severity="warning",
                 )
             )
@@ -2178,12 +2226,12 @@ def load_indicator(
         bad_weight = (invalid | (weight < 0).fillna(False)) & keep
         for i in _flagged(report, bad_weight, "not a number", "cell"):
             report.add(
-                Problem(
+                Problem.said(
                     "not a number",
-                    "the weight must be a number ≥ 0",
-                    int(lines[i]),
-                    weight_column,
-                    safe_text(frame[weight_column].iloc[i], 40),
+                    ("prob_weight", {}),
+                    row=int(lines[i]),
+                    column=weight_column,
+                    value=safe_text(frame[weight_column].iloc[i], 40),
                     severity="cell",
                 )
             )
@@ -2434,7 +2482,9 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     no_name = names.isna()
     for i in _flagged(report, no_name, "no name"):
         report.add(
-            Problem("no name", "the site has no name", int(lines[i]), col["name"])
+            Problem.said(
+                "no name", ("prob_no_name", {}), row=int(lines[i]), column=col["name"]
+            )
         )
     has_other = has_coords | postcodes.notna()
     unknown_code = ~no_name & codes.notna() & current.isna()
@@ -2442,16 +2492,18 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     for other, severity in ((True, "cell"), (False, "row")):
         mask = unknown_code & (has_other if other else ~has_other)
         for i in _flagged(report, mask, "unknown code", severity):
-            hint = matcher.close(str(codes.iloc[i])) if hints < MAX_SUGGESTED else ""
+            hint = matcher.close(str(codes.iloc[i])) if hints < MAX_SUGGESTED else ()
             hints += 1
+            unknown_part = {"level": "commune", "code": _quote(codes.iloc[i], 20)}
             report.add(
-                Problem(
+                Problem.said(
                     "unknown code",
-                    f"unknown commune code {_quote(codes.iloc[i], 20)}.{hint}"
-                    + (" Placed by its other location." if other else ""),
-                    int(lines[i]),
-                    col["code"],
-                    safe_text(frame[col["code"]].iloc[i], 40),
+                    ("prob_unknown_code", unknown_part),
+                    *hint,
+                    *((("prob_other_location", {}),) if other else ()),
+                    row=int(lines[i]),
+                    column=col["code"],
+                    value=safe_text(frame[col["code"]].iloc[i], 40),
                     severity=severity,
                 )
             )
@@ -2465,16 +2517,12 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
         if problem is None:
             unlisted += 1
             continue
-        problem.message += "; nothing else locates the site: row left out"
+        problem.add_part("prob_dropped")
         report.set_severity(problem, "row")
     report.move("cell", "row", unlisted)
     for i in _flagged(report, nowhere & ~rejected_rows, "no location"):
         report.add(
-            Problem(
-                "no location",
-                "no valid coordinates, commune code or postcode",
-                int(lines[i]),
-            )
+            Problem.said("no location", ("prob_no_location", {}), row=int(lines[i]))
         )
     keep = (~no_name & located).to_numpy()
 
@@ -2538,7 +2586,9 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     # made only of those is no name.
     for line in sorted(set(position) - set(unified["_line"].tolist())):
         report.add(
-            Problem("no name", "the name is empty once cleaned", line, col["name"])
+            Problem.said(
+                "no name", ("prob_empty_name", {}), row=line, column=col["name"]
+            )
         )
 
     placed = _place(unified, index, current, atlas, report, lines)
@@ -2596,12 +2646,15 @@ def _site_coordinates(
             target[:] = values.to_numpy()
             bad |= invalid
             for i in _flagged(report, invalid, "not a number", "cell"):
-                problem = Problem(
+                problem = Problem.said(
                     "not a number",
-                    f"{_quote(frame[col[role]].iloc[i], 40)} is not a coordinate",
-                    int(lines[i]),
-                    col[role],
-                    safe_text(frame[col[role]].iloc[i], 40),
+                    (
+                        "prob_not_a_coordinate",
+                        {"value": _quote(frame[col[role]].iloc[i], 40)},
+                    ),
+                    row=int(lines[i]),
+                    column=col[role],
+                    value=safe_text(frame[col[role]].iloc[i], 40),
                     severity="cell",
                 )
                 report.add(problem)
@@ -2614,12 +2667,12 @@ def _site_coordinates(
         unreadable = (text.notna() & parts[0].isna()).astype(bool)
         bad |= unreadable
         for i in _flagged(report, unreadable, "not a number", "cell"):
-            problem = Problem(
+            problem = Problem.said(
                 "not a number",
-                f"{_quote(text.iloc[i], 40)} is not a 'latitude, longitude' pair",
-                int(lines[i]),
-                col["latlon"],
-                safe_text(text.iloc[i], 40),
+                ("prob_not_a_pair", {"value": _quote(text.iloc[i], 40)}),
+                row=int(lines[i]),
+                column=col["latlon"],
+                value=safe_text(text.iloc[i], 40),
                 severity="cell",
             )
             report.add(problem)
@@ -2647,12 +2700,14 @@ def _site_coordinates(
     column = f"{col['lat'] or col['latlon']}, {col['lon'] or col['latlon']}"
     bad |= outside
     for i in _flagged(report, outside, "outside France", "cell"):
-        problem = Problem(
+        problem = Problem.said(
             "outside France",
-            f"(latitude {lat.iloc[i]:g}, longitude {lon.iloc[i]:g}) is outside "
-            "France; the coordinates were ignored",
-            int(lines[i]),
-            column.replace("_geojson_lat, _geojson_lon", "geometry"),
+            (
+                "prob_outside_france",
+                {"lat": f"{lat.iloc[i]:g}", "lon": f"{lon.iloc[i]:g}"},
+            ),
+            row=int(lines[i]),
+            column=column.replace("_geojson_lat, _geojson_lon", "geometry"),
             severity="cell",
         )
         report.add(problem)
@@ -2689,17 +2744,17 @@ def _place(
         line = int(unified["_line"].iloc[i])
         postcode = unified["postcode"].iloc[i]
         if not pd.isna(unified["lat"].iloc[i]):
-            why = "the point is in no French commune (sea, border?)"
+            why = ("prob_not_placed_sea", {})
         elif not pd.isna(postcode):
             n = len(by_postcode.get(str(postcode), []))
             why = (
-                f"postcode {postcode} is shared by {n} communes"
+                ("prob_not_placed_shared", {"postcode": postcode, "n": n})
                 if n > 1
-                else f"postcode {postcode} is not known"
+                else ("prob_not_placed_unknown", {"postcode": postcode})
             )
         else:
-            why = "no usable location"
-        report.add(Problem("not placed", f"not placed in a commune: {why}", line))
+            why = ("prob_not_placed_nothing", {})
+        report.add(Problem.said("not placed", why, row=line))
     unified = unified.copy()
     unified["commune"] = commune.astype("string")
     unified["departement"] = commune.map(communes["departement"]).astype("string")

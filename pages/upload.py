@@ -42,9 +42,9 @@ def remove(store: str, key: str) -> None:
 
 def show_report(report) -> None:
     """The validation report as plain text and a table of problems."""
-    st.code(report.text(), language=None, wrap_lines=True)
+    st.code(report.text(lang=lg), language=None, wrap_lines=True)
     if report.problems:
-        st.dataframe(report.problems_frame(), width="stretch", hide_index=True)
+        st.dataframe(report.problems_frame(lg), width="stretch", hide_index=True)
 
 
 def draw(ind, *, key: str) -> None:

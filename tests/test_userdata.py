@@ -553,6 +553,52 @@ def test_a_few_good_values_among_bad_ones_are_kept(atlas):
     assert values.to_dict() == {"29": 12.5}
 
 
+def test_the_report_reads_in_french_too(atlas):
+    content = b"code;taux\n29;12,5\n22;abc\n99;3\n29;4\n"
+    report = load_indicator(content, "f.csv", level="departement", atlas=atlas).report
+    english = report.text()
+    assert "line 3, column 'taux': 'abc' is not a number" in english
+    assert "What to fix:" in english and "write numbers only" in english
+    french = report.text(lang="fr")
+    assert french.startswith("Vérification de 'f.csv' (indicateur)")
+    assert "ligne 3, colonne 'taux'\u00a0: 'abc' n'est pas un nombre" in french
+    assert "code département inconnu '99'." in french
+    assert "code '29' déjà présent (ligne 2)" in french
+    assert "À corriger :" in french and "n'écrivez que des nombres" in french
+    for english_word in ("What to fix", "is not a number", "Rows read", "left out"):
+        assert english_word not in french
+    table = report.problems_frame("fr")
+    assert list(table.columns) == [
+        "ligne",
+        "colonne",
+        "valeur",
+        "problème",
+        "effet",
+        "message",
+    ]
+    assert "pas un nombre" in set(table["problème"])
+    assert "cellule ignorée" in set(table["effet"])
+    # Every kind of problem has its name and its fix in both languages.
+    kinds = [
+        "unknown code",
+        "missing code",
+        "not a number",
+        "duplicate",
+        "out of range",
+        "bad row",
+        "outside France",
+        "no name",
+        "no location",
+        "not placed",
+        "not a point",
+    ]
+    for kind in kinds:
+        slug = kind.replace(" ", "_")
+        assert t(f"prob_kind_{slug}", "en") == kind
+        assert t(f"prob_kind_{slug}", "fr") != kind
+        assert t(f"fix_{slug}", "fr") != t(f"fix_{slug}", "en")
+
+
 def test_mostly_numeric_columns_are_still_preferred(atlas):
     # A comment column with one number does not become a value column when a
     # proper one exists.
