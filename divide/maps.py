@@ -130,6 +130,8 @@ def add_choropleth(
             fields=["name", "code", "value"],
             aliases=[html(labels[k]) for k in ("name", "code", "value")],
             sticky=True,
+            # A long name wraps instead of pushing the value out of the map.
+            style="white-space: normal; max-width: 24em;",
         ),
     ).add_to(fmap)
 
