@@ -634,6 +634,17 @@ def greedy_placement(
     )
 
 
+def eligible_count(
+    candidates: pd.DataFrame, min_population: float = 0, exclude: Iterable[str] = ()
+) -> int:
+    """How many candidates :func:`greedy_placement` may choose: the largest ``k``.
+
+    Candidates with at least ``min_population`` inhabitants, not in ``exclude``,
+    with coordinates in a known frame.
+    """
+    return len(_eligible(candidates, min_population, exclude))
+
+
 def _eligible(
     candidates: pd.DataFrame, min_population: float, exclude: Iterable[str]
 ) -> pd.DataFrame:

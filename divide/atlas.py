@@ -25,6 +25,7 @@ Layout of ``data/atlas/``::
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from divide import geography, plausibility
+from divide import geography, plausibility, safe_text
 from divide.errors import DivideError, unknown
 from divide.indicators import COVERAGE_MIN, aggregate, compute, coverage
 from divide.registry import base_columns, indicators, sources
@@ -48,6 +49,26 @@ PARENT_LEVELS = ("epci", "departement", "region")
 DEFAULT_RADIUS_KM = 10.0
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ATLAS = REPO_ROOT / "data" / "atlas"
+#: Environment variable naming the atlas folder to open when none is given (the
+#: app and the CLI's default; e.g. a rebuilt atlas, or a test's altered copy).
+ATLAS_ENV = "DIVIDE_ATLAS"
+
+
+def _visible(names: pd.Series) -> pd.Series:
+    """Names of open data without control or bidirectional-override characters.
+
+    Tables show text as it is: a U+202E in a source file would reorder a cell.
+    Only the names holding one are touched (:data:`divide.safe_text.INVISIBLE`).
+    """
+    found = safe_text.INVISIBLE.search
+    odd = [isinstance(v, str) and found(v) is not None for v in names]
+    if not any(odd):
+        return names
+    cleaned = [
+        safe_text.INVISIBLE.sub("", v) if o else v
+        for v, o in zip(names, odd, strict=True)
+    ]
+    return pd.Series(cleaned, index=names.index, dtype=names.dtype, name=names.name)
 
 
 @dataclass
@@ -64,8 +85,12 @@ class Atlas:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Atlas:
-        """Open an atlas folder (default: the embedded ``data/atlas``)."""
-        folder = Path(path) if path else DEFAULT_ATLAS
+        """Open an atlas folder.
+
+        Without ``path``: the folder named by the ``DIVIDE_ATLAS`` environment
+        variable when it is set, else the embedded ``data/atlas``.
+        """
+        folder = Path(path or os.environ.get(ATLAS_ENV) or DEFAULT_ATLAS)
         if not (folder / "territories.parquet").exists():
             raise DivideError(
                 f"no atlas in {folder}: run `divide build --raw ../shared/data/raw "
@@ -90,12 +115,15 @@ class Atlas:
         for column in TYPE_COLUMNS:  # an atlas built before the types existed
             if column not in table.columns:
                 table[column] = pd.Series(pd.NA, index=table.index, dtype="string")
+        table["name"] = _visible(table["name"])
         return pd.concat([table, derived_values(table)], axis=1)
 
     @cached_property
     def sites(self) -> pd.DataFrame:
         """Unified mediation sites."""
-        return pd.read_parquet(self.path / "sites.parquet")
+        sites = pd.read_parquet(self.path / "sites.parquet")
+        sites["name"] = _visible(sites["name"])
+        return sites
 
     @cached_property
     def series(self) -> pd.DataFrame:

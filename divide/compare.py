@@ -10,7 +10,6 @@ HTML-escaped, since plotly renders labels and hover boxes as HTML.
 
 from __future__ import annotations
 
-import html
 import math
 
 import numpy as np
@@ -22,6 +21,7 @@ from divide.errors import DivideError, unknown
 from divide.i18n import t
 from divide.indicators import display_values, format_value, unit_label
 from divide.registry import Indicator, indicator
+from divide.safe_text import html
 
 #: Indicators shown by default on the Compare page.
 DEFAULT_IDS = (
@@ -378,7 +378,7 @@ def bar_selection(
 
 
 def _axis_title(title: str, ind: Indicator, lang: str) -> str:
-    return html.escape(f"{title} ({unit_label(ind, lang)})")
+    return html(f"{title} ({unit_label(ind, lang)})")
 
 
 def _separators(lang: str) -> str:
@@ -404,16 +404,16 @@ def bar_figure(
     ind = indicator(ind_id)
     shown = display_values(ranked["value"], ind)
     names = [
-        html.escape(f"{MARKER} {n} ({c})" if tgt else f"{n} ({c})")
+        html(f"{MARKER} {n} ({c})" if tgt else f"{n} ({c})")
         for n, c, tgt in zip(
             ranked["name"], ranked["code"], ranked["target"], strict=True
         )
     ]
     custom = np.column_stack(
         [
-            [html.escape(n) for n in ranked["name"]],
+            [html(n) for n in ranked["name"]],
             [str(int(r)) for r in ranked["rank"]],
-            [html.escape(format_value(v, ind, lang)) for v in ranked["value"]],
+            [html(format_value(v, ind, lang)) for v in ranked["value"]],
         ]
     )
     fig = go.Figure(
@@ -479,13 +479,10 @@ def scatter_figure(
     custom = (
         np.column_stack(
             [
-                [html.escape(str(n)) for n in data["name"]],
-                [html.escape(format_value(v, x_ind, lang)) for v in data[f"v_{x_id}"]],
-                [html.escape(format_value(v, y_ind, lang)) for v in data[f"v_{y_id}"]],
-                [
-                    html.escape(format_value(v, pop_ind, lang))
-                    for v in data["v_population"]
-                ],
+                [html(str(n)) for n in data["name"]],
+                [html(format_value(v, x_ind, lang)) for v in data[f"v_{x_id}"]],
+                [html(format_value(v, y_ind, lang)) for v in data[f"v_{y_id}"]],
+                [html(format_value(v, pop_ind, lang)) for v in data["v_population"]],
             ]
         )
         if len(data)
@@ -493,11 +490,11 @@ def scatter_figure(
     )
     hover = (
         "<b>%{customdata[0]}</b><br>"
-        + html.escape(x_title)
+        + html(x_title)
         + " : %{customdata[1]}<br>"
-        + html.escape(y_title)
+        + html(y_title)
         + " : %{customdata[2]}<br>"
-        + html.escape(population_label)
+        + html(population_label)
         + " : %{customdata[3]}<extra></extra>"
     )
     if lang == "en":
@@ -509,9 +506,9 @@ def scatter_figure(
         if not part.any():
             continue
         name = (
-            html.escape(f"{MARKER} {data['name'][part].iloc[0]}")
+            html(f"{MARKER} {data['name'][part].iloc[0]}")
             if is_target
-            else html.escape(peers_name)
+            else html(peers_name)
         )
         fig.add_trace(
             trace(

@@ -11,7 +11,22 @@ class DivideError(ValueError):
 
     The CLI prints it on one line and exits with code 2; the app shows it with
     ``st.error``. Nothing else should ever reach the user as a traceback.
+
+    An error whose message is in the interface catalogue (:mod:`divide.i18n`)
+    carries its ``key`` and ``values`` (see :func:`translated`): its ``str`` is
+    the English text, and :meth:`in_language` gives it in the user's language.
     """
+
+    key: str | None = None
+    values: dict = {}  # noqa: RUF012 - replaced per instance, never mutated
+
+    def in_language(self, lang: str) -> str:
+        """The message in ``lang`` when it is in the catalogue, else as raised."""
+        if self.key is None:
+            return str(self)
+        from divide.i18n import t
+
+        return t(self.key, lang, **self.values)
 
 
 class SourceError(DivideError):
@@ -47,6 +62,38 @@ class SourceError(DivideError):
         if column is not None:
             where.append(f"column '{column}'")
         super().__init__(f"{', '.join(where)}: {message}")
+
+    def in_language(self, lang: str) -> str:
+        """The message in ``lang`` (the file named first), when it is translated."""
+        if self.key is None:
+            return str(self)
+        return f"{self.file}: {super().in_language(lang)}"
+
+
+def translated(error_type: type[DivideError], key: str, *args, **values):
+    """An error whose message is the catalogue's ``key`` filled with ``values``.
+
+    Parameters
+    ----------
+    error_type : type
+        :class:`DivideError` or a subclass; ``args`` go first to its constructor
+        (a :class:`SourceError`'s file), then the English message.
+    key : str
+        Key of the message in :data:`divide.i18n.STRINGS`.
+    **values
+        What the message's ``{placeholders}`` are filled with (plain text).
+
+    Returns
+    -------
+    DivideError
+        Ready to raise: ``str`` is the English message, :meth:`in_language`
+        gives the French one.
+    """
+    from divide.i18n import t
+
+    error = error_type(*args, t(key, "en", **values))
+    error.key, error.values = key, dict(values)
+    return error
 
 
 def suggest(value: str, valid: Iterable[str], n: int = 3) -> str:

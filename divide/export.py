@@ -31,6 +31,7 @@ from divide.errors import DivideError, unknown
 from divide.i18n import t
 from divide.indicators import unit_label
 from divide.registry import indicator, indicators, source
+from divide.safe_text import markdown, visible
 from divide.spreadsheet import RISKY_START
 
 FORMATS = ("csv", "geojson", "gpkg", "parquet")
@@ -728,25 +729,59 @@ def write(
 ) -> list[Path]:
     """Write an export; returns the files written.
 
-    ``out`` is the data file; without a suffix, ``.<fmt>`` is added; an existing
-    folder receives ``divide_<level>.<fmt>``. A CSV export also writes
-    ``<stem>.dictionary.csv`` beside it.
+    ``out`` is the data file; a name without a suffix that does not exist yet
+    gets ``.<fmt>``; an existing folder receives ``divide_<level>.<fmt>``. A CSV
+    export also writes ``<stem>.dictionary.csv`` beside it. An existing path is
+    never renamed. Files are written whole or not at all: each is written beside
+    its target first, then moved into place.
+
+    Raises
+    ------
+    DivideError
+        The folder does not exist; ``out`` is a device, a pipe or anything but a
+        regular file or a folder; a file cannot be written (no space left,
+        permission denied, read-only disk...).
     """
     out = Path(out)
     if out.is_dir():
         out = out / f"divide_{level}.{fmt}"
-    elif not out.suffix:
+    elif out.exists() and not out.is_file():
+        raise DivideError(
+            f"cannot write the export to {out}: it is not a regular file (a device, "
+            "a pipe...). Give the path of a file to create, such as brest.csv"
+        )
+    elif not out.exists() and not out.suffix:
         out = out.with_suffix(f".{fmt}")
     if not out.parent.is_dir():
         raise DivideError(f"folder not found: {out.parent}")
-    written = []
-    for suffix, payload in to_bytes(
-        atlas, level, frame, fmt, simplified=simplified
-    ).items():
-        target = out if suffix == f".{fmt}" else out.with_name(out.stem + suffix)
-        target.write_bytes(payload)
-        written.append(target)
-    return written
+    payloads = to_bytes(atlas, level, frame, fmt, simplified=simplified)
+    targets = {
+        suffix: out if suffix == f".{fmt}" else out.with_name(out.stem + suffix)
+        for suffix in payloads
+    }
+    for target in targets.values():
+        if target.exists() and not target.is_file():
+            raise DivideError(
+                f"cannot write the export to {target}: it is not a regular file"
+            )
+    parts: list[Path] = []
+    target = out
+    try:
+        for suffix, target in targets.items():
+            part = target.with_name(f".{target.name}.part")
+            parts.append(part)
+            part.write_bytes(payloads[suffix])
+        for part, target in zip(parts, targets.values(), strict=True):
+            part.replace(target)
+    except OSError as exc:
+        for part in parts:
+            part.unlink(missing_ok=True)
+        raise DivideError(
+            f"cannot write the export to {target}: "
+            f"{exc.strerror or type(exc).__name__}. Choose a folder you can write "
+            "to, on a disk with space left"
+        ) from None
+    return list(targets.values())
 
 
 # ------------------------------------------------------------------- sizes
@@ -966,6 +1001,10 @@ def unmatched_lines(quality: dict, lang: str) -> list[str]:
         title = t(f"export_{key}", lang) if key.startswith("communes_") else key
         if key.endswith(":no_class"):
             title = f"{key.removesuffix(':no_class')} — {t('type_none', lang)}"
-        listed = ", ".join(f"`{c}`" for c in codes)
+        # Codes come from the source files: a code span shows them as they are,
+        # unless one holds the backtick that would close it.
+        listed = ", ".join(
+            f"`{visible(c)}`" if "`" not in c else markdown(c) for c in codes
+        )
         lines.append(f"**{title}** ({len(codes)}): {listed}")
     return lines

@@ -63,6 +63,7 @@ from divide.errors import DivideError, unknown
 from divide.i18n import t
 from divide.indicators import format_value
 from divide.registry import Indicator, catalogue, indicator
+from divide.safe_text import html
 
 NORMALISATIONS = ("percentile", "minmax", "zscore")
 INDEX_LEVELS = ("commune", "epci", "departement", "region")
@@ -697,11 +698,9 @@ def contribution_figure(
     -------
     plotly.graph_objects.Figure
     """
-    import html
-
     import plotly.graph_objects as go
 
-    names = [html.escape(str(labels.get(c, c))) for c in table.index]
+    names = [html(str(labels.get(c, c))) for c in table.index]
     values = [float(v) for v in table["contribution"]]
     score = float(sum(values))
     number = "{:.1f}"
@@ -714,7 +713,7 @@ def contribution_figure(
         go.Waterfall(
             orientation="h",
             measure=["relative"] * len(values) + ["total"],
-            y=[*names, html.escape(total)],
+            y=[*names, html(total)],
             x=[*values, score],
             text=[text(v) for v in values] + [text(score)],
             textposition="outside",

@@ -108,6 +108,214 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Ces lieux comptent aussi, pour cette session, dans la couche des lieux de la Carte et sur la page Médiation : offre et besoin (distances, zones mal desservies, placement).",
         "For this session, these sites also count in the Map's site layer and on the Mediation: supply and need page (distances, underserved areas, placement).",
     ),
+    # validation report of an upload (divide.userdata.Report): the English texts
+    # are also what `divide validate` prints
+    "report_check": ("Vérification de {file} ({kind})", "Check of {file} ({kind})"),
+    "report_kind_indicator": ("indicateur", "indicator"),
+    "report_kind_sites": ("lieux", "sites"),
+    "report_kind_arcep": ("ARCEP", "arcep"),
+    "report_fatal": (
+        "Le fichier est inutilisable : {why}",
+        "The file cannot be used: {why}",
+    ),
+    "report_rows": (
+        "Lignes lues : {read} · appariées : {matched} · utilisables : {usable}",
+        "Rows read: {read} · matched: {matched} · usable: {usable}",
+    ),
+    "report_no_problem": ("Aucun problème trouvé.", "No problems found."),
+    "report_problems": (
+        "Problèmes : {kinds} ({effects})",
+        "Problems: {kinds} ({effects})",
+    ),
+    "report_more": ("… et {n} de plus", "… and {n} more"),
+    "report_what_to_fix": ("À corriger :", "What to fix:"),
+    "report_notes": ("Remarques :", "Notes:"),
+    "report_nothing": (
+        "Rien dans ce fichier n'est encore utilisable : corrigez-le et réessayez.",
+        "Nothing in this file can be used yet: fix it and try again.",
+    ),
+    "report_column": ("colonne", "column"),
+    "report_sev_row": ("lignes écartées", "rows left out"),
+    "report_sev_cell": ("cellules ignorées", "cells ignored"),
+    "report_sev_warning": ("avertissements (gardé)", "warnings (kept)"),
+    "report_effect_row": ("ligne écartée", "row left out"),
+    "report_effect_cell": ("cellule ignorée", "cell ignored"),
+    "report_effect_warning": ("gardé", "kept"),
+    "report_col_value": ("valeur", "value"),
+    "report_col_problem": ("problème", "problem"),
+    "report_col_effect": ("effet", "effect"),
+    "report_col_message": ("message", "message"),
+    "report_detail_format": ("format", "format"),
+    "report_detail_level": ("niveau", "level"),
+    "report_detail_code_column": ("colonne des codes", "code column"),
+    "report_detail_value_columns": ("colonnes de valeurs", "value columns"),
+    "report_detail_weight_column": ("colonne de pondération", "weight column"),
+    "report_detail_territories_with_a_value": (
+        "territoires ayant une valeur",
+        "territories with a value",
+    ),
+    "report_detail_columns_used": ("colonnes utilisées", "columns used"),
+    "report_detail_placed": ("placés", "placed"),
+    "word_line": ("ligne", "line"),
+    "word_row": ("ligne", "row"),
+    "word_record": ("enregistrement", "record"),
+    "word_feature": ("objet", "feature"),
+    "prob_kind_unknown_code": ("code inconnu", "unknown code"),
+    "prob_kind_missing_code": ("code manquant", "missing code"),
+    "prob_kind_not_a_number": ("pas un nombre", "not a number"),
+    "prob_kind_duplicate": ("doublon", "duplicate"),
+    "prob_kind_out_of_range": ("hors limites", "out of range"),
+    "prob_kind_bad_row": ("ligne mal découpée", "bad row"),
+    "prob_kind_outside_France": ("hors de France", "outside France"),
+    "prob_kind_no_name": ("sans nom", "no name"),
+    "prob_kind_no_location": ("sans localisation", "no location"),
+    "prob_kind_not_placed": ("non placé", "not placed"),
+    "prob_kind_not_a_point": ("pas un point", "not a point"),
+    "fix_unknown_code": (
+        "utilisez les codes officiels d'aujourd'hui (COG 2026) : 5 caractères pour une commune (01001, 2A004, 97411), le SIREN à 9 chiffres pour un EPCI, 2 ou 3 caractères pour un département (01, 2A, 971), 2 chiffres pour une région. Les codes des communes fusionnées et des arrondissements de Paris, Lyon et Marseille sont convertis pour vous.",
+        "use today's official codes (COG 2026): 5 characters for a commune (01001, 2A004, 97411), the 9-digit SIREN for an EPCI, 2 or 3 characters for a département (01, 2A, 971), 2 digits for a région. Codes of merged communes and of Paris, Lyon and Marseille arrondissements are mapped for you.",
+    ),
+    "fix_missing_code": (
+        "remplissez la cellule du code ou supprimez la ligne.",
+        "fill the code cell or delete the row.",
+    ),
+    "fix_not_a_number": (
+        "n'écrivez que des nombres, avec une virgule ou un point décimal (12,5 ou 12.5), sans unité ni mot dans la cellule ; laissez la cellule vide (ou écrivez NA) quand la valeur est inconnue.",
+        "write numbers only, with a decimal comma or point (12,5 or 12.5), no units or words in the cell; leave the cell empty (or write NA) when the value is unknown.",
+    ),
+    "fix_duplicate": (
+        "gardez une ligne par territoire ; la première a été utilisée.",
+        "keep one row per territory; the first one was used.",
+    ),
+    "fix_out_of_range": (
+        "vérifiez le signe et l'unité : un comptage ou une part ne peut pas être négatif.",
+        "check the sign and the unit: a count or a share cannot be negative.",
+    ),
+    "fix_bad_row": (
+        "la ligne a plus de cellules que l'en-tête : une cellule contient sans doute le séparateur sans guillemets autour.",
+        "the row has more cells than the header: a cell probably holds the separator without quotes around it.",
+    ),
+    "fix_outside_France": (
+        "donnez la latitude et la longitude WGS84 en degrés décimaux (48.8566, 2.3522), en France (métropole ou outre-mer).",
+        "give WGS84 latitude and longitude in decimal degrees (48.8566, 2.3522), inside France (mainland or overseas).",
+    ),
+    "fix_no_name": ("donnez un nom à chaque lieu.", "give every site a name."),
+    "fix_no_location": (
+        "donnez à chaque lieu des coordonnées (latitude, longitude), un code commune ou un code postal.",
+        "give every site coordinates (latitude, longitude), a commune code or a postcode.",
+    ),
+    "fix_not_placed": (
+        "vérifiez les coordonnées, ou ajoutez le code INSEE de la commune dans une colonne « code_insee ».",
+        "check the coordinates, or add the commune's INSEE code in a 'code_insee' column.",
+    ),
+    "fix_not_a_point": (
+        "exportez la couche en points (géométries GeoJSON « Point »).",
+        "export the layer as points (GeoJSON 'Point' geometries).",
+    ),
+    "prob_bad_row": (
+        "{cells} cellules, mais l'en-tête a {width} colonnes",
+        "{cells} cells, but the header has {width} columns",
+    ),
+    "prob_missing_code": ("pas de code sur cette ligne", "no code in this row"),
+    "prob_unknown_code": (
+        "code {level} inconnu {code}.",
+        "unknown {level} code {code}.",
+    ),
+    "prob_did_you_mean": (" Vouliez-vous dire : {codes} ?", " Did you mean: {codes}?"),
+    "prob_named": (
+        " Le nom {name} désigne : {codes}.",
+        " The {level} named {name} is {codes}.",
+    ),
+    "prob_other_location": (
+        " Placé grâce à son autre localisation.",
+        " Placed by its other location.",
+    ),
+    "prob_duplicate": (
+        "code {code} déjà présent ({word} {first}) ; cette ligne a été écartée",
+        "code {code} already on {word} {first}; this row was left out",
+    ),
+    "prob_not_a_number": ("{value} n'est pas un nombre", "{value} is not a number"),
+    "prob_negative": (
+        "valeur négative {value} : impossible pour un comptage ou une part (gardée, écartée si l'unité choisie en est une)",
+        "negative value {value}: impossible for a count or a share (kept, left out if the unit chosen is one)",
+    ),
+    "prob_huge": (
+        "la valeur {value} est invraisemblablement grande pour un territoire",
+        "value {value} is implausibly large for a territory",
+    ),
+    "prob_weight": (
+        "la pondération doit être un nombre ≥ 0",
+        "the weight must be a number ≥ 0",
+    ),
+    "prob_no_name": ("le lieu n'a pas de nom", "the site has no name"),
+    "prob_empty_name": (
+        "le nom est vide une fois nettoyé",
+        "the name is empty once cleaned",
+    ),
+    "prob_no_location": (
+        "ni coordonnées valides, ni code commune, ni code postal",
+        "no valid coordinates, commune code or postcode",
+    ),
+    "prob_dropped": (
+        " ; rien d'autre ne localise le lieu : ligne écartée",
+        "; nothing else locates the site: row left out",
+    ),
+    "prob_not_a_coordinate": (
+        "{value} n'est pas une coordonnée",
+        "{value} is not a coordinate",
+    ),
+    "prob_not_a_pair": (
+        "{value} n'est pas une paire « latitude, longitude »",
+        "{value} is not a 'latitude, longitude' pair",
+    ),
+    "prob_outside_france": (
+        "(latitude {lat}, longitude {lon}) est hors de France ; les coordonnées ont été ignorées",
+        "(latitude {lat}, longitude {lon}) is outside France; the coordinates were ignored",
+    ),
+    "prob_not_placed_sea": (
+        "non placé : le point n'est dans aucune commune française (mer, frontière ?)",
+        "not placed in a commune: the point is in no French commune (sea, border?)",
+    ),
+    "prob_not_placed_shared": (
+        "non placé : le code postal {postcode} est commun à {n} communes",
+        "not placed in a commune: postcode {postcode} is shared by {n} communes",
+    ),
+    "prob_not_placed_unknown": (
+        "non placé : le code postal {postcode} est inconnu",
+        "not placed in a commune: postcode {postcode} is not known",
+    ),
+    "prob_not_placed_nothing": (
+        "non placé : aucune localisation utilisable",
+        "not placed in a commune: no usable location",
+    ),
+    "prob_not_geojson": (
+        "la géométrie n'est pas un objet GeoJSON",
+        "the geometry is not a GeoJSON object",
+    ),
+    "prob_not_point": (
+        "la géométrie {kind} n'est pas un point",
+        "geometry {kind} is not a point",
+    ),
+    "prob_no_lonlat": (
+        "le point n'a pas de [longitude, latitude] valide",
+        "the point has no valid [longitude, latitude]",
+    ),
+    "upload_renamed": (
+        "Un indicateur importé s'appelle déjà « {name} » : celui-ci est gardé sous le nom « {new} », sans remplacer l'autre.",
+        "An uploaded indicator is already called '{name}': this one is kept as '{new}', without replacing the other.",
+    ),
+    "upload_no_code_column": (
+        "aucune colonne de codes de territoire trouvée (colonnes lues : {columns}). Une colonne de codes contient des codes officiels : 5 caractères pour une commune (29019, 2A004, 97411), le SIREN à 9 chiffres pour un EPCI, 2 ou 3 caractères pour un département (29, 2A, 971), 2 chiffres pour une région (53). Ajoutez-en une (appelée par exemple « code_insee »), ou choisissez-la dans « Colonne des codes » (--code-column en ligne de commande).",
+        "no column of territory codes found (columns seen: {columns}). A code column holds official codes: 5 characters for a commune (29019, 2A004, 97411), the 9-digit SIREN for an EPCI, 2 or 3 characters for a département (29, 2A, 971), 2 digits for a région (53). Add one (named 'code_insee', for instance), or choose it as 'Code column' (--code-column on the command line).",
+    ),
+    "upload_no_code_column_level": (
+        "aucune colonne de codes de niveau {level} trouvée (colonnes lues : {columns}). Une colonne de codes contient des codes officiels : 5 caractères pour une commune (29019, 2A004, 97411), le SIREN à 9 chiffres pour un EPCI, 2 ou 3 caractères pour un département (29, 2A, 971), 2 chiffres pour une région (53). Ajoutez-en une, vérifiez le niveau choisi, ou choisissez la colonne dans « Colonne des codes » (--code-column en ligne de commande).",
+        "no column of {level} codes found (columns seen: {columns}). A code column holds official codes: 5 characters for a commune (29019, 2A004, 97411), the 9-digit SIREN for an EPCI, 2 or 3 characters for a département (29, 2A, 971), 2 digits for a région (53). Add one, check the level chosen, or choose the column as 'Code column' (--code-column on the command line).",
+    ),
+    "upload_no_value_column": (
+        "aucune colonne de nombres en dehors des codes de {code} (colonnes lues : {columns}) : ajoutez une colonne de valeurs (des nombres, avec une virgule ou un point décimal).",
+        "no column of numbers besides the codes in {code} (columns seen: {columns}): add a column of values (numbers, with a decimal comma or point).",
+    ),
     "access_user_sites": (
         "Vos lieux importés comptent ici : {n} lieux de {files}. Retirez-les sur la page Vos données.",
         "Your uploaded sites count here: {n} sites from {files}. Remove them on the Your data page.",
@@ -399,6 +607,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Pick a région, département or EPCI in the sidebar to get site suggestions.",
     ),
     "access_k": ("Nombre de lieux à ouvrir (K)", "Number of sites to open (K)"),
+    "access_no_host": (
+        "Aucune commune du territoire ne peut accueillir de lieu avec ces critères : abaissez la population minimale ou excluez moins de communes.",
+        "No commune of the territory can host a site with these criteria: lower the minimum population or exclude fewer communes.",
+    ),
+    "access_k_clamped": (
+        "K = {asked} sort des valeurs possibles ici (de 1 à {high}, le nombre de communes pouvant accueillir un lieu) : K = {k} est utilisé.",
+        "K = {asked} is outside what is possible here (1 to {high}, the number of communes that can host a site): K = {k} is used.",
+    ),
     "access_min_pop": (
         "Population minimale d'une commune d'accueil",
         "Minimum population of a host commune",

@@ -1,13 +1,13 @@
 """Choropleth maps with folium, built from pre-computed GeoJSON (no streamlit here).
 
 The GeoJSON of a view is built once (and cached by the app); the folium map is
-rebuilt on each run, which is cheap. Every name and value is HTML-escaped before it
-reaches Leaflet, since tooltips and popups are HTML.
+rebuilt on each run, which is cheap. Every name, label and value goes through
+:func:`divide.safe_text.html` before it reaches Leaflet: tooltips and popups are
+HTML, and folium writes tooltips into JavaScript template literals.
 """
 
 from __future__ import annotations
 
-import html
 import json
 
 import folium
@@ -18,6 +18,7 @@ from folium.plugins import FastMarkerCluster
 from divide import assets, classify
 from divide.indicators import format_value
 from divide.registry import Indicator
+from divide.safe_text import html
 
 FRAMES = {
     "mainland": (-5.3, 41.3, 9.7, 51.2),
@@ -64,9 +65,9 @@ def feature_collection(
                 "type": "Feature",
                 "geometry": row.geometry.__geo_interface__,
                 "properties": {
-                    "code": html.escape(str(row.code)),
-                    "name": html.escape(str(row.name)),
-                    "value": html.escape(format_value(row.value, ind, lang)),
+                    "code": html(str(row.code)),
+                    "name": html(str(row.name)),
+                    "value": html(format_value(row.value, ind, lang)),
                     "fill": classify.NO_DATA if cls < 0 else colours[cls],
                     "nodata": bool(cls < 0),
                 },
@@ -123,30 +124,26 @@ def add_choropleth(
 
     folium.GeoJson(
         collection,
-        name=html.escape(labels["layer"]),
+        name=html(labels["layer"]),
         style_function=style,
         highlight_function=lambda _: {"weight": 2.5, "color": "#222222"},
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "code", "value"],
-            aliases=[html.escape(labels[k]) for k in ("name", "code", "value")],
+            aliases=[html(labels[k]) for k in ("name", "code", "value")],
             sticky=True,
+            # A long name wraps instead of pushing the value out of the map.
+            style="white-space: normal; max-width: 24em;",
         ),
     ).add_to(fmap)
 
 
-# The callback builds each marker in the browser; popups are set as text nodes, so
-# a site named "<img onerror=...>" shows as text.
+# The callback builds each marker in the browser from a row of escaped texts
+# (see add_sites): the popup and the tooltip are HTML strings made of them only.
 SITE_CALLBACK = """
 function (row) {
     var marker = L.circleMarker(new L.LatLng(row[0], row[1]),
         {radius: 6, color: '#ffffff', weight: 1, fillColor: row[2], fillOpacity: 0.95});
-    var box = document.createElement('div');
-    var title = document.createElement('b');
-    title.textContent = row[3];
-    var kind = document.createElement('div');
-    kind.textContent = row[4];
-    box.appendChild(title); box.appendChild(kind);
-    marker.bindPopup(box);
+    marker.bindPopup('<b>' + row[3] + '</b><div>' + row[4] + '</div>');
     marker.bindTooltip(row[3]);
     return marker;
 }
@@ -156,19 +153,23 @@ function (row) {
 def add_sites(
     fmap: folium.Map, sites: pd.DataFrame, kind_labels: dict[str, str], name: str
 ) -> None:
-    """Mediation sites as clustered circle markers, coloured by kind."""
+    """Mediation sites as clustered circle markers, coloured by kind.
+
+    Each marker has the site's name as tooltip and its name and kind as popup,
+    HTML-escaped here (Leaflet inserts both as HTML).
+    """
     rows = [
         [
             round(float(s.lat), 5),
             round(float(s.lon), 5),
             KIND_COLOURS.get(s.kind, "#666666"),
-            str(s.name),
-            kind_labels.get(s.kind, str(s.kind)),
+            html(s.name),
+            html(kind_labels.get(s.kind, s.kind)),
         ]
         for s in sites.itertuples(index=False)
         if pd.notna(s.lat) and pd.notna(s.lon)
     ]
-    cluster = FastMarkerCluster(rows, callback=SITE_CALLBACK, name=name)
+    cluster = FastMarkerCluster(rows, callback=SITE_CALLBACK, name=html(name))
     cluster.default_js = [("markercluster", assets.url("leaflet.markercluster.js"))]
     cluster.default_css = [
         ("markercluster_css", assets.url("MarkerCluster.css")),
@@ -210,11 +211,11 @@ def legend_html(
         text = f"{fmt(low)} – {fmt(high)}"
         items.append(
             f'<li><span class="swatch" style="background:{colour}"></span>'
-            f"{html.escape(text)}</li>"
+            f"{html(text)}</li>"
         )
     items.append(
         f'<li><span class="swatch nodata" style="background:{NO_DATA_FILL}"></span>'
-        f"{html.escape(no_data)}</li>"
+        f"{html(no_data)}</li>"
     )
     style = (
         "<style>.divide-legend ul{list-style:none;padding:0;margin:0}"
@@ -224,8 +225,8 @@ def legend_html(
         ".divide-legend .nodata{outline:1px dashed #666}</style>"
     )
     return (
-        f'{style}<div class="divide-legend" aria-label="{html.escape(title)}">'
-        f"<b>{html.escape(title)}</b> ({html.escape(unit)})"
+        f'{style}<div class="divide-legend" aria-label="{html(title)}">'
+        f"<b>{html(title)}</b> ({html(unit)})"
         f"<ul>{''.join(items)}</ul></div>"
     )
 
@@ -247,7 +248,7 @@ def add_circles(
     They form one layer; the label becomes the tooltip, HTML-escaped (Leaflet
     tooltips are HTML).
     """
-    group = folium.FeatureGroup(name=name)
+    group = folium.FeatureGroup(name=html(name))
     for row in points.itertuples(index=False):
         if pd.isna(row.lon) or pd.isna(row.lat):
             continue
@@ -258,7 +259,7 @@ def add_circles(
             weight=2,
             fill=True,
             fill_opacity=0.25,
-            tooltip=html.escape(str(getattr(row, label))),
+            tooltip=html(getattr(row, label)),
         ).add_to(group)
     group.add_to(fmap)
 
@@ -277,7 +278,7 @@ def add_numbered(
     Each point gets a disc with its rank and, when ``radius_km`` is given, a
     circle of that radius (metres on the ground). Labels are HTML-escaped.
     """
-    group = folium.FeatureGroup(name=name)
+    group = folium.FeatureGroup(name=html(name))
     for row in points.itertuples(index=False):
         if pd.isna(row.lon) or pd.isna(row.lat):
             continue
@@ -300,7 +301,7 @@ def add_numbered(
         folium.Marker(
             where,
             icon=folium.DivIcon(html=badge, icon_size=(24, 24), icon_anchor=(12, 12)),
-            tooltip=html.escape(f"{int(row.rank)}. {getattr(row, label)}"),
+            tooltip=html(f"{int(row.rank)}. {getattr(row, label)}"),
             z_index_offset=1000,  # above clustered site markers
         ).add_to(group)
     group.add_to(fmap)

@@ -7,8 +7,6 @@ HTML-escaped, so a site called ``<img src=x onerror=...>`` shows as text.
 
 from __future__ import annotations
 
-import html
-
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -22,6 +20,7 @@ from divide.indicators import format_value, unit_label
 from divide.profile import comparison, parents
 from divide.readers.mediation import KINDS
 from divide.registry import Indicator, indicators, source
+from divide.safe_text import html as _e
 
 #: Above this many sites, the sheet gives counts by kind instead of a list.
 SHEET_MAX_SITES = 400
@@ -261,10 +260,6 @@ footer { margin-top: 6mm; font-size: 8pt; color: #555; }
     -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
-
-
-def _e(value) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def _used_sources() -> list[str]:

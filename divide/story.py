@@ -21,9 +21,7 @@ HTML-escaped, since plotly renders labels and hover boxes as HTML.
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +46,7 @@ from divide.knowledge import SOURCES, Knowledge, knowledge
 from divide.profile import parents
 from divide.recommend import Match, evaluate, rule_status, where_it_fires
 from divide.registry import indicator, source
+from divide.safe_text import html
 
 #: Slide ids, in the order they are shown.
 # "progress" comes last so that links to slides 1–6 made before it keep their slide.
@@ -124,7 +123,6 @@ MAP_HEIGHT = 480
 # The map's narrowest usual width (a 1440 px page with the sidebar, less the
 # legend: 387 px measured), for the initial zoom: wider screens show a margin.
 MAP_WIDTH = 380
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>&])")
 
 
 # ------------------------------------------------------------------ data types
@@ -237,11 +235,6 @@ class Slide:
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def plain_markdown(text: str) -> str:
-    """Escape text so that Markdown shows it as typed (names, reasons, values)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def _number(value: float, lang: str, digits: int = 0) -> str:
@@ -1102,20 +1095,18 @@ def bar_figure(visual: dict, lang: str = "fr") -> go.Figure:
             fig.add_trace(
                 go.Bar(
                     x=[b["value"] for b in part],
-                    y=[html.escape(b["label"]) for b in part],
-                    name=html.escape(group),
+                    y=[html(b["label"]) for b in part],
+                    name=html(group),
                     orientation="h",
                     marker_color=colours.get(group, OTHER),
                     marker_line={
                         "color": "#111827",
                         "width": [3 if b["highlight"] else 0 for b in part],
                     },
-                    text=[html.escape(b["text"]) for b in part],
+                    text=[html(b["text"]) for b in part],
                     textposition="outside",
                     cliponaxis=False,
-                    hovertemplate="%{y}: %{text}<extra>"
-                    + html.escape(group)
-                    + "</extra>",
+                    hovertemplate="%{y}: %{text}<extra>" + html(group) + "</extra>",
                 )
             )
         fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15})
@@ -1123,10 +1114,10 @@ def bar_figure(visual: dict, lang: str = "fr") -> go.Figure:
         fig.add_trace(
             go.Bar(
                 x=[b["value"] for b in bars],
-                y=[html.escape(b["label"]) for b in bars],
+                y=[html(b["label"]) for b in bars],
                 orientation="h",
                 marker_color=[HIGHLIGHT if b["highlight"] else OTHER for b in bars],
-                text=[html.escape(b["text"]) for b in bars],
+                text=[html(b["text"]) for b in bars],
                 textposition="outside",
                 cliponaxis=False,
                 hovertemplate="%{y}: %{text}<extra></extra>",
@@ -1141,7 +1132,7 @@ def bar_figure(visual: dict, lang: str = "fr") -> go.Figure:
         tickfont={"size": 18 if longest <= 28 else 15},
     )
     fig.update_xaxes(
-        title_text=html.escape(visual.get("axis", "")),
+        title_text=html(visual.get("axis", "")),
         range=visual.get("range"),
         gridcolor="#e5e7eb",
         automargin=True,
@@ -1274,7 +1265,7 @@ def map_figure(
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
             colorbar={
                 "tickvals": list(range(k)),
-                "ticktext": [html.escape(x) for x in labels],
+                "ticktext": [html(x) for x in labels],
                 "tickfont": {"size": 16},
                 "thickness": 22,
                 "len": 0.9,

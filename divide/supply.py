@@ -542,6 +542,38 @@ class Placement:
     scope: tuple[str, str]
 
 
+def host_count(
+    atlas: Atlas,
+    scope: Scope,
+    exclude: Iterable[str] = (),
+    min_population: float = 0,
+) -> int:
+    """Communes of a scope that may host a site: the largest K :func:`placement` takes.
+
+    Parameters
+    ----------
+    atlas : Atlas
+    scope : tuple of (str, str) or None
+        A région, département or EPCI; None (France) gives 0.
+    exclude : iterable of str
+        Commune codes that may not host a site.
+    min_population : float
+        A host needs at least this population.
+
+    Returns
+    -------
+    int
+        Located communes of the scope, not excluded, with at least
+        ``min_population`` inhabitants.
+    """
+    scope = _check_scope(atlas, scope)
+    if scope is None:
+        return 0
+    min_pop = _check_number(min_population, "the minimum population of a host")
+    excluded = [exclude] if isinstance(exclude, str) else [str(c) for c in exclude]
+    return access.eligible_count(scope_points(atlas, scope), min_pop, excluded)
+
+
 def placement(
     atlas: Atlas,
     scope: Scope,

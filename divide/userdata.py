@@ -35,8 +35,13 @@ values only sum what the file holds: ``coverage`` gives, per parent territory, t
 share of its member territories that have a value.
 
 Text taken from a file (column names, site names, cell values quoted in messages)
-goes through :func:`safe_text`: plain text, no control characters, capped length.
-It is *not* HTML-escaped here; whatever renders it must escape it.
+goes through :func:`safe_text` (:func:`divide.safe_text.clean`): plain text, no
+control characters, capped length. It is *not* escaped here; whatever renders it
+escapes it with :mod:`divide.safe_text`.
+
+A :class:`Report` reads in English (``divide validate``) or French
+(``Report.text(lang="fr")``): its frame, problems and fixes come from
+:mod:`divide.i18n`; the details of the reading and the notes stay in English.
 """
 
 from __future__ import annotations
@@ -55,18 +60,20 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from divide.errors import DivideError, SourceError, suggest, unknown
+from divide.errors import DivideError, SourceError, suggest, translated, unknown
 from divide.harmonise import harmonise, map_codes
+from divide.i18n import STRINGS, t
 from divide.readers import mediation
 from divide.readers._checks import in_france
 from divide.registry import DIRECTIONS, UNITS, Indicator, Source
+from divide.safe_text import clean
 
 __all__ = [
     "COUNT_UNITS",
@@ -85,6 +92,7 @@ __all__ = [
     "UserSites",
     "code_reference",
     "compare_refresh",
+    "keep_upload",
     "load_indicator",
     "load_sites",
     "read_upload",
@@ -107,6 +115,8 @@ MAX_UNZIPPED = 100 * 1024 * 1024
 MAX_RATIO = 100
 #: Most members in an ``.xlsx`` archive.
 MAX_ZIP_MEMBERS = 1_000
+#: Longest site name kept (longer ones are cut, ending with "…").
+MAX_NAME = 200
 #: Problems kept in a report (all are counted).
 MAX_LISTED = 1_000
 #: Problems shown by :meth:`Report.text`.
@@ -137,88 +147,11 @@ _MISSING_MARKERS = frozenset(
 _PLM = {"75056": range(75101, 75121), "69123": range(69381, 69390)}
 _PLM["13055"] = range(13201, 13217)
 
-_FIXES = {
-    "unknown code": (
-        "use today's official codes (COG 2026): 5 characters for a commune "
-        "(01001, 2A004, 97411), the 9-digit SIREN for an EPCI, 2 or 3 characters "
-        "for a département (01, 2A, 971), 2 digits for a région. Codes of merged "
-        "communes and of Paris, Lyon and Marseille arrondissements are mapped for "
-        "you."
-    ),
-    "missing code": "fill the code cell or delete the row.",
-    "not a number": (
-        "write numbers only, with a decimal comma or point (12,5 or 12.5), no "
-        "units or words in the cell; leave the cell empty (or write NA) when the "
-        "value is unknown."
-    ),
-    "duplicate": "keep one row per territory; the first one was used.",
-    "out of range": (
-        "check the sign and the unit: a count or a share cannot be negative."
-    ),
-    "bad row": (
-        "the row has more cells than the header: a cell probably holds the "
-        "separator without quotes around it."
-    ),
-    "outside France": (
-        "give WGS84 latitude and longitude in decimal degrees (48.8566, 2.3522), "
-        "inside France (mainland or overseas)."
-    ),
-    "no name": "give every site a name.",
-    "no location": (
-        "give every site coordinates (latitude, longitude), a commune code or a "
-        "postcode."
-    ),
-    "not placed": (
-        "check the coordinates, or add the commune's INSEE code in a "
-        "'code_insee' column."
-    ),
-    "not a point": "export the layer as points (GeoJSON 'Point' geometries).",
-}
-_EFFECT = {"row": "row left out", "cell": "cell ignored", "warning": "kept"}
-_SEVERITY_WORDS = {
-    "row": "rows left out",
-    "cell": "cells ignored",
-    "warning": "warnings (kept)",
-}
-
 # ------------------------------------------------------------------ plain text
 
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
-    "\u200b\u202a-\u202e\u2066-\u2069\ufeff]"
-)
-_SPACES = re.compile(r"\s+")
-
-
-def safe_text(value: object, max_length: int = 200) -> str:
-    """Plain text for display: no control characters, one line, capped length.
-
-    Parameters
-    ----------
-    value : object
-        Anything; ``None`` and NaN give ``""``.
-    max_length : int
-        Longest result; longer text is cut and ends with ``…``.
-
-    Returns
-    -------
-    str
-        The text, NFC-normalised, with runs of whitespace (newlines, tabs)
-        collapsed to one space, control, bidirectional-override and lone
-        surrogate characters removed. Not HTML-escaped: renderers must escape it.
-    """
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    if isinstance(value, bytes | bytearray):
-        value = bytes(value).decode("utf-8", "replace")
-    text = unicodedata.normalize("NFC", str(value))
-    text = _CONTROL.sub("", _SPACES.sub(" ", text)).strip()
-    max_length = max(int(max_length), 1)
-    if len(text) > max_length:
-        text = text[: max_length - 1].rstrip() + "…"
-    return text
+#: Plain text of a file (one line, no control characters, capped): the rule lives
+#: in :mod:`divide.safe_text`, with the escapers that renderers apply to it.
+safe_text = clean
 
 
 def _fold(text: object) -> str:
@@ -276,15 +209,69 @@ class Problem:
     column: str | None = None
     value: str | None = None
     severity: str = "row"
+    parts: tuple = ()
 
-    def where(self, word: str = "line") -> str:
+    @classmethod
+    def said(
+        cls,
+        kind: str,
+        *parts: tuple[str, dict],
+        row: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+        severity: str = "row",
+    ) -> Problem:
+        """A problem whose message is made of catalogue texts (``(key, values)``).
+
+        Its ``message`` is the English text; :meth:`text` gives it in French too.
+        """
+        return cls(kind, _say(parts, "en"), row, column, value, severity, parts)
+
+    def add_part(self, key: str, **values) -> None:
+        """Say more: one more catalogue text at the end of the message."""
+        self.parts = (*self.parts, (key, values))
+        self.message = _say(self.parts, "en")
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"fr"`` or ``"en"``)."""
+        return _say(self.parts, lang) if self.parts else self.message
+
+    def where(self, word: str = "line", lang: str = "en") -> str:
         """``"line 4, column 'x'"`` (the parts that are known)."""
         parts = []
         if self.row is not None:
-            parts.append(f"{word} {self.row}")
+            parts.append(f"{t('word_' + word, lang)} {self.row}")
         if self.column is not None:
-            parts.append(f"column {_quote(self.column)}")
+            parts.append(f"{t('report_column', lang)} {_quote(self.column)}")
         return ", ".join(parts)
+
+
+class Term(NamedTuple):
+    """A catalogue word given as a value of a message (translated with it)."""
+
+    key: str
+
+
+def _say(parts: Iterable[tuple[str, dict]], lang: str) -> str:
+    return "".join(
+        t(
+            key,
+            lang,
+            **{
+                k: t(v.key, lang) if isinstance(v, Term) else v
+                for k, v in values.items()
+            },
+        )
+        for key, values in parts
+    )
+
+
+def _count(n: int, lang: str) -> str:
+    return f"{n:,}".replace(",", "\u202f" if lang == "fr" else ",")
+
+
+def _slug(kind: str) -> str:
+    return kind.replace(" ", "_")
 
 
 @dataclass
@@ -370,26 +357,34 @@ class Report:
         """Number of problems found (listed or not)."""
         return sum(self.counts.values())
 
-    def problems_frame(self) -> pd.DataFrame:
-        """The listed problems as a table (one row each), for display."""
+    def problems_frame(self, lang: str = "en") -> pd.DataFrame:
+        """The listed problems as a table (one row each), for display in ``lang``."""
+        word = t(f"word_{self.row_word}", lang)
         return pd.DataFrame(
             {
-                self.row_word: [p.row for p in self.problems],
-                "column": [p.column for p in self.problems],
-                "value": [p.value for p in self.problems],
-                "problem": [p.kind for p in self.problems],
-                "effect": [_EFFECT.get(p.severity, p.severity) for p in self.problems],
-                "message": [p.message for p in self.problems],
+                word: [p.row for p in self.problems],
+                t("report_column", lang): [p.column for p in self.problems],
+                t("report_col_value", lang): [p.value for p in self.problems],
+                t("report_col_problem", lang): [
+                    t(f"prob_kind_{_slug(p.kind)}", lang) for p in self.problems
+                ],
+                t("report_col_effect", lang): [
+                    t(f"report_effect_{p.severity}", lang) for p in self.problems
+                ],
+                t("report_col_message", lang): [p.text(lang) for p in self.problems],
             }
-        ).astype({self.row_word: "Int64"})
+        ).astype({word: "Int64"})
 
-    def text(self, limit: int = SHOWN) -> str:
+    def text(self, limit: int = SHOWN, lang: str = "en") -> str:
         """The report as the app and ``divide validate`` show it.
 
         Parameters
         ----------
         limit : int
             Problems listed in full (the others are counted).
+        lang : {"en", "fr"}
+            Language of the report's frame, problems and fixes (the details of
+            the reading and the notes are in English).
 
         Returns
         -------
@@ -397,42 +392,49 @@ class Report:
             Counts, how the file was read, the first problems with their
             line/column and close matches, what to fix, and notes.
         """
-        lines = [f"Check of {_quote(self.file, 120)} ({self.kind})"]
+        kind = t(f"report_kind_{self.kind}", lang)
+        lines = [t("report_check", lang, file=_quote(self.file, 120), kind=kind)]
         if self.fatal:
-            lines += ["", f"The file cannot be used: {self.fatal}"]
+            lines += ["", t("report_fatal", lang, why=self.fatal)]
             return "\n".join(lines)
+        colon = "\u00a0: " if lang == "fr" else ": "
         for label, value in self.details.items():
-            lines.append(f"  {label}: {value}")
-        lines += [
-            "",
-            f"Rows read: {self.rows_read:,} · matched: {self.rows_joined:,} · "
-            f"usable: {self.usable_rows:,}",
-        ]
+            key = f"report_detail_{_slug(label)}"
+            lines.append(f"  {t(key, lang) if key in STRINGS else label}{colon}{value}")
+        counts = {
+            "read": _count(self.rows_read, lang),
+            "matched": _count(self.rows_joined, lang),
+            "usable": _count(self.usable_rows, lang),
+        }
+        lines += ["", t("report_rows", lang, **counts)]
         if not self.counts:
-            lines.append("No problems found.")
+            lines.append(t("report_no_problem", lang))
         else:
             effects = ", ".join(
-                f"{_SEVERITY_WORDS.get(s, s)}: {n:,}"
+                f"{t('report_sev_' + s, lang)}{colon}{_count(n, lang)}"
                 for s, n in sorted(self._severities.items())
                 if n
             )
-            kinds = ", ".join(f"{k} ×{n:,}" for k, n in self.counts.items())
-            lines += ["", f"Problems: {kinds} ({effects})"]
+            kinds = ", ".join(
+                f"{t('prob_kind_' + _slug(k), lang)} ×{_count(n, lang)}"
+                for k, n in self.counts.items()
+            )
+            lines += ["", t("report_problems", lang, kinds=kinds, effects=effects)]
             for p in self.problems[:limit]:
-                where = p.where(self.row_word)
-                lines.append(f"  - {where + ': ' if where else ''}{p.message}")
+                where = p.where(self.row_word, lang)
+                lines.append(f"  - {where + colon if where else ''}{p.text(lang)}")
             hidden = self.n_problems - min(limit, len(self.problems))
             if hidden > 0:
-                lines.append(f"  … and {hidden:,} more")
-            lines += ["", "What to fix:"]
+                lines.append(f"  {t('report_more', lang, n=_count(hidden, lang))}")
+            lines += ["", t("report_what_to_fix", lang)]
             for kind in self.counts:
-                if kind in _FIXES:
-                    lines.append(f"  - {kind}: {_FIXES[kind]}")
+                fix = t(f"fix_{_slug(kind)}", lang)
+                lines.append(f"  - {t('prob_kind_' + _slug(kind), lang)}{colon}{fix}")
         if self.notes:
-            lines += ["", "Notes:"]
+            lines += ["", t("report_notes", lang)]
             lines += [f"  - {note}" for note in self.notes]
         if not self.usable_rows:
-            lines += ["", "Nothing in this file can be used yet: fix it and try again."]
+            lines += ["", t("report_nothing", lang)]
         return "\n".join(lines)
 
 
@@ -961,9 +963,9 @@ def _frame_from_rows(
             extra = [c for c in row[width:] if c is not None and str(c).strip()]
             if extra:
                 bad.append(
-                    Problem(
+                    Problem.said(
                         "bad row",
-                        f"{len(row)} cells, but the header has {width} columns",
+                        ("prob_bad_row", {"cells": len(row), "width": width}),
                         row=line,
                         value=safe_text(extra[0], 60),
                     )
@@ -1073,7 +1075,9 @@ def _json_table(text: str, file: str, encoding: str) -> RawTable:
                 lon[i], lat[i] = point
             elif problem:
                 bad.append(
-                    Problem("not a point", problem, row=numbers[i], severity="cell")
+                    Problem.said(
+                        "not a point", problem, row=numbers[i], severity="cell"
+                    )
                 )
         crs = _geojson_crs(info.get("crs"), file)
         if crs == 2154:
@@ -1092,17 +1096,19 @@ def _json_table(text: str, file: str, encoding: str) -> RawTable:
     )
 
 
-def _geojson_point(geometry: object) -> tuple[tuple[float, float] | None, str | None]:
+def _geojson_point(
+    geometry: object,
+) -> tuple[tuple[float, float] | None, tuple[str, dict] | None]:
     if geometry is None:
         return None, None
     if not isinstance(geometry, dict):
-        return None, "the geometry is not a GeoJSON object"
+        return None, ("prob_not_geojson", {})
     kind = geometry.get("type")
     coords = geometry.get("coordinates")
     if kind == "MultiPoint" and isinstance(coords, list) and coords:
         coords = coords[0]
     elif kind != "Point":
-        return None, f"geometry {_quote(kind, 30)} is not a point"
+        return None, ("prob_not_point", {"kind": _quote(kind, 30)})
     if isinstance(coords, list) and len(coords) >= 2:
         try:
             lon, lat = (
@@ -1115,7 +1121,7 @@ def _geojson_point(geometry: object) -> tuple[tuple[float, float] | None, str | 
             lon = lat = math.nan
         if math.isfinite(lon) and math.isfinite(lat):
             return (lon, lat), None
-    return None, "the point has no valid [longitude, latitude]"
+    return None, ("prob_no_lonlat", {})
 
 
 def _geojson_crs(crs: object, file: str) -> int:
@@ -1424,8 +1430,11 @@ class _Matcher:
             how[rest] = mapped_how
         return current.astype("string"), how
 
-    def close(self, code: str, name: str | None = None) -> str:
-        """`` Did you mean ...?`` from the code, and from the name when given."""
+    def close(self, code: str, name: str | None = None) -> tuple[tuple[str, dict], ...]:
+        """`` Did you mean ...?`` from the code, and from the name when given.
+
+        As parts of a :class:`Problem` message (catalogue key and values).
+        """
         if self._by_prefix is None:
             self._by_prefix = {}
             for known in sorted(self.codes):
@@ -1440,13 +1449,11 @@ class _Matcher:
         hints = corsica + [h for h in hints if h not in corsica][: 3 - len(corsica)]
         by_name = self._name_matches(name) if name else []
         hints = [f"{c} ({safe_text(self.names.get(c, ''), 40)})" for c in hints]
-        text = f" Did you mean: {', '.join(hints)}?" if hints else ""
+        parts = [("prob_did_you_mean", {"codes": ", ".join(hints)})] if hints else []
         if by_name:
-            listed = ", ".join(by_name[:3])
-            text += (
-                f" The {_LEVEL_WORDS[self.level]} named {_quote(name, 40)} is {listed}."
-            )
-        return text
+            named = {"level": _LEVEL_WORDS[self.level], "name": _quote(name, 40)}
+            parts.append(("prob_named", {**named, "codes": ", ".join(by_name[:3])}))
+        return tuple(parts)
 
     def _name_matches(self, name: str) -> list[str]:
         if self._by_name is None:
@@ -1485,6 +1492,11 @@ _NOT_VALUE = re.compile(
     r"libelle|label|commune|territoire|lat|latitude|lon|lng|longitude|x|y)(_.*)?$"
 )
 _POSTCODE_HINT = re.compile(r"(^cp$|postal|postcode|zip)")
+# Numbers that are not territory codes even when they look like some (2019 is a
+# commune code once zero-padded).
+_NOT_CODE_HINT = re.compile(
+    r"^(annee|year|millesime|date|lat|latitude|lon|lng|longitude|x|y)(_.*)?$"
+)
 
 
 def _column_scores(frame: pd.DataFrame, matcher: _Matcher) -> dict[str, float]:
@@ -1500,6 +1512,8 @@ def _column_scores(frame: pd.DataFrame, matcher: _Matcher) -> dict[str, float]:
             share += 0.05
         if _POSTCODE_HINT.search(folded):
             share -= 0.5
+        if _NOT_CODE_HINT.match(folded):
+            share -= 1.0
         scores[column] = share
     return scores
 
@@ -1541,15 +1555,35 @@ def _pick_code_column(
             )
         return code_column, lvl, notes
     if best is None or best[0] < 0.5:
-        where = " or ".join(_LEVEL_WORDS[lv] for lv in levels)
-        raise SourceError(
-            file,
-            f"no column holds mostly {where} codes. Columns found: "
-            + ", ".join(_quote(c, 40) for c in list(frame.columns)[:20])
-            + ". Add a column of INSEE codes (e.g. 01001, 2A004) or choose the code "
-            "column yourself.",
-        )
+        raise _no_code_column(file, frame, level)
     return best[2], best[3], notes
+
+
+def _columns_seen(frame: pd.DataFrame) -> str:
+    names = [_quote(c, 40) for c in list(frame.columns)[:20]]
+    return ", ".join(names) + (", …" if len(frame.columns) > 20 else "")
+
+
+def _no_code_column(file: str, frame: pd.DataFrame, level: str | None) -> SourceError:
+    """The error for a file without a column of territory codes (FR/EN)."""
+    if level:
+        return translated(
+            SourceError,
+            "upload_no_code_column_level",
+            file,
+            level=_LEVEL_WORDS[level],
+            columns=_columns_seen(frame),
+        )
+    return translated(
+        SourceError, "upload_no_code_column", file, columns=_columns_seen(frame)
+    )
+
+
+def _looks_like_code_header(column: str, level: str) -> bool:
+    """True when a column's name says it holds codes (``code_insee``, ``dep``...)."""
+    folded = _fold(column)
+    word = {"departement": "dep", "region": "reg"}.get(level, level)
+    return bool(_CODE_HINT.match(folded)) or word in folded or "insee" in folded
 
 
 # ------------------------------------------------------------------ indicator
@@ -1825,6 +1859,58 @@ class UserIndicator:
         )
 
 
+def keep_upload(
+    store: dict[str, UploadedIndicator],
+    ind: UploadedIndicator,
+    *,
+    previous: str | None = None,
+) -> UploadedIndicator:
+    """Put an uploaded indicator in a session's store without overwriting another.
+
+    Two uploads may well have a column of the same name (``taux``): the later
+    one is numbered, ``taux (2)``, ``taux (3)``..., so that nothing is lost.
+
+    Parameters
+    ----------
+    store : dict
+        The session's uploaded indicators by id; updated in place.
+    ind : UploadedIndicator
+        As made by :meth:`UserIndicator.as_indicator`.
+    previous : str, optional
+        The id under which this same upload (the same file and column) was
+        stored before: its entry is replaced (say, by a new unit) and the name
+        it was given is kept.
+
+    Returns
+    -------
+    UploadedIndicator
+        As stored: ``ind``, or a copy under a numbered label and id (``user_taux``
+        → ``user_taux_2``) when another upload holds its id. Its ``label``
+        differs from ``ind.label`` exactly when it was renamed.
+    """
+    if previous is not None and previous in store:
+        held = store[previous]
+        kept = _renamed(ind, held.id, held.label)
+    else:
+        number = 1
+        while (f"{ind.id}_{number}" if number > 1 else ind.id) in store:
+            number += 1
+        kept = ind
+        if number > 1:
+            label = {lang: f"{text} ({number})" for lang, text in ind.label.items()}
+            kept = _renamed(ind, f"{ind.id}_{number}", label)
+    store[kept.id] = kept
+    return kept
+
+
+def _renamed(
+    ind: UploadedIndicator, ind_id: str, label: dict[str, str]
+) -> UploadedIndicator:
+    if ind_id == ind.id and label == ind.label:
+        return ind
+    return replace(ind, id=ind_id, numerator=ind_id, label=dict(label))
+
+
 def _fold_rows(
     values: pd.Series, codes: pd.Series, kind: str, weights: pd.Series | None
 ) -> pd.Series:
@@ -1946,6 +2032,8 @@ def load_indicator(
     if frame.empty:
         raise SourceError(file, "no data rows below the header")
 
+    chosen_code_column = code_column
+    asked_level = level
     code_column, level, notes = _pick_code_column(
         frame, atlas, level, code_column, file
     )
@@ -1959,10 +2047,18 @@ def load_indicator(
     if value_columns is None:
         value_columns = _numeric_columns(frame, others, weight_column)
         if not value_columns:
-            raise SourceError(
+            # A column of numbers taken for codes, with nothing else numeric: the
+            # file has no code column, whatever the numbers looked like.
+            if chosen_code_column is None and not _looks_like_code_header(
+                code_column, level
+            ):
+                raise _no_code_column(file, frame, asked_level)
+            raise translated(
+                SourceError,
+                "upload_no_value_column",
                 file,
-                "no numeric column besides the codes. Columns found: "
-                + ", ".join(_quote(c, 40) for c in list(frame.columns)[:20]),
+                code=_quote(code_column, 40),
+                columns=_columns_seen(frame),
             )
     else:
         if isinstance(value_columns, str):
@@ -2011,22 +2107,29 @@ def load_indicator(
     missing_code = codes.isna()
     for i in _flagged(report, missing_code, "missing code"):
         report.add(
-            Problem("missing code", "no code in this row", int(lines[i]), code_column)
+            Problem.said(
+                "missing code",
+                ("prob_missing_code", {}),
+                row=int(lines[i]),
+                column=code_column,
+            )
         )
     unknown_code = ~missing_code & current.isna()
     for n, i in enumerate(_flagged(report, unknown_code, "unknown code")):
         code = str(codes.iloc[i])
-        hint = ""
+        hint = ()
         if n < MAX_SUGGESTED:
             name_value = frame[name_col].iloc[i] if name_col else None
             hint = matcher.close(code, None if pd.isna(name_value) else str(name_value))
+        unknown_part = {"level": _LEVEL_WORDS[level], "code": _quote(code, 20)}
         report.add(
-            Problem(
+            Problem.said(
                 "unknown code",
-                f"unknown {_LEVEL_WORDS[level]} code {_quote(code, 20)}.{hint}",
-                int(lines[i]),
-                code_column,
-                safe_text(raw_codes.iloc[i], 40),
+                ("prob_unknown_code", unknown_part),
+                *hint,
+                row=int(lines[i]),
+                column=code_column,
+                value=safe_text(raw_codes.iloc[i], 40),
             )
         )
     keep &= ~missing_code & ~unknown_code
@@ -2036,13 +2139,19 @@ def load_indicator(
     first_line = pd.Series(lines, index=frame.index).groupby(codes).transform("first")
     for i in _flagged(report, duplicate, "duplicate"):
         report.add(
-            Problem(
+            Problem.said(
                 "duplicate",
-                f"code {_quote(codes.iloc[i], 20)} already on {raw.row_word} "
-                f"{int(first_line.iloc[i])}; this row was left out",
-                int(lines[i]),
-                code_column,
-                safe_text(raw_codes.iloc[i], 40),
+                (
+                    "prob_duplicate",
+                    {
+                        "code": _quote(codes.iloc[i], 20),
+                        "word": Term(f"word_{raw.row_word}"),
+                        "first": int(first_line.iloc[i]),
+                    },
+                ),
+                row=int(lines[i]),
+                column=code_column,
+                value=safe_text(raw_codes.iloc[i], 40),
             )
         )
     keep &= ~duplicate
@@ -2076,37 +2185,36 @@ def load_indicator(
             percent_columns.append(column)
         for i in _flagged(report, invalid & keep, "not a number", "cell"):
             report.add(
-                Problem(
+                Problem.said(
                     "not a number",
-                    f"{_quote(frame[column].iloc[i], 40)} is not a number",
-                    int(lines[i]),
-                    column,
-                    safe_text(frame[column].iloc[i], 40),
+                    ("prob_not_a_number", {"value": _quote(frame[column].iloc[i], 40)}),
+                    row=int(lines[i]),
+                    column=column,
+                    value=safe_text(frame[column].iloc[i], 40),
                     severity="cell",
                 )
             )
         negative = keep & (values < 0).fillna(False)
         for i in _flagged(report, negative, "out of range", "warning"):
             report.add(
-                Problem(
+                Problem.said(
                     "out of range",
-                    f"negative value {values.iloc[i]:g}: impossible for a count or "
-                    "a share (kept, left out if the unit chosen is one)",
-                    int(lines[i]),
-                    column,
-                    safe_text(frame[column].iloc[i], 40),
+                    ("prob_negative", {"value": f"{values.iloc[i]:g}"}),
+                    row=int(lines[i]),
+                    column=column,
+                    value=safe_text(frame[column].iloc[i], 40),
                     severity="warning",
                 )
             )
         huge = keep & (values.abs() > 1e12).fillna(False)
         for i in _flagged(report, huge, "out of range", "warning"):
             report.add(
-                Problem(
+                Problem.said(
                     "out of range",
-                    f"value {values.iloc[i]:g} is implausibly large for a territory",
-                    int(lines[i]),
-                    column,
-                    safe_text(frame[column].iloc[i], 40),
+                    ("prob_huge", {"value": f"{values.iloc[i]:g}"}),
+                    row=int(lines[i]),
+                    column=column,
+                    value=safe_text(frame[column].iloc[i], 40),
                     severity="warning",
                 )
             )
@@ -2118,12 +2226,12 @@ def load_indicator(
         bad_weight = (invalid | (weight < 0).fillna(False)) & keep
         for i in _flagged(report, bad_weight, "not a number", "cell"):
             report.add(
-                Problem(
+                Problem.said(
                     "not a number",
-                    "the weight must be a number ≥ 0",
-                    int(lines[i]),
-                    weight_column,
-                    safe_text(frame[weight_column].iloc[i], 40),
+                    ("prob_weight", {}),
+                    row=int(lines[i]),
+                    column=weight_column,
+                    value=safe_text(frame[weight_column].iloc[i], 40),
                     severity="cell",
                 )
             )
@@ -2184,7 +2292,12 @@ _RESERVED = frozenset(["code", "folded", "line", "source_code", "how", "_weight"
 def _numeric_columns(
     frame: pd.DataFrame, columns: list[str], weight_column: str | None
 ) -> list[str]:
-    chosen = []
+    """Value columns: those mostly numeric or, when none is, those with a number.
+
+    A file whose only value column has a few good numbers among bad cells is
+    read (the bad cells are listed with what to fix) rather than refused.
+    """
+    chosen, some = [], []
     for column in columns:
         if (
             column == weight_column
@@ -2199,7 +2312,9 @@ def _numeric_columns(
         )
         if numeric and numeric >= 0.5 * filled:
             chosen.append(column)
-    return chosen
+        elif numeric:
+            some.append(column)
+    return chosen or some
 
 
 # ---------------------------------------------------------------------- sites
@@ -2345,7 +2460,10 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     if rejected:
         geometry = pd.Series(lines, index=frame.index).isin(list(rejected))
         rejected_rows |= geometry
-    names = frame[col["name"]]
+    # Plain text: one line, no control or bidirectional-override characters,
+    # at most MAX_NAME characters.
+    names = frame[col["name"]].map(lambda v: safe_text(v, MAX_NAME) or pd.NA)
+    names = names.astype("string")
     matcher = _matcher(atlas, "commune")
     codes = (
         normalise_codes(frame[col["code"]], "commune")
@@ -2364,7 +2482,9 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     no_name = names.isna()
     for i in _flagged(report, no_name, "no name"):
         report.add(
-            Problem("no name", "the site has no name", int(lines[i]), col["name"])
+            Problem.said(
+                "no name", ("prob_no_name", {}), row=int(lines[i]), column=col["name"]
+            )
         )
     has_other = has_coords | postcodes.notna()
     unknown_code = ~no_name & codes.notna() & current.isna()
@@ -2372,16 +2492,18 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     for other, severity in ((True, "cell"), (False, "row")):
         mask = unknown_code & (has_other if other else ~has_other)
         for i in _flagged(report, mask, "unknown code", severity):
-            hint = matcher.close(str(codes.iloc[i])) if hints < MAX_SUGGESTED else ""
+            hint = matcher.close(str(codes.iloc[i])) if hints < MAX_SUGGESTED else ()
             hints += 1
+            unknown_part = {"level": "commune", "code": _quote(codes.iloc[i], 20)}
             report.add(
-                Problem(
+                Problem.said(
                     "unknown code",
-                    f"unknown commune code {_quote(codes.iloc[i], 20)}.{hint}"
-                    + (" Placed by its other location." if other else ""),
-                    int(lines[i]),
-                    col["code"],
-                    safe_text(frame[col["code"]].iloc[i], 40),
+                    ("prob_unknown_code", unknown_part),
+                    *hint,
+                    *((("prob_other_location", {}),) if other else ()),
+                    row=int(lines[i]),
+                    column=col["code"],
+                    value=safe_text(frame[col["code"]].iloc[i], 40),
                     severity=severity,
                 )
             )
@@ -2395,16 +2517,12 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
         if problem is None:
             unlisted += 1
             continue
-        problem.message += "; nothing else locates the site: row left out"
+        problem.add_part("prob_dropped")
         report.set_severity(problem, "row")
     report.move("cell", "row", unlisted)
     for i in _flagged(report, nowhere & ~rejected_rows, "no location"):
         report.add(
-            Problem(
-                "no location",
-                "no valid coordinates, commune code or postcode",
-                int(lines[i]),
-            )
+            Problem.said("no location", ("prob_no_location", {}), row=int(lines[i]))
         )
     keep = (~no_name & located).to_numpy()
 
@@ -2468,7 +2586,9 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     # made only of those is no name.
     for line in sorted(set(position) - set(unified["_line"].tolist())):
         report.add(
-            Problem("no name", "the name is empty once cleaned", line, col["name"])
+            Problem.said(
+                "no name", ("prob_empty_name", {}), row=line, column=col["name"]
+            )
         )
 
     placed = _place(unified, index, current, atlas, report, lines)
@@ -2526,12 +2646,15 @@ def _site_coordinates(
             target[:] = values.to_numpy()
             bad |= invalid
             for i in _flagged(report, invalid, "not a number", "cell"):
-                problem = Problem(
+                problem = Problem.said(
                     "not a number",
-                    f"{_quote(frame[col[role]].iloc[i], 40)} is not a coordinate",
-                    int(lines[i]),
-                    col[role],
-                    safe_text(frame[col[role]].iloc[i], 40),
+                    (
+                        "prob_not_a_coordinate",
+                        {"value": _quote(frame[col[role]].iloc[i], 40)},
+                    ),
+                    row=int(lines[i]),
+                    column=col[role],
+                    value=safe_text(frame[col[role]].iloc[i], 40),
                     severity="cell",
                 )
                 report.add(problem)
@@ -2544,12 +2667,12 @@ def _site_coordinates(
         unreadable = (text.notna() & parts[0].isna()).astype(bool)
         bad |= unreadable
         for i in _flagged(report, unreadable, "not a number", "cell"):
-            problem = Problem(
+            problem = Problem.said(
                 "not a number",
-                f"{_quote(text.iloc[i], 40)} is not a 'latitude, longitude' pair",
-                int(lines[i]),
-                col["latlon"],
-                safe_text(text.iloc[i], 40),
+                ("prob_not_a_pair", {"value": _quote(text.iloc[i], 40)}),
+                row=int(lines[i]),
+                column=col["latlon"],
+                value=safe_text(text.iloc[i], 40),
                 severity="cell",
             )
             report.add(problem)
@@ -2577,12 +2700,14 @@ def _site_coordinates(
     column = f"{col['lat'] or col['latlon']}, {col['lon'] or col['latlon']}"
     bad |= outside
     for i in _flagged(report, outside, "outside France", "cell"):
-        problem = Problem(
+        problem = Problem.said(
             "outside France",
-            f"(latitude {lat.iloc[i]:g}, longitude {lon.iloc[i]:g}) is outside "
-            "France; the coordinates were ignored",
-            int(lines[i]),
-            column.replace("_geojson_lat, _geojson_lon", "geometry"),
+            (
+                "prob_outside_france",
+                {"lat": f"{lat.iloc[i]:g}", "lon": f"{lon.iloc[i]:g}"},
+            ),
+            row=int(lines[i]),
+            column=column.replace("_geojson_lat, _geojson_lon", "geometry"),
             severity="cell",
         )
         report.add(problem)
@@ -2619,17 +2744,17 @@ def _place(
         line = int(unified["_line"].iloc[i])
         postcode = unified["postcode"].iloc[i]
         if not pd.isna(unified["lat"].iloc[i]):
-            why = "the point is in no French commune (sea, border?)"
+            why = ("prob_not_placed_sea", {})
         elif not pd.isna(postcode):
             n = len(by_postcode.get(str(postcode), []))
             why = (
-                f"postcode {postcode} is shared by {n} communes"
+                ("prob_not_placed_shared", {"postcode": postcode, "n": n})
                 if n > 1
-                else f"postcode {postcode} is not known"
+                else ("prob_not_placed_unknown", {"postcode": postcode})
             )
         else:
-            why = "no usable location"
-        report.add(Problem("not placed", f"not placed in a commune: {why}", line))
+            why = ("prob_not_placed_nothing", {})
+        report.add(Problem.said("not placed", why, row=line))
     unified = unified.copy()
     unified["commune"] = commune.astype("string")
     unified["departement"] = commune.map(communes["departement"]).astype("string")

@@ -7,7 +7,6 @@ reaches Markdown; links are drawn only when the knowledge base gives one.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote
 
 import streamlit as st
@@ -15,26 +14,16 @@ import streamlit as st
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.recommend import recommend_json
+from divide.safe_text import markdown as md
 from pages import _shared
-
-# Characters that make markup anywhere in a line, and markers that do at its start
-# (lists, headings, quotes); text is first put on one line.
-_INLINE = re.compile(r"([\\`*_\[\]<>#|~$:])")
-_START = re.compile(r"^(\d+)([.)])|^([-+=])")
-
-
-def plain(text) -> str:
-    """Text escaped for ``st.markdown``: shown as written, never as markup."""
-    line = _INLINE.sub(r"\\\1", " ".join(str(text).split()))
-    return _START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", line)
 
 
 def link(label: str, url: str) -> str:
     """A Markdown link with an escaped label (only http(s) addresses)."""
     if not str(url).startswith(("http://", "https://")):
-        return plain(label)
+        return md(label)
     safe = quote(str(url), safe=":/?#&=%+,;@!~*'._-")
-    return f"[{plain(label)}]({safe})"
+    return f"[{md(label)}]({safe})"
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -51,7 +40,7 @@ def render(level: str, code: str, lang: str) -> None:
     try:
         data = _diagnosis(level, code, lang)
     except DivideError as exc:
-        st.warning(f"{t('error_prefix', lang)}: {exc}")
+        st.warning(md(f"{t('error_prefix', lang)}: {exc.in_language(lang)}"))
         return
     fired = data["fired"]
     if not fired:
@@ -61,15 +50,13 @@ def render(level: str, code: str, lang: str) -> None:
         with left:
             st.markdown(f"**{t('applies_fired', lang, n=len(fired))}**")
             st.markdown(
-                "\n".join(
-                    f"- **{plain(f['title'])}** — {plain(f['reason'])}" for f in fired
-                )
+                "\n".join(f"- **{md(f['title'])}** — {md(f['reason'])}" for f in fired)
             )
         with right:
             st.markdown(f"**{t('applies_recs', lang)}**")
             st.markdown(
                 "\n".join(
-                    f"- {r['number']}\\. {plain(r['title'])}"
+                    f"- {r['number']}\\. {md(r['title'])}"
                     for r in data["recommendations"]
                 )
             )
@@ -77,12 +64,12 @@ def render(level: str, code: str, lang: str) -> None:
                 st.markdown(f"**{t('applies_inits', lang)}**")
                 st.markdown(
                     "\n".join(
-                        f"- {link(i['name'], i['link']) if i['link'] else plain(i['name'])}"
+                        f"- {link(i['name'], i['link']) if i['link'] else md(i['name'])}"
                         for i in data["initiatives"]
                     )
                 )
     gaps = [m for m in data["not_fired"] if m["status"] == "no_data"]
     if gaps:
         what = "; ".join(f"{m['title']} ({m['reason']})" for m in gaps)
-        st.caption(plain(t("applies_no_data", lang, what=what)))
-    st.caption(plain(t("applies_note", lang, source=data["sources"][0])))
+        st.caption(md(t("applies_no_data", lang, what=what)))
+    st.caption(md(t("applies_note", lang, source=data["sources"][0])))

@@ -13,7 +13,7 @@ from PIL import Image
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
-from divide import classify, maps, plausibility, typology
+from divide import classify, export, maps, plausibility, typology
 from divide import series as dated
 from divide.atlas import Atlas
 from divide.errors import DivideError
@@ -34,6 +34,7 @@ from divide.registry import (
     indicators,
     use_session_indicators,
 )
+from divide.safe_text import markdown as md
 from divide.search import search, search_index
 from divide.userdata import UploadedIndicator, UserSites
 
@@ -198,6 +199,16 @@ def _collection(source, level, scope, ind, method, k, lang, only_known):
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def csv_file(frame: pd.DataFrame) -> bytes:
+    """A frame as formula-safe CSV bytes, cached by the frame's content.
+
+    A download button given the same bytes on every run keeps the same file, so
+    a rerun never removes the file a browser is still fetching.
+    """
+    return export.csv_bytes(frame)
+
+
 # ------------------------------------------------------------------- URL state
 def _init_state() -> None:
     ss = st.session_state
@@ -360,7 +371,7 @@ def frame() -> str:
             _drill(table, lg)
         level, code = ss["territory"]
         name = atlas().territory(level, code)["name"]
-        st.info(t("selected", lg, name=f"{name} ({t('level_' + level, lg)})"))
+        st.info(md(t("selected", lg, name=f"{name} ({t('level_' + level, lg)})")))
         if level != "france":
             st.button(
                 t("reset", lg),
@@ -369,7 +380,7 @@ def frame() -> str:
                 args=("france", "FR"),
             )
         if ss.get("_url_error"):
-            st.warning(ss.pop("_url_error"))
+            st.warning(md(ss.pop("_url_error")))
     write_url()
     return lg
 
@@ -377,7 +388,7 @@ def frame() -> str:
 def _search_results(query: str, lg: str) -> None:
     hits = search(_search_index(), query)
     if hits.empty:
-        st.caption(t("no_match", lg, query=query))
+        st.caption(md(t("no_match", lg, query=query)))
         return
     labels = {
         f"{r.level}:{r.code}": f"{r.name} — {t('level_' + r.level, lg)} {r.code}"
@@ -474,14 +485,17 @@ def label(ind: Indicator, lg: str | None = None) -> str:
 
 
 def source_caption(ind: Indicator) -> str:
-    """'Source: producer, vintage' line for a figure, with the modelled flag."""
+    """'Source: producer, vintage' line for a figure, with the modelled flag.
+
+    Markdown, with every text escaped (an upload's producer is its file name).
+    """
     lg = lang()
     text = source_caption_of(ind.source_records())
     if ind.modelled:
-        text += f" — **{t('modelled_note', lg)}**"
+        text += f" — **{md(t('modelled_note', lg))}**"
     note = ind.note.get(lg)
     if note:
-        text += f" {note}"
+        text += f" {md(note)}"
     as_of = as_of_text(ind, lg)
     return f"{text} **{as_of}**" if as_of else text
 
@@ -491,7 +505,7 @@ def source_caption_of(records) -> str:
     lg = lang()
     parts = [f"{src.producer} ({t('vintage', lg)} {src.vintage})" for src in records]
     text = f"{t('source', lg)} : " if lg == "fr" else f"{t('source', lg)}: "
-    return text + "; ".join(parts)
+    return md(text + "; ".join(parts))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -675,9 +689,14 @@ def note_upload_gaps(ids, level: str) -> None:
         if uploaded is not None and level not in uploaded.levels:
             levels = ", ".join(t(f"level_{lvl}", lang()) for lvl in uploaded.levels)
             key = "upload_gap_rate" if uploaded.kind == "rate" else "upload_gap"
-            st.caption(t(key, lang(), name=label(uploaded), levels=levels))
+            st.caption(md(t(key, lang(), name=label(uploaded), levels=levels)))
 
 
 def fail(exc: Exception) -> None:
-    """Show a user error (never a traceback)."""
-    st.error(f"{t('error_prefix', lang())}: {exc}")
+    """Show a user error (never a traceback), in the interface language if it can.
+
+    The message is shown as typed: it quotes file names, column names and cells.
+    """
+    lg = lang()
+    text = exc.in_language(lg) if isinstance(exc, DivideError) else str(exc)
+    st.error(md(f"{t('error_prefix', lg)}: {text}"))

@@ -8,6 +8,8 @@ from divide import export, illectronisme, maps, supply
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicator
+from divide.safe_text import file_name
+from divide.safe_text import markdown as md
 from pages import _shared
 
 lg = _shared.frame()
@@ -52,7 +54,8 @@ def downloads(frame, stem, key, **extra):
     files = {"csv": export.csv_bytes(frame), "geojson": geojson}
     for col, (ext, data) in zip(st.columns(2), files.items(), strict=True):
         label = t(f"access_export_{ext}", lg)
-        col.download_button(label, data, f"{stem}.{ext}", key=f"{key}_{ext}")
+        name = file_name(stem, ext)
+        col.download_button(label, data, name, key=f"{key}_{ext}", on_click="ignore")
 
 
 if "access_radius" not in ss:
@@ -65,7 +68,7 @@ st.caption(t("access_intro", lg))
 if layers := _shared.user_site_layers():
     files = ", ".join(layer.file for layer in layers)
     n = f"{sum(len(layer.sites) for layer in layers):,}"
-    st.info(t("access_user_sites", lg, n=n, files=files))
+    st.info(md(t("access_user_sites", lg, n=n, files=files)))
 cols = st.columns([1, 3, 1])
 radius = cols[0].number_input(t("access_radius", lg), step=1.0, key="access_radius")
 kinds = cols[1].multiselect(
@@ -89,7 +92,7 @@ scope_name = atlas.territory(*(scope or ("france", "FR")))["name"]
 if scope is None:
     st.info(t("access_scope_france", lg))
 elif level == "commune":
-    st.caption(t("access_scope_commune", lg, name=scope_name))
+    st.caption(md(t("access_scope_commune", lg, name=scope_name)))
 try:
     summary = run(UPLOADS, "access_summary", scope, radius, kinds_t)
     per_kind = run(UPLOADS, "kind_summary", scope, radius)
@@ -100,7 +103,7 @@ except DivideError as exc:
     st.stop()
 
 # ------------------------------------------------------------ need and access
-st.subheader(f"{t('access_need', lg)} — {scope_name}")
+st.subheader(md(f"{t('access_need', lg)} — {scope_name}"))
 cards(supply.summary_cards(summary, lg))
 st.caption(_shared.source_caption(RISK))
 with st.expander(t("access_method", lg)):
@@ -138,7 +141,22 @@ else:
     names = dict(zip(points["code"], points["name"], strict=True))
     ss["access_exclude"] = [c for c in ss.get("access_exclude", []) if c in names]
     cols = st.columns([1, 1, 3])
-    k = cols[0].number_input(t("access_k", lg), step=1, key="access_k")
+    # K from the URL or a stricter host rule may leave the range: bring it back.
+    hosts_max = run(
+        UPLOADS,
+        "host_count",
+        scope,
+        tuple(ss["access_exclude"]),
+        float(ss.get("access_min_pop", 0)),
+    )
+    top = max(hosts_max, 1)
+    asked = ss.get("access_k", 5)
+    if not 1 <= asked <= top:
+        ss["access_k"] = min(max(int(asked), 1), top)
+        st.info(t("access_k_clamped", lg, asked=asked, high=top, k=ss["access_k"]))
+    k = cols[0].number_input(
+        t("access_k", lg), min_value=1, max_value=top, step=1, key="access_k"
+    )
     min_pop = cols[1].number_input(
         t("access_min_pop", lg), min_value=0, step=100, key="access_min_pop"
     )
@@ -150,10 +168,13 @@ else:
     )
     _shared.set_url_param("k", str(k))
     args = (scope, radius, int(k), kinds_t, tuple(exclude), float(min_pop))
-    try:
-        placed = run(UPLOADS, "placement", *args)
-    except DivideError as exc:
-        _shared.fail(exc)
+    if hosts_max == 0:
+        st.info(t("access_no_host", lg))
+    else:
+        try:
+            placed = run(UPLOADS, "placement", *args)
+        except DivideError as exc:
+            _shared.fail(exc)
 if placed is not None and placed.hosts.empty:
     st.success(t("access_all_covered", lg, r=r_text))
 elif placed is not None:

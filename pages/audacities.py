@@ -5,15 +5,14 @@ and imported back. Names are plain text everywhere: escaped for plotly (HTML) an
 for Markdown.
 """
 
-import html
-
 import plotly.graph_objects as go
 import streamlit as st
 
 from divide import audacities as aud
 from divide.errors import DivideError
 from divide.i18n import t
-from divide.story import plain_markdown
+from divide.safe_text import file_name, html
+from divide.safe_text import markdown as md
 from pages import _shared
 
 CATEGORY_COLOURS = {"risk": "red", "tension": "orange", "opportunity": "green"}
@@ -43,7 +42,7 @@ def _add() -> None:
         # Validated by the library (name, ratings), like an imported file.
         actor = aud.from_json(aud.to_json([{"name": name, "ratings": ratings}]))[0]
     except DivideError as exc:
-        ss["aud_message"] = ("error", plain_markdown(exc))
+        ss["aud_message"] = ("error", md(exc))
         return
     replaced = any(_key(a["name"]) == _key(actor.name) for a in ss["aud_actors"])
     _merge([actor])
@@ -52,7 +51,7 @@ def _add() -> None:
         t(
             "aud_updated" if replaced else "aud_added",
             lg,
-            name=plain_markdown(actor.name),
+            name=md(actor.name),
         ),
     )
     ss["aud_name"] = ""
@@ -85,7 +84,7 @@ def _import() -> None:
     except DivideError as exc:
         ss["_aud_upload_msg"] = (
             "error",
-            f"{t('aud_import_error', lg)}: {plain_markdown(exc)}",
+            f"{t('aud_import_error', lg)}: {md(exc)}",
         )
         return
     _merge(actors)
@@ -93,7 +92,7 @@ def _import() -> None:
 
 
 def _wrap(label: str, width: int = 16) -> str:
-    words, lines, line = html.escape(label).split(), [], ""
+    words, lines, line = html(label).split(), [], ""
     for word in words:
         if line and len(line) + len(word) + 1 > width:
             lines.append(line)
@@ -109,7 +108,7 @@ def radar(actors: list[dict]) -> go.Figure:
     fig = go.Figure()
     for i, actor in enumerate(actors):
         r = [actor["ratings"][c] for c in aud.CRITERIA]
-        name = html.escape(actor["name"])
+        name = html(actor["name"])
         fig.add_trace(
             go.Scatterpolar(
                 r=[*r, r[0]],
@@ -167,7 +166,7 @@ for i, actor in enumerate(actors):
     cat = result["category"]
     with st.container(border=True):
         head, button = st.columns([6, 1], vertical_alignment="center")
-        head.markdown(f"### {plain_markdown(actor['name'])}")
+        head.markdown(f"### {md(actor['name'])}")
         button.button(
             t("aud_remove", lg),
             key=f"aud_remove_{i}",
@@ -218,7 +217,7 @@ for column, fmt, write, mime in (
     column.download_button(
         t(f"aud_download_{fmt}", lg),
         data=write(actors) if actors else "",
-        file_name=f"audacities.{fmt}",
+        file_name=file_name("audacities", fmt),
         mime=mime,
         key=f"aud_download_{fmt}",
         disabled=not actors,

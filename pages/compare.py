@@ -4,6 +4,7 @@ from divide import compare
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import catalogue, indicator
+from divide.safe_text import markdown as md
 from pages import _shared
 
 lg = _shared.frame()
@@ -17,7 +18,7 @@ labels = {i: _shared.label(indicator(i)) for i in IDS}
 def sources(ids) -> None:
     for ind_id in dict.fromkeys(ids):
         ind = indicator(ind_id)
-        st.caption(f"**{labels[ind_id]}** — {_shared.source_caption(ind)}")
+        st.caption(f"**{md(labels[ind_id])}** — {_shared.source_caption(ind)}")
 
 
 st.title(t("compare_title", lg))
@@ -36,7 +37,7 @@ if level == "france":
     level, code, scope = "region", None, "national"
 else:
     name = atlas.territory(level, code)["name"]
-    st.subheader(f"{name} — {t('level_' + level, lg)}")
+    st.subheader(md(f"{name} — {t('level_' + level, lg)}"))
     scopes = compare.scopes_for(level)
     if ss.get("compare_peers") not in scopes:
         ss["compare_peers"] = scopes[0]
@@ -44,7 +45,7 @@ else:
         t("peers", lg),
         scopes,
         key="compare_peers",
-        format_func=lambda s: compare.scope_label(atlas, level, code, s, lg),
+        format_func=lambda s: md(compare.scope_label(atlas, level, code, s, lg)),
         horizontal=True,
     )
     _shared.set_url_param("peers", scope)
@@ -86,7 +87,7 @@ else:
             ind = indicator(ind_id)
             with cards[i % len(cards)]:
                 st.metric(
-                    labels[ind_id],
+                    md(labels[ind_id]),
                     _shared.value_text(ranks.loc[ind_id, "value"], ind),
                     help=_shared.source_caption(ind),
                 )
@@ -109,7 +110,7 @@ else:
     ranked = compare.ranking(frame, rank_by)
     bars = compare.bar_selection(ranked)
     heading, note = compare.bar_notes(ranked, bars, labels[rank_by], lg)
-    st.markdown(f"**{heading}**")
+    st.markdown(f"**{md(heading)}**")
     if not bars.empty:
         st.plotly_chart(
             compare.bar_figure(bars, rank_by, lg, title=labels[rank_by]),

@@ -9,6 +9,8 @@ from divide.errors import DivideError
 from divide.i18n import t
 from divide.indicators import format_count
 from divide.registry import catalogue, indicators
+from divide.safe_text import file_name
+from divide.safe_text import markdown as md
 from pages import _shared
 
 lg = _shared.frame()
@@ -39,7 +41,7 @@ option = right.radio(
     t("export_scope", lg),
     scopes,
     key="export_scope",
-    format_func=lambda o: export.scope_label(atlas, o, lg),
+    format_func=lambda o: md(export.scope_label(atlas, o, lg)),
     horizontal=True,
 )
 if note := export.scope_note(level, chosen, scopes, lg):
@@ -73,14 +75,14 @@ with st.expander(t("export_filters", lg), expanded=bool(ss.get("export_filter_id
     for ind_id in picked:
         spec = export.slider_spec(base[ind_id], ind_id)
         if spec is None:
-            st.caption(t("export_filter_none", lg, name=label(ind_id)))
+            st.caption(md(t("export_filter_none", lg, name=label(ind_id))))
             continue
         key = f"export_filter_{ind_id}"
         if ss.get(f"_{key}_spec") != spec or key not in ss:  # new level or scope
             ss[key] = export.carry_range(ss.get(key), ss.get(f"_{key}_spec"), spec)
             ss[f"_{key}_spec"] = spec
         picked_range = st.slider(
-            export.indicator_label(ind_id, lg, unit=True),
+            md(export.indicator_label(ind_id, lg, unit=True)),
             spec.low,
             spec.high,
             step=spec.step,
@@ -101,7 +103,7 @@ except DivideError as exc:
 n = export.count_text(len(frame), lg)
 st.subheader(t("export_preview", lg, n=n, k=len(ids)))
 config = {
-    column: st.column_config.NumberColumn(name, format=fmt, help=column)
+    column: st.column_config.NumberColumn(name, format=fmt, help=md(column))
     if fmt
     else name
     for column, (name, fmt) in export.preview_columns(frame, lg).items()
@@ -131,7 +133,7 @@ for column, fmt in zip(st.columns(4), export.FORMATS, strict=True):
         # built on click could be cleaned up under load before the browser got
         # them). The geographic formats are built on click, in a worker thread.
         data=build() if fmt == "csv" else build,
-        file_name=f"{stem}.{extension}",
+        file_name=file_name(stem, extension),
         mime=mime,
         key=f"export_download_{fmt}",
         on_click="ignore",

@@ -6,6 +6,8 @@ from divide import export, fragility, maps
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicator
+from divide.safe_text import file_name
+from divide.safe_text import markdown as md
 from pages import _shared
 
 LEVELS = ("region", "departement", "epci", "commune")
@@ -65,7 +67,7 @@ if region is None:
     ss["frag_ref"] = "france"
 ref_labels = {
     "france": t("frag_ref_france", lg),
-    "region": t("frag_ref_region", lg, name=region_name or "—"),
+    "region": md(t("frag_ref_region", lg, name=region_name or "—")),
 }
 
 _shared.forget_removed(["frag_components"], CANDIDATES)
@@ -98,7 +100,7 @@ if not comps:
 with st.expander(t("frag_weights", lg)):
     cols = st.columns(3)
     for i, comp in enumerate(comps):
-        cols[i % 3].slider(labels[comp], 0, 5, 1, key=f"frag_w_{comp}")
+        cols[i % 3].slider(md(labels[comp]), 0, 5, 1, key=f"frag_w_{comp}")
     st.caption(t("frag_weights_note", lg))
 weights = tuple((comp, float(ss.get(f"frag_w_{comp}", 1))) for comp in comps)
 
@@ -136,7 +138,7 @@ elif t_code not in own.index:  # outside the filters by type
 else:
     info = fragility.summary(own, t_code, lg)
     name = atlas.territory(t_level, t_code)["name"]
-    st.subheader(f"{name} — {t('level_' + t_level, lg)}")
+    st.subheader(md(f"{name} — {t('level_' + t_level, lg)}"))
     for card, (label, value) in zip(st.columns(4), info["cards"], strict=True):
         card.metric(label, value)
     st.caption(f"{info['rank']} **{t('frag_calls_for', lg)}** — {info['calls']}")
@@ -149,7 +151,7 @@ else:
     st.dataframe(detail, hide_index=True, width="stretch", key="frag_components_table")
     if info["missing"]:
         what = ", ".join(labels[comp] for comp in info["missing"])
-        st.caption(t("frag_missing", lg, what=what))
+        st.caption(md(t("frag_missing", lg, what=what)))
 
 # ---------------------------------------------------------------- the map
 st.subheader(t("frag_map", lg))
@@ -191,9 +193,10 @@ ranked = ranked.assign(normalisation=norm, reference=ref)
 st.download_button(
     t("frag_download", lg),
     data=export.csv_bytes(ranked),
-    file_name=f"divide_fragility_{level}_{norm}.csv",
+    file_name=file_name(f"divide_fragility_{level}_{norm}", "csv"),
     mime="text/csv",
     key="frag_download",
+    on_click="ignore",
     icon=":material/download:",
 )
 
@@ -209,4 +212,6 @@ st.caption(
 )
 with st.expander(t("frag_sources", lg)):
     for comp in comps:
-        st.markdown(f"- **{labels[comp]}** — {_shared.source_caption(indicator(comp))}")
+        st.markdown(
+            f"- **{md(labels[comp])}** — {_shared.source_caption(indicator(comp))}"
+        )

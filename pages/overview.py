@@ -7,6 +7,7 @@ from divide.i18n import t
 from divide.indicators import as_of_short, format_value, withheld_reason
 from divide.profile import comparison
 from divide.registry import indicator
+from divide.safe_text import markdown as md
 from pages import _applies, _shared, _types
 
 HEADLINE = [
@@ -27,7 +28,7 @@ atlas = _shared.atlas()
 level, code = _shared.territory()
 name = atlas.territory(level, code)["name"]
 st.title(t("overview_title", lg))
-st.subheader(name if level == "france" else f"{name} — {t('level_' + level, lg)}")
+st.subheader(md(name if level == "france" else f"{name} — {t('level_' + level, lg)}"))
 if level != "france":
     st.caption(t("overview_intro", lg))
 

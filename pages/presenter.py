@@ -11,6 +11,7 @@ import streamlit as st
 from divide import story
 from divide.errors import DivideError
 from divide.i18n import t
+from divide.safe_text import markdown as md
 from pages import _shared
 
 # Our own static CSS only: large type, high contrast. No data goes in here.
@@ -93,7 +94,7 @@ nav[1].button(
     width="stretch",
     type="primary",
 )
-nav[2].markdown(f"**{number} / {n}** · {story.plain_markdown(slide.territory)}")
+nav[2].markdown(f"**{number} / {n}** · {md(slide.territory)}")
 auto = nav[3].checkbox(t("pres_auto", lg), key="pres_auto")
 seconds = nav[4].selectbox(
     t("pres_seconds", lg),
@@ -106,11 +107,11 @@ seconds = nav[4].selectbox(
 )
 nav[5].toggle(t("pres_present", lg), key="pres_present", on_change=_on_present)
 
-st.title(slide.title)
+st.title(slide.title)  # a catalogue title, no data
 left, right = st.columns([3, 2], gap="large")
 with left:
     visual = slide.visual
-    st.markdown(f"**{story.plain_markdown(visual['title'])}**")
+    st.markdown(f"**{md(visual['title'])}**")
     chart = None
     if visual["kind"] == "choropleth":
         try:
@@ -139,46 +140,44 @@ with left:
     with st.container(key="pres_reco"):
         st.markdown(f"**{t('pres_calls_for', lg)}**")
         if advice.fallback:
-            st.caption(story.plain_markdown(advice.reason))
+            st.caption(md(advice.reason))
         with st.container(key="pres_reco_title"):
-            st.markdown(story.plain_markdown(f"{advice.number}. {advice.title}"))
+            st.markdown(md(f"{advice.number}. {advice.title}"))
         if not advice.fallback:
-            st.markdown(story.plain_markdown(advice.reason))
+            st.markdown(md(advice.reason))
         if advice.initiatives:
             st.markdown(
                 f"{t('pres_initiatives', lg)} "
-                + ", ".join(story.plain_markdown(i) for i in advice.initiatives)
+                + ", ".join(md(i) for i in advice.initiatives)
             )
         for extra in slide.more:
             st.markdown(
-                f"**{story.plain_markdown(f'{extra.number}. {extra.title}')}** — "
-                + story.plain_markdown(extra.reason)
+                f"**{md(f'{extra.number}. {extra.title}')}** — " + md(extra.reason)
             )
         with st.expander(t("pres_summary", lg)):
-            st.markdown(story.plain_markdown(advice.summary))
-            st.caption(story.plain_markdown(advice.source))
+            st.markdown(md(advice.summary))
+            st.caption(md(advice.source))
 
 with right:
     fig = slide.figure
     with st.container(key="pres_value"):
-        st.markdown(story.plain_markdown(fig.text))
+        st.markdown(md(fig.text))
     with st.container(key="pres_label"):
-        st.markdown(story.plain_markdown(fig.label))
+        st.markdown(md(fig.label))
     if fig.modelled:
         st.badge(t("modelled", lg), icon=":material/science:", color="orange")
     colon = " :" if lg == "fr" else ":"
     with st.container(key="pres_facts"):
         if fig.detail:
-            st.markdown(story.plain_markdown(fig.detail))
+            st.markdown(md(fig.detail))
         if fig.comparison:
             st.markdown(
                 "\n".join(
-                    f"- {story.plain_markdown(where)}{colon} "
-                    f"**{story.plain_markdown(text)}**"
+                    f"- {md(where)}{colon} **{md(text)}**"
                     for where, text in fig.comparison
                 )
             )
-    st.caption(story.plain_markdown(fig.source))
+    st.caption(md(fig.source))
 
 ss["_pres_shown"] = (number, time.monotonic())
 

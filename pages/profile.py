@@ -5,6 +5,8 @@ from divide import sheet
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicator, indicators
+from divide.safe_text import file_name
+from divide.safe_text import markdown as md
 from pages import _applies, _shared, _types
 
 lg = _shared.frame()
@@ -13,7 +15,7 @@ level, code = _shared.territory()
 row = atlas.territory(level, code)
 name = str(row["name"])
 st.title(t("profile_title", lg))
-st.subheader(name if level == "france" else f"{name} — {t('level_' + level, lg)}")
+st.subheader(md(name if level == "france" else f"{name} — {t('level_' + level, lg)}"))
 
 try:
     table = sheet.profile_table(atlas, level, code, lg)
@@ -26,9 +28,10 @@ except DivideError as exc:
 st.download_button(
     t("download_sheet", lg),
     data=document.encode("utf-8"),
-    file_name=f"divide_{level}_{row['code']}_{lg}.html",
+    file_name=file_name(f"divide_{level}_{row['code']}_{lg}", "html"),
     mime="text/html",
     key="profile_download",
+    on_click="ignore",
     icon=":material/print:",
 )
 

@@ -7,8 +7,9 @@ from divide.errors import DivideError
 from divide.i18n import t
 from divide.knowledge import KINDS, SOURCES, knowledge
 from divide.registry import indicator
+from divide.safe_text import markdown as md
 from pages import _applies, _shared
-from pages._applies import link, plain
+from pages._applies import link
 
 LEVELS = recommend.LEVELS
 KB = knowledge()
@@ -90,11 +91,11 @@ st.header(t("reco_recommendations", lg, n=len(recs)))
 if not recs:
     st.info(t("reco_none", lg))
 for rec in recs:
-    with st.expander(plain(f"{rec.number}. {rec.title[lg]}")):
+    with st.expander(md(f"{rec.number}. {rec.title[lg]}")):
         st.text(rec.summary[lg])
-        st.caption(plain(rec.citation(lg)))
+        st.caption(md(rec.citation(lg)))
         informed = ", ".join(_shared.label(indicator(i)) for i in rec.indicators)
-        st.markdown(f"**{t('reco_informed_by', lg)}** — {plain(informed)}")
+        st.markdown(f"**{t('reco_informed_by', lg)}** — {md(informed)}")
         st.markdown(f"**{t('reco_where', lg)}**")
         where = fires(rec.id, where_level)
         if where.empty:
@@ -137,24 +138,24 @@ if not inits:
 cols = st.columns(3)
 for i, init in enumerate(inits):
     with cols[i % 3].container(border=True):
-        st.markdown(f"**{plain(init.name)}**")
+        st.markdown(f"**{md(init.name)}**")
         where = [init.place, init.country, t(f"reco_kind_{init.kind}", lg)]
-        st.caption(plain(" · ".join(w for w in where if w)))
+        st.caption(md(" · ".join(w for w in where if w)))
         st.text(init.description[lg])
         serves = ", ".join(str(numbers[r]) for r in init.recommendations)
-        st.caption(plain(t("reco_serves", lg, what=serves)))
+        st.caption(md(t("reco_serves", lg, what=serves)))
         if init.link:
             st.markdown(link(t("reco_link", lg), init.link))
-        st.caption(plain(init.citation(lg)))
+        st.caption(md(init.citation(lg)))
 
 # ------------------------------------------------------------ controversies
 with st.expander(t("reco_controversies", lg, n=len(contros))):
     for contro in contros:
-        st.markdown(f"**{plain(contro.title[lg])}**")
+        st.markdown(f"**{md(contro.title[lg])}**")
         st.text(contro.summary[lg])
         tension = ", ".join(
             f"{numbers[r]}. {KB.recommendations[r].title[lg]}"
             for r in contro.recommendations
         )
         source = f"{SOURCES[contro.source][lg]}, p. {contro.pages}"
-        st.caption(plain(f"{t('reco_qualifies', lg, what=tension)} — {source}"))
+        st.caption(md(f"{t('reco_qualifies', lg, what=tension)} — {source}"))

@@ -1,10 +1,12 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from divide import export, maps, userdata
+from divide import maps, userdata
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import DIRECTIONS, UNITS
+from divide.safe_text import clean, file_name
+from divide.safe_text import markdown as md
 from divide.userdata import COUNT_UNITS
 from pages import _shared
 
@@ -14,6 +16,7 @@ ss = st.session_state
 ss.setdefault("user_indicators", {})
 ss.setdefault("user_sites", {})
 ss.setdefault("upload_round", 0)  # part of the uploaders' keys: see remove()
+ss.setdefault("_upload_slots", {})  # (file id, column) -> id it is stored under
 LEVELS = ("commune", "epci", "departement", "region")
 
 st.title(t("upload_title", lg))
@@ -26,7 +29,7 @@ def read_once(file) -> userdata.RawTable:
     if held is None or held[0] != file.file_id:
         held = ss["_upload_raw"] = (
             file.file_id,
-            userdata.read_upload(file.getvalue(), userdata.safe_text(file.name, 120)),
+            userdata.read_upload(file.getvalue(), clean(file.name, 120)),
         )
     return held[1]
 
@@ -39,9 +42,9 @@ def remove(store: str, key: str) -> None:
 
 def show_report(report) -> None:
     """The validation report as plain text and a table of problems."""
-    st.code(report.text(), language=None, wrap_lines=True)
+    st.code(report.text(lang=lg), language=None, wrap_lines=True)
     if report.problems:
-        st.dataframe(report.problems_frame(), width="stretch", hide_index=True)
+        st.dataframe(report.problems_frame(lg), width="stretch", hide_index=True)
 
 
 def draw(ind, *, key: str) -> None:
@@ -130,25 +133,39 @@ with indicator_tab:
             )
             show_report(loaded.report)
             ind = loaded.as_indicator(column, unit=unit, direction=direction)
-            ss["user_indicators"][ind.id] = ind
+            # Another upload with a column of the same name is never replaced.
+            slot = (file.file_id, column)
+            kept = userdata.keep_upload(
+                ss["user_indicators"], ind, previous=ss["_upload_slots"].get(slot)
+            )
+            ss["_upload_slots"][slot] = kept.id
+            if kept.label != ind.label:
+                renamed = t("upload_renamed", lg, name=ind.name(lg), new=kept.name(lg))
+                st.warning(md(renamed), icon=":material/edit_note:")
         except DivideError as exc:
             _shared.fail(exc)
     for ind in list(ss["user_indicators"].values()):
-        st.subheader(ind.name(lg))
+        st.subheader(md(ind.name(lg)))
         st.caption(
-            f"{t('source', lg)}: {ind.vintage()} — {t('upload_session_only', lg)}. "
-            + t("upload_indicator_used", lg)
+            md(
+                f"{t('source', lg)}: {ind.vintage()} — {t('upload_session_only', lg)}. "
+                + t("upload_indicator_used", lg)
+            )
         )
         try:
             draw(ind, key=f"upload_map_{ind.id}")
             table = ind.frame(ind.level).join(
                 atlas.level(ind.level)[["name"]], how="left"
             )
+            # Same bytes on every run, and no rerun on click: a quick second
+            # click cannot cancel the file the browser is still fetching.
             st.download_button(
                 t("export_download", lg) + " CSV",
-                export.csv_bytes(table.reset_index()),
-                file_name=f"{ind.id}.csv",
+                _shared.csv_file(table.reset_index()),
+                file_name=file_name(ind.id, "csv"),
+                mime="text/csv",
                 key=f"upload_download_{ind.id}",
+                on_click="ignore",
             )
         except DivideError as exc:
             _shared.fail(exc)
@@ -175,7 +192,7 @@ with sites_tab:
     if ss["user_sites"]:
         st.caption(t("upload_sites_used", lg))
     for sha, layer in list(ss["user_sites"].items()):
-        st.subheader(f"{layer.file} — {len(layer.sites):,}")
+        st.subheader(md(f"{layer.file} — {len(layer.sites):,}"))
         placed = layer.sites.dropna(subset=["lon", "lat"])
         if not placed.empty:
             box = (

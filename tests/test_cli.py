@@ -111,6 +111,83 @@ def test_export_into_a_folder_names_the_file(capsys, tmp_path):
     assert len(frame) == 18 and "01" in set(frame["code"])  # Guadeloupe keeps its 0
 
 
+# Issue 12, item 7: `-o /dev/full` exited 0 after writing /dev/full.csv.
+EXPORT = ["export", "--level", "region", "--indicators", "population"]
+
+
+def assert_one_line_error(code: int, out: str, err: str, *hints: str) -> None:
+    assert code == 2, (code, out, err)
+    assert not out
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("divide: error:"), err
+    for hint in hints:
+        assert hint in lines[0]
+    assert "Traceback" not in err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_export_to_a_device_is_an_error_and_the_path_is_kept(capsys):
+    before = {p.name for p in Path("/dev").iterdir()}
+    code, out, err = run(capsys, *EXPORT, "-o", "/dev/full")
+    assert_one_line_error(code, out, err, "/dev/full", "not a regular file")
+    assert "/dev/full.csv" not in err
+    assert not Path("/dev/full.csv").exists()
+    assert {p.name for p in Path("/dev").iterdir()} == before  # nothing written
+
+
+def test_export_into_a_missing_folder_is_an_error(capsys, tmp_path):
+    target = tmp_path / "missing" / "x.csv"
+    code, out, err = run(capsys, *EXPORT, "-o", str(target))
+    assert_one_line_error(code, out, err, "folder not found", str(target.parent))
+
+
+def test_export_into_a_read_only_folder_is_an_error(capsys, tmp_path):
+    import os
+
+    if os.geteuid() == 0:  # root writes through file permissions: use sysfs
+        folder = Path("/sys")
+        if not folder.is_dir():
+            pytest.skip("no read-only folder available")
+    else:
+        folder = tmp_path / "locked"
+        folder.mkdir()
+        folder.chmod(0o555)
+    target = folder / "divide_test_export.csv"
+    code, out, err = run(capsys, *EXPORT, "-o", str(target))
+    assert_one_line_error(code, out, err, f"cannot write the export to {target}")
+    assert "Permission denied" in err or "Read-only" in err
+    assert not target.exists()
+    assert not list(folder.glob(".divide_test_export*"))
+
+
+def test_export_that_fails_midway_leaves_no_file(capsys, tmp_path, monkeypatch):
+    # The data file is written, the dictionary fails (disk full): neither stays.
+    real = Path.write_bytes
+
+    def full_disk(self, data):
+        if "dictionary" in self.name:
+            raise OSError(28, "No space left on device", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    code, out, err = run(capsys, *EXPORT, "-o", str(tmp_path / "x.csv"))
+    assert_one_line_error(code, out, err, "No space left on device")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_without_a_suffix_adds_one_only_for_a_new_file(capsys, tmp_path):
+    code, out, err = run(capsys, *EXPORT, "-o", str(tmp_path / "regions"))
+    assert code == 0 and not err
+    assert (tmp_path / "regions.csv").is_file()
+    assert str(tmp_path / "regions.csv") in out  # said, not silent
+    existing = tmp_path / "kept"
+    existing.write_text("old")
+    code, out, err = run(capsys, *EXPORT, "-o", str(existing))
+    assert code == 0 and not err
+    assert existing.read_text().startswith("code,")  # written where asked
+    assert not (tmp_path / "kept.csv").exists()
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_export_every_format(capsys, tmp_path, n_dep29, fmt):
     target = tmp_path / f"out.{fmt}"

@@ -15,6 +15,7 @@ from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicators
+from divide.safe_text import html as escape
 
 ROOT = Path(__file__).resolve().parents[1]
 BREST = "29019"
@@ -186,7 +187,7 @@ def test_charts_escape_names(brest_peers):
     for fig in (bar, scatter):
         text = fig.to_json()
         assert HOSTILE not in text
-        assert html.escape(HOSTILE) in text
+        assert escape(HOSTILE) in text
     # Shares are drawn in %.
     assert max(scatter.data[0].x) > 1
 
@@ -197,7 +198,7 @@ def test_sheet_has_the_name_every_indicator_and_no_external_resource(atlas):
     assert doc.startswith("<!DOCTYPE html>") and '<html lang="en">' in doc
     assert "Brest" in doc and "Finistère" in doc
     for ind in indicators().values():
-        assert html.escape(sheet.indicator_label(ind, "en")) in doc, ind.id
+        assert escape(sheet.indicator_label(ind, "en")) in doc, ind.id
     lowered = doc.lower()
     assert "<script" not in lowered
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", lowered)
@@ -207,7 +208,7 @@ def test_sheet_has_the_name_every_indicator_and_no_external_resource(atlas):
     assert 'class="modelled"' in doc and t("modelled_note", "en") in doc
     # Every site of the commune is listed.
     for name in atlas.sites_in(("commune", BREST))["name"]:
-        assert html.escape(str(name)) in doc
+        assert escape(str(name)) in doc
 
 
 def test_sheet_escapes_a_hostile_site_name(atlas):
@@ -219,15 +220,15 @@ def test_sheet_escapes_a_hostile_site_name(atlas):
     fresh.__dict__["sites"] = sites  # the cached property, replaced
     doc = sheet.territory_sheet(fresh, "commune", BREST, "fr")
     assert HOSTILE not in doc and "<script" not in doc.lower()
-    assert html.escape(HOSTILE) in doc
+    assert escape(HOSTILE) in doc
 
 
 def test_sheet_in_french_and_english_differ(atlas):
     fr = sheet.territory_sheet(atlas, "commune", BREST, "fr")
     en = sheet.territory_sheet(atlas, "commune", BREST, "en")
     assert fr != en
-    assert html.escape(t("sheet_title", "fr", name="Brest")) in fr
-    assert html.escape(t("sheet_title", "en", name="Brest")) in en
+    assert escape(t("sheet_title", "fr", name="Brest")) in fr
+    assert escape(t("sheet_title", "en", name="Brest")) in en
     assert "pas de données" not in en
 
 

@@ -16,7 +16,8 @@ from divide import fragility, maps, recommend
 from divide.atlas import Atlas
 from divide.i18n import t
 from divide.knowledge import knowledge
-from pages._applies import link, plain
+from divide.safe_text import markdown as plain
+from pages._applies import link
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAGILITY = "pages/fragility.py"

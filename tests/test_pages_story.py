@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from divide import audacities as aud
-from divide import classify, maps, story
+from divide import classify, maps, safe_text, story
 from divide.atlas import Atlas
 from divide.i18n import t
 from divide.knowledge import knowledge
@@ -191,7 +191,7 @@ def test_bar_figure_escapes_names():
 
 
 def test_plain_markdown_shows_text_as_typed():
-    assert story.plain_markdown("**a** [b](c) <i>") == (r"\*\*a\*\* \[b\]\(c\) \<i\>")
+    assert safe_text.markdown("**a** [b](c) <i>") == (r"\*\*a\*\* \[b\]\(c\) \<i\>")
 
 
 # ------------------------------------------------------------ presenter page

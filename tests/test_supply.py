@@ -379,10 +379,76 @@ def test_page_bad_radius_shows_an_error(atlas, radius):
     assert any("radius" in e.value for e in at.error)
 
 
-def test_page_k_too_large_shows_an_error(atlas):
+def test_page_k_above_a_shrunk_range_is_brought_back(atlas):
     at = open_page({"lang": "en", "level": "departement", "code": "23"})
     at.number_input(key="access_radius").set_value(5.0)
-    at.number_input(key="access_k").set_value(5000)
+    at.number_input(key="access_k").set_value(200)
+    at.run()
+    assert at.number_input(key="access_k").value == 200
+    at.number_input(key="access_min_pop").set_value(2000)  # far fewer hosts
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("eligible" in e.value for e in at.error)
+    assert not at.error, [e.value for e in at.error]
+    top = supply.host_count(atlas, CREUSE, min_population=2000)
+    assert 1 < top < 200
+    assert at.number_input(key="access_k").value == top
+    assert t("access_k_clamped", "en", asked=200, high=top, k=top) in [
+        i.value for i in at.info
+    ]
+
+
+# Issue 12, item 6: k from the URL was not clamped, and the error was in English
+# in the French interface.
+@pytest.mark.parametrize(
+    ("asked", "used"),
+    [("1000000000000", "top"), ("99999999999999999999999", "top"), ("0", 1), ("-7", 1)],
+)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_k_from_the_url_is_clamped_in_the_interface_language(atlas, asked, used, lang):
+    at = open_page({"lang": lang, "level": "departement", "code": "23", "k": asked})
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    top = supply.host_count(atlas, CREUSE)
+    k = top if used == "top" else used
+    assert at.number_input(key="access_k").value == k
+    notice = t("access_k_clamped", lang, asked=int(asked), high=top, k=k)
+    assert notice in [i.value for i in at.info]
+    if lang == "fr":
+        assert notice.startswith(f"K = {int(asked)} sort des valeurs possibles")
+    query = at.query_params["k"]
+    assert (query[0] if isinstance(query, list) else query) == str(k)
+    # The placement ran with that K: hosts listed, or every commune covered.
+    header = t("access_col_marginal_gain", lang)
+    hosts = [d.value for d in at.dataframe if header in d.value.columns]
+    covered = t("access_all_covered", lang, r="10")
+    assert len(hosts) == 1 or covered in [x.value for x in at.success]
+    if hosts:
+        assert 1 <= len(hosts[0]) <= k
+
+
+def test_k_within_the_range_is_left_alone(atlas):
+    at = open_page({"lang": "fr", "level": "departement", "code": "23", "k": "4"})
+    assert not at.exception
+    assert at.number_input(key="access_k").value == 4
+    assert not any("K = " in i.value for i in at.info)
+
+
+def test_no_possible_host_is_said_in_the_interface_language(atlas):
+    at = open_page({"lang": "fr", "level": "departement", "code": "23"})
+    at.number_input(key="access_min_pop").set_value(10_000_000)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert t("access_no_host", "fr") in [i.value for i in at.info]
+    assert at.number_input(key="access_k").value == 1
+
+
+def test_host_count_is_the_largest_k(atlas):
+    top = supply.host_count(atlas, CREUSE)
+    assert top > 100
+    assert len(supply.placement(atlas, CREUSE, 5.0, top).hosts) <= top
+    with pytest.raises(DivideError, match="eligible"):
+        supply.placement(atlas, CREUSE, 5.0, top + 1)
+    assert supply.host_count(atlas, None) == 0
+    big = supply.host_count(atlas, CREUSE, min_population=5000)
+    assert 0 < big < top

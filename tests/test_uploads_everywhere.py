@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from divide import export, fragility, supply, userdata
+from divide import export, fragility, safe_text, supply, userdata
 from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.registry import catalogue, indicator, use_session_indicators
@@ -239,7 +239,8 @@ def test_export_previews_an_upload_and_notes_missing_levels(uploads, share):
 
 def test_access_counts_uploaded_sites(uploads):
     at = open_with_uploads("pages/access.py", uploads, level="departement", code="29")
-    assert "1 sites from mine.csv" in texts(at.info)
+    # Shown as typed: the file name is escaped for Markdown.
+    assert safe_text.markdown("1 sites from mine.csv") in texts(at.info)
 
 
 def test_removing_an_upload_leaves_every_page_working(uploads, share):

@@ -21,11 +21,13 @@ from divide import access, userdata
 from divide.atlas import DEFAULT_ATLAS, Atlas
 from divide.cli import main
 from divide.errors import DivideError, SourceError
+from divide.i18n import t
 from divide.userdata import (
     MAX_BYTES,
     SITE_COLUMNS,
     UploadedIndicator,
     compare_refresh,
+    keep_upload,
     load_indicator,
     load_sites,
     safe_text,
@@ -476,13 +478,140 @@ def test_site_name_empty_once_cleaned(atlas):
 
 
 def test_no_code_column(atlas):
-    with pytest.raises(SourceError, match="no column holds mostly commune codes"):
+    with pytest.raises(SourceError, match="no column of commune codes found"):
         load_indicator(b"a;b\nx;1\ny;2\n", "nocode.csv", atlas=atlas)
 
 
 def test_no_value_column(atlas):
-    with pytest.raises(SourceError, match="no numeric column"):
+    with pytest.raises(SourceError, match="no column of numbers besides the codes"):
         load_indicator(b"code;nom\n29019;Brest\n", "novalue.csv", atlas=atlas)
+
+
+# Issue 12, item 4: a file without a code column was refused with "no numeric
+# column besides the codes": its only numbers had been taken for codes.
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"nom;taux\nBrest;12\nQuimper;14\nRennes;20\n",  # départements 12, 14
+        b"annee;taux\n2019;12,5\n2020;14\n",  # 02019, 02020 are communes
+        b"ville;valeur\nBrest;abc\nQuimper;def\n",  # nothing looks like a code
+    ],
+    ids=["rates-look-like-departements", "years-look-like-communes", "no-numbers"],
+)
+def test_a_file_without_codes_says_so(atlas, content):
+    with pytest.raises(SourceError) as caught:
+        load_indicator(content, "nocode.csv", level=None, atlas=atlas)
+    error = caught.value
+    english = str(error)
+    assert "no column of territory codes found" in english
+    assert "numeric" not in english
+    header = content.split(b"\n")[0].decode().split(";")
+    assert f"columns seen: '{header[0]}', '{header[1]}'" in english
+    assert "29019, 2A004" in english and "code_insee" in english  # what one looks like
+    french = error.in_language("fr")
+    assert french.startswith("nocode.csv: aucune colonne de codes de territoire")
+    assert f"colonnes lues : '{header[0]}', '{header[1]}'" in french
+    assert french == f"nocode.csv: {t('upload_no_code_column', 'fr', **error.values)}"
+
+
+def test_a_file_without_codes_at_a_chosen_level(atlas):
+    with pytest.raises(SourceError) as caught:
+        load_indicator(b"nom;taux\nBrest;abc\n", "x.csv", level="epci", atlas=atlas)
+    assert "no column of EPCI codes found" in str(caught.value)
+    assert "aucune colonne de codes de niveau EPCI" in caught.value.in_language("fr")
+
+
+def test_a_value_column_is_not_mistaken_for_missing_codes(atlas):
+    # A real code column without any number: the message is about values.
+    with pytest.raises(SourceError) as caught:
+        load_indicator(b"code_insee;nom\n29019;Brest\n", "x.csv", atlas=atlas)
+    assert "besides the codes in 'code_insee'" in str(caught.value)
+    assert "aucune colonne de nombres" in caught.value.in_language("fr")
+
+
+# Issue 12, item 3: "5 bad values, 1 good row" refused the file as a whole.
+def test_a_few_good_values_among_bad_ones_are_kept(atlas):
+    content = b"code;taux\n29;12,5\n22;abc\n35;douze\n56;?!\n44;n/a!\n85;zz\n"
+    loaded = load_indicator(content, "mixed.csv", level=None, atlas=atlas)
+    assert loaded.level == "departement" and loaded.value_columns == ["taux"]
+    report = loaded.report
+    assert report.usable_rows == 1 and report.rows_read == 6
+    bad = [p for p in report.problems if p.kind == "not a number"]
+    assert [(p.row, p.value) for p in bad] == [
+        (3, "abc"),
+        (4, "douze"),
+        (5, "?!"),
+        (6, "n/a!"),
+        (7, "zz"),
+    ]
+    assert all(p.severity == "cell" and p.column == "taux" for p in bad)
+    text = report.text()
+    assert "line 3, column 'taux': 'abc' is not a number" in text
+    assert "What to fix:" in text and "write numbers only" in text
+    ind = loaded.as_indicator(unit="index", direction="neutral")
+    values = ind.values_at("departement").dropna()
+    assert values.to_dict() == {"29": 12.5}
+
+
+def test_the_report_reads_in_french_too(atlas):
+    content = b"code;taux\n29;12,5\n22;abc\n99;3\n29;4\n"
+    report = load_indicator(content, "f.csv", level="departement", atlas=atlas).report
+    english = report.text()
+    assert "line 3, column 'taux': 'abc' is not a number" in english
+    assert "What to fix:" in english and "write numbers only" in english
+    french = report.text(lang="fr")
+    assert french.startswith("Vérification de 'f.csv' (indicateur)")
+    assert "ligne 3, colonne 'taux'\u00a0: 'abc' n'est pas un nombre" in french
+    assert "code département inconnu '99'." in french
+    assert "code '29' déjà présent (ligne 2)" in french
+    assert "À corriger :" in french and "n'écrivez que des nombres" in french
+    for english_word in ("What to fix", "is not a number", "Rows read", "left out"):
+        assert english_word not in french
+    table = report.problems_frame("fr")
+    assert list(table.columns) == [
+        "ligne",
+        "colonne",
+        "valeur",
+        "problème",
+        "effet",
+        "message",
+    ]
+    assert "pas un nombre" in set(table["problème"])
+    assert "cellule ignorée" in set(table["effet"])
+    # Every kind of problem has its name and its fix in both languages.
+    kinds = [
+        "unknown code",
+        "missing code",
+        "not a number",
+        "duplicate",
+        "out of range",
+        "bad row",
+        "outside France",
+        "no name",
+        "no location",
+        "not placed",
+        "not a point",
+    ]
+    for kind in kinds:
+        slug = kind.replace(" ", "_")
+        assert t(f"prob_kind_{slug}", "en") == kind
+        assert t(f"prob_kind_{slug}", "fr") != kind
+        assert t(f"fix_{slug}", "fr") != t(f"fix_{slug}", "en")
+
+
+def test_mostly_numeric_columns_are_still_preferred(atlas):
+    # A comment column with one number does not become a value column when a
+    # proper one exists.
+    content = b"code;valeur;commentaire\n29;1;ok\n22;2;12\n35;3;bien\n"
+    loaded = load_indicator(content, "x.csv", level="departement", atlas=atlas)
+    assert loaded.value_columns == ["valeur"]
+    assert loaded.report.n_problems == 0
+
+
+def test_nothing_good_left_is_still_refused(atlas):
+    content = b"code;taux\n29;abc\n22;def\n"
+    with pytest.raises(SourceError, match="no column of numbers besides the codes"):
+        load_indicator(content, "x.csv", level="departement", atlas=atlas)
 
 
 def test_named_columns_must_exist(atlas):
@@ -520,6 +649,70 @@ def test_nothing_usable_is_a_report_not_an_error(atlas):
     assert "Nothing in this file can be used" in loaded.report.text()
     with pytest.raises(DivideError, match="no usable value"):
         loaded.as_indicator(unit="people", direction="neutral")
+
+
+# Issue 12, item 2: three files in a row with a column "taux" left one entry.
+def _taux(atlas, values: tuple[float, float], name: str):
+    content = f"dep;taux\n29;{values[0]}\n22;{values[1]}\n".encode()
+    loaded = load_indicator(content, name, level="departement", atlas=atlas)
+    return loaded.as_indicator("taux", unit="index", direction="neutral")
+
+
+def test_uploads_with_one_column_name_are_all_kept(atlas):
+    store = {}
+    kept = [
+        keep_upload(store, _taux(atlas, (i, i + 1), f"file{i}.csv")) for i in (1, 2, 3)
+    ]
+    assert list(store) == ["user_taux", "user_taux_2", "user_taux_3"]
+    assert [k.label["en"] for k in kept] == ["taux", "taux (2)", "taux (3)"]
+    assert [k.label["fr"] for k in kept] == ["taux", "taux (2)", "taux (3)"]
+    for i, ind in zip((1, 2, 3), store.values(), strict=True):
+        assert ind.file == f"file{i}.csv"  # nothing was overwritten
+        assert ind.values_at("departement")["29"] == i
+        assert ind.numerator == ind.id
+
+
+def test_the_same_upload_again_replaces_itself_and_keeps_its_name(atlas):
+    store = {}
+    keep_upload(store, _taux(atlas, (1, 2), "a.csv"))
+    second = keep_upload(store, _taux(atlas, (5, 6), "b.csv"))
+    assert second.label["en"] == "taux (2)"
+    # A rerun, or a new unit for b.csv: its own entry changes, under its name.
+    again = _taux(atlas, (5, 6), "b.csv")
+    again = keep_upload(store, again, previous=second.id)
+    assert list(store) == ["user_taux", "user_taux_2"]
+    assert again.id == "user_taux_2" and again.label["en"] == "taux (2)"
+    # Its entry removed, the same upload is new again: numbered anew.
+    del store["user_taux"]
+    alone = keep_upload(store, _taux(atlas, (7, 8), "c.csv"), previous="user_taux")
+    assert alone.id == "user_taux" and set(store) == {"user_taux", "user_taux_2"}
+
+
+def test_numbered_ids_do_not_clash_with_other_labels(atlas):
+    store = {}
+    content = b"dep;taux 2;taux\n29;1;2\n"
+    loaded = load_indicator(content, "x.csv", level="departement", atlas=atlas)
+    first = keep_upload(
+        store, loaded.as_indicator("taux 2", unit="index", direction="neutral")
+    )
+    assert first.id == "user_taux_2"
+    keep_upload(store, loaded.as_indicator("taux", unit="index", direction="neutral"))
+    third = keep_upload(store, _taux(atlas, (1, 2), "y.csv"))
+    assert len(store) == 3 and third.id == "user_taux_3"
+    assert third.label["en"] == "taux (3)"
+
+
+def test_long_labels_get_distinct_numbered_ids(atlas):
+    long = "é" * 5000
+    content = f"dep;{long}\n29;1\n".encode()
+    store = {}
+    for _ in range(2):
+        loaded = load_indicator(content, "x.csv", level="departement", atlas=atlas)
+        keep_upload(store, loaded.as_indicator(unit="index", direction="neutral"))
+    assert len(store) == 2
+    first, second = store.values()
+    assert len(first.label["en"]) <= 80
+    assert second.label["en"] == first.label["en"] + " (2)"
 
 
 # ------------------------------------------------------------------------ sites

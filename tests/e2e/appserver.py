@@ -61,8 +61,10 @@ class AppServer:
         watch: bool = True,
         startup_timeout: float = 90.0,
         script: str = "app.py",
+        env: dict[str, str] | None = None,
     ) -> None:
         self.script = script
+        self.env = dict(env or {})  # added to the environment (DIVIDE_ATLAS...)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -79,6 +81,7 @@ class AppServer:
             **os.environ,
             "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
             "PYTHONUNBUFFERED": "1",
+            **self.env,
         }
         command = [
             sys.executable, "-m", "streamlit", "run", self.script,

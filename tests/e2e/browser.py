@@ -99,6 +99,37 @@ def select_option(page, key: str, label: str) -> None:
     wait_idle(page)
 
 
+def choose_option(page, key: str, label: str, *, multi: bool = False) -> None:
+    """Choose ``label`` in a selectbox (or a multiselect) by typing its start first.
+
+    Streamlit's option list is virtualised: in a long one, an option far down is
+    not rendered until the list is filtered (see also :func:`select_option`).
+    """
+    box = page.locator(f".st-key-{key} [role='combobox']").first
+    option = page.get_by_role("option", name=label, exact=True)
+    for attempt in range(3):  # a rerun may redraw the box and close its list
+        wait_idle(page)
+        box.click()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type(label[:12])
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightError:
+            page.keyboard.press("Escape")
+            if attempt == 2:
+                raise
+    option.click()
+    if multi:
+        page.keyboard.press("Escape")
+    else:
+        page.wait_for_function(
+            "([sel, label]) => document.querySelector(sel)?.value === label",
+            arg=[f".st-key-{key} [role='combobox']", label],
+        )
+    wait_idle(page)
+
+
 def screenshot(page, path) -> None:
     """Whole-page screenshot (Streamlit scrolls inside its main block, not body)."""
     size = page.viewport_size

@@ -28,9 +28,12 @@ def chromium_path() -> str:
 
 
 @contextmanager
-def serve(log_dir: Path) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free port; yield its base URL."""
-    app = AppServer(log_dir / "streamlit.log")
+def serve(log_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free port; yield its base URL.
+
+    ``env`` is added to the server's environment (``DIVIDE_ATLAS``: another atlas).
+    """
+    app = AppServer(log_dir / "streamlit.log", env=env)
     try:
         took = app.start()
     except RuntimeError as exc:
