@@ -464,31 +464,14 @@ def arcep_series(
     details : list of dict
         Unmatched rows of each file, for the quality details.
     """
-    first = pd.DataFrame(
-        {
-            "series": "thd30_share",
-            "code": snapshot.index,
-            "date": source("arcep_fixed_2019").as_of,
-            "numerator": snapshot["premises_thd30"].to_numpy(),
-            "denominator": snapshot["premises"].to_numpy(),
-        }
-    )
-    rows, details = [first], []
+    first_date = source("arcep_fixed_2019").as_of
+    rows = [_points("thd30_share", snapshot, first_date, "premises_thd30")]
+    details: list[dict] = []
     for date, folder in broadband.statistics_vintages(raw / ARCEP_STATISTICS):
         debit = broadband.read_arcep_fixed(folder / "commune_debit.csv")
         table, report = _premises_by_class(debit, ref, f"arcep_statistics_{date}")
-        details += [r for r in report.details if not r["reason"].startswith("absent")]
-        rows.append(
-            pd.DataFrame(
-                {
-                    "series": "thd30_share",
-                    "code": table.index,
-                    "date": date,
-                    "numerator": table["premises_thd30"].to_numpy(),
-                    "denominator": table["premises"].to_numpy(),
-                }
-            )
-        )
+        details += _not_absent(report)
+        rows.append(_points("thd30_share", table, date, "premises_thd30"))
         best = folder / "commune_meilleure_techno_thd.csv"
         if best.is_file():
             techno = broadband.read_arcep_best_technology(best)
@@ -498,21 +481,27 @@ def arcep_series(
                 f"arcep_best_technology_{date}",
                 counts=["premises", "ftth"],
             )
-            details += [
-                r for r in report.details if not r["reason"].startswith("absent")
-            ]
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "series": "ftth_eligible_share",
-                        "code": table.index,
-                        "date": date,
-                        "numerator": table["ftth"].to_numpy(),
-                        "denominator": table["premises"].to_numpy(),
-                    }
-                )
-            )
+            details += _not_absent(report)
+            rows.append(_points("ftth_eligible_share", table, date, "ftth"))
     return _up_the_levels(pd.concat(rows, ignore_index=True), communes), details
+
+
+def _points(series_id: str, table: pd.DataFrame, date: str, numerator: str):
+    """Series rows of one date: ``numerator`` over premises, per commune."""
+    return pd.DataFrame(
+        {
+            "series": series_id,
+            "code": table.index,
+            "date": date,
+            "numerator": table[numerator].to_numpy(),
+            "denominator": table["premises"].to_numpy(),
+        }
+    )
+
+
+def _not_absent(report: MatchReport) -> list[dict]:
+    """A report's details, less the current communes the file has no row for."""
+    return [r for r in report.details if not r["reason"].startswith("absent")]
 
 
 def _up_the_levels(rows: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:

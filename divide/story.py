@@ -1152,17 +1152,15 @@ def line_figure(visual: dict, lang: str = "fr") -> go.Figure:
             go.Scatter(
                 x=line["dates"],
                 y=line["values"],
-                name=html.escape(line["label"]),
+                name=html(line["label"]),
                 mode="lines+markers",
                 line={"color": colour, "width": 5 if line["highlight"] else 3},
-                hovertemplate="%{x}: %{y}<extra>"
-                + html.escape(line["label"])
-                + "</extra>",
+                hovertemplate="%{x}: %{y}<extra>" + html(line["label"]) + "</extra>",
             )
         )
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
     fig.update_yaxes(
-        title_text=html.escape(visual.get("axis", "")),
+        title_text=html(visual.get("axis", "")),
         gridcolor="#e5e7eb",
         rangemode="tozero",
     )

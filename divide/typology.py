@@ -32,7 +32,6 @@ Two uses:
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -57,6 +56,7 @@ from divide.indicators import (
 )
 from divide.readers.typology import CLASSES
 from divide.registry import base_columns, indicator, indicators, source
+from divide.safe_text import html as safe_html
 
 #: The commune attributes, in the order they are shown and exported.
 GRIDS = TYPE_COLUMNS
@@ -551,12 +551,12 @@ def by_type_figure(
     fig = go.Figure()
     for area in areas:
         part = frame[frame["area_name"] == area]
-        texts = [html.escape(format_value(v, ind, lang)) for v in part[ind_id]]
-        names = [html.escape(class_label(grid, c, lang)) for c in part["class"]]
+        texts = [safe_html(format_value(v, ind, lang)) for v in part[ind_id]]
+        names = [safe_html(class_label(grid, c, lang)) for c in part["class"]]
         is_france = part["area_level"].iloc[0] == "france" and len(areas) > 1
         fig.add_trace(
             go.Bar(
-                name=html.escape(area),
+                name=safe_html(area),
                 x=names,
                 y=display_values(part[ind_id], ind),
                 marker_color=PEER_COLOUR if is_france else TARGET_COLOUR,
@@ -564,7 +564,7 @@ def by_type_figure(
                 textposition="outside",
                 cliponaxis=False,
                 customdata=np.column_stack([names, texts]),
-                hovertemplate=f"<b>{html.escape(area)}</b><br>%{{customdata[0]}}"
+                hovertemplate=f"<b>{safe_html(area)}</b><br>%{{customdata[0]}}"
                 " · %{customdata[1]}<extra></extra>",
             )
         )
@@ -573,7 +573,7 @@ def by_type_figure(
     order = [c for c in (*classes(grid), NONE, ALL) if c in present]
     fig.update_xaxes(
         categoryorder="array",
-        categoryarray=[html.escape(class_label(grid, c, lang)) for c in order],
+        categoryarray=[safe_html(class_label(grid, c, lang)) for c in order],
     )
     fig.update_layout(
         barmode="group",

@@ -1,6 +1,5 @@
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from divide import maps
 from divide.i18n import t
@@ -74,35 +73,15 @@ ind = _shared.current_indicator()
 collection, edges, colours = _shared.collection(
     "departement", None, ind.id, "quantiles", 5, lg
 )
-fmap = maps.base_map(maps.bounds_of("mainland"))
-selected = code if level == "departement" else None
-maps.add_choropleth(
-    fmap,
+_shared.map_block(
     collection,
-    {
-        "layer": t("layer", lg),
-        "name": t("name", lg),
-        "code": t("code", lg),
-        "value": _shared.label(ind),
-    },
-    selected=selected,
+    edges,
+    colours,
+    ind,
+    key="overview_map",
+    bounds=maps.bounds_of("mainland"),
+    selected=code if level == "departement" else None,
 )
-left, right = st.columns([3, 1])
-with left:
-    st_folium(
-        fmap,
-        height=480,
-        use_container_width=True,
-        returned_objects=[],
-        key="overview_map",
-    )
-with right:
-    st.markdown(
-        maps.legend_html(
-            edges, colours, ind, lg, title=_shared.label(ind), no_data=t("no_data", lg)
-        ),
-        unsafe_allow_html=True,
-    )
 st.caption(_shared.source_caption(ind))
 _shared.withheld_on_map("departement", ind)
 _applies.render(level, code, lg)  # what applies here

@@ -4,6 +4,7 @@ recomputed from the raw files with plain pandas."""
 
 from __future__ import annotations
 
+import html
 import math
 from pathlib import Path
 
@@ -479,7 +480,8 @@ def test_by_type_figure(atlas):
     ]
     assert fig.data[0].y[2] == pytest.approx(100 * frame.loc[2, "thd30_share"])
     assert fig.layout.separators == ", "
-    assert fig.data[1].text[2].endswith("\u00a0%")
+    # Escaped for plotly (which decodes entities when it draws the text).
+    assert html.unescape(fig.data[1].text[2]).replace("\u00a0", " ").endswith(" %")
 
 
 def test_describe_lists_values_with_source_and_vintage():
