@@ -128,13 +128,7 @@ class Atlas:
     @cached_property
     def series(self) -> pd.DataFrame:
         """Dated values: ``series``, ``level``, ``code``, ``date``, ``value``."""
-        path = self.path / "series.parquet"
-        if not path.exists():
-            raise DivideError(
-                f"{path} is missing: rebuild the atlas with `divide build` to get "
-                "the dated series"
-            )
-        table = pd.read_parquet(path)
+        table = pd.read_parquet(self._built("series.parquet", "the dated series"))
         den = table["denominator"]
         table["value"] = table["numerator"] / den.where(den > 0)
         table.loc[den.isna(), "value"] = table.loc[den.isna(), "numerator"]
@@ -147,13 +141,18 @@ class Atlas:
 
     def quality_details(self) -> pd.DataFrame:
         """Every row that did not make it as it stood (see ``quality_details.csv``)."""
-        path = self.path / "quality_details.csv"
+        path = self._built("quality_details.csv", "the rows behind the quality report")
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+    def _built(self, name: str, what: str) -> Path:
+        """A file of the atlas, or a clear error when an older build lacks it."""
+        path = self.path / name
         if not path.exists():
             raise DivideError(
-                f"{path} is missing: rebuild the atlas with `divide build` to list "
-                "the rows behind the quality report"
+                f"{path} is missing: rebuild the atlas with `divide build` to get "
+                f"{what}"
             )
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+        return path
 
     @cached_property
     def provenance(self) -> dict:

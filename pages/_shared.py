@@ -595,6 +595,17 @@ def quality_details_csv() -> bytes:
     return csv_bytes(atlas().quality_details())
 
 
+def choropleth_labels(ind: Indicator) -> dict[str, str]:
+    """The texts of a choropleth's tooltip, in the current language."""
+    lg = lang()
+    return {
+        "layer": t("layer", lg),
+        "name": t("name", lg),
+        "code": t("code", lg),
+        "value": label(ind),
+    }
+
+
 def map_block(
     collection: dict,
     edges: list[float],
@@ -609,17 +620,7 @@ def map_block(
     """A choropleth with its legend beside it (the map is rebuilt, data cached)."""
     lg = lang()
     fmap = maps.base_map(bounds)
-    maps.add_choropleth(
-        fmap,
-        collection,
-        {
-            "layer": t("layer", lg),
-            "name": t("name", lg),
-            "code": t("code", lg),
-            "value": label(ind),
-        },
-        selected=selected,
-    )
+    maps.add_choropleth(fmap, collection, choropleth_labels(ind), selected=selected)
     left, right = st.columns([3, 1])
     with left:
         st_folium(

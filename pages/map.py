@@ -95,17 +95,7 @@ else:
 
 fmap = maps.base_map(bounds, basemap=basemap)
 selected = current_code if current_level == level else None
-maps.add_choropleth(
-    fmap,
-    collection,
-    {
-        "layer": t("layer", lg),
-        "name": t("name", lg),
-        "code": t("code", lg),
-        "value": _shared.label(ind),
-    },
-    selected=selected,
-)
+maps.add_choropleth(fmap, collection, _shared.choropleth_labels(ind), selected=selected)
 if show_sites:
     sites = atlas.sites_in(scope, kinds)
     maps.add_sites(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "data"
 RAW = ROOT.parent / "shared" / "data" / "raw"
+ARCEP_2019 = "arcep_maconnexioninternet_commune-debit-beta_2019-09-30.csv"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -27,3 +29,16 @@ def raw_dir() -> Path:
     if not RAW.exists():
         pytest.skip("../shared/data/raw is not present")
     return RAW
+
+
+@pytest.fixture(scope="session")
+def raw_arcep(raw_dir):
+    """ARCEP's 2019 commune file read with plain pandas (codes as strings)."""
+    return pd.read_csv(
+        raw_dir
+        / "broadband"
+        / "arcep_maconnexioninternet_commune-debit-beta_2019-09-30.csv",
+        sep=";",
+        skiprows=1,
+        dtype={"code_insee": str, "code_dep": str},
+    )

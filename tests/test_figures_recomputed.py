@@ -189,15 +189,8 @@ def test_labels_say_what_the_figures_are():
 
 
 # ------------------------------------------------------------- 7. plausibility
-def test_overseas_anomalies_are_flagged(atlas, raw_dir, etalab):
-    arcep = pd.read_csv(
-        raw_dir
-        / "broadband"
-        / "arcep_maconnexioninternet_commune-debit-beta_2019-09-30.csv",
-        sep=";",
-        skiprows=1,
-        dtype={"code_insee": str, "code_dep": str},
-    )
+def test_overseas_anomalies_are_flagged(atlas, raw_arcep, etalab):
+    arcep = raw_arcep
     gua = arcep[arcep["code_dep"] == "971"]
     per_inhabitant = (
         gua["nbr"].sum()
@@ -219,16 +212,9 @@ def test_overseas_anomalies_are_flagged(atlas, raw_dir, etalab):
 
 
 # -------------------------------------------------------------- 8. quality details
-def test_quality_details_list_every_row(atlas, raw_dir, etalab, tmp_path, capsys):
+def test_quality_details_list_every_row(atlas, raw_arcep, etalab, tmp_path, capsys):
     details = atlas.quality_details()
-    arcep = pd.read_csv(
-        raw_dir
-        / "broadband"
-        / "arcep_maconnexioninternet_commune-debit-beta_2019-09-30.csv",
-        sep=";",
-        skiprows=1,
-        dtype={"code_insee": str},
-    )
+    arcep = raw_arcep
     current = set(etalab["code"])
     old = {c for codes in etalab["anciensCodes"].dropna() for c in codes}
     unknown = sorted(set(arcep["code_insee"]) - current - old)

@@ -76,19 +76,12 @@ def test_fibre_series_equals_the_raw_file(atlas, raw_barometer):
 
 
 @pytest.mark.realdata
-def test_region_fibre_is_weighted_by_2019_premises(atlas, raw_barometer, raw_dir):
+def test_region_fibre_is_weighted_by_2019_premises(atlas, raw_barometer, raw_arcep):
     raw = raw_barometer[
         (raw_barometer["id_indicateur"] == "taux-deploiement-fibre")
         & (raw_barometer["date"] == "2022-09-30")
     ]
-    arcep = pd.read_csv(
-        raw_dir
-        / "broadband"
-        / "arcep_maconnexioninternet_commune-debit-beta_2019-09-30.csv",
-        sep=";",
-        skiprows=1,
-        dtype={"code_dep": str},
-    )
+    arcep = raw_arcep
     premises = arcep.groupby("code_dep")["nbr"].sum()
     deps = atlas.level("departement")
     occitanie = deps[deps["region"] == "76"].index
