@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from divide import export, userdata  # noqa: E402
+from divide import export, uploads  # noqa: E402
 from divide.atlas import DEFAULT_ATLAS, Atlas, build  # noqa: E402
 from divide.profile import territory_json  # noqa: E402
 
@@ -37,9 +37,9 @@ def session_view(atlas: Atlas) -> None:
     """Cost of a session's uploads: the atlas view with an indicator and sites."""
     fixtures = ROOT / "tests" / "data" / "userdata"
     content = (fixtures / "indicator_communes_cp1252.csv").read_bytes()
-    loaded = userdata.load_indicator(content, "c.csv", level="commune", atlas=atlas)
+    loaded = uploads.load_indicator(content, "c.csv", level="commune", atlas=atlas)
     ind = loaded.as_indicator("nb_lieux", unit="sites", direction="lower_worse")
-    sites = userdata.load_sites(
+    sites = uploads.load_sites(
         (fixtures / "sites_latlon.csv").read_bytes(), "s.csv", atlas
     )
     timed(

@@ -113,7 +113,7 @@ def cmd_recommend(args) -> int:
 
 def cmd_validate(args) -> int:
     """Validate a user file and print the report; exit 2 when nothing is usable."""
-    from divide.userdata import validate_file
+    from divide.uploads import validate_file
 
     report = validate_file(
         Path(args.file),

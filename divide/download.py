@@ -3,7 +3,7 @@
 The atlas ships with the vintages it was built from (see
 ``divide/registry/sources.yaml``). ``divide download --dest DIR`` fetches the
 publishers' current files from their official addresses so that they can be
-compared with the atlas (:func:`divide.userdata.compare_refresh` for ARCEP) or
+compared with the atlas (:func:`divide.uploads.compare_refresh` for ARCEP) or
 used for a rebuild:
 
 ================  ===========================================================

@@ -108,7 +108,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Ces lieux comptent aussi, pour cette session, dans la couche des lieux de la Carte et sur la page Médiation : offre et besoin (distances, zones mal desservies, placement).",
         "For this session, these sites also count in the Map's site layer and on the Mediation: supply and need page (distances, underserved areas, placement).",
     ),
-    # validation report of an upload (divide.userdata.Report): the English texts
+    # validation report of an upload (divide.uploads.Report): the English texts
     # are also what `divide validate` prints
     "report_check": ("Vérification de {file} ({kind})", "Check of {file} ({kind})"),
     "report_kind_indicator": ("indicateur", "indicator"),

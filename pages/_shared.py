@@ -36,7 +36,7 @@ from divide.registry import (
 )
 from divide.safe_text import markdown as md
 from divide.search import search, search_index
-from divide.userdata import UploadedIndicator, UserSites
+from divide.uploads import UploadedIndicator, UserSites
 
 DRILL = ("region", "departement", "epci", "commune")
 

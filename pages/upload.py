@@ -1,13 +1,13 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from divide import maps, userdata
+from divide import maps, uploads
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import DIRECTIONS, UNITS
 from divide.safe_text import clean, file_name
 from divide.safe_text import markdown as md
-from divide.userdata import COUNT_UNITS
+from divide.uploads import COUNT_UNITS
 from pages import _shared
 
 lg = _shared.frame()
@@ -23,13 +23,13 @@ st.title(t("upload_title", lg))
 st.caption(t("upload_intro", lg))
 
 
-def read_once(file) -> userdata.RawTable:
+def read_once(file) -> uploads.RawTable:
     """The uploaded table, read once per file (its columns are offered first)."""
     held = ss.get("_upload_raw")
     if held is None or held[0] != file.file_id:
         held = ss["_upload_raw"] = (
             file.file_id,
-            userdata.read_upload(file.getvalue(), clean(file.name, 120)),
+            uploads.read_upload(file.getvalue(), clean(file.name, 120)),
         )
     return held[1]
 
@@ -118,7 +118,7 @@ with indicator_tab:
                 key="upload_weight",
                 format_func=lambda c: c or t("upload_no_weight", lg),
             )
-            loaded = userdata.load_indicator(
+            loaded = uploads.load_indicator(
                 file.getvalue(),
                 file.name,
                 raw=raw,
@@ -135,7 +135,7 @@ with indicator_tab:
             ind = loaded.as_indicator(column, unit=unit, direction=direction)
             # Another upload with a column of the same name is never replaced.
             slot = (file.file_id, column)
-            kept = userdata.keep_upload(
+            kept = uploads.keep_upload(
                 ss["user_indicators"], ind, previous=ss["_upload_slots"].get(slot)
             )
             ss["_upload_slots"][slot] = kept.id
@@ -184,7 +184,7 @@ with sites_tab:
     )
     if file is not None:
         try:
-            loaded = userdata.load_sites(file.getvalue(), file.name, atlas)
+            loaded = uploads.load_sites(file.getvalue(), file.name, atlas)
             show_report(loaded.report)
             ss["user_sites"][loaded.sha256] = loaded
         except DivideError as exc:
@@ -233,7 +233,7 @@ with refresh_tab:
     )
     if file is not None:
         try:
-            result = userdata.compare_refresh(file.getvalue(), file.name, atlas)
+            result = uploads.compare_refresh(file.getvalue(), file.name, atlas)
             st.code(result.text(), language=None, wrap_lines=True)
             st.dataframe(result.table.head(200), width="stretch", hide_index=True)
         except DivideError as exc:

@@ -41,7 +41,7 @@ from divide.readers import (
     mediation,
     mobile,
 )
-from divide.userdata import (
+from divide.uploads import (
     MAX_COLUMNS,
     MAX_ROWS,
     compare_refresh,

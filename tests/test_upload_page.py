@@ -29,7 +29,7 @@ def test_page_opens_in_both_languages(lang):
 def test_library_report_reaches_the_page_logic():
     # AppTest cannot drive st.file_uploader; the page calls these functions on
     # the uploaded bytes, so check them with the same arguments here.
-    from divide import userdata
+    from divide import uploads
     from divide.atlas import Atlas
 
     atlas = Atlas.load()
@@ -37,7 +37,7 @@ def test_library_report_reaches_the_page_logic():
         "code;nom;valeur\n29019;<img src=x onerror=alert(1)>;12,5\n"
         "99999;Nowhere;3\n29232;Quimper;abc\n"
     ).encode("cp1252")
-    loaded = userdata.load_indicator(content, "mine.csv", level="commune", atlas=atlas)
+    loaded = uploads.load_indicator(content, "mine.csv", level="commune", atlas=atlas)
     assert loaded.report.usable_rows == 1
     text = loaded.report.text()
     assert "99999" in text

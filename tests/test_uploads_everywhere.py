@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from divide import export, fragility, safe_text, supply, userdata
+from divide import export, fragility, safe_text, supply, uploads
 from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.registry import catalogue, indicator, use_session_indicators
@@ -35,7 +35,7 @@ def atlas() -> Atlas:
 def share(atlas):
     """A département rate without weight: values at that level only."""
     content = (FIXTURES / "indicator_departements_utf8bom.csv").read_bytes()
-    loaded = userdata.load_indicator(
+    loaded = uploads.load_indicator(
         content, "deps.csv", level="departement", atlas=atlas
     )
     return loaded.as_indicator("part_65_plus", unit="share", direction="higher_worse")
@@ -45,7 +45,7 @@ def share(atlas):
 def count(atlas):
     """A commune count with an HTML label: summed up to every level."""
     content = (FIXTURES / "indicator_communes_cp1252.csv").read_bytes()
-    loaded = userdata.load_indicator(content, "com.csv", level="commune", atlas=atlas)
+    loaded = uploads.load_indicator(content, "com.csv", level="commune", atlas=atlas)
     return loaded.as_indicator(
         "nb_lieux", unit="sites", direction="lower_worse", label="<b>Lieux</b>"
     )
@@ -63,7 +63,7 @@ def sites(atlas):
     """One France Services placed on a commune that had no site within 3 km."""
     code, lat, lon = underserved_commune(atlas)
     content = f"nom;lat;lon;type\nMon lieu;{lat};{lon};France Services\n"
-    return userdata.load_sites(content.encode("utf-8"), "mine.csv", atlas), code
+    return uploads.load_sites(content.encode("utf-8"), "mine.csv", atlas), code
 
 
 # ------------------------------------------------------------------ library
@@ -156,11 +156,11 @@ def test_an_upload_can_enter_the_fragility_index(atlas, share):
 
 
 # -------------------------------------------------------------------- pages
-def open_with_uploads(page, uploads, *, setup=None, **params) -> AppTest:
-    """A session holding ``uploads`` (session-state entries), on ``page``."""
+def open_with_uploads(page, held, *, setup=None, **params) -> AppTest:
+    """A session holding ``held`` (session-state entries), on ``page``."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params.update({"lang": "en", **params})
-    for key, value in uploads.items():
+    for key, value in held.items():
         at.session_state[key] = value
     at.run()
     at.switch_page(page)
@@ -173,7 +173,7 @@ def open_with_uploads(page, uploads, *, setup=None, **params) -> AppTest:
 
 
 @pytest.fixture(scope="module")
-def uploads(share, count, sites):
+def held(share, count, sites):
     layer, _ = sites
     return {
         "user_indicators": {share.id: share, count.id: count},
@@ -185,11 +185,11 @@ def texts(elements) -> str:
     return "\n".join(str(e.value) for e in elements)
 
 
-def test_map_draws_an_upload_and_says_where_it_has_no_values(uploads, share):
+def test_map_draws_an_upload_and_says_where_it_has_no_values(held, share):
     def pick(at):
         at.selectbox(key="indicator").set_value(share.id)
 
-    at = open_with_uploads("pages/map.py", uploads, setup=pick, level="region")
+    at = open_with_uploads("pages/map.py", held, setup=pick, level="region")
     assert "part_65_plus (your data)" in texts(at.markdown)  # the legend
     assert not at.error
     at.selectbox(key="map_level").set_value("region").run()
@@ -198,12 +198,12 @@ def test_map_draws_an_upload_and_says_where_it_has_no_values(uploads, share):
     assert at.query_params.get("ind") != share.id
 
 
-def test_compare_ranks_with_an_upload(uploads, share, count):
+def test_compare_ranks_with_an_upload(held, share, count):
     def pick(at):
         at.multiselect(key="compare_indicators").set_value([share.id, count.id])
 
     at = open_with_uploads(
-        "pages/compare.py", uploads, setup=pick, level="departement", code="29"
+        "pages/compare.py", held, setup=pick, level="departement", code="29"
     )
     columns = at.dataframe[0].value.columns.tolist()
     assert "part_65_plus (your data)" in columns
@@ -214,36 +214,36 @@ def test_compare_ranks_with_an_upload(uploads, share, count):
     assert ranking.loc["29", "<b>Lieux</b> (your data)"] == f"{summed:.0f}"
 
 
-def test_fragility_takes_an_upload_as_component(uploads, share):
+def test_fragility_takes_an_upload_as_component(held, share):
     def pick(at):
         at.multiselect(key="frag_components").set_value(["thd30_share", share.id])
 
     at = open_with_uploads(
-        "pages/fragility.py", uploads, setup=pick, level="departement", code="29"
+        "pages/fragility.py", held, setup=pick, level="departement", code="29"
     )
     assert not at.error
     components = at.dataframe[0].value  # the territory's components table
     assert "part_65_plus (your data)" in components.to_string()
 
 
-def test_export_previews_an_upload_and_notes_missing_levels(uploads, share):
+def test_export_previews_an_upload_and_notes_missing_levels(held, share):
     def pick(at):
         at.multiselect(key="export_indicators").set_value(["thd30_share", share.id])
 
-    at = open_with_uploads("pages/export.py", uploads, setup=pick)
+    at = open_with_uploads("pages/export.py", held, setup=pick)
     preview = at.dataframe[0].value.set_index("code")
     assert preview.loc["29", share.id] == pytest.approx(0.241)
     at.selectbox(key="export_level").set_value("region").run()
     assert "has no values at this level" in texts(at.caption)
 
 
-def test_access_counts_uploaded_sites(uploads):
-    at = open_with_uploads("pages/access.py", uploads, level="departement", code="29")
+def test_access_counts_uploaded_sites(held):
+    at = open_with_uploads("pages/access.py", held, level="departement", code="29")
     # Shown as typed: the file name is escaped for Markdown.
     assert safe_text.markdown("1 sites from mine.csv") in texts(at.info)
 
 
-def test_removing_an_upload_leaves_every_page_working(uploads, share):
+def test_removing_an_upload_leaves_every_page_working(held, share):
     picks = {
         "pages/map.py": lambda at: at.selectbox(key="indicator").set_value(share.id),
         "pages/compare.py": lambda at: at.multiselect(
@@ -256,7 +256,7 @@ def test_removing_an_upload_leaves_every_page_working(uploads, share):
             [share.id]
         ),
     }
-    own = {key: dict(value) for key, value in uploads.items()}  # it will change
+    own = {key: dict(value) for key, value in held.items()}  # it will change
     at = open_with_uploads("pages/map.py", own, level="departement", code="29")
     for page, pick in picks.items():
         at.switch_page(page).run()

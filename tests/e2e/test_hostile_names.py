@@ -41,7 +41,7 @@ from hostile import (
 )
 from leaflet import click_marker, count_markers, hover_marker, hover_point
 
-from divide import story, userdata
+from divide import story, uploads
 from divide.atlas import ATLAS_ENV, DEFAULT_ATLAS, Atlas
 from divide.i18n import t
 from divide.safe_text import clean, file_name, visible
@@ -117,7 +117,7 @@ def test_uploaded_site_names_in_tooltips_popups_and_table(
     names = list(HOSTILE.values())
     rows = [[n, p.lat, p.lon] for n, p in zip(names, points.itertuples(), strict=True)]
     content = table_bytes(["nom", "latitude", "longitude"], rows)
-    stored = userdata.load_sites(content, SITES_FILE, atlas).sites["name"]
+    stored = uploads.load_sites(content, SITES_FILE, atlas).sites["name"]
     assert len(stored) == len(names)
     expected = {visible(n) for n in stored}
     assert clean(HOSTILE["long"], 200) in expected  # cut, not refused
@@ -199,7 +199,7 @@ def test_uploaded_labels_on_the_upload_page_and_download_names(
         if "img" in label:
             page.screenshot(path=str(artifacts / "hostile_label_tooltip.png"))
     # The download is named from the indicator's id, never from its label.
-    first = userdata.load_indicator(
+    first = uploads.load_indicator(
         table_bytes(["dep", LABELS[0]], [["29", 1]]),
         "x.csv",
         level="departement",

@@ -17,12 +17,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from divide import access, userdata
+from divide import access, uploads
 from divide.atlas import DEFAULT_ATLAS, Atlas
 from divide.cli import main
 from divide.errors import DivideError, SourceError
 from divide.i18n import t
-from divide.userdata import (
+from divide.uploads import (
     MAX_BYTES,
     SITE_COLUMNS,
     UploadedIndicator,
@@ -135,7 +135,7 @@ def test_indicator_reads_cp1252_semicolon_decimal_comma(communes):
 def test_a_table_read_once_gives_the_same_indicator(communes, atlas, data):
     # The page reads the file first to offer its columns, then passes it on.
     content = read(data, COMMUNES)
-    raw = userdata.read_upload(content, COMMUNES)
+    raw = uploads.read_upload(content, COMMUNES)
     assert "code_insee" in raw.frame.columns
     again = load_indicator(content, COMMUNES, raw=raw, level=None, atlas=atlas)
     assert again.level == "commune" and again.code_column == "code_insee"
@@ -339,7 +339,7 @@ def test_separators_and_encodings(atlas, sep, encoding, bom):
     ],
 )
 def test_number_formats(cell, value):
-    values, invalid, _ = userdata.parse_numbers(pd.Series([cell], dtype="string"))
+    values, invalid, _ = uploads.parse_numbers(pd.Series([cell], dtype="string"))
     assert not invalid.iloc[0]
     if value is None:
         assert pd.isna(values.iloc[0])
@@ -349,7 +349,7 @@ def test_number_formats(cell, value):
 
 @pytest.mark.parametrize("cell", ["abc", "12 km", "0x10", "inf", "1e400", "#DIV/0!"])
 def test_non_numbers(cell):
-    values, invalid, _ = userdata.parse_numbers(pd.Series([cell], dtype="string"))
+    values, invalid, _ = uploads.parse_numbers(pd.Series([cell], dtype="string"))
     assert invalid.iloc[0] and pd.isna(values.iloc[0])
 
 
@@ -452,7 +452,7 @@ def test_many_bad_rows_are_all_counted_but_not_all_listed(atlas):
     content = b"code;v\n" + b"29019;1\n" * 3000
     report = load_indicator(content, "dups.csv", atlas=atlas).report
     assert report.counts == {"duplicate": 2999}
-    assert len(report.problems) == userdata.MAX_LISTED
+    assert len(report.problems) == uploads.MAX_LISTED
     assert "… and 2,979 more" in report.text()
     sites = b"nom;lat;lon\n" + b"A;51.5;-0.1\n" * 1500 + b"B;48.39;-4.48\n"
     report = load_sites(sites, "london.csv", atlas).report
