@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from divide import access  # noqa: E402
+from divide import access, territory  # noqa: E402
 
 ATLAS = ROOT / "data" / "atlas"
 RADIUS_KM = 10.0
@@ -57,7 +57,7 @@ def synthetic(seed: int = 2026) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     extra = []
     for dep, count in OVERSEAS.items():
-        x0, y0, x1, y1 = access.TERRITORIES[dep].box
+        x0, y0, x1, y1 = territory.PLACES[dep].box
         extra.append(
             pd.DataFrame(
                 {

@@ -24,9 +24,9 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 
 from divide.errors import DivideError, suggest
+from divide.territory import PLACES, place_of_departement
 
 __all__ = [
-    "TERRITORIES",
     "Coverage",
     "PlacementResult",
     "greedy_placement",
@@ -39,53 +39,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Territory:
-    """A territory whose points are matched only with each other."""
-
-    epsg: int
-    name: str
-    box: tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max
-
-
-TERRITORIES: dict[str, Territory] = {
-    "metro": Territory(2154, "France métropolitaine", (-5.8, 41.2, 10.0, 51.3)),
-    "971": Territory(5490, "Guadeloupe", (-61.9, 15.8, -60.95, 16.6)),
-    "972": Territory(5490, "Martinique", (-61.3, 14.35, -60.75, 14.95)),
-    "973": Territory(2972, "Guyane", (-54.7, 2.0, -51.5, 6.0)),
-    "974": Territory(2975, "La Réunion", (55.1, -21.5, 55.9, -20.8)),
-    "975": Territory(4467, "Saint-Pierre-et-Miquelon", (-56.6, 46.7, -56.0, 47.2)),
-    "976": Territory(4471, "Mayotte", (44.9, -13.1, 45.4, -12.5)),
-    "977": Territory(5490, "Saint-Barthélemy", (-62.95, 17.85, -62.75, 17.97)),
-    "978": Territory(5490, "Saint-Martin", (-63.2, 17.98, -62.95, 18.15)),
-}
-"""Territories: key → metric CRS (EPSG), name and lon/lat box."""
-
-_METRO_DEPS = frozenset(
-    [f"{i:02d}" for i in range(1, 96) if i != 20] + ["2A", "2B", "20"]
-)
-
-
 @cache
 def _transformer(epsg: int) -> Transformer:
     return Transformer.from_crs(4326, epsg, always_xy=True)
-
-
-def _norm_dep(dep: object) -> str:
-    if dep is None or (isinstance(dep, float) and np.isnan(dep)) or dep is pd.NA:
-        return ""
-    text = str(dep).strip().upper()
-    if text.endswith(".0"):
-        text = text[:-2]
-    if text.isdigit() and len(text) == 1:
-        text = "0" + text
-    return text
-
-
-def _dep_territory(dep: str) -> str:
-    if dep in _METRO_DEPS:
-        return "metro"
-    return dep if dep in TERRITORIES else ""
 
 
 def territory_of(
@@ -100,12 +56,12 @@ def territory_of(
     dep : array-like of str, optional
         Département codes. A known code decides (``"01"``–``"95"``, ``"2A"``,
         ``"2B"`` → ``"metro"``; ``"971"``… → that territory); a missing or
-        unknown one falls back to the lon/lat boxes of :data:`TERRITORIES`.
+        unknown one falls back to the lon/lat boxes of :data:`PLACES`.
 
     Returns
     -------
     numpy.ndarray of str
-        Keys of :data:`TERRITORIES`, or ``""``.
+        Keys of :data:`PLACES`, or ``""``.
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
@@ -116,10 +72,10 @@ def territory_of(
         codes, uniques = pd.factorize(pd.Series(np.asarray(dep, dtype=object)))
         if len(codes) != len(lon):
             raise DivideError("dep must have one value per point")
-        keys = np.array([_dep_territory(_norm_dep(u)) for u in uniques] + [""])
+        keys = np.array([place_of_departement(u) for u in uniques] + [""])
         out[:] = keys[codes]  # code -1 (missing) takes the trailing ""
     todo = out == ""
-    for key, terr in TERRITORIES.items():
+    for key, terr in PLACES.items():
         x0, y0, x1, y1 = terr.box
         inside = todo & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
         out[inside] = key
@@ -167,9 +123,7 @@ def _project(
         if key == "":
             continue
         sel = terr == key
-        x[sel], y[sel] = _transformer(TERRITORIES[key].epsg).transform(
-            lon[sel], lat[sel]
-        )
+        x[sel], y[sel] = _transformer(PLACES[key].epsg).transform(lon[sel], lat[sel])
     return x, y
 
 

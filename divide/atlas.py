@@ -40,12 +40,12 @@ from divide import geography, plausibility, safe_text
 from divide.errors import DivideError, unknown
 from divide.indicators import COVERAGE_MIN, aggregate, compute, coverage
 from divide.registry import base_columns, indicators, sources
+from divide.territory import ALL_LEVELS as LEVELS
+from divide.territory import PARENT_LEVELS
 
-LEVELS = ("commune", "epci", "departement", "region", "france")
 #: Commune attributes (types of territory, see :mod:`divide.typology`); missing
 #: above commune level.
 TYPE_COLUMNS = ("density", "density3", "rurality", "centrality", "mountain")
-PARENT_LEVELS = ("epci", "departement", "region")
 DEFAULT_RADIUS_KM = 10.0
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ATLAS = REPO_ROOT / "data" / "atlas"

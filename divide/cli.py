@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from divide.errors import DivideError
+from divide.territory import LEVELS
 
 
 def _write_csv(table, data: bytes, output: str | None) -> int:
@@ -315,7 +316,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--kind", required=True, choices=["indicator", "sites"])
     v.add_argument(
         "--level",
-        choices=["commune", "epci", "departement", "region"],
+        choices=LEVELS,
         help="level of an indicator's codes (detected when omitted)",
     )
     v.add_argument("--code-column", help="an indicator's code column (detected)")

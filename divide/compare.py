@@ -22,6 +22,7 @@ from divide.i18n import t
 from divide.indicators import display_values, format_value, unit_label
 from divide.registry import Indicator, indicator
 from divide.safe_text import html
+from divide.territory import LEVELS
 
 #: Indicators shown by default on the Compare page.
 DEFAULT_IDS = (
@@ -30,7 +31,6 @@ DEFAULT_IDS = (
     "illectronisme_est",
     "mediation_sites_per_10k",
 )
-PEER_LEVELS = ("commune", "epci", "departement", "region")
 #: The parent whose members are a territory's peers (None: all of France).
 PARENT = {
     "commune": "departement",
@@ -47,7 +47,7 @@ MARKER = "▶"
 
 
 def _check(level: str, scope: str) -> None:
-    if level not in PEER_LEVELS:
+    if level not in LEVELS:
         raise DivideError(
             f"'{level}' has no peers to compare with: pick a région, département, "
             "EPCI or commune."

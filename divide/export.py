@@ -36,7 +36,6 @@ from divide.spreadsheet import RISKY_START
 
 FORMATS = ("csv", "geojson", "gpkg", "parquet")
 GEO_FORMATS = ("geojson", "gpkg", "parquet")
-LEVELS = ("commune", "epci", "departement", "region", "france")
 ID_COLUMNS = ["code", "name", "epci", "departement", "region"]
 PREFIX = {"departement": "dep", "region": "reg", "epci": "epci"}
 # Scopes a level can be limited to. An EPCI's département and région are those of

@@ -64,9 +64,10 @@ from divide.i18n import t
 from divide.indicators import format_value
 from divide.registry import Indicator, catalogue, indicator
 from divide.safe_text import html
+from divide.territory import LEVELS
 
 NORMALISATIONS = ("percentile", "minmax", "zscore")
-INDEX_LEVELS = ("commune", "epci", "departement", "region")
+INDEX_LEVELS = LEVELS
 #: The default components: MedNum IFN's five drivers plus modelled illectronisme.
 DEFAULT_COMPONENTS: dict[str, float] = {
     "thd30_share": 1.0,

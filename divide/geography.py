@@ -19,15 +19,12 @@ import pandas as pd
 import shapely
 
 from divide.errors import DivideError
+from divide.territory import LEVELS
 
-LEVELS = ("commune", "epci", "departement", "region")
 # Display simplification tolerance per level, in degrees (coverage-preserving).
 SIMPLIFY = {"commune": 0.004, "epci": 0.006, "departement": 0.01, "region": 0.02}
 ROUND_DECIMALS = 5
 DISPLAY_DECIMALS = 4
-OVERSEAS = ("971", "972", "973", "974", "976")
-# Arrondissement codes of Paris, Lyon and Marseille fold into their commune.
-PLM_PARENTS = {"75056": "751", "69123": "6938", "13055": "132"}
 
 
 @dataclass
@@ -286,14 +283,3 @@ def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoData
     geoms[has] = shapely.set_precision(simplified, 10**-DISPLAY_DECIMALS)
     out.geometry = geoms
     return out
-
-
-def metric_crs(departement: str) -> str:
-    """The metric CRS used for distances in a département's territory."""
-    return {
-        "971": "EPSG:5490",
-        "972": "EPSG:5490",
-        "973": "EPSG:2972",
-        "974": "EPSG:2975",
-        "976": "EPSG:4471",
-    }.get(str(departement), "EPSG:2154")

@@ -6,9 +6,10 @@ import math
 
 import pandas as pd
 
-from divide.atlas import PARENT_LEVELS, TYPE_COLUMNS, Atlas
+from divide.atlas import TYPE_COLUMNS, Atlas
 from divide.indicators import compute, format_value, withheld_reason
 from divide.registry import indicators, source
+from divide.territory import PARENT_LEVELS
 
 
 def _clean(value) -> float | None:

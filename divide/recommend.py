@@ -52,8 +52,8 @@ from divide.knowledge import (
     knowledge,
 )
 from divide.registry import Indicator, indicator
+from divide.territory import ALL_LEVELS, LEVELS
 
-LEVELS = ("commune", "epci", "departement", "region")
 STATUSES = ("fired", "not_fired", "no_data", "not_applicable")
 #: The level above each level, for ``reference: parent``.
 PARENT = {
@@ -62,7 +62,7 @@ PARENT = {
     "departement": "region",
     "region": "france",
 }
-_ORDER = ("commune", "epci", "departement", "region", "france")
+_ORDER = ALL_LEVELS
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 PEERS = {
     "commune": {"fr": "communes", "en": "communes"},

@@ -28,6 +28,7 @@ from divide.readers import (
 from divide.readers import illectronisme as illectronisme_reader
 from divide.readers import typology as typology_reader
 from divide.registry import source
+from divide.territory import ALL_LEVELS
 
 SURVEY_YEAR = "2021"
 
@@ -442,7 +443,6 @@ def dated_series(
 #: folder: ``<YYYY_Tn>/commune/commune_debit.csv`` (and, when present,
 #: ``commune_meilleure_techno_thd.csv``), as ``divide download`` lays them out.
 ARCEP_STATISTICS = Path("broadband") / "arcep_statistiques"
-COMMUNE_LEVELS = ("commune", "epci", "departement", "region", "france")
 
 
 def arcep_series(
@@ -510,7 +510,7 @@ def _up_the_levels(rows: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
     rows = rows.join(parents, on="code")
     rows["france"] = "FR"
     frames = [rows.assign(level="commune")]
-    for level in COMMUNE_LEVELS[1:]:
+    for level in ALL_LEVELS[1:]:
         sums = rows.groupby(["series", level, "date"], as_index=False)[
             ["numerator", "denominator"]
         ].sum(min_count=1)

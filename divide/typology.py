@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from divide.atlas import PARENT_LEVELS, TYPE_COLUMNS, Atlas, derived_values
+from divide.atlas import TYPE_COLUMNS, Atlas, derived_values
 from divide.compare import PEER_COLOUR, TARGET_COLOUR, _axis_title, _separators
 from divide.errors import DivideError, suggest, unknown
 from divide.i18n import t
@@ -57,6 +57,7 @@ from divide.indicators import (
 from divide.readers.typology import CLASSES
 from divide.registry import base_columns, indicator, indicators, source
 from divide.safe_text import html as safe_html
+from divide.territory import PARENT_LEVELS
 
 #: The commune attributes, in the order they are shown and exported.
 GRIDS = TYPE_COLUMNS

@@ -11,6 +11,7 @@ from divide.indicators import format_count
 from divide.registry import catalogue, indicators
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
+from divide.territory import ALL_LEVELS
 from pages import _shared
 
 lg = _shared.frame()
@@ -30,7 +31,7 @@ label = partial(export.indicator_label, lang=lg)
 left, right = st.columns([1, 2])
 level = left.selectbox(
     t("export_level", lg),
-    export.LEVELS,
+    ALL_LEVELS,
     key="export_level",
     format_func=lambda v: t(f"level_{v}", lg),
 )

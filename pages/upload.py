@@ -7,6 +7,7 @@ from divide.i18n import t
 from divide.registry import DIRECTIONS, UNITS
 from divide.safe_text import clean, file_name
 from divide.safe_text import markdown as md
+from divide.territory import LEVELS
 from divide.uploads import COUNT_UNITS
 from pages import _shared
 
@@ -17,7 +18,7 @@ ss.setdefault("user_indicators", {})
 ss.setdefault("user_sites", {})
 ss.setdefault("upload_round", 0)  # part of the uploaders' keys: see remove()
 ss.setdefault("_upload_slots", {})  # (file id, column) -> id it is stored under
-LEVELS = ("commune", "epci", "departement", "region")
+
 
 st.title(t("upload_title", lg))
 st.caption(t("upload_intro", lg))

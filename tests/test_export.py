@@ -21,6 +21,7 @@ from divide.atlas import TYPE_COLUMNS, Atlas
 from divide.errors import DivideError
 from divide.registry import indicator, indicators
 from divide.spreadsheet import RISKY_START, neutralise_text, restore_text
+from divide.territory import ALL_LEVELS
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARES = [i for i, ind in indicators().items() if ind.unit == "share"]
@@ -488,7 +489,7 @@ def test_rates_are_not_means_of_commune_rates(atlas, communes):
     assert abs(rows["v_thd30_share"].mean() - weighted) > 0.01
 
 
-@pytest.mark.parametrize("level", export.LEVELS)
+@pytest.mark.parametrize("level", ALL_LEVELS)
 def test_counts_by_class_fit_in_premises(atlas, level):
     rows = atlas.level(level).dropna(subset=["premises"])
     tol = 0.01
@@ -507,7 +508,7 @@ def test_counts_by_class_fit_in_premises(atlas, level):
     assert np.allclose(sums, rows["premises"], atol=0.05)
 
 
-@pytest.mark.parametrize("level", export.LEVELS)
+@pytest.mark.parametrize("level", ALL_LEVELS)
 def test_shares_are_between_zero_and_one(atlas, level):
     frame = export.table(atlas, level, indicator_ids=SHARES)
     values = frame[SHARES].to_numpy(dtype=float)

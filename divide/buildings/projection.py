@@ -2,7 +2,7 @@
 
 A building's ``imb_x`` / ``imb_y`` are Web Mercator metres (EPSG:3857). The grid
 of :mod:`divide.buildings.aggregate` is made of squares in each territory's own
-metric CRS (:func:`divide.geography.metric_crs`: Lambert-93 for mainland France
+metric CRS (:func:`divide.territory.metric_crs`: Lambert-93 for mainland France
 and Corsica, UTM for the overseas départements), so a 1 km cell is 1 km on the
 ground everywhere. Projecting 28 million buildings in Python would dominate the
 run; these closed-form formulas run as plain SQL arithmetic, vectorised and
@@ -28,7 +28,7 @@ from functools import cache
 import numpy as np
 from pyproj import CRS, Transformer
 
-from divide.geography import OVERSEAS, metric_crs
+from divide.territory import OVERSEAS, metric_crs
 
 #: Radius of the Web Mercator sphere (EPSG:3857), metres.
 MERCATOR_RADIUS = 6378137.0

@@ -36,6 +36,7 @@ import yaml
 
 from divide.errors import DivideError, unknown
 from divide.registry import indicators
+from divide.territory import LEVELS
 
 HERE = Path(__file__).parent
 FILES = (
@@ -60,7 +61,7 @@ SOURCES = {
         "en": "French public scheme",
     },
 }
-RULE_LEVELS = ("commune", "epci", "departement", "region")
+RULE_LEVELS = LEVELS
 OPS = ("<", "<=", ">", ">=")
 REFERENCES = ("france", "region", "departement", "epci", "parent")
 #: Placeholders a reason template may use, besides the numbered ones.

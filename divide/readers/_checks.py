@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from divide.errors import SourceError, suggest
+from divide.territory import normalise_codes
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 # Generous box around mainland France, Corsica and the overseas départements.
@@ -230,29 +231,19 @@ def check_in_france(
         )
 
 
-def normalise_code(series: pd.Series, width: int = 5) -> pd.Series:
-    """Commune codes as 5-character strings: restore a lost leading zero.
-
-    ``1001`` or ``1001.0`` becomes ``01001``; ``2A004`` is kept as is.
-    """
-    s = series.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
-    numeric = s.str.fullmatch(r"\d+").fillna(False)
-    return s.where(~numeric, s.str.zfill(width))
-
-
 #: A commune code of the INSEE: 5 characters, ``2A``/``2B`` for Corsica.
 COMMUNE_CODE = r"[0-9][0-9AB][0-9]{3}"
 
 
 def commune_codes(df: pd.DataFrame, column: str, file: str) -> pd.Series:
-    """A column of commune codes, normalised (see :func:`normalise_code`), upper case.
+    """A column of commune codes, normalised (:func:`divide.territory.normalise_codes`).
 
     Raises
     ------
     SourceError
         On the first empty or malformed code, naming its line.
     """
-    code = normalise_code(df[column]).str.upper()
+    code = normalise_codes(df[column], "commune")
     bad = code.isna() | ~code.str.fullmatch(COMMUNE_CODE).fillna(False)
 
     def message(i: int) -> str:

@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from divide.errors import SourceError
-from divide.readers._checks import normalise_code, read_table, to_number
+from divide.readers._checks import read_table, to_number
+from divide.territory import normalise_codes
 
 #: Barometer indicator id → the atlas's series id and the factor to its unit.
 INDICATORS = {
@@ -71,7 +72,7 @@ def read_barometer(path: str | Path) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "series": series.astype(str),
-            "departement": normalise_code(df["code_departement"], 2),
+            "departement": normalise_codes(df["code_departement"], "departement"),
             "date": dates.dt.strftime("%Y-%m-%d"),
             "value": (value * factor).round(6),
         }

@@ -23,9 +23,9 @@ from divide.errors import DivideError, SourceError, suggest
 from divide.readers._checks import (
     check_unique,
     clean_columns,
-    normalise_code,
     to_number,
 )
+from divide.territory import normalise_codes
 
 IRIS = "code_iris"
 POPULATION = "Population"
@@ -93,7 +93,7 @@ def read_ifn_iris(path: str | Path | bytes, *, name: str | None = None) -> pd.Da
     df = raw[required].reset_index(drop=True)
     df["_line"] = np.arange(len(df)) + 1
 
-    iris = normalise_code(df[IRIS], width=9).str.upper()
+    iris = normalise_codes(df[IRIS], width=9)
     bad = iris.isna() | ~iris.str.fullmatch(IRIS_PATTERN).fillna(False)
     if bad.any():
         i = bad.to_numpy().nonzero()[0][0]

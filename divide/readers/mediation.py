@@ -69,10 +69,10 @@ from divide.readers._checks import (
     clean_columns,
     decode,
     in_france,
-    normalise_code,
     read_table,
 )
 from divide.readers._checks import to_number as _to_number
+from divide.territory import normalise_codes
 
 #: Source ids, most authoritative / recent first: the order in which
 #: :func:`deduplicate_sites` chooses the row it keeps.
@@ -1096,7 +1096,7 @@ def _clean(series: pd.Series) -> pd.Series:
 
 def _code(series: pd.Series, pattern: str) -> pd.Series:
     """Normalise a 5-character code; anything that is not one becomes NA."""
-    code = normalise_code(series.astype("string")).str.upper()
+    code = normalise_codes(series, "commune")
     return code.where(code.str.fullmatch(pattern).fillna(False)).astype("string")
 
 

@@ -51,7 +51,8 @@ codes), :mod:`~divide.uploads.indicator`, :mod:`~divide.uploads.sites`,
 :mod:`~divide.uploads.refresh` (a newer ARCEP file).
 """
 
-from divide.uploads.codes import CodeReference, code_reference, normalise_codes
+from divide.territory import normalise_codes
+from divide.uploads.codes import CodeReference, code_reference
 from divide.uploads.common import (
     COUNT_UNITS,
     MAX_BYTES,

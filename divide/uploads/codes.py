@@ -12,11 +12,9 @@ import pandas as pd
 
 from divide.errors import DivideError, SourceError, suggest, translated, unknown
 from divide.harmonise import map_codes
+from divide.territory import LEVELS, PLM_ARRONDISSEMENTS, normalise_codes
 from divide.uploads.common import (
-    CODE_WIDTH,
     LEVEL_WORDS,
-    LEVELS,
-    PLM_ARRONDISSEMENTS,
     fold_header,
     quoted,
     safe_text,
@@ -106,22 +104,6 @@ def _resolve(code: str, mapping: dict[str, str], current: frozenset) -> str | No
         seen.add(code)
         code = mapping[code]
     return code
-
-
-def normalise_codes(series: pd.Series, level: str) -> pd.Series:
-    """Territory codes as the atlas writes them.
-
-    Spaces and a leading apostrophe (Excel's text marker) are removed, letters
-    upper-cased (``2a004`` → ``2A004``), a trailing ``.0`` dropped and a lost
-    leading zero restored (``1001`` → ``01001`` for a commune, ``1`` → ``01`` for
-    a département or région).
-    """
-    s = series.astype("string").str.strip().str.lstrip("'")
-    s = s.str.replace(r"[\s\u00a0\u202f]+", "", regex=True).str.upper()
-    s = s.str.replace(r"\.0+$", "", regex=True)
-    digits = s.str.fullmatch(r"\d+").fillna(False)
-    s = s.where(~digits, s.str.zfill(CODE_WIDTH[level]))
-    return s.mask(s == "")
 
 
 class _Matcher:

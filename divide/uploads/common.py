@@ -34,7 +34,6 @@ MAX_SUGGESTED = 50
 #: Lines searched for the header row (title lines above it are skipped).
 HEADER_SCAN = 30
 
-LEVELS = ("commune", "epci", "departement", "region")
 #: Units whose values are counts, summed upward; every other unit is a rate.
 COUNT_UNITS = ("people", "premises", "sites")
 #: ``source`` and ``site_id`` prefix of uploaded sites.
@@ -42,7 +41,6 @@ SOURCE_ID = "user_upload"
 #: Columns of an uploaded site table (those of ``atlas.sites``).
 SITE_COLUMNS = [*mediation.COLUMNS, "commune", "departement", "located_by"]
 
-CODE_WIDTH = {"commune": 5, "epci": 9, "departement": 2, "region": 2}
 LEVEL_WORDS = {
     "commune": "commune",
     "epci": "EPCI",
@@ -52,8 +50,6 @@ LEVEL_WORDS = {
 MISSING_MARKERS = frozenset(
     ["", *"na n/a nan nd n.d. n.d s secret - – — . #n/a null none ? x".split()]
 )
-PLM_ARRONDISSEMENTS = {"75056": range(75101, 75121), "69123": range(69381, 69390)}
-PLM_ARRONDISSEMENTS["13055"] = range(13201, 13217)
 
 # ------------------------------------------------------------------ plain text
 

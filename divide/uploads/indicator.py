@@ -12,6 +12,7 @@ import pandas as pd
 
 from divide.errors import DivideError, SourceError, suggest, translated, unknown
 from divide.registry import DIRECTIONS, UNITS, Indicator, Source
+from divide.territory import normalise_codes
 from divide.uploads.codes import (
     NOT_VALUE,
     code_matcher,
@@ -19,7 +20,6 @@ from divide.uploads.codes import (
     looks_like_code_header,
     name_column,
     no_code_column,
-    normalise_codes,
     pick_code_column,
 )
 from divide.uploads.common import (

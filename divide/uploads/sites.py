@@ -15,7 +15,8 @@ import pandas as pd
 
 from divide.errors import SourceError
 from divide.readers._checks import in_france
-from divide.uploads.codes import code_matcher, normalise_codes
+from divide.territory import normalise_codes
+from divide.uploads.codes import code_matcher
 from divide.uploads.common import (
     MAX_NAME,
     MAX_SUGGESTED,
