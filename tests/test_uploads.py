@@ -237,9 +237,11 @@ def test_rate_indicator_stays_at_its_level(communes):
     assert ind.levels == ("commune",)
     assert not ind.is_count
     values = ind.values_at("commune")
-    # Written as percentages (up to 100): divided by 100; PLM rows averaged.
+    # Written as percentages (up to 100): divided by 100. Paris's arrondissement
+    # rows have no weight: Paris's rate is not shown rather than averaged.
     assert values["29019"] == pytest.approx(0.8725)
-    assert values["75056"] == pytest.approx(0.99)
+    assert pd.isna(values["75056"])
+    assert "no weight for each" in ind.note["en"]
     assert values.dropna().between(0, 1).all()
     with pytest.raises(DivideError, match="weight column"):
         ind.values_at("departement")
@@ -947,3 +949,24 @@ def test_refresh_with_the_embedded_vintage_changes_nothing(atlas, raw_dir):
     assert np.allclose(
         table["premises_after"].fillna(0), table["premises_before"].fillna(0)
     )
+
+
+def test_a_rate_over_several_rows_is_never_averaged_without_weights(atlas):
+    # Paris's 1st and 2nd arrondissements fold into Paris (75056): 10 % and 50 %
+    # can only be combined with each one's weight; Brest has one row.
+    plain = "code;taux\n75101;10\n75102;50\n29019;30\n"
+    loaded = load_indicator(plain.encode(), "plm.csv", level="commune", atlas=atlas)
+    ind = loaded.as_indicator("taux", unit="share", direction="lower_worse")
+    values = ind.values_at("commune")
+    assert pd.isna(values["75056"])
+    assert values["29019"] == pytest.approx(0.30)
+    assert "no weight for each" in ind.note["en"]
+
+    weighted = "code;taux;pop\n75101;10;1000\n75102;50;3000\n29019;30;100\n"
+    loaded = load_indicator(
+        weighted.encode(), "plm.csv", level="commune", atlas=atlas, weight_column="pop"
+    )
+    values = loaded.as_indicator(
+        "taux", unit="share", direction="lower_worse"
+    ).values_at("commune")
+    assert values["75056"] == pytest.approx((0.10 * 1000 + 0.50 * 3000) / 4000)

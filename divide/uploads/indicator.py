@@ -268,7 +268,12 @@ class UserIndicator:
         weights = None
         if self.weight_column and kind == "rate":
             weights = rows["_weight"].astype(float)
-        per_code = _fold_rows(values, rows["code"], kind, weights)
+        per_code, unweighted = _fold_rows(values, rows["code"], kind, weights)
+        if unweighted:
+            notes.append(
+                "territories with several rows and no weight for each, whose rate "
+                f"is not shown (give a weight column): {unweighted}"
+            )
         text = safe_text(label if label is not None else column, 80) or "value"
         ind_id = "user_" + (fold_header(text)[:40].strip("_") or "value")
         file = self.file
@@ -360,16 +365,28 @@ def _renamed(
 
 def _fold_rows(
     values: pd.Series, codes: pd.Series, kind: str, weights: pd.Series | None
-) -> pd.Series:
-    """One value per territory: counts summed, rates (weighted) averaged."""
+) -> tuple[pd.Series, int]:
+    """One value per territory, and how many territories were left without one.
+
+    Counts are summed. Rates of several rows folded into one territory (the
+    arrondissements of a city, the communes of a merger) are combined only as
+    ``Σ value × weight / Σ weight``: without a weight for each of them the
+    territory's rate is not shown, never averaged as if the rows were equal.
+    """
     if kind == "count":
-        return values.groupby(codes).sum(min_count=1)
+        return values.groupby(codes).sum(min_count=1), 0
+    rows = values.notna().groupby(codes).sum()
+    single = values.groupby(codes).first().where(rows == 1)
     if weights is None:
-        return values.groupby(codes).mean()
-    w = weights.where(values.notna() & weights.notna())
-    num = (values * w).groupby(codes).sum(min_count=1)
-    den = w.groupby(codes).sum(min_count=1)
-    return (num / den.where(den > 0)).fillna(values.groupby(codes).mean())
+        return single, int((rows > 1).sum())
+    w = weights.where(values.notna())
+    weighted = values.notna() & w.notna() & (w > 0)
+    num = (values * w).where(weighted).groupby(codes).sum(min_count=1)
+    den = w.where(weighted).groupby(codes).sum(min_count=1)
+    complete = weighted.groupby(codes).sum() == rows
+    combined = (num / den).where(complete & (rows > 1))
+    out = single.fillna(combined)
+    return out, int(((rows > 1) & ~complete).sum())
 
 
 def _aggregate_up(
