@@ -487,61 +487,24 @@ def load_indicator(
     if raw is None:
         raw = read_upload(content, file)
     frame, lines = raw.frame, raw.lines
-    report = Report(file=file, kind="indicator", row_word=raw.row_word)
-    report.details.update(raw.details)
-    report.notes.extend(raw.notes)
-    for problem in raw.bad_rows:
-        report.add(problem)
+    report = raw.start_report(file, "indicator")
     report.rows_read = len(frame) + len(raw.bad_rows)
     if frame.empty:
         raise SourceError(file, "no data rows below the header")
 
-    chosen_code_column = code_column
-    asked_level = level
+    asked_code_column, asked_level = code_column, level
     code_column, level, notes = pick_code_column(frame, atlas, level, code_column, file)
     report.notes.extend(notes)
-    others = [c for c in frame.columns if c != code_column]
-    if weight_column is not None and weight_column not in frame.columns:
-        raise DivideError(
-            f"{file}: no weight column {quoted(weight_column)}."
-            f"{suggest(weight_column, others)}"
-        )
-    if value_columns is None:
-        value_columns = _numeric_columns(frame, others, weight_column)
-        if not value_columns:
-            # A column of numbers taken for codes, with nothing else numeric: the
-            # file has no code column, whatever the numbers looked like.
-            if chosen_code_column is None and not looks_like_code_header(
-                code_column, level
-            ):
-                raise no_code_column(file, frame, asked_level)
-            raise translated(
-                SourceError,
-                "upload_no_value_column",
-                file,
-                code=quoted(code_column, 40),
-                columns=columns_seen(frame),
-            )
-    else:
-        if isinstance(value_columns, str):
-            value_columns = [value_columns]
-        value_columns = list(dict.fromkeys(value_columns))
-        for column in value_columns:
-            if column not in frame.columns:
-                raise DivideError(
-                    f"{file}: no column {quoted(column)}.{suggest(column, others)}"
-                )
-        if code_column in value_columns:
-            raise DivideError(f"{file}: the code column cannot also be a value column")
-        taken = sorted(set(value_columns) & _RESERVED)
-        if taken:
-            raise DivideError(
-                f"{file}: a value column cannot be called {quoted(taken[0])} (a name "
-                "used by the joined table): rename it in the file"
-            )
-        if not value_columns:
-            raise DivideError(f"{file}: choose at least one value column")
-
+    value_columns = _value_columns(
+        frame,
+        file,
+        code_column,
+        level,
+        value_columns,
+        weight_column,
+        guessed=asked_code_column is None,
+        asked_level=asked_level,
+    )
     matcher = code_matcher(atlas, level)
     report.details["level"] = LEVEL_WORDS[level]
     report.details["code column"] = quoted(code_column)
@@ -549,6 +512,102 @@ def load_indicator(
     if weight_column:
         report.details["weight column"] = quoted(weight_column)
 
+    codes, current, how, keep = _matched_codes(
+        frame, lines, code_column, value_columns, level, matcher, report, raw.row_word
+    )
+    parsed, percent_columns = _parsed_values(frame, lines, value_columns, keep, report)
+    weight = _parsed_weight(frame, lines, weight_column, keep, report)
+    rows, table = _joined_rows(
+        parsed, weight, lines, codes, current, how, keep, value_columns, report
+    )
+    report.details["territories with a value"] = (
+        f"{len(table):,} of {len(matcher.codes):,} {LEVEL_WORDS[level]}s"
+    )
+    return UserIndicator(
+        file=file,
+        level=level,
+        code_column=code_column,
+        value_columns=list(value_columns),
+        weight_column=weight_column,
+        rows=rows,
+        table=table,
+        report=report,
+        percent_columns=percent_columns,
+        sha256=hashlib.sha256(content).hexdigest(),
+        atlas=atlas,
+    )
+
+
+def _value_columns(
+    frame: pd.DataFrame,
+    file: str,
+    code_column: str,
+    level: str,
+    value_columns: list[str] | str | None,
+    weight_column: str | None,
+    *,
+    guessed: bool,
+    asked_level: str | None,
+) -> list[str]:
+    """The value columns asked for, checked, or those found to be numeric."""
+    others = [c for c in frame.columns if c != code_column]
+    if weight_column is not None and weight_column not in frame.columns:
+        raise DivideError(
+            f"{file}: no weight column {quoted(weight_column)}."
+            f"{suggest(weight_column, others)}"
+        )
+    if value_columns is None:
+        found = _numeric_columns(frame, others, weight_column)
+        if found:
+            return found
+        # A column of numbers taken for codes, with nothing else numeric: the
+        # file has no code column, whatever the numbers looked like.
+        if guessed and not looks_like_code_header(code_column, level):
+            raise no_code_column(file, frame, asked_level)
+        raise translated(
+            SourceError,
+            "upload_no_value_column",
+            file,
+            code=quoted(code_column, 40),
+            columns=columns_seen(frame),
+        )
+    if isinstance(value_columns, str):
+        value_columns = [value_columns]
+    value_columns = list(dict.fromkeys(value_columns))
+    for column in value_columns:
+        if column not in frame.columns:
+            raise DivideError(
+                f"{file}: no column {quoted(column)}.{suggest(column, others)}"
+            )
+    if code_column in value_columns:
+        raise DivideError(f"{file}: the code column cannot also be a value column")
+    taken = sorted(set(value_columns) & _RESERVED)
+    if taken:
+        raise DivideError(
+            f"{file}: a value column cannot be called {quoted(taken[0])} (a name "
+            "used by the joined table): rename it in the file"
+        )
+    if not value_columns:
+        raise DivideError(f"{file}: choose at least one value column")
+    return value_columns
+
+
+def _matched_codes(
+    frame: pd.DataFrame,
+    lines: np.ndarray,
+    code_column: str,
+    value_columns: list[str],
+    level: str,
+    matcher,
+    report: Report,
+    row_word: str,
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Codes normalised and matched to today's territories; which rows to keep.
+
+    Returns the normalised codes, today's code of each row, how it was matched
+    (``direct``, ``merged``, ``arrondissement``) and the rows kept; every row
+    left out is in the report.
+    """
     raw_codes = frame[code_column]
     codes = normalise_codes(raw_codes, level)
     restored = raw_codes.str.strip().str.fullmatch(r"\d+").fillna(False) & (
@@ -607,7 +666,7 @@ def load_indicator(
                     "prob_duplicate",
                     {
                         "code": quoted(codes.iloc[i], 20),
-                        "word": Term(f"word_{raw.row_word}"),
+                        "word": Term(f"word_{row_word}"),
                         "first": int(first_line.iloc[i]),
                     },
                 ),
@@ -639,6 +698,17 @@ def load_indicator(
             f"folded into today's commune: {examples}."
         )
 
+    return codes, current, how, keep
+
+
+def _parsed_values(
+    frame: pd.DataFrame,
+    lines: np.ndarray,
+    value_columns: list[str],
+    keep: pd.Series,
+    report: Report,
+) -> tuple[dict[str, pd.Series], list[str]]:
+    """Numbers of each value column, and the columns written as percentages."""
     parsed: dict[str, pd.Series] = {}
     percent_columns = []
     for column in value_columns:
@@ -682,6 +752,17 @@ def load_indicator(
             )
         parsed[column] = values
 
+    return parsed, percent_columns
+
+
+def _parsed_weight(
+    frame: pd.DataFrame,
+    lines: np.ndarray,
+    weight_column: str | None,
+    keep: pd.Series,
+    report: Report,
+) -> pd.Series:
+    """Weights of the rows (missing where absent, negative or unreadable)."""
     weight = pd.Series(np.nan, index=frame.index)
     if weight_column:
         weight, invalid, _ = parse_numbers(frame[weight_column])
@@ -699,7 +780,22 @@ def load_indicator(
             )
         weight = weight.mask(weight < 0)
 
-    values_frame = pd.DataFrame(parsed, index=frame.index)
+    return weight
+
+
+def _joined_rows(
+    parsed: dict[str, pd.Series],
+    weight: pd.Series,
+    lines: np.ndarray,
+    codes: pd.Series,
+    current: pd.Series,
+    how: pd.Series,
+    keep: pd.Series,
+    value_columns: list[str],
+    report: Report,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The usable rows with today's codes, and one line per territory."""
+    values_frame = pd.DataFrame(parsed, index=keep.index)
     has_value = values_frame.notna().any(axis=1)
     usable = keep & has_value
     report.usable_rows = int(usable.sum())
@@ -728,23 +824,7 @@ def load_indicator(
     table.insert(0, "folded", grouped.size() if len(rows) else pd.Series(dtype=int))
     table.index.name = "code"
     table = table.reset_index()
-    total = len(matcher.codes)
-    report.details["territories with a value"] = (
-        f"{len(table):,} of {total:,} {LEVEL_WORDS[level]}s"
-    )
-    return UserIndicator(
-        file=file,
-        level=level,
-        code_column=code_column,
-        value_columns=list(value_columns),
-        weight_column=weight_column,
-        rows=rows,
-        table=table,
-        report=report,
-        percent_columns=percent_columns,
-        sha256=hashlib.sha256(content).hexdigest(),
-        atlas=atlas,
-    )
+    return rows, table
 
 
 #: Names of the joined tables' own columns, which value columns cannot take.

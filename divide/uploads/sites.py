@@ -15,6 +15,7 @@ import pandas as pd
 
 from divide.errors import SourceError
 from divide.readers._checks import in_france
+from divide.readers.mediation import read_lieux_mediation
 from divide.territory import normalise_codes
 from divide.uploads.codes import code_matcher
 from divide.uploads.common import (
@@ -128,17 +129,11 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     SourceError
         Unreadable file, limits broken, no name column, no location column.
     """
-    from divide.readers.mediation import read_lieux_mediation
-
     file = safe_text(name, 120) or "upload"
     content = as_bytes(content, file)
     raw = read_upload(content, file, allow_json=True)
     frame, lines = raw.frame, raw.lines
-    report = Report(file=file, kind="sites", row_word=raw.row_word)
-    report.details.update(raw.details)
-    report.notes.extend(raw.notes)
-    for problem in raw.bad_rows:
-        report.add(problem)
+    report = raw.start_report(file, "sites")
     report.rows_read = len(frame) + sum(1 for p in raw.bad_rows if p.kind == "bad row")
     if frame.empty:
         raise SourceError(file, "no data rows below the header")

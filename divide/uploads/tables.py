@@ -36,7 +36,7 @@ from divide.uploads.common import (
     quoted,
     safe_text,
 )
-from divide.uploads.report import Problem
+from divide.uploads.report import Problem, Report
 
 # ------------------------------------------------------------ reading an upload
 
@@ -72,6 +72,15 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
     bad_rows: list[Problem] = field(default_factory=list)
     kind: str = "csv"
+
+    def start_report(self, file: str, kind: str) -> Report:
+        """A report that starts with what reading found: details, notes, bad rows."""
+        report = Report(file=file, kind=kind, row_word=self.row_word)
+        report.details.update(self.details)
+        report.notes.extend(self.notes)
+        for problem in self.bad_rows:
+            report.add(problem)
+        return report
 
 
 def as_bytes(content: object, file: str) -> bytes:
