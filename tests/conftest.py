@@ -18,6 +18,18 @@ if str(ROOT) not in sys.path:
 
 
 @pytest.fixture(scope="session")
+def atlas():
+    """The embedded atlas (data/atlas), loaded once; tests skip when it is not built."""
+    from divide.atlas import Atlas
+    from divide.errors import DivideError
+
+    try:
+        return Atlas.load()
+    except DivideError as exc:
+        pytest.skip(f"the embedded atlas is not built: {exc}")
+
+
+@pytest.fixture(scope="session")
 def fixtures() -> Path:
     """Folder of small committed fixtures (see tests/data/*/README.md)."""
     return FIXTURES

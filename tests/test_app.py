@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from apptest import open_page, problems, texts
 from streamlit.testing.v1 import AppTest
 
 from divide.atlas import Atlas
@@ -26,46 +27,9 @@ PAGES = sorted(
 TERRITORIES = {"france": {}, "brest": {"level": "commune", "code": "29019"}}
 
 
-def app(**params: str) -> AppTest:
-    """A fresh session whose URL carries ``params`` (set before the first run)."""
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    if params:
-        at.query_params.update(params)
-    return at
-
-
-def problems(at: AppTest) -> str:
-    """Exceptions of the last run, short enough to read in a test report."""
-    lines = []
-    for exc in at.exception:
-        lines.append(exc.message)
-        lines.extend(str(frame).strip() for frame in exc.stack_trace[-4:])
-    return "\n".join(lines)
-
-
-def open_page(page: str | None = None, **params: str) -> AppTest:
-    """Open ``page`` in a new session whose URL carries ``params``.
-
-    The default page runs first: only then does AppTest know the pages that
-    st.navigation registered (``switch_page`` raises for an unregistered one).
-    """
-    at = app(**params)
-    at.run()
-    if page is not None and page != "pages/overview.py":
-        assert not at.exception, problems(at)
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, problems(at)
-    return at
-
-
 def url(at: AppTest) -> dict[str, str]:
     """The URL's query parameters as plain strings."""
     return {k: at.query_params[k] for k in at.query_params}
-
-
-def texts(elements) -> str:
-    return "\n".join(str(e.value) for e in elements)
 
 
 @pytest.fixture(scope="module")

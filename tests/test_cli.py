@@ -11,16 +11,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from divide.atlas import TYPE_COLUMNS, Atlas
+from divide.atlas import TYPE_COLUMNS
 from divide.cli import main
 from divide.registry import indicators
 
 FORMATS = ("csv", "geojson", "gpkg", "parquet")
-
-
-@pytest.fixture(scope="session")
-def atlas() -> Atlas:
-    return Atlas.load()
 
 
 @pytest.fixture(scope="session")

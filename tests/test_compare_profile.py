@@ -23,14 +23,6 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="session")
-def atlas() -> Atlas:
-    try:
-        return Atlas.load()
-    except DivideError as exc:
-        pytest.skip(str(exc))
-
-
-@pytest.fixture(scope="session")
 def brest_peers(atlas) -> pd.DataFrame:
     return compare.peers(atlas, "commune", BREST, "parent")
 

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from divide import export
-from divide.atlas import TYPE_COLUMNS, Atlas
+from divide.atlas import TYPE_COLUMNS
 from divide.errors import DivideError
 from divide.registry import indicator, indicators
 from divide.spreadsheet import RISKY_START, neutralise_text, restore_text
@@ -26,11 +26,6 @@ from divide.territory import ALL_LEVELS
 ROOT = Path(__file__).resolve().parents[1]
 SHARES = [i for i, ind in indicators().items() if ind.unit == "share"]
 COUNTS = ["population", "premises", "mediation_sites"]
-
-
-@pytest.fixture(scope="session")
-def atlas() -> Atlas:
-    return Atlas.load()
 
 
 @pytest.fixture(scope="session")

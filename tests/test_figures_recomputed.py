@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from divide import plausibility, supply
-from divide.atlas import Atlas
 from divide.cli import main
 from divide.export import dictionary
 from divide.profile import territory_json
@@ -19,11 +18,6 @@ from divide.registry import indicators
 
 pytestmark = pytest.mark.realdata
 EARTH_KM = 6371.0088
-
-
-@pytest.fixture(scope="module")
-def atlas():
-    return Atlas.load()
 
 
 @pytest.fixture(scope="module")

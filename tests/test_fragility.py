@@ -9,18 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from divide import fragility
-from divide.atlas import Atlas
 from divide.errors import DivideError
 
 COMPONENTS = list(fragility.DEFAULT_COMPONENTS)
-
-
-@pytest.fixture(scope="session")
-def atlas() -> Atlas:
-    try:
-        return Atlas.load()
-    except DivideError:
-        pytest.skip("the atlas has not been built (data/atlas)")
 
 
 def table(n: int = 10, seed: int = 1) -> pd.DataFrame:

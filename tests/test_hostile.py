@@ -29,7 +29,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from divide.atlas import DEFAULT_ATLAS, Atlas
 from divide.errors import DivideError, SourceError
 from divide.export import neutralise_formulas
 from divide.readers import (
@@ -57,13 +56,6 @@ BOUNDED = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 LEVELS = ("commune", "epci", "departement", "region", None)
-
-
-@pytest.fixture(scope="session")
-def atlas() -> Atlas:
-    if not (DEFAULT_ATLAS / "territories.parquet").exists():
-        pytest.skip("the embedded atlas is not built")
-    return Atlas.load()
 
 
 @pytest.fixture(scope="session")

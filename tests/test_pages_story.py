@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 from divide import audacities as aud
 from divide import classify, maps, safe_text, story
-from divide.atlas import Atlas
 from divide.i18n import t
 from divide.knowledge import knowledge
 from divide.registry import indicator
@@ -24,11 +24,6 @@ PLACES = {
     "gueret": ("commune", "23096"),
 }
 NO_DATA = {"fr": "pas de données", "en": "no data"}
-
-
-@pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return Atlas.load()
 
 
 @pytest.fixture(scope="module")
@@ -195,18 +190,6 @@ def test_plain_markdown_shows_text_as_typed():
 
 
 # ------------------------------------------------------------ presenter page
-def app(**params: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.query_params.update(params)  # before the first run: the URL opened
-    return at
-
-
-def open_page(page: str, **params: str) -> AppTest:
-    at = app(**params)
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -15,21 +15,12 @@ import pytest
 import yaml
 
 from divide import cli, recommend
-from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.knowledge import HERE, KnowledgeError, knowledge, load, placeholders
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 NBSP = "\u00a0"
-
-
-@pytest.fixture(scope="session")
-def atlas() -> Atlas:
-    try:
-        return Atlas.load()
-    except DivideError:
-        pytest.skip("the atlas has not been built (data/atlas)")
 
 
 # ------------------------------------------------------------------ a crafted atlas

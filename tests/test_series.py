@@ -14,7 +14,6 @@ from streamlit.testing.v1 import AppTest
 
 from divide import series as dated
 from divide import story
-from divide.atlas import Atlas
 from divide.errors import DivideError, SourceError
 from divide.geography import Reference
 from divide.i18n import t
@@ -25,11 +24,6 @@ from divide.sources_build import ARCEP_STATISTICS, arcep_series
 BAROMETER = (
     "etalab_barometre-services-publics-territoires-detail-departemental_2023-01.csv"
 )
-
-
-@pytest.fixture(scope="module")
-def atlas():
-    return Atlas.load()
 
 
 @pytest.fixture(scope="module")

@@ -10,22 +10,16 @@ import folium
 import numpy as np
 import pandas as pd
 import pytest
+from apptest import open_page
 
 from divide import access, export, maps, supply
-from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.i18n import t
 
+ACCESS = "pages/access.py"
+
 ROOT = Path(__file__).resolve().parents[1]
 CREUSE = ("departement", "23")
-
-
-@pytest.fixture(scope="session")
-def atlas() -> Atlas:
-    try:
-        return Atlas.load()
-    except DivideError:
-        pytest.skip("the atlas has not been built (data/atlas)")
 
 
 @pytest.fixture(scope="session")
@@ -317,17 +311,6 @@ def test_map_helpers_escape_names():
 # ------------------------------------------------------------------- the page
 
 
-def open_page(params: dict):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params = dict(params)
-    at.run()
-    at.switch_page("pages/access.py")
-    at.run()
-    return at
-
-
 @pytest.mark.parametrize(
     "params",
     [
@@ -340,7 +323,7 @@ def open_page(params: dict):
     ids=lambda p: "-".join(p.values()),
 )
 def test_page_runs(atlas, params):
-    at = open_page(params)
+    at = open_page(ACCESS, **params)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     lang = at.session_state["_lang"]
@@ -352,7 +335,7 @@ def test_page_runs(atlas, params):
 
 
 def test_page_placement_via_widgets(atlas):
-    at = open_page({"lang": "en", "level": "departement", "code": "23"})
+    at = open_page(ACCESS, **{"lang": "en", "level": "departement", "code": "23"})
     at.number_input(key="access_radius").set_value(5.0)
     at.number_input(key="access_k").set_value(3)
     at.run()
@@ -372,7 +355,7 @@ def test_page_placement_via_widgets(atlas):
 
 @pytest.mark.parametrize("radius", [0.0, -3.0])
 def test_page_bad_radius_shows_an_error(atlas, radius):
-    at = open_page({"lang": "en", "level": "departement", "code": "23"})
+    at = open_page(ACCESS, **{"lang": "en", "level": "departement", "code": "23"})
     at.number_input(key="access_radius").set_value(radius)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -380,7 +363,7 @@ def test_page_bad_radius_shows_an_error(atlas, radius):
 
 
 def test_page_k_above_a_shrunk_range_is_brought_back(atlas):
-    at = open_page({"lang": "en", "level": "departement", "code": "23"})
+    at = open_page(ACCESS, **{"lang": "en", "level": "departement", "code": "23"})
     at.number_input(key="access_radius").set_value(5.0)
     at.number_input(key="access_k").set_value(200)
     at.run()
@@ -405,7 +388,9 @@ def test_page_k_above_a_shrunk_range_is_brought_back(atlas):
 )
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_k_from_the_url_is_clamped_in_the_interface_language(atlas, asked, used, lang):
-    at = open_page({"lang": lang, "level": "departement", "code": "23", "k": asked})
+    at = open_page(
+        ACCESS, **{"lang": lang, "level": "departement", "code": "23", "k": asked}
+    )
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     top = supply.host_count(atlas, CREUSE)
@@ -427,14 +412,16 @@ def test_k_from_the_url_is_clamped_in_the_interface_language(atlas, asked, used,
 
 
 def test_k_within_the_range_is_left_alone(atlas):
-    at = open_page({"lang": "fr", "level": "departement", "code": "23", "k": "4"})
+    at = open_page(
+        ACCESS, **{"lang": "fr", "level": "departement", "code": "23", "k": "4"}
+    )
     assert not at.exception
     assert at.number_input(key="access_k").value == 4
     assert not any("K = " in i.value for i in at.info)
 
 
 def test_no_possible_host_is_said_in_the_interface_language(atlas):
-    at = open_page({"lang": "fr", "level": "departement", "code": "23"})
+    at = open_page(ACCESS, **{"lang": "fr", "level": "departement", "code": "23"})
     at.number_input(key="access_min_pop").set_value(10_000_000)
     at.run()
     assert not at.exception, [e.value for e in at.exception]

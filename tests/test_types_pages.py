@@ -14,7 +14,7 @@ import pytest
 from test_app import open_page, problems, texts, url
 
 from divide import export, fragility, typology
-from divide.atlas import TYPE_COLUMNS, Atlas
+from divide.atlas import TYPE_COLUMNS
 from divide.i18n import STRINGS, t
 
 PAGES = {
@@ -26,11 +26,6 @@ PAGES = {
 LANGS = ("fr", "en")
 #: The interface strings of this feature that differ between the languages.
 OWN = {k: v for k, v in STRINGS.items() if k.startswith("type_") and v[0] != v[1]}
-
-
-@pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return Atlas.load()
 
 
 def visible(at) -> list[str]:

@@ -41,11 +41,6 @@ ARCEP = "broadband/arcep_maconnexioninternet_commune-debit-beta_2019-09-30.csv"
 
 
 @pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return Atlas.load()
-
-
-@pytest.fixture(scope="module")
 def grids(fixtures) -> Path:
     return fixtures / "typology"
 

@@ -5,24 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest import open_page
 
 ROOT = Path(__file__).resolve().parents[1]
 UPLOAD = "pages/upload.py"
 
 
-def open_upload(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params.update({"lang": lang})
-    at.switch_page(UPLOAD)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_page_opens_in_both_languages(lang):
-    at = open_upload(lang)
+    at = open_page(UPLOAD, timeout=120, lang=lang)
     assert at.title and "upload_indicator_file" not in [e.value for e in at.error]
 
 

@@ -18,7 +18,6 @@ import pandas as pd
 import pytest
 
 from divide import access, uploads
-from divide.atlas import DEFAULT_ATLAS, Atlas
 from divide.cli import main
 from divide.errors import DivideError, SourceError
 from divide.i18n import t
@@ -40,13 +39,6 @@ SITES_CSV = "sites_latlon.csv"
 SITES_GEOJSON = "sites_points.geojson"
 SITES_LAMEDNUM = "sites_lamednum.json"
 ARCEP = "arcep_commune_debit_2025_crafted.csv"
-
-
-@pytest.fixture(scope="session")
-def atlas() -> Atlas:
-    if not (DEFAULT_ATLAS / "territories.parquet").exists():
-        pytest.skip("the embedded atlas is not built")
-    return Atlas.load()
 
 
 @pytest.fixture(scope="session")

@@ -15,20 +15,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest import open_page
 
 from divide import export, fragility, safe_text, supply, uploads
-from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.registry import catalogue, indicator, use_session_indicators
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "data" / "userdata"
-
-
-@pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return Atlas.load()
 
 
 @pytest.fixture(scope="module")
@@ -156,20 +150,13 @@ def test_an_upload_can_enter_the_fragility_index(atlas, share):
 
 
 # -------------------------------------------------------------------- pages
-def open_with_uploads(page, held, *, setup=None, **params) -> AppTest:
-    """A session holding ``held`` (session-state entries), on ``page``."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params.update({"lang": "en", **params})
-    for key, value in held.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(page)
-    at.run()
-    if setup is not None:
-        setup(at)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+
+
+def open_uploaded(page, held, *, setup=None, **params):
+    """A session holding ``held`` (uploads in session state), on ``page``."""
+    return open_page(
+        page, timeout=120, state=held, setup=setup, **{"lang": "en", **params}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +176,7 @@ def test_map_draws_an_upload_and_says_where_it_has_no_values(held, share):
     def pick(at):
         at.selectbox(key="indicator").set_value(share.id)
 
-    at = open_with_uploads("pages/map.py", held, setup=pick, level="region")
+    at = open_uploaded("pages/map.py", held, setup=pick, level="region")
     assert "part_65_plus (your data)" in texts(at.markdown)  # the legend
     assert not at.error
     at.selectbox(key="map_level").set_value("region").run()
@@ -202,7 +189,7 @@ def test_compare_ranks_with_an_upload(held, share, count):
     def pick(at):
         at.multiselect(key="compare_indicators").set_value([share.id, count.id])
 
-    at = open_with_uploads(
+    at = open_uploaded(
         "pages/compare.py", held, setup=pick, level="departement", code="29"
     )
     columns = at.dataframe[0].value.columns.tolist()
@@ -218,7 +205,7 @@ def test_fragility_takes_an_upload_as_component(held, share):
     def pick(at):
         at.multiselect(key="frag_components").set_value(["thd30_share", share.id])
 
-    at = open_with_uploads(
+    at = open_uploaded(
         "pages/fragility.py", held, setup=pick, level="departement", code="29"
     )
     assert not at.error
@@ -230,7 +217,7 @@ def test_export_previews_an_upload_and_notes_missing_levels(held, share):
     def pick(at):
         at.multiselect(key="export_indicators").set_value(["thd30_share", share.id])
 
-    at = open_with_uploads("pages/export.py", held, setup=pick)
+    at = open_uploaded("pages/export.py", held, setup=pick)
     preview = at.dataframe[0].value.set_index("code")
     assert preview.loc["29", share.id] == pytest.approx(0.241)
     at.selectbox(key="export_level").set_value("region").run()
@@ -238,7 +225,7 @@ def test_export_previews_an_upload_and_notes_missing_levels(held, share):
 
 
 def test_access_counts_uploaded_sites(held):
-    at = open_with_uploads("pages/access.py", held, level="departement", code="29")
+    at = open_uploaded("pages/access.py", held, level="departement", code="29")
     # Shown as typed: the file name is escaped for Markdown.
     assert safe_text.markdown("1 sites from mine.csv") in texts(at.info)
 
@@ -257,7 +244,7 @@ def test_removing_an_upload_leaves_every_page_working(held, share):
         ),
     }
     own = {key: dict(value) for key, value in held.items()}  # it will change
-    at = open_with_uploads("pages/map.py", own, level="departement", code="29")
+    at = open_uploaded("pages/map.py", own, level="departement", code="29")
     for page, pick in picks.items():
         at.switch_page(page).run()
         pick(at)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from apptest import open_page, texts
 from streamlit.testing.v1 import AppTest
 
 from divide import fragility, maps, recommend
@@ -29,24 +30,6 @@ WHERE = {
 }
 
 
-@pytest.fixture(scope="module")
-def atlas():
-    return Atlas.load()
-
-
-def open_page(page: str, lang: str = "en", **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update({"lang": lang, **params})
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def text_of(elements) -> str:
-    return "\n".join(str(e.value) for e in elements)
-
-
 def score_table(at: AppTest) -> pd.DataFrame:
     """The index table (the one with the 'components available' column)."""
     header = t("frag_col_used", at.session_state["lang"])
@@ -59,18 +42,18 @@ def score_table(at: AppTest) -> pd.DataFrame:
 @pytest.mark.parametrize("where", sorted(WHERE))
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_fragility_renders(lang, where):
-    at = open_page(FRAGILITY, lang, **WHERE[where])
-    assert not at.error, text_of(at.error)
+    at = open_page(FRAGILITY, lang=lang, **WHERE[where])
+    assert not at.error, texts(at.error)
     assert at.title[0].value == t("frag_title", lang)
     table = score_table(at)
     assert not table.empty
     scores = table[t("frag_score", lang)].dropna()
     assert scores.between(0, 100).all()
     assert at.get("download_button"), "no CSV download"
-    subheaders = text_of(at.subheader)
+    subheaders = texts(at.subheader)
     assert t("frag_ifn", lang) in subheaders
     if where == "france":
-        assert t("frag_pick", lang) in text_of(at.info)
+        assert t("frag_pick", lang) in texts(at.info)
     else:
         assert len(at.metric) == 4
         header = t("frag_col_percentile", lang)
@@ -78,7 +61,7 @@ def test_fragility_renders(lang, where):
 
 
 def test_fragility_commune_level_stays_inside_the_departement(atlas):
-    at = open_page(FRAGILITY, level="departement", code="23")
+    at = open_page(FRAGILITY, lang="en", level="departement", code="23")
     at.selectbox(key="frag_level").select("commune").run()
     assert not at.exception
     table = score_table(at)
@@ -88,10 +71,10 @@ def test_fragility_commune_level_stays_inside_the_departement(atlas):
 
 
 def test_fragility_weights_and_normalisation_change_the_table():
-    at = open_page(FRAGILITY, level="departement", code="23")
+    at = open_page(FRAGILITY, lang="en", level="departement", code="23")
     header = t("frag_score", "en")
     before = score_table(at).set_index("Code")[header]
-    assert t("frag_movers_none", "en") in text_of(at.caption)
+    assert t("frag_movers_none", "en") in texts(at.caption)
 
     at.slider(key="frag_w_age65_share").set_value(5).run()
     assert not at.exception
@@ -112,7 +95,7 @@ def test_fragility_weights_and_normalisation_change_the_table():
 
 
 def test_fragility_components_and_reference():
-    at = open_page(FRAGILITY, level="departement", code="23")
+    at = open_page(FRAGILITY, lang="en", level="departement", code="23")
     at.multiselect(key="frag_components").set_value(["thd30_share", "age65_share"])
     at.run()
     assert not at.exception
@@ -121,22 +104,26 @@ def test_fragility_components_and_reference():
     at.radio(key="frag_ref").set_value("region").run()
     assert not at.exception and not at.error
     at.multiselect(key="frag_components").set_value([]).run()
-    assert t("frag_no_components", "en") in text_of(at.info)
+    assert t("frag_no_components", "en") in texts(at.info)
 
 
 def test_fragility_overseas_region_reference_falls_back_to_france():
-    at = open_page(FRAGILITY, level="departement", code="971", fref="region")
+    at = open_page(FRAGILITY, lang="en", level="departement", code="971", fref="region")
     assert at.radio(key="frag_ref").value == "region"
-    assert not at.error, text_of(at.error)
-    assert t("frag_ref_france_forced", "en") in text_of(at.caption)
+    assert not at.error, texts(at.error)
+    assert t("frag_ref_france_forced", "en") in texts(at.caption)
     at.selectbox(key="frag_level").select("commune").run()
     assert not at.exception and not at.error
-    assert t("frag_ref_france_forced", "en") not in text_of(at.caption)
+    assert t("frag_ref_france_forced", "en") not in texts(at.caption)
 
 
 def test_fragility_reads_its_url():
     at = open_page(
-        FRAGILITY, fcomp="thd30_share,poverty_rate", fnorm="minmax", flevel="region"
+        FRAGILITY,
+        lang="en",
+        fcomp="thd30_share,poverty_rate",
+        fnorm="minmax",
+        flevel="region",
     )
     assert at.multiselect(key="frag_components").value == [
         "thd30_share",
@@ -150,37 +137,37 @@ def test_fragility_reads_its_url():
 @pytest.mark.parametrize("where", sorted(WHERE))
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_recommendations_render(lang, where):
-    at = open_page(RECOMMENDATIONS, lang, **WHERE[where])
-    assert not at.error, text_of(at.error)
-    assert t("applies_title", lang) in text_of(at.subheader)
-    headers = text_of(at.header)
+    at = open_page(RECOMMENDATIONS, lang=lang, **WHERE[where])
+    assert not at.error, texts(at.error)
+    assert t("applies_title", lang) in texts(at.subheader)
+    headers = texts(at.header)
     assert t("reco_recommendations", lang, n=8) in headers
     n_inits = len(knowledge().initiatives)
     assert t("reco_initiatives", lang, n=n_inits) in headers
 
 
 def test_recommendations_filters():
-    at = open_page(RECOMMENDATIONS, level="departement", code="23")
+    at = open_page(RECOMMENDATIONS, lang="en", level="departement", code="23")
     at.selectbox(key="reco_theme").select("infrastructure").run()
     assert not at.exception
     recs, inits, _ = recommend.browse(theme="infrastructure")
-    headers = text_of(at.header)
+    headers = texts(at.header)
     assert t("reco_recommendations", "en", n=len(recs)) in headers
     assert t("reco_initiatives", "en", n=len(inits)) in headers
     assert at.query_params["rtheme"] == "infrastructure"
 
     at.selectbox(key="reco_theme").select("").run()
     at.selectbox(key="reco_country").select("Kenya").run()
-    assert t("reco_initiatives", "en", n=1) in text_of(at.header)
+    assert t("reco_initiatives", "en", n=1) in texts(at.header)
     at.selectbox(key="reco_country").select("").run()
     at.selectbox(key="reco_kind").select("publication").run()
     _, pubs, _ = recommend.browse(kind="publication")
-    assert t("reco_initiatives", "en", n=len(pubs)) in text_of(at.header)
+    assert t("reco_initiatives", "en", n=len(pubs)) in texts(at.header)
     assert not at.exception
 
 
 def test_recommendations_where_it_fires_level_and_map():
-    at = open_page(RECOMMENDATIONS, level="departement", code="23")
+    at = open_page(RECOMMENDATIONS, lang="en", level="departement", code="23")
     region_header = t("level_region", "en")
     assert any(region_header in d.value.columns for d in at.dataframe)
     at.toggle(key="reco_map_governance").set_value(True).run()
@@ -194,14 +181,14 @@ def test_recommendations_where_it_fires_level_and_map():
 @pytest.mark.parametrize("page", ["pages/profile.py", "pages/overview.py"])
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_profile_and_overview_show_what_applies(page, lang):
-    at = open_page(page, lang, level="departement", code="23")
-    assert t("applies_title", lang) in text_of(at.subheader)
+    at = open_page(page, lang=lang, level="departement", code="23")
+    assert t("applies_title", lang) in texts(at.subheader)
     fired = recommend.recommend_json(Atlas.load(), "departement", "23", lang)
     assert fired["fired"], "Creuse is expected to fire rules"
-    shown = text_of(at.markdown)
+    shown = texts(at.markdown)
     assert t("applies_fired", lang, n=len(fired["fired"])) in shown
-    france = open_page(page, lang)
-    assert t("applies_pick", lang) in text_of(france.caption)
+    france = open_page(page, lang=lang)
+    assert t("applies_pick", lang) in texts(france.caption)
 
 
 # ----------------------------------------------------------- library helpers
