@@ -153,6 +153,21 @@ def read_table(
     return df
 
 
+def require(df: pd.DataFrame, columns: Sequence[str], file: str) -> None:
+    """Refuse a table lacking one of ``columns`` (with close matches) or any row."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        hints = "".join(suggest(m, df.columns) for m in missing)
+        raise SourceError(
+            file,
+            f"missing column(s) {', '.join(missing)}.{hints}",
+            row=1,
+            column=missing[0],
+        )
+    if df.empty:
+        raise SourceError(file, "no data rows below the header", row=1)
+
+
 def to_number(
     df: pd.DataFrame,
     column: str,

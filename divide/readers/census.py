@@ -15,8 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide.errors import SourceError, suggest
-from divide.readers._checks import check_unique, commune_codes, read_table, to_number
+from divide.readers._checks import (
+    check_unique,
+    commune_codes,
+    read_table,
+    require,
+    to_number,
+)
 
 CODE = "CODE_INSEE"
 #: Output column -> source column (a percentage).
@@ -67,17 +72,7 @@ def read_census_ratios(
         "upload" if isinstance(path, bytes | bytearray) else Path(path).name
     )
     df = read_table(path, [CODE], name=file)
-    missing = [c for c in SHARES.values() if c not in df.columns]
-    if missing:
-        hints = "".join(suggest(m, df.columns) for m in missing)
-        raise SourceError(
-            file,
-            f"missing column(s) {', '.join(missing)}.{hints}",
-            row=1,
-            column=missing[0],
-        )
-    if df.empty:
-        raise SourceError(file, "no data rows below the header", row=1)
+    require(df, list(SHARES.values()), file)
     values = pd.DataFrame(
         {
             out: to_number(df, col, file, minimum=0, maximum=100 + EPSILON)

@@ -15,8 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide.errors import SourceError, suggest
-from divide.readers._checks import check_unique, commune_codes, read_table, to_number
+from divide.errors import SourceError
+from divide.readers._checks import (
+    check_unique,
+    commune_codes,
+    read_table,
+    require,
+    to_number,
+)
 
 CODE = "CODGEO"
 #: Secrecy and "not available" markers: read as NaN, never 0.
@@ -64,17 +70,7 @@ def read_filosofi(path: str | Path | bytes, *, name: str | None = None) -> pd.Da
     df = read_table(path, [CODE], name=file)
     yy = _vintage(df.columns, file)
     source = {out: f"{stem}{yy}" for out, stem in STEMS.items()}
-    missing = [c for c in source.values() if c not in df.columns]
-    if missing:
-        hints = "".join(suggest(m, df.columns) for m in missing)
-        raise SourceError(
-            file,
-            f"missing column(s) {', '.join(missing)}.{hints}",
-            row=1,
-            column=missing[0],
-        )
-    if df.empty:
-        raise SourceError(file, "no data rows below the header", row=1)
+    require(df, list(source.values()), file)
 
     df[CODE] = commune_codes(df, CODE, file)
     check_unique(df, CODE, file)

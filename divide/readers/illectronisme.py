@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide.errors import DivideError, SourceError, suggest, unknown
-from divide.readers._checks import read_table, to_number
+from divide.errors import DivideError, SourceError, unknown
+from divide.readers._checks import read_table, require, to_number
 
 #: The indicator holding the headline illectronisme rate.
 HEADLINE = "illectronisme"
@@ -99,17 +99,7 @@ def read_illectronisme_rates(
         "upload" if isinstance(path, bytes | bytearray) else Path(path).name
     )
     df = read_table(path, ["survey_year"], name=file)
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        hints = "".join(suggest(m, df.columns) for m in missing)
-        raise SourceError(
-            file,
-            f"missing column(s) {', '.join(missing)}.{hints}",
-            row=1,
-            column=missing[0],
-        )
-    if df.empty:
-        raise SourceError(file, "no data rows below the header", row=1)
+    require(df, list(COLUMNS), file)
     for column in ("survey_year", "dimension", "category", "indicator"):
         text = df[column].astype("string").str.strip()
         empty = text.isna() | (text == "")
