@@ -10,8 +10,16 @@ from divide.registry import indicator
 from pages import _shared
 
 
-def render(level: str, code: str | None, lg: str) -> None:
-    """Heading, table and notes of people accompanied against supply and need."""
+def render(page: str, level: str, code: str | None, lg: str) -> None:
+    """Heading, table and notes of people accompanied against supply and need.
+
+    Drawn in a container keyed ``<page>_use``.
+    """
+    with st.container(key=f"{page}_use"):
+        _render(level, code, lg)
+
+
+def _render(level: str, code: str | None, lg: str) -> None:
     st.markdown(f"**{t('use_heading', lg)}**")
     try:
         table = supply.use_supply_need(_shared.atlas(), level, code, lg)

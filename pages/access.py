@@ -110,7 +110,7 @@ with st.expander(t("access_method", lg)):
     st.markdown(illectronisme.method_summary(lg))
 st.markdown(f"**{t('access_per_kind', lg)}**")
 table(per_kind, "kinds")
-_use.render(*(scope or ("france", "FR")), lg)  # use next to supply and need
+_use.render("access", *(scope or ("france", "FR")), lg)  # use next to supply and need
 st.caption(f"{t('access_distance_note', lg)} {_shared.source_caption(DIST)}")
 map_box = st.container()
 

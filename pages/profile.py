@@ -45,7 +45,7 @@ st.caption(" ".join(notes))
 _shared.figure_notes(row, list(indicators()))
 
 _types.render("profile", level, code, lg)  # by type of territory
-_use.render(level, code, lg)  # use of mediation next to supply and need
+_use.render("profile", level, code, lg)  # use of mediation next to supply and need
 
 # ------------------------------------------------------- map and site list
 n_sites = f"{len(sites):,}"
