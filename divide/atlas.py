@@ -160,6 +160,15 @@ class Atlas:
         return json.loads((self.path / "provenance.json").read_text(encoding="utf-8"))
 
     @cached_property
+    def cohesion_operators(self) -> pd.DataFrame:
+        """Operators eligible to the « cohésion numérique » subsidy, per département.
+
+        ``departement``, ``operator``, ``technology``, ``site`` (ANCT, 2024).
+        """
+        path = self._built("cohesion_operators.csv", "the cohésion numérique operators")
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+    @cached_property
     def illectronisme_rates(self) -> pd.DataFrame:
         """INSEE's published national rates used by the model."""
         return pd.read_csv(self.path / "illectronisme_rates.csv", dtype=str)
@@ -370,6 +379,12 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
     series.to_parquet(out / "series.parquet", index=False, compression="zstd")
     quality["sources"]["barometre_2023"] = report
     _write_sites(sites, out)
+    operators, report, more = sources_build.cohesion_operators(
+        raw, territories.loc[territories["level"] == "departement", "code"]
+    )
+    operators.to_csv(out / "cohesion_operators.csv", index=False)
+    quality["sources"]["cohesion_operators_2024"] = report
+    details += more
     rates.to_csv(out / "illectronisme_rates.csv", index=False)
     # Retired codes → today's commune, so uploads are harmonised without the
     # build-time reference package.

@@ -132,6 +132,12 @@ def cmd_download(args) -> int:
     """Fetch the current official files into a local cache."""
     from divide.download import download
 
+    if args.arcep_quarter:
+        from divide.download import download_arcep_quarters
+
+        for line in download_arcep_quarters(Path(args.raw), args.arcep_quarter):
+            print(line)
+        return 0
     for line in download(Path(args.dest)):
         print(line)
     return 0
@@ -327,6 +333,18 @@ def parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("download", help="fetch the current official files (online)")
     d.add_argument("--dest", default="data/downloads", help="cache folder")
+    d.add_argument(
+        "--arcep-quarter",
+        action="append",
+        metavar="YYYY_Tn",
+        help="fetch this ARCEP quarter's commune statistics into --raw "
+        "(repeatable), instead of the current files",
+    )
+    d.add_argument(
+        "--raw",
+        default="data/downloads/raw",
+        help="raw folder for --arcep-quarter (broadband/arcep_statistiques/...)",
+    )
     d.set_defaults(func=cmd_download)
     return p
 

@@ -38,6 +38,7 @@ import http.client
 import io
 import json
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -48,13 +49,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from divide.errors import DivideError, unknown
+from divide.readers.broadband import QUARTER
 
-__all__ = ["REMOTES", "Remote", "download", "urllib_fetch"]
+__all__ = [
+    "REMOTES",
+    "Remote",
+    "arcep_quarter_url",
+    "download",
+    "download_arcep_quarters",
+    "urllib_fetch",
+]
 
 ARCEP_URL = (
     "https://data.arcep.fr/fixe/maconnexioninternet/statistiques/last/commune/"
     "commune_debit.csv"
 )
+#: ARCEP's archive of one quarter: ``quarter`` is ``YYYY_Tn`` (``2025_T1``).
+ARCEP_QUARTER_URL = (
+    "https://data.arcep.fr/fixe/maconnexioninternet/statistiques/{quarter}/commune/"
+    "{name}"
+)
+#: The commune files of a quarter that ``divide build`` reads.
+ARCEP_QUARTER_FILES = ("commune_debit.csv", "commune_meilleure_techno_thd.csv")
 FILOSOFI_URL = (
     "https://www.insee.fr/fr/statistiques/fichier/8229323/cc_filosofi_2021_COM.csv"
 )
@@ -383,3 +399,85 @@ def _size(n: int) -> str:
     if n >= 1024:
         return f"{n / 1024:.1f} KB"
     return f"{n} bytes"
+
+
+def arcep_quarter_url(quarter: str, name: str = "commune_debit.csv") -> str:
+    """The official address of one ARCEP quarterly commune file.
+
+    ``quarter`` is ``YYYY_Tn`` (``"2025_T1"``); anything else is refused.
+    """
+    if not re.fullmatch(QUARTER, str(quarter)):
+        raise DivideError(
+            f"'{quarter}' is not an ARCEP quarter: write it YYYY_Tn, e.g. 2025_T1"
+        )
+    if name not in ARCEP_QUARTER_FILES:
+        raise unknown("ARCEP commune file", name, ARCEP_QUARTER_FILES)
+    return ARCEP_QUARTER_URL.format(quarter=quarter, name=name)
+
+
+def download_arcep_quarters(
+    raw: str | Path,
+    quarters: Iterable[str],
+    *,
+    fetch: Fetch = urllib_fetch,
+    timeout: float = TIMEOUT,
+) -> Iterator[str]:
+    """Fetch ARCEP quarterly commune statistics where ``divide build`` reads them.
+
+    Each quarter's files (:data:`ARCEP_QUARTER_FILES`) are written to
+    ``<raw>/broadband/arcep_statistiques/<YYYY_Tn>/commune/``; the build then adds
+    them as dated points of the fixed-broadband series. A quarter whose
+    ``commune_debit.csv`` cannot be fetched is skipped with one plain line; the
+    best-technology file is optional.
+
+    Yields
+    ------
+    str
+        One line per file written or skipped, then a summary.
+    """
+    quarters = list(quarters)
+    for quarter in quarters:
+        arcep_quarter_url(quarter)  # refuses a bad name before fetching anything
+    base = Path(raw) / "broadband" / "arcep_statistiques"
+    done = 0
+    for quarter in quarters:
+        folder = base / quarter / "commune"
+        for name in ARCEP_QUARTER_FILES:
+            url = arcep_quarter_url(quarter, name)
+            try:
+                content = fetch(url, timeout=timeout)
+                folder.mkdir(parents=True, exist_ok=True)
+                _write(folder / name, content)
+            except urllib.error.HTTPError as exc:
+                yield (
+                    f"  {quarter} {name}: error: {_host(url)} answered HTTP "
+                    f"{exc.code} — skipped"
+                )
+                if name == "commune_debit.csv":
+                    break
+                continue
+            except (
+                urllib.error.URLError,
+                TimeoutError,
+                ConnectionError,
+                http.client.HTTPException,
+            ):
+                yield (
+                    f"  {quarter} {name}: offline: could not reach {_host(url)} — "
+                    "the embedded atlas stays in use"
+                )
+                if name == "commune_debit.csv":
+                    break
+                continue
+            except (DivideError, OSError) as exc:
+                yield f"  {quarter} {name}: error: {exc} — skipped"
+                if name == "commune_debit.csv":
+                    break
+                continue
+            if name == "commune_debit.csv":
+                done += 1
+            yield f"  {quarter} {name}: {_size(len(content))} → {folder / name}"
+    rebuild = f"; rebuild with `divide build --raw {raw} --out data/atlas`"
+    yield f"{done} of {len(quarters)} ARCEP quarter(s) fetched into {base}" + (
+        rebuild if done else ""
+    )

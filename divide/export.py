@@ -840,6 +840,7 @@ PREVIEW_FORMATS = {
     "index": "%.1f",
     "per10k": "%.2f",
     "per100k": "%.1f",
+    "per1k": "%.1f",
 }
 
 

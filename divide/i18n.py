@@ -410,8 +410,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Public library (national list, no mediation information)",
     ),
     "kinds_counted_note": (
-        "Comptent comme offre de médiation : France Services de la liste officielle de l'ANCT (2024-08-01), lieux des conseillers numériques, bibliothèques qu'une source de médiation recense et autres lieux de médiation. Les bibliothèques de la seule liste nationale n'y sont pas comptées par défaut : cochez « Bibliothèque publique » pour les ajouter. Un lieu qu'une autre source dit France Services sans figurer sur la liste officielle n'est pas compté comme France Services.",
-        'Counted as mediation supply: France Services on ANCT\'s official list (2024-08-01), conseiller numérique places, libraries that a mediation source lists, and other mediation places. Libraries found only on the national list are not counted by default: tick "Public library" to add them. A place that another source calls France Services but that is not on the official list does not count as France Services.',
+        "Comptent comme offre de médiation : France Services de la liste officielle de l'ANCT (2024-08-01), lieux des conseillers numériques, structures Aidants Connect actives, bibliothèques qu'une source de médiation recense et autres lieux de médiation. Les bibliothèques de la seule liste nationale n'y sont pas comptées par défaut : cochez « Bibliothèque publique » pour les ajouter. Un lieu qu'une autre source dit France Services sans figurer sur la liste officielle n'est pas compté comme France Services.",
+        'Counted as mediation supply: France Services on ANCT\'s official list (2024-08-01), conseiller numérique places, active Aidants Connect structures, libraries that a mediation source lists, and other mediation places. Libraries found only on the national list are not counted by default: tick "Public library" to add them. A place that another source calls France Services but that is not on the official list does not count as France Services.',
     ),
     "withheld_coverage": (
         "Non montré : la source ne donne de valeur que pour des communes réunissant {share} de la population de ce territoire (seuil : {minimum}) ; un calcul sur elles seules ne serait pas la valeur du territoire. Un chiffre publié par le producteur pour le territoire entier le remplacerait.",
@@ -1469,6 +1469,31 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_col_match_rate": ("Taux d'appariement", "Match rate"),
     "export_col_notes": ("Détails", "Details"),
     # EXPORT-END
+    # issue 14: newer mediation sources (Aidants Connect, conseiller posts, use)
+    "kind_aidants_connect": (
+        "Structure Aidants Connect (active)",
+        "Aidants Connect structure (active)",
+    ),
+    "aidants_inactive_note": (
+        "Structures Aidants Connect : seules les actives (Is Active = true) sont comptées et montrées ; {n} inactives sont écartées (liste du 2024-02-12).",
+        "Aidants Connect structures: only active ones (Is Active = true) are counted and shown; {n} inactive ones are left out (list of 2024-02-12).",
+    ),
+    "use_heading": ("Usage de la médiation", "Use of mediation"),
+    "use_caption": (
+        "Personnes accompagnées par les conseillers numériques (comptes rendus d'activité jusqu'au {date}), à côté de l'offre et du besoin modélisé. Un code postal couvrant plusieurs communes est réparti au prorata de la population.",
+        "People accompanied by conseillers numériques (activity reports up to {date}), next to supply and modelled need. A postcode covering several communes is split in proportion to population.",
+    ),
+    "use_col_measure": ("Mesure", "Measure"),
+    "use_col_value": ("Valeur", "Value"),
+    "use_col_kind": ("Nature", "Nature"),
+    "use_col_as_of": ("Données au", "Data as of"),
+    "use_kind_use": ("usage", "use"),
+    "use_kind_supply": ("offre", "supply"),
+    "use_kind_need": ("besoin (modélisé)", "need (modelled)"),
+    "cohesion_initiative": (
+        "Cohésion numérique des territoires : aide de l'État à l'équipement satellite, 4G fixe ou THD radio des locaux sans bon haut débit. Opérateurs éligibles dans ce département ({date}) : {operators}.",
+        "Cohésion numérique des territoires: State subsidy for satellite, fixed-4G or THD-radio equipment for premises without good broadband. Eligible operators in this département ({date}): {operators}.",
+    ),
 }
 
 

@@ -273,6 +273,10 @@ def format_value(
         words = "pour 100 000 hab." if lang == "fr" else "per 100,000 people"
         shown = format_count(value, lang, 1)
         return f"{shown} {words}" if suffix else shown
+    if unit == "per1k":
+        words = "pour 1 000 hab." if lang == "fr" else "per 1,000 people"
+        shown = format_count(value, lang, 1)
+        return f"{shown} {words}" if suffix else shown
     if unit == "per10k":
         words = "pour 10 000 hab." if lang == "fr" else "per 10,000 people"
         shown = format_count(value, lang, 2)
@@ -292,6 +296,7 @@ def unit_label(ind: Indicator, lang: str = "en") -> str:
         "EUR": ("€", "€"),
         "per10k": ("pour 10 000 hab.", "per 10,000 people"),
         "per100k": ("pour 100 000 hab.", "per 100,000 people"),
+        "per1k": ("pour 1 000 hab.", "per 1,000 people"),
     }
     fr, en = labels[ind.unit]
     return fr if lang == "fr" else en

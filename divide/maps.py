@@ -31,6 +31,7 @@ FRAMES = {
 KIND_COLOURS = {
     "france_services": "#1b9e77",
     "conseiller_numerique": "#7570b3",
+    "aidants_connect": "#e7298a",
     "library": "#d95f02",
     "other": "#666666",
     "public_library": "#a6761d",

@@ -20,9 +20,11 @@ from divide.readers import (
     barometer,
     broadband,
     census,
+    cohesion,
     filosofi,
     ifn,
     mediation,
+    mediation_use,
     mobile,
 )
 from divide.readers import illectronisme as illectronisme_reader
@@ -233,6 +235,192 @@ def mediation_sites(
     return sites[~lost].reset_index(drop=True), report
 
 
+def mediation_supply(
+    raw: Path, ref: Reference
+) -> tuple[pd.DataFrame, dict, list[dict]]:
+    """Conseiller numérique posts and structures, active Aidants Connect structures.
+
+    Counted per commune straight from each source file (not after the merge of
+    places): ``cnfs_posts`` (posts validated by the COSELEC, 2023-04-05),
+    ``cnfs_structures`` and ``aidants_connect_sites`` (active structures only,
+    2024-02-12). Codes are mapped onto today's communes (an arrondissement into its
+    commune); an Aidants Connect structure without a code is placed by its
+    postcode and commune name in La Poste's table.
+    """
+    folder = raw / "mediation"
+    cnfs = mediation.read_cnfs_structures_2023(
+        folder / mediation.FILES["cnfs_structures_2023"]
+    )
+    every = mediation.read_aidants_connect(
+        folder / mediation.FILES["aidants_connect_2024"]
+    )
+    aidants = mediation.active_aidants(every)
+    # Rows without a commune code: by postcode and commune name (La Poste).
+    postcodes = mediation_use.read_postcodes(_path(raw, "laposte_postcodes"))
+    no_code = aidants["commune_code"].isna()
+    by_postcode = mediation_use.commune_by_postcode(
+        aidants.loc[no_code, "postcode"], aidants.loc[no_code, "city"], postcodes
+    )
+    aidants.loc[no_code, "commune_code"] = by_postcode
+    placed_by_postcode = int(by_postcode.notna().sum())
+    reports: dict = {}
+    details: list[dict] = []
+    tables = []
+    for source_id, df, columns in (
+        ("cnfs_structures_2023", cnfs.assign(cnfs_structures=1.0),
+         {"posts": "cnfs_posts", "cnfs_structures": "cnfs_structures"}),
+        ("aidants_connect_2024", aidants.assign(aidants_connect_sites=1.0),
+         {"aidants_connect_sites": "aidants_connect_sites"}),
+    ):
+        # Each row is a place: an arrondissement's row is counted in its
+        # commune even when the commune has rows of its own (not a breakdown).
+        current, how = map_codes(df["commune_code"], ref)
+        counted = df.assign(code=current)[current.notna()]
+        table = counted.rename(columns=columns).groupby("code")[
+            list(columns.values())
+        ].sum()
+        tables.append(table)
+        lost = df["commune_code"].notna() & current.isna()
+        reports[source_id] = {
+            "source": source_id,
+            "rows_read": int(df.attrs["rows_read"]),
+            "dropped": dict(df.attrs["dropped"]),
+            "matched": int((how == "direct").sum()),
+            "merged": int((how == "merged").sum()),
+            "arrondissements": int((how == "arrondissement").sum()),
+            "no_commune_code": int(df["commune_code"].isna().sum()),
+            "unmatched": int(lost.sum()),
+            "unmatched_codes": sorted(df.loc[lost, "commune_code"].astype(str)),
+            "counted": int(current.notna().sum()),
+        }
+        details += [
+            {
+                "source": source_id,
+                "record": f"{site} ({code})",
+                "reason": "commune code not in COG 2026 nor a former code: not counted",
+                "commune": code,
+            }
+            for site, code in zip(
+                df.loc[lost, "site_id"], df.loc[lost, "commune_code"], strict=True
+            )
+        ]
+        details += [
+            {
+                "source": source_id,
+                "record": r,
+                "reason": "no commune code, postcode and name not found: not counted",
+            }
+            for r in df.loc[df["commune_code"].isna(), "site_id"].astype(str)
+        ]
+    reports["cnfs_structures_2023"]["posts"] = float(cnfs["posts"].sum())
+    reports["aidants_connect_2024"].update(
+        placed_by_postcode_and_name=placed_by_postcode,
+        inactive_not_counted=int((~every["active"]).sum()),
+        active=int(every["active"].sum()),
+        france_services_label=int(
+            every["kinds"].str.contains("france_services").sum()
+        ),
+    )
+    details += [
+        {"source": "aidants_connect_2024", **row}
+        for row in aidants.attrs["dropped_rows"]
+        if row["reason"] == mediation.INACTIVE
+    ]
+    out = pd.DataFrame(index=pd.Index(sorted(ref.codes), name="code"))
+    for table in tables:
+        out = out.join(table)
+    return out.fillna(0.0), reports, details
+
+
+def mediation_activity(
+    raw: Path, ref: Reference, population: pd.Series
+) -> tuple[pd.DataFrame, dict, list[dict]]:
+    """People accompanied by conseillers numériques, placed on today's communes.
+
+    Each postcode's people are split among the communes La Poste lists for it
+    (codes harmonised onto today's communes) in proportion to their population
+    (equally when none of them has a known population). Malformed postcodes and
+    postcodes La Poste does not know are not placed; both are reported.
+    """
+    activity = mediation_use.read_conum_activity(
+        _path(raw, "conum_activity_2023")
+    )
+    postcodes = mediation_use.read_postcodes(_path(raw, "laposte_postcodes"))
+    current, _ = map_codes(postcodes["commune_code"], ref)
+    links = postcodes.assign(code=current.to_numpy()).dropna(subset=["code"])
+    links = links.drop_duplicates(["postcode", "code"])
+    links["weight"] = links["code"].map(population).fillna(0.0).to_numpy(dtype=float)
+    total = links.groupby("postcode")["weight"].transform("sum")
+    count = links.groupby("postcode")["code"].transform("size")
+    links["share"] = np.where(total > 0, links["weight"] / total.where(total > 0, 1),
+                              1.0 / count)
+    placed = activity.merge(links[["postcode", "code", "share"]], on="postcode")
+    placed["people_accompanied"] = placed["people"] * placed["share"]
+    per_commune = placed.groupby("code")["people_accompanied"].sum()
+    out = pd.DataFrame(index=pd.Index(sorted(ref.codes), name="code"))
+    out["people_accompanied"] = per_commune.reindex(out.index).fillna(0.0)
+    unknown = sorted(set(activity["postcode"]) - set(links["postcode"]))
+    split = links.groupby("postcode").size()
+    details = [
+        {"source": "conum_activity_2023", **row} for row in activity.attrs["malformed"]
+    ] + [
+        {
+            "source": "conum_activity_2023",
+            "record": code,
+            "reason": "postcode not in La Poste's table (or only on communes that "
+            "no longer exist): not placed",
+        }
+        for code in unknown
+    ]
+    lost = activity[activity["postcode"].isin(unknown)]["people"].sum()
+    report = {
+        "source": "conum_activity_2023",
+        "rows_read": int(activity.attrs["rows_read"]),
+        "malformed_postcodes": len(activity.attrs["malformed"]),
+        "matched": int(activity["postcode"].isin(links["postcode"]).sum()),
+        "unmatched": len(unknown),
+        "unmatched_codes": unknown[:200],
+        "postcodes_split_by_population": int(
+            activity["postcode"].isin(split[split > 1].index).sum()
+        ),
+        "people": float(activity["people"].sum()),
+        "people_not_placed": float(lost + activity.attrs["malformed_people"]),
+        "people_placed": float(placed["people_accompanied"].sum()),
+    }
+    return out, report, details
+
+
+def cohesion_operators(
+    raw: Path, departements: pd.Series
+) -> tuple[pd.DataFrame, dict, list[dict]]:
+    """Operators eligible to the « cohésion numérique » subsidy, per département.
+
+    ``departements`` holds today's département codes; a code of the file that is
+    not one of them is reported (and kept out of the table).
+    """
+    table = cohesion.read_cohesion_operators(_path(raw, "cohesion_operators_2024"))
+    known = table["departement"].isin(set(departements))
+    unknown = sorted(set(table.loc[~known, "departement"]))
+    details = [
+        {
+            "source": "cohesion_operators_2024",
+            "record": code,
+            "reason": "not a current département code: not used",
+        }
+        for code in unknown
+    ]
+    report = {
+        "source": "cohesion_operators_2024",
+        "rows_read": int(table.attrs["rows_read"]),
+        "departements": int(table.attrs["departements"]),
+        "matched": int(table.loc[known, "departement"].nunique()),
+        "unmatched": len(unknown),
+        "unmatched_codes": unknown,
+        "operator_offers": int(known.sum()),
+    }
+    return table[known].reset_index(drop=True), report, details
+
+
 def access_columns(
     communes: gpd.GeoDataFrame, sites: pd.DataFrame, people_at_risk: pd.Series
 ) -> pd.DataFrame:
@@ -321,6 +509,16 @@ def commune_base(
             sites[rows].groupby("commune").size().reindex(base.index).fillna(0)
         )
     quality["sources"]["mediation_sites"] = report
+
+    step("conseiller posts, Aidants Connect, people accompanied")
+    table, reports, details = mediation_supply(raw, ref)
+    base = base.join(table)
+    quality["sources"].update(reports)
+    quality["details"] += details
+    table, report, details = mediation_activity(raw, ref, base["population"])
+    base = base.join(table)
+    quality["sources"]["conum_activity_2023"] = report
+    quality["details"] += details
 
     step("modelled illectronisme")
     rates = illectronisme_reader.read_illectronisme_rates(

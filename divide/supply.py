@@ -25,7 +25,7 @@ from divide import access
 from divide.atlas import Atlas
 from divide.errors import DivideError, unknown
 from divide.i18n import t
-from divide.indicators import format_value
+from divide.indicators import format_date, format_value
 from divide.readers.mediation import KINDS, MEDIATION_KINDS
 from divide.registry import indicator
 
@@ -869,3 +869,44 @@ def display(frame: pd.DataFrame, columns: str | list[str], lang: str) -> pd.Data
             for k in out["kind"]
         ]
     return out.rename(columns=lambda c: t(f"access_col_{c}", lang))
+
+
+#: The use of mediation next to its supply and the modelled need, in that order.
+USE_SUPPLY_NEED = (
+    ("people_accompanied_per_1k", "use"),
+    ("mediation_sites_per_10k", "supply"),
+    ("cnfs_posts_per_100k", "supply"),
+    ("aidants_connect_sites", "supply"),
+    ("illectronisme_est", "need"),
+)
+
+
+def use_supply_need(
+    atlas: Atlas, level: str, code: str | None, lang: str = "en"
+) -> pd.DataFrame:
+    """People accompanied (use) next to supply and modelled need, for a territory.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator of :data:`USE_SUPPLY_NEED`, with the columns
+        (translated) measure, nature (use / supply / need, modelled), value (with
+        its unit; withheld values read "no data") and the date of its data.
+    """
+    row = atlas.territory(level, code)
+    rows = []
+    for ind_id, nature in USE_SUPPLY_NEED:
+        ind = indicator(ind_id)
+        value = row.get(f"v_{ind_id}")
+        as_of = ind.as_of()
+        rows.append(
+            {
+                t("use_col_measure", lang): ind.name(lang),
+                t("use_col_kind", lang): t(f"use_kind_{nature}", lang),
+                t("use_col_value", lang): format_value(
+                    None if value is None or pd.isna(value) else float(value), ind, lang
+                ),
+                t("use_col_as_of", lang): format_date(as_of, lang) if as_of else "",
+            }
+        )
+    return pd.DataFrame(rows)

@@ -68,6 +68,9 @@ def render(level: str, code: str, lang: str) -> None:
                         for i in data["initiatives"]
                     )
                 )
+                for i in data["initiatives"]:
+                    if i.get("operators_text"):
+                        st.caption(md(i["operators_text"]))
     gaps = [m for m in data["not_fired"] if m["status"] == "no_data"]
     if gaps:
         what = "; ".join(f"{m['title']} ({m['reason']})" for m in gaps)

@@ -10,7 +10,7 @@ from divide.i18n import t
 from divide.registry import indicator
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
-from pages import _shared
+from pages import _shared, _use
 
 lg = _shared.frame()
 atlas = _shared.session_atlas()  # uploaded sites count too
@@ -110,6 +110,7 @@ with st.expander(t("access_method", lg)):
     st.markdown(illectronisme.method_summary(lg))
 st.markdown(f"**{t('access_per_kind', lg)}**")
 table(per_kind, "kinds")
+_use.render("access", *(scope or ("france", "FR")), lg)  # use next to supply and need
 st.caption(f"{t('access_distance_note', lg)} {_shared.source_caption(DIST)}")
 map_box = st.container()
 

@@ -7,7 +7,7 @@ from divide.i18n import t
 from divide.registry import indicator, indicators
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
-from pages import _applies, _shared, _types
+from pages import _applies, _shared, _types, _use
 
 lg = _shared.frame()
 atlas = _shared.atlas()
@@ -45,6 +45,7 @@ st.caption(" ".join(notes))
 _shared.figure_notes(row, list(indicators()))
 
 _types.render("profile", level, code, lg)  # by type of territory
+_use.render("profile", level, code, lg)  # use of mediation next to supply and need
 
 # ------------------------------------------------------- map and site list
 n_sites = f"{len(sites):,}"

@@ -242,3 +242,58 @@ def test_cli_download_offline(tmp_path, monkeypatch, capsys):
     captured = capsys.readouterr()
     assert "offline: could not reach data.arcep.fr" in captured.out
     assert captured.err == ""
+
+
+# ----------------------------------------------- ARCEP quarterly statistics (issue 14)
+
+
+def test_arcep_quarter_url_pattern():
+    assert dl.arcep_quarter_url("2025_T1") == (
+        "https://data.arcep.fr/fixe/maconnexioninternet/statistiques/2025_T1/"
+        "commune/commune_debit.csv"
+    )
+    best = dl.arcep_quarter_url("2024_T4", "commune_meilleure_techno_thd.csv")
+    assert best.endswith("/2024_T4/commune/commune_meilleure_techno_thd.csv")
+    for bad in ("2025-T1", "2025_T5", "last", "../x"):
+        with pytest.raises(DivideError, match="YYYY_Tn"):
+            dl.arcep_quarter_url(bad)
+
+
+def test_arcep_quarters_land_where_the_build_reads_them(tmp_path, fixtures):
+    from divide.readers.broadband import statistics_vintages
+    from divide.sources_build import ARCEP_STATISTICS
+
+    debit = (fixtures / "arcep_statistiques").rglob("commune_debit.csv")
+    content = next(iter(sorted(debit))).read_bytes()
+    answers = {
+        dl.arcep_quarter_url("2024_T4"): content,
+        dl.arcep_quarter_url("2025_T1"): content,
+    }
+    errors = {
+        dl.arcep_quarter_url("2023_T2"): urllib.error.URLError("no route to host")
+    }
+    web = FakeWeb(answers, errors)
+    lines = list(
+        dl.download_arcep_quarters(
+            tmp_path, ["2024_T4", "2025_T1", "2023_T2"], fetch=web
+        )
+    )
+    text = "\n".join(lines)
+    found = statistics_vintages(tmp_path / ARCEP_STATISTICS)
+    assert [date for date, _ in found] == ["2024-12-31", "2025-03-31"]
+    for _, folder in found:
+        assert (folder / "commune_debit.csv").read_bytes() == content
+    # The optional best-technology file is missing (HTTP 404): said, not fatal.
+    assert "commune_meilleure_techno_thd.csv: error: data.arcep.fr answered HTTP 404" in text
+    assert "2023_T2 commune_debit.csv: offline: could not reach data.arcep.fr" in text
+    assert dl.arcep_quarter_url("2023_T2", "commune_meilleure_techno_thd.csv") not in (
+        web.asked
+    )
+    assert lines[-1].startswith("2 of 3 ARCEP quarter(s) fetched")
+
+
+def test_cli_arcep_quarter_refuses_a_bad_name(tmp_path, capsys):
+    code = main(["download", "--arcep-quarter", "2025-1", "--raw", str(tmp_path)])
+    out = capsys.readouterr()
+    assert code != 0
+    assert "YYYY_Tn" in out.out + out.err

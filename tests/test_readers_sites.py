@@ -56,7 +56,8 @@ ROWS_READ = {
     "france_services_2024": 2845,
     "cnfs_permanences_2022": 4930,
     "data_inclusion_2023": 3811,
-    "cnfs_structures_2021": 1450,
+    "cnfs_structures_2023": 2889,
+    "aidants_connect_2024": 5227,
     "libraries_culture": 15779,
     "mednum_bfc": 697,
 }
@@ -334,7 +335,8 @@ def test_lieux_structural_errors(mediation_dir, tmp_path):
 
 
 def test_cnfs_structures_fixture(mediation_dir):
-    df = read_cnfs_structures(mediation_dir / FILES["cnfs_structures_2021"])
+    # The 2021-06 list, superseded by the 2023-04-05 one (its reader is kept).
+    df = read_cnfs_structures(mediation_dir / "anct_cnfs_structures_2021-06.json")
     _check_table(df)
     # Two placeholder records (name "0", dummy geocode at Nas) are dropped.
     assert df.attrs["rows_read"] == 13 and df.attrs["dropped"] == {"no name": 2}
@@ -515,7 +517,7 @@ def test_dedup_same_name_and_commune_without_coordinates():
         _site(
             "2",
             "Centre communal d'action sociale Mende",
-            "cnfs_structures_2021",
+            "cnfs_structures_2023",
             44.5180,
             3.5000,
             kind="conseiller_numerique",
@@ -559,11 +561,12 @@ def test_read_all_sites_fixtures(sites_dir):
         "france_services_2024": 28,
         "cnfs_permanences_2022": 19,
         "data_inclusion_2023": 17,
-        "cnfs_structures_2021": 13,
+        "cnfs_structures_2023": 44,
+        "aidants_connect_2024": 14,
         "libraries_culture": 17,
         "mednum_bfc": 16,
     }
-    assert report["dropped"]["cnfs_structures_2021"] == {"no name": 2}
+    assert report["dropped"]["aidants_connect_2024"] == {med.INACTIVE: 2}
     dedup = report["dedup"]
     assert dedup["rows_in"] == sum(report["rows_kept"].values())
     assert dedup["rows_out"] == len(sites) < dedup["rows_in"]
@@ -618,7 +621,9 @@ def test_real_mediation_counts(real_sites):
     assert report["rows_read"] == ROWS_READ
     for source, dropped in report["dropped"].items():
         rows_dropped = sum(
-            n for reason, n in dropped.items() if reason in (med.NO_NAME, med.NO_PLACE)
+            n
+            for reason, n in dropped.items()
+            if reason in (med.NO_NAME, med.NO_PLACE, med.INACTIVE)
         )
         assert report["rows_kept"][source] + rows_dropped == ROWS_READ[source]
     print(

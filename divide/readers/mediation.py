@@ -80,13 +80,15 @@ SOURCES = (
     "france_services_2024",
     "cnfs_permanences_2022",
     "data_inclusion_2023",
-    "cnfs_structures_2021",
+    "cnfs_structures_2023",
+    "aidants_connect_2024",
     "libraries_culture",
     "mednum_bfc",
 )
 KINDS = (
     "france_services",
     "conseiller_numerique",
+    "aidants_connect",
     "library",
     "other",
     "public_library",
@@ -122,7 +124,8 @@ FILES = {
         "mednum-cli_conseiller-numerique_lieux_activite_2022_no-personal-data.json"
     ),
     "data_inclusion_2023": "mednum-cli_data-inclusion_lieux_mediation_2023-02.json",
-    "cnfs_structures_2021": "anct_cnfs_structures_2021-06.json",
+    "cnfs_structures_2023": "anct_cnfs_structures_2023-04-05.csv",
+    "aidants_connect_2024": "aidants-connect_structures_2024-02-12.csv",
     "libraries_culture": "culture_adresses-des-bibliotheques-publiques.csv",
     "mednum_bfc": "REGIONAL_BFC_mednum-bfc_lieux_mediation.csv",
 }
@@ -172,6 +175,36 @@ _SERVICE_WORDS = {
 }
 # A CnFS permanence held in a France Services is first a CnFS place.
 _CNFS_FIRST = ("conseiller_numerique", "france_services", "library", "other")
+# An Aidants Connect structure held in a France Services is first an Aidants
+# Connect place (the kind its own source knows it as).
+_AIDANTS_FIRST = ("aidants_connect", "france_services", "other")
+#: Columns of the 2023 conseiller numérique host structures (ANCT export).
+CNFS_2023_COLUMNS = {
+    "name": "Raison sociale",
+    "posts": "Nombre de conseillers validés par le COSELEC",
+    "date": "Date de validation en comité de sélection",
+    "siret": "SIRET",
+    "address": "Adresse",
+    "commune": "Code commune INSEE",
+    "postcode": "Code postal",
+    "france_services": "France services",
+}
+#: Columns of the Aidants Connect structures (2024-02-12 export).
+AIDANTS_COLUMNS = {
+    "name": "Name",
+    "id": "ID",
+    "active": "Is Active",
+    "commune": "City Insee Code",
+    "address": "Address",
+    "postcode": "Zip Code",
+    "siret": "Siret",
+    "france_services": "France Services Label",
+    "city": "City",
+    "aidants": "Nombre d'aidants",
+    "users": "Question 110 → Nombre D'usagers Uniques",
+    "procedures": "Question 109 → Nombre De Demarche Par Structure",
+}
+INACTIVE = "inactive (Is Active false): not counted"
 
 
 # --------------------------------------------------------------------------- readers
@@ -371,6 +404,150 @@ def read_cnfs_structures(path: str | Path) -> pd.DataFrame:
     )
 
 
+def read_cnfs_structures_2023(path: str | Path) -> pd.DataFrame:
+    """Read the ANCT list of conseiller numérique host structures (2023-04-05).
+
+    Parameters
+    ----------
+    path : str or Path
+        ``anct_cnfs_structures_2023-04-05.csv`` (``;``-separated, UTF-8, a BOM
+        accepted), with the columns of :data:`CNFS_2023_COLUMNS`. Its ``Commune
+        INSEE`` holds the commune *name*: the code is ``Code commune INSEE``.
+        The file has no coordinates: a structure stands at its commune's point.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The unified table (see :mod:`divide.readers.mediation`), kind
+        ``conseiller_numerique`` (``kinds`` adds ``france_services`` when the
+        file says ``oui``; :func:`settle_kinds` keeps that only as a claim),
+        source ``cnfs_structures_2023``, ``date`` the selection committee's
+        validation date (else ``"2023-04-05"``); plus ``posts`` (conseiller posts
+        validated by the COSELEC, float) and ``siret`` (14-character text).
+
+    Raises
+    ------
+    SourceError
+        Missing column or a post count that is not a number.
+    """
+    file = Path(path).name
+    c = CNFS_2023_COLUMNS
+    df = read_table(path, [c["name"], c["posts"], c["commune"], c["postcode"]])
+    fs = _plain(_get(df, c["france_services"]))
+    kinds = [
+        {"conseiller_numerique", "france_services"}
+        if f == "oui"
+        else {"conseiller_numerique"}
+        for f in fs
+    ]
+    siret = _siret(_get(df, c["siret"]))
+    out = _build(
+        df,
+        file,
+        "cnfs_structures_2023",
+        ids=siret.fillna(df["_line"].astype("string")),
+        name=df[c["name"]],
+        kinds=kinds,
+        address=_get(df, c["address"]),
+        postcode=df[c["postcode"]],
+        commune_code=df[c["commune"]],
+        lat=None,
+        lon=None,
+        services=None,
+        date=_iso_date(_get(df, c["date"])).fillna("2023-04-05"),
+        kind_order=_CNFS_FIRST,
+    )
+    extras = {"posts": _to_number(df, c["posts"], file), "siret": siret}
+    return _with_extras(
+        out, df[c["name"]], [df[c["commune"]], df[c["postcode"]]], extras
+    )
+
+
+def read_aidants_connect(path: str | Path) -> pd.DataFrame:
+    """Read the Aidants Connect structures (2024-02-12 export).
+
+    Parameters
+    ----------
+    path : str or Path
+        ``aidants-connect_structures_2024-02-12.csv`` (``,``-separated), with the
+        columns of :data:`AIDANTS_COLUMNS`. ``Siret`` is written as a float
+        (``13002603200016.0``); ``Is Active`` and ``France Services Label`` are
+        ``true``/``false``. No coordinates: a structure stands at its commune's
+        point.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The unified table (see :mod:`divide.readers.mediation`), kind
+        ``aidants_connect`` (``kinds`` adds ``france_services`` when labelled;
+        :func:`settle_kinds` keeps that only as a claim), source
+        ``aidants_connect_2024``, ``date`` ``"2024-02-12"``; plus ``city`` (the
+        commune's name, to place the rows without a code), ``active``
+        (bool), ``aidants``, ``users``, ``procedures`` (floats, NaN when empty)
+        and ``siret`` (14-character text). Inactive structures are **kept** here
+        (the build counts and places only the active ones).
+
+    Raises
+    ------
+    SourceError
+        Missing column or a count that is not a number.
+    """
+    file = Path(path).name
+    c = AIDANTS_COLUMNS
+    df = read_table(path, [c["name"], c["id"], c["active"], c["commune"]])
+    fs = _plain(_get(df, c["france_services"]))
+    kinds = [
+        {"aidants_connect", "france_services"} if f == "true" else {"aidants_connect"}
+        for f in fs
+    ]
+    out = _build(
+        df,
+        file,
+        "aidants_connect_2024",
+        ids=df[c["id"]],
+        name=df[c["name"]],
+        kinds=kinds,
+        address=_get(df, c["address"]),
+        postcode=_get(df, c["postcode"]),
+        commune_code=df[c["commune"]],
+        lat=None,
+        lon=None,
+        services=None,
+        date="2024-02-12",
+        kind_order=_AIDANTS_FIRST,
+    )
+    extras = {
+        "active": pd.Series(
+            [a == "true" for a in _plain(df[c["active"]])], index=df.index
+        ),
+    }
+    for key in ("aidants", "users", "procedures"):
+        if c[key] in df.columns:
+            extras[key] = _to_number(df, c[key], file)
+    extras["city"] = _clean(_get(df, c["city"]))
+    extras["siret"] = _siret(_get(df, c["siret"]))
+    return _with_extras(
+        out, df[c["name"]], [df[c["commune"]], _get(df, c["postcode"])], extras
+    )
+
+
+def active_aidants(df: pd.DataFrame) -> pd.DataFrame:
+    """The active Aidants Connect structures of :func:`read_aidants_connect`.
+
+    The inactive ones become ``attrs["dropped_rows"]`` (reason :data:`INACTIVE`)
+    and ``attrs["dropped"][INACTIVE]``.
+    """
+    active = df["active"].astype(bool)
+    out = df[active].reset_index(drop=True)
+    out.attrs = {
+        **df.attrs,
+        "dropped": {**df.attrs["dropped"], INACTIVE: int((~active).sum())},
+        "dropped_rows": df.attrs["dropped_rows"]
+        + [{"record": str(i), "reason": INACTIVE} for i in df.loc[~active, "site_id"]],
+    }
+    return out
+
+
 def read_libraries(path: str | Path) -> pd.DataFrame:
     """Read the Ministry of Culture's addresses of public libraries.
 
@@ -489,7 +666,8 @@ READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
     "data_inclusion_2023": partial(
         read_lieux_mediation, source_id="data_inclusion_2023"
     ),
-    "cnfs_structures_2021": read_cnfs_structures,
+    "cnfs_structures_2023": read_cnfs_structures_2023,
+    "aidants_connect_2024": lambda path: active_aidants(read_aidants_connect(path)),
     "libraries_culture": read_libraries,
     "mednum_bfc": read_bfc_hub,
 }
@@ -927,6 +1105,39 @@ def _build(
         "fixed": fixed,
     }
     return out[COLUMNS]
+
+
+def _siret(series: pd.Series) -> pd.Series:
+    """SIRET numbers as 14-character text (``"13002603200016.0"`` → ``"13002603200016"``)."""
+    text = series.astype("string").str.strip().str.replace(r"\.0+$", "", regex=True)
+    text = text.str.zfill(14)
+    return text.where(text.str.fullmatch(r"\d{14}").fillna(False)).astype("string")
+
+
+def _with_extras(
+    out: pd.DataFrame,
+    name: pd.Series,
+    codes: list[pd.Series],
+    extras: dict[str, pd.Series],
+) -> pd.DataFrame:
+    """The unified table of a source without coordinates, plus its own columns.
+
+    :func:`_build` keeps a row when it has a name and a place (here: a commune
+    code or a postcode, ``codes``); the same test finds the kept rows of
+    ``extras`` again.
+    """
+    placed = pd.Series(False, index=name.index)
+    for code, pattern in zip(codes, (_COMMUNE.pattern, r"\d{5}"), strict=True):
+        placed |= _code(code, pattern).notna()
+    kept = (_clean(name).notna() & placed).to_numpy()
+    result = out.copy()
+    for column, values in extras.items():
+        values = values.to_numpy()[kept]
+        result[column] = (
+            pd.array(values, dtype="string") if column == "siret" else values
+        )
+    result.attrs = out.attrs
+    return result
 
 
 def _looks_like_json(path: str | Path) -> bool:

@@ -34,6 +34,7 @@ UNITS = {
     "EUR",
     "per10k",
     "per100k",
+    "per1k",
 }
 DIRECTIONS = {"higher_worse", "lower_worse", "neutral"}
 #: Sources that only place figures (codes, outlines), not what they measure.

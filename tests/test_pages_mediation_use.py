@@ -1,0 +1,62 @@
+"""AppTest of issue 14's additions, in both languages: the use of mediation next to
+supply and need (access and profile pages), the Aidants Connect note, the cohésion
+numérique operators among the initiatives."""
+
+from __future__ import annotations
+
+import pytest
+
+from divide.atlas import Atlas
+from divide.i18n import t
+from divide.indicators import format_value
+from divide.registry import indicator
+from tests.test_app import open_page, problems
+
+LOZERE = {"level": "departement", "code": "48"}
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return Atlas.load()
+
+
+def _use_table(at, lang):
+    column = t("use_col_measure", lang)
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a '{column}' column")
+
+
+@pytest.mark.parametrize("page", ["pages/access.py", "pages/profile.py"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_use_next_to_supply_and_need(page, lang, atlas):
+    at = open_page(page, lang=lang, **LOZERE)
+    assert not at.exception, problems(at)
+    assert t("use_heading", lang) in "\n".join(m.value for m in at.markdown)
+    table = _use_table(at, lang).set_index(t("use_col_measure", lang))
+    row = atlas.territory("departement", "48")
+    use = indicator("people_accompanied_per_1k")
+    shown = table.loc[use.name(lang), t("use_col_value", lang)]
+    assert shown == format_value(float(row["v_people_accompanied_per_1k"]), use, lang)
+    need = indicator("illectronisme_est").name(lang)
+    assert table.loc[need, t("use_col_kind", lang)] == t("use_kind_need", lang)
+    captions = "\n".join(c.value for c in at.caption)
+    inactive = atlas.quality["sources"]["aidants_connect_2024"]["inactive_not_counted"]
+    assert t("aidants_inactive_note", lang, n=inactive) in captions
+    assert t("use_caption", lang, date="x").split("(")[0] in captions
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_cohesion_operators_among_initiatives(lang, atlas):
+    from divide.recommend import recommend_json
+
+    # Creuse: a fixed-network rule fires (see test_mediation_sources).
+    data = recommend_json(atlas, "departement", "23", lang)
+    (init,) = [i for i in data["initiatives"] if i.get("operators_text")]
+    at = open_page("pages/profile.py", lang=lang, level="departement", code="23")
+    captions = "\n".join(c.value for c in at.caption)
+    assert init["operators"]
+    for operator in init["operators"]:
+        assert operator["operator"] in captions
+    assert "Cohésion numérique des territoires" in captions
