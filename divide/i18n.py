@@ -1469,6 +1469,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_col_match_rate": ("Taux d'appariement", "Match rate"),
     "export_col_notes": ("Détails", "Details"),
     # EXPORT-END
+    # SPEED (issue 16): the national commune map
+    "level_commune_fr": ("Communes, toute la France", "Communes, all of France"),
+    "national_map_note": (
+        "Toutes les communes de France : les contours sont chargés une fois "
+        "(simplifiés, grille d'environ 50 m), puis seules les valeurs changent. "
+        "Zoomez pour trouver une commune ; cliquez pour la choisir.",
+        "Every commune of France: the outlines load once (simplified, a grid of "
+        "about 50 m), then only the values change. Zoom in to find a commune; "
+        "click to choose it.",
+    ),
 }
 
 
