@@ -82,10 +82,9 @@ def test_national_map_hover_click_no_error(browser, server, raw_arcep):
     )
     frame = wait_for_national(page)
     outlined = frame.evaluate(
-        "() => { const d = window.__divide; const i = d.doc.codes.indexOf('29019');"
-        " return d.layers[i].options.weight; }"
+        "() => window.__divide.doc.codes[window.__divide.selectedIndex]"
     )
-    assert outlined == 3
+    assert outlined == "29019"
     assert not errors, errors
     assert not [c for c in console if "favicon" not in c and "404" not in c], console
     no_cdn(requests)
