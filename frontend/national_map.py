@@ -31,11 +31,14 @@ def draw(
     leaflet: tuple[str, str],
     height: int,
     key: str,
+    on_change=None,
 ) -> dict | None:
     """Draw the map; returns ``{"code": ..., "n": clicks}`` once a commune is clicked.
 
-    ``labels`` (tooltip headings) must already be escaped for HTML; ``leaflet``
-    is the URLs of Leaflet's script and style sheet.
+    ``on_change`` runs (before the rerun) when a commune is clicked; the value
+    is then in ``st.session_state[key]``. ``labels`` (tooltip headings) must
+    already be escaped for HTML; ``leaflet`` is the URLs of Leaflet's script
+    and style sheet.
     """
     return _component(
         shapes=shapes,
@@ -48,4 +51,5 @@ def draw(
         height=height,
         key=key,
         default=None,
+        on_change=on_change,
     )

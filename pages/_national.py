@@ -12,6 +12,14 @@ from frontend import national_map
 from pages import _shared
 
 LEVEL = "commune_fr"
+KEY = "map_national"
+
+
+def _on_click() -> None:
+    # A callback runs before the script, while the sidebar's widgets can change.
+    code = (st.session_state.get(KEY) or {}).get("code")
+    if code and _shared.territory() != ("commune", code):
+        _shared.choose("commune", code)
 
 
 def render(ind: Indicator, method: str, k: int, lg: str, where: dict) -> None:
@@ -22,7 +30,7 @@ def render(ind: Indicator, method: str, k: int, lg: str, where: dict) -> None:
     labels = {key: html(text) for key, text in _shared.choropleth_labels(ind).items()}
     map_col, legend_col = st.columns([4, 1])
     with map_col:
-        clicked = national_map.draw(
+        national_map.draw(
             shapes=shapes,
             values=values,
             labels=labels,
@@ -30,7 +38,8 @@ def render(ind: Indicator, method: str, k: int, lg: str, where: dict) -> None:
             bounds=maps.bounds_of("mainland"),
             leaflet=(assets.url("leaflet.js"), assets.url("leaflet.css")),
             height=620,
-            key="map_national",
+            key=KEY,
+            on_change=_on_click,
         )
     with legend_col:
         st.markdown(
@@ -47,9 +56,3 @@ def render(ind: Indicator, method: str, k: int, lg: str, where: dict) -> None:
         st.caption(t("click_hint", lg))
     st.caption(t("national_map_note", lg))
     st.caption(_shared.source_caption(ind))
-    picked = (clicked or {}).get("code")
-    if picked and clicked != st.session_state.get("map_national_last"):
-        st.session_state["map_national_last"] = clicked
-        if (level, code) != ("commune", picked):
-            _shared.choose("commune", picked)
-            st.rerun()
