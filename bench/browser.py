@@ -88,6 +88,12 @@ VIEWS = (
         "map",
     ),
     View(
+        "map_fr",
+        "map: communes, all of France",
+        "/map?lang=en&mlevel=commune_fr&ind=thd30_share",
+        "map",
+    ),
+    View(
         "presenter",
         "presenter, slide 1",
         "/presenter?lang=en&level=departement&code=29&slide=1",
@@ -120,7 +126,9 @@ def ready_script(needs: str | None, map_drawn_js: str) -> str:
     if (d.querySelector('[data-testid="stException"]')) {{ window.__error = true; }}
     let maps = 0, plots = 0;
     for (const f of d.querySelectorAll('iframe')) {{
-      if (!(f.title || '').includes('streamlit_folium')) continue;
+      const title = f.title || '';
+      if (!title.includes('streamlit_folium') && !title.includes('divide_national_map'))
+        continue;
       let ok = false;
       try {{ ok = !!f.contentWindow.eval(MAP_DRAWN); }} catch (e) {{ ok = false; }}
       if (!ok) return false;

@@ -22,7 +22,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
-import pyogrio
 import shapely
 
 from divide import typology
@@ -645,6 +644,8 @@ def _parquet(gdf: gpd.GeoDataFrame, ids: list[str]) -> bytes:
 
 
 def _gpkg(gdf: gpd.GeoDataFrame, ids: list[str]) -> bytes:
+    import pyogrio  # only for GeoPackage exports: kept off the app's start
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.gpkg"
         pyogrio.write_dataframe(gdf, path, layer="territories", driver="GPKG")

@@ -1494,6 +1494,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Cohésion numérique des territoires : aide de l'État à l'équipement satellite, 4G fixe ou THD radio des locaux sans bon haut débit. Opérateurs éligibles dans ce département ({date}) : {operators}.",
         "Cohésion numérique des territoires: State subsidy for satellite, fixed-4G or THD-radio equipment for premises without good broadband. Eligible operators in this département ({date}): {operators}.",
     ),
+    # SPEED (issue 16): the national commune map
+    "level_commune_fr": ("Communes, toute la France", "Communes, all of France"),
+    "national_map_note": (
+        "Toutes les communes de France : les contours sont chargés une fois "
+        "(simplifiés, grille d'environ 50 m), puis seules les valeurs changent. "
+        "Zoomez pour trouver une commune ; cliquez pour la choisir.",
+        "Every commune of France: the outlines load once (simplified, a grid of "
+        "about 50 m), then only the values change. Zoom in to find a commune; "
+        "click to choose it.",
+    ),
 }
 
 

@@ -13,6 +13,7 @@ import json
 import folium
 import geopandas as gpd
 import pandas as pd
+import shapely
 from folium.plugins import FastMarkerCluster
 
 from divide import assets, classify
@@ -56,15 +57,18 @@ def feature_collection(
         ``code``, ``name``, ``value`` for the territories to draw.
     """
     merged = shapes.merge(values, on="code", how="inner")
+    merged = merged[merged.geometry.notna() & ~merged.geometry.is_empty]
     classes = classify.assign(merged["value"], edges)
+    # GEOS writes the GeoJSON (twice as fast as shapely's __geo_interface__).
+    outlines = shapely.to_geojson(merged.geometry.to_numpy())
     features = []
-    for row, cls in zip(merged.itertuples(index=False), classes, strict=True):
-        if row.geometry is None or row.geometry.is_empty:
-            continue
+    for row, cls, outline in zip(
+        merged.itertuples(index=False), classes, outlines, strict=True
+    ):
         features.append(
             {
                 "type": "Feature",
-                "geometry": row.geometry.__geo_interface__,
+                "geometry": json.loads(outline),
                 "properties": {
                     "code": html(str(row.code)),
                     "name": html(str(row.name)),

@@ -1,19 +1,24 @@
 """What every page shares: cached data, URL state, the sidebar, captions, errors.
 
 The only app-side home for caching: ``st.cache_resource`` for the read-only atlas
-and geometries shared by all sessions, ``st.cache_data`` for derived frames. Maps
-themselves are never cached (folium objects break st_folium when reused).
+and geometries shared by all sessions, ``st.cache_data`` for derived frames. A
+folium map object is never reused (rendering mutates it), but what its rendering
+sends to the browser is cached across sessions (:func:`draw_map`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import folium
+import folium.elements
 import pandas as pd
 import streamlit as st
+import streamlit_folium
 from PIL import Image
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit_folium import st_folium
 
-from divide import classify, export, maps, plausibility, typology
+from divide import classify, export, maps, national_map, plausibility, typology
 from divide import series as dated
 from divide.atlas import Atlas
 from divide.errors import DivideError
@@ -37,6 +42,7 @@ from divide.registry import (
 from divide.safe_text import markdown as md
 from divide.search import search, search_index
 from divide.uploads import UploadedIndicator, UserSites
+from frontend.national_map import FOLDER as NATIONAL_MAP_FOLDER
 
 DRILL = ("region", "departement", "epci", "commune")
 
@@ -197,6 +203,54 @@ def _collection(source, level, scope, ind, method, k, lang, only_known):
         edges,
         colours,
     )
+
+
+@st.cache_resource(show_spinner=False)
+def national_shapes() -> tuple[str, list[str]]:
+    """The national commune map's shapes file, written once: (file name, codes)."""
+    names = atlas().level("commune")["name"]
+    return national_map.write_shapes(geometry("commune"), names, NATIONAL_MAP_FOLDER)
+
+
+def national_values(
+    ind: Indicator, method: str, k: int, lang: str, where: dict | None = None
+) -> tuple[dict, list[float], list[str]]:
+    """Per-commune classes and value texts of the national map, edges, colours.
+
+    Cached for every session for the atlas's indicators; communes outside the
+    types chosen in ``where`` are drawn as no data.
+    """
+    key = tuple((where or {}).items())
+    if ind.id not in user_indicators():
+        return _national_values(ind.id, method, k, lang, key)
+    return _national(typed_atlas(where), ind, method, k, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _national_values(ind_id, method, k, lang, where=()):
+    source = _restricted_atlas(where) if where else atlas()
+    return _national(source, indicator(ind_id), method, k, lang)
+
+
+def _national(source, ind, method, k, lang):
+    values = source.level("commune")[f"v_{ind.id}"]
+    edges = classify.breaks(values, k, method)
+    colours = classify.palette(max(len(edges) - 1, 1), ind.direction)
+    codes = national_shapes()[1]
+    shown = national_map.view_values(codes, values, ind, edges, colours, lang)
+    return shown, edges, colours
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _scope_bounds(scope: tuple[str, str], where: tuple = ()) -> list[list[float]]:
+    source = _restricted_atlas(where) if where else atlas()
+    codes = source.members("commune", scope)["code"]
+    return maps.bounds_around(geometry("commune"), codes)
+
+
+def scope_bounds(scope: tuple[str, str], where: dict | None = None):
+    """Leaflet bounds of the communes of a scope (computed once per scope)."""
+    return _scope_bounds(tuple(scope), tuple((where or {}).items()))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -619,13 +673,16 @@ def map_block(
 ) -> None:
     """A choropleth with its legend beside it (the map is rebuilt, data cached)."""
     lg = lang()
-    fmap = maps.base_map(bounds)
-    maps.add_choropleth(fmap, collection, choropleth_labels(ind), selected=selected)
+
+    def build() -> folium.Map:
+        fmap = maps.base_map(bounds)
+        maps.add_choropleth(fmap, collection, choropleth_labels(ind), selected=selected)
+        return fmap
+
+    what = ("map_block", fingerprint(collection), ind.id, lg, selected, str(bounds))
     left, right = st.columns([3, 1])
     with left:
-        st_folium(
-            fmap, height=height, use_container_width=True, returned_objects=[], key=key
-        )
+        draw_map(build, what, key=key, height=height, bounds=bounds)
     with right:
         st.markdown(
             maps.legend_html(
@@ -633,6 +690,123 @@ def map_block(
             ),
             unsafe_allow_html=True,
         )
+
+
+# ------------------------------------------------------------- cached folium maps
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _rendered(what: tuple, _build: Callable[[], folium.Map], _bounds) -> dict:
+    """What streamlit-folium sends for a map, rendered once per ``what``.
+
+    Shared by every session, read-only; 24 maps of at most ~3 MB each.
+    """
+    fmap = _build()
+    # streamlit-folium walks every coordinate for the bounds it reports; they
+    # are known (the map was fitted to them).
+    fmap.get_bounds = lambda: _bounds
+    return _folium_args(fmap)
+
+
+def _folium_args(fmap: folium.Map) -> dict:
+    # What streamlit_folium.st_folium (0.27) computes before calling its
+    # component, minus the per-run parts (key, height, returned objects).
+    stf = streamlit_folium
+    fmap.get_root().render()
+    fmap.render()
+    html = stf._get_html(fmap)
+    header = stf._get_header(fmap)
+    leaflet = stf._get_map_string(fmap)
+    css, js = [], []
+
+    def walk(element):
+        if isinstance(element, folium.elements.JSCSSMixin):
+            css.extend(href for _, href in getattr(element, "default_css", []))
+            js.extend(src for _, src in getattr(element, "default_js", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(fmap)
+    south_west, north_east = fmap.get_bounds()
+    return {
+        "script": leaflet,
+        "header": header,
+        "html": html,
+        "id": stf.get_full_id(fmap),
+        "css_links": list(dict.fromkeys(css)),
+        "js_links": list(dict.fromkeys(js)),
+        "bounds": {
+            "_southWest": {"lat": south_west[0], "lng": south_west[1]},
+            "_northEast": {"lat": north_east[0], "lng": north_east[1]},
+        },
+        "zoom": fmap.options.get("zoom"),
+    }
+
+
+def fingerprint(collection: dict) -> int:
+    """A key for a choropleth's content: its territories, fills and value texts.
+
+    The geometry of a code at a level never changes while the server runs; the
+    first feature's outline tells levels that share codes apart (region 84,
+    département 84).
+    """
+    features = collection["features"]
+    head = str(features[0]["geometry"])[:400] if features else ""
+    return hash(
+        (
+            head,
+            tuple(
+                (p["code"], p["name"], p["value"], p["fill"])
+                for p in (f["properties"] for f in features)
+            ),
+        )
+    )
+
+
+def draw_map(
+    build: Callable[[], folium.Map],
+    what: tuple,
+    *,
+    key: str,
+    height: int,
+    bounds,
+    returned_objects: tuple[str, ...] = (),
+) -> dict:
+    """Draw a folium map like ``st_folium``, its rendering cached by ``what``.
+
+    ``build`` makes the map (called only when ``what`` is not cached yet);
+    ``what`` is a hashable key naming everything the map shows (view, language,
+    selection, layers, uploads); ``bounds`` are the ones the map was fitted to.
+    Returns the component's value (the ``returned_objects`` the user changed).
+    """
+    args = _rendered(what, build, bounds)
+    hash_key = streamlit_folium.generate_js_hash(args["script"], key, False)
+    defaults = {"last_active_drawing": None, "bounds": args["bounds"]}
+    defaults["zoom"] = args["zoom"]
+    defaults = {k: v for k, v in defaults.items() if k in returned_objects}
+
+    def on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    return streamlit_folium._component_func(
+        script=args["script"],
+        header=args["header"],
+        html=args["html"],
+        id=args["id"],
+        key=hash_key,
+        height=height,
+        width=None,
+        returned_objects=list(returned_objects),
+        default=defaults,
+        zoom=None,
+        center=None,
+        feature_group=None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=args["css_links"],
+        js_links=args["js_links"],
+        on_change=on_change,
+        wrap_longitude=False,
+    )
 
 
 def figure_notes(row, ids) -> None:

@@ -2,7 +2,6 @@ import math
 
 import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from divide import export, illectronisme, maps, supply
 from divide.errors import DivideError
@@ -203,25 +202,38 @@ if scope is not None:
         collection, edges, colours = _shared.collection(
             "commune", scope, layer, "quantiles", 5, lg
         )
-        shapes = _shared.geometry("commune")
-        box = shapes[shapes["code"].isin(names)].total_bounds
-        fmap = maps.base_map(maps.bounds_of(tuple(box)))
+        bounds = _shared.scope_bounds(scope)
         labels = {"layer": t("layer", lg), "name": t("name", lg), "code": t("code", lg)}
         labels["value"] = _shared.label(ind)
         selected = code if level == "commune" else None
-        maps.add_choropleth(fmap, collection, labels, selected=selected)
-        if kinds:
-            kind_labels = {k_: t(f"kind_{k_}", lg) for k_ in supply.KINDS}
-            sites = atlas.sites_in(scope, kinds)
-            maps.add_sites(fmap, sites, kind_labels, t("access_layer_sites", lg))
-        maps.add_circles(fmap, under.head(1000), t("access_layer_underserved", lg))
-        if placed is not None:
-            name = t("access_layer_hosts", lg)
-            maps.add_numbered(fmap, placed.hosts, name, radius_km=radius)
-        folium.LayerControl(collapsed=False).add_to(fmap)
+
+        def build_map():
+            fmap = maps.base_map(bounds)
+            maps.add_choropleth(fmap, collection, labels, selected=selected)
+            if kinds:
+                kind_labels = {k_: t(f"kind_{k_}", lg) for k_ in supply.KINDS}
+                sites = atlas.sites_in(scope, kinds)
+                maps.add_sites(fmap, sites, kind_labels, t("access_layer_sites", lg))
+            maps.add_circles(fmap, under.head(1000), t("access_layer_underserved", lg))
+            if placed is not None:
+                name = t("access_layer_hosts", lg)
+                maps.add_numbered(fmap, placed.hosts, name, radius_km=radius)
+            folium.LayerControl(collapsed=False).add_to(fmap)
+            return fmap
+
+        what = ("access", _shared.fingerprint(collection), lg, selected, UPLOADS)
+        what += (
+            str(bounds),
+            radius,
+            kinds_t,
+            float(min_need),
+            placed is not None and args,
+        )
         left, right = st.columns([4, 1])
         with left:
-            st_folium(fmap, height=560, use_container_width=True, returned_objects=[])
+            _shared.draw_map(
+                build_map, what, key="access_map", height=560, bounds=bounds
+            )
         legend = maps.legend_html(
             edges, colours, ind, lg, title=_shared.label(ind), no_data=t("no_data", lg)
         )

@@ -1,18 +1,17 @@
 import streamlit as st
-from streamlit_folium import st_folium
 
 from divide import maps
 from divide.classify import METHODS
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.readers.mediation import KINDS, MEDIATION_KINDS
-from pages import _shared
+from pages import _national, _shared
 
 lg = _shared.frame()
 atlas = _shared.session_atlas()
 st.title(t("map_title", lg))
 
-LEVELS = ("region", "departement", "epci", "commune")
+LEVELS = ("region", "departement", "epci", "commune", _national.LEVEL)
 FRAMES = tuple(maps.FRAMES)
 
 if "map_level" not in st.session_state:
@@ -37,6 +36,10 @@ with controls[3]:
     k = st.number_input(t("n_classes", lg), 3, 7, 5, key="map_k")
 _shared.set_url_param("mlevel", level)
 _shared.set_url_param("classes", method)
+
+if level == _national.LEVEL:
+    _national.render(ind, method, int(k), lg, _shared.type_filters("map"))
+    st.stop()
 
 current_level, current_code = _shared.territory()
 scope = None
@@ -86,31 +89,38 @@ if not collection["features"]:
     st.stop()
 
 if scope is not None:
-    shapes = _shared.geometry("commune")
-    members = atlas.members("commune", scope)["code"]
-    x0, y0, x1, y1 = shapes[shapes["code"].isin(members)].total_bounds
-    bounds = maps.bounds_of((x0, y0, x1, y1))
+    bounds = _shared.scope_bounds(scope, where)
 else:
     bounds = maps.bounds_of(frame)
 
-fmap = maps.base_map(bounds, basemap=basemap)
 selected = current_code if current_level == level else None
-maps.add_choropleth(fmap, collection, _shared.choropleth_labels(ind), selected=selected)
-if show_sites:
-    sites = atlas.sites_in(scope, kinds)
-    maps.add_sites(
-        fmap, sites, {k_: t(f"kind_{k_}", lg) for k_ in KINDS}, t("show_sites", lg)
-    )
+sites = atlas.sites_in(scope, kinds) if show_sites else None
+
+
+def build_map():
+    fmap = maps.base_map(bounds, basemap=basemap)
+    labels = _shared.choropleth_labels(ind)
+    maps.add_choropleth(fmap, collection, labels, selected=selected)
+    if sites is not None:
+        kind_labels = {k_: t(f"kind_{k_}", lg) for k_ in KINDS}
+        maps.add_sites(fmap, sites, kind_labels, t("show_sites", lg))
+    return fmap
+
+
+if sites is not None:
     st.caption(t("sites_shown", lg, n=f"{len(sites):,}"))
+what = ("map", _shared.fingerprint(collection), ind.id, lg, selected, str(bounds))
+what += (basemap, show_sites and tuple(kinds), _shared.uploads_key())
 
 map_col, legend_col = st.columns([4, 1])
 with map_col:
-    clicked = st_folium(
-        fmap,
-        height=620,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
+    clicked = _shared.draw_map(
+        build_map,
+        what,
         key="map_folium",
+        height=620,
+        bounds=bounds,
+        returned_objects=("last_active_drawing",),
     )
 with legend_col:
     st.markdown(

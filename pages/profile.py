@@ -1,7 +1,6 @@
 import streamlit as st
-from streamlit_folium import st_folium
 
-from divide import sheet
+from divide import maps, sheet
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicator, indicators
@@ -65,12 +64,12 @@ else:
         if shape.empty:
             st.caption(t("no_data", lg))
         else:
-            st_folium(
-                sheet.mini_map(shape, sites, lg),
-                height=320,
-                use_container_width=True,
-                returned_objects=[],
+            _shared.draw_map(
+                lambda: sheet.mini_map(shape, sites, lg),
+                ("profile", level, code, lg, _shared.uploads_key()),
                 key="profile_map",
+                height=320,
+                bounds=maps.bounds_of(tuple(shape.total_bounds)),
             )
 with list_col:
     if level != "france":

@@ -62,7 +62,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from divide.errors import SourceError
 from divide.readers._checks import (
@@ -900,6 +899,10 @@ def deduplicate_sites(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 
     candidates: dict[tuple[int, int], tuple[int, float]] = {}
     if len(located) > 1:
+        # Imported here: the app imports this module for its kinds of sites, and
+        # scipy (0.5 s) is needed only when a build deduplicates sites.
+        from scipy.spatial import cKDTree
+
         tree = cKDTree(xyz[located])
         pairs = tree.query_pairs(MERGE_DISTANCE_M, output_type="ndarray")
         for p, q in located[pairs]:

@@ -1,0 +1,1 @@
+"""App-side browser components (Streamlit custom components served from here)."""

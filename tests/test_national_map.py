@@ -1,0 +1,151 @@
+"""The national commune map: its shapes file, its values, the map page's scope.
+
+Figures are checked against the raw files with plain pandas (ARCEP's 2019-09-30
+commune file) and outlines against the atlas's display polygons read with
+geopandas; the page runs under AppTest in both languages.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Polygon
+from streamlit.testing.v1 import AppTest
+
+from divide import national_map
+from divide.atlas import Atlas
+from divide.i18n import t
+from divide.registry import indicator
+from frontend.national_map import FOLDER
+
+ROOT = Path(__file__).resolve().parents[1]
+DISPLAY = ROOT / "data" / "atlas" / "geo_commune_display.parquet"
+
+
+@pytest.fixture(scope="module")
+def atlas() -> Atlas:
+    return Atlas.load()
+
+
+@pytest.fixture(scope="module")
+def display():
+    return gpd.read_parquet(DISPLAY)
+
+
+@pytest.fixture(scope="module")
+def document(display):
+    names = pd.Series({"29019": "Brest"})
+    raw, codes = national_map.shapes_document(display, names)
+    return json.loads(raw), codes
+
+
+def _decode(flat, q):
+    points = np.cumsum(np.asarray(flat).reshape(-1, 2), axis=0)
+    return points / q
+
+
+def test_shapes_file_has_every_commune_outline(display, document):
+    doc, codes = document
+    assert doc["format"] == "divide-shapes/1"
+    assert codes == sorted(display["code"]) == doc["codes"]
+    drawn = sum(bool(shape) for shape in doc["shapes"])
+    present = display.geometry.notna() & ~display.geometry.is_empty
+    assert drawn == int(present.sum())
+
+
+def test_an_outline_decodes_to_the_display_polygon(display, document):
+    doc, _ = document
+    i = doc["codes"].index("29019")
+    ring = _decode(doc["shapes"][i][0][0], doc["q"])
+    brest = display.set_index("code").geometry["29019"]
+    polygon = (
+        brest
+        if brest.geom_type == "Polygon"
+        else max(brest.geoms, key=lambda p: p.area)
+    )
+    exterior = np.asarray(polygon.exterior.coords)[:-1]
+    # Every decoded vertex is a vertex of the display ring, within the grid.
+    gap = np.abs(ring[:, None, :] - exterior[None, :, :]).max(axis=2).min(axis=1)
+    assert gap.max() <= 0.5 / doc["q"] + 1e-9
+    assert len(ring) >= 0.8 * len(exterior)
+    assert doc["names"][i] == "Brest"
+
+
+def test_names_reach_the_browser_escaped():
+    shapes = gpd.GeoDataFrame(
+        {"code": ["99001"], "geometry": [Polygon([(0, 0), (1, 0), (1, 1)])]}
+    )
+    name = "<img src=x onerror=alert(1)>`${x}` 100%"
+    raw, _ = national_map.shapes_document(shapes, pd.Series({"99001": name}))
+    shown = json.loads(raw)["names"][0]
+    for char in "<>`$%":
+        assert char not in shown
+    assert "&lt;img" in shown
+
+
+def test_view_values_match_arcep_raw_file(atlas, raw_arcep, document):
+    _, codes = document
+    ind = indicator("thd30_share")
+    values = atlas.level("commune")["v_thd30_share"]
+    edges = [0.0, 0.5, 0.9, 1.0]
+    colours = ["#a", "#b", "#c"]
+    shown = national_map.view_values(codes, values, ind, edges, colours, "en")
+    assert len(shown["cls"]) == len(shown["text"]) == len(codes)
+    assert shown["fills"][-1] == "#d9d9d9"  # no data comes last
+    row = raw_arcep[raw_arcep["code_insee"] == "29019"].iloc[0]
+    share = (row.elig_thd30 + row.elig_thd100 + row.elig_thd1g) / row.nbr  # 2019-09-30
+    i = codes.index("29019")
+    assert shown["texts"][shown["text"][i]].startswith(f"{100 * share:.1f}")
+    assert shown["cls"][i] == 2  # above 90 %
+    # Distinct texts are sent once.
+    assert len(shown["texts"]) == len(set(shown["texts"])) < len(codes) / 10
+
+
+def _national_component(at: AppTest):
+    found = [
+        c
+        for c in at.get("component_instance")
+        if "divide_national_map" in c.proto.component_name
+    ]
+    assert found, "the national map component is not drawn"
+    return json.loads(found[0].proto.json_args)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_map_page_draws_every_commune(lang, display):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.query_params.update({"lang": lang, "mlevel": "commune_fr"})
+    at.run()
+    at.switch_page("pages/map.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    args = _national_component(at)
+    assert (FOLDER / args["shapes"]).exists()
+    assert len(args["values"]["cls"]) == len(display)
+    assert args["labels"]["code"] == t("code", lang)
+    assert at.selectbox(key="map_level").value == "commune_fr"
+    captions = " ".join(c.value for c in at.caption)
+    assert t("national_map_note", lang)[:30] in captions
+    # Another indicator: the same shapes file, other values.
+    at.selectbox(key="indicator").set_value("poverty_rate").run()
+    assert not at.exception
+    other = _national_component(at)
+    assert other["shapes"] == args["shapes"]
+    assert other["values"]["cls"] != args["values"]["cls"]
+
+
+def test_level_picker_offers_all_of_france():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.query_params.update({"lang": "en"})
+    at.run()
+    at.switch_page("pages/map.py")
+    at.run()
+    at.selectbox(key="map_level").set_value("commune_fr").run()
+    assert not at.exception
+    assert at.query_params["mlevel"] == "commune_fr"
+    _national_component(at)
