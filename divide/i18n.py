@@ -89,6 +89,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_unit_EUR": ("euros (taux)", "euros (rate)"),
     "upload_unit_per10k": ("pour 10 000 hab. (taux)", "per 10,000 people (rate)"),
     "upload_unit_per100k": ("pour 100 000 hab. (taux)", "per 100,000 people (rate)"),
+    "upload_unit_per1k": ("pour 1 000 hab. (taux)", "per 1,000 people (rate)"),
     "upload_session_only": ("pour cette session seulement", "for this session only"),
     "upload_remove": ("Retirer", "Remove"),
     "your_data": ("vos données", "your data"),
