@@ -700,9 +700,7 @@ def _offers(atlas: Atlas, level: str, code: str | None, init_id: str, lang: str)
     )
     return {
         "operators": offers.to_dict("records"),
-        "operators_text": t(
-            "cohesion_initiative", lang, date="2024", operators=names
-        ),
+        "operators_text": t("cohesion_initiative", lang, date="2024", operators=names),
     }
 
 

@@ -267,18 +267,26 @@ def mediation_supply(
     details: list[dict] = []
     tables = []
     for source_id, df, columns in (
-        ("cnfs_structures_2023", cnfs.assign(cnfs_structures=1.0),
-         {"posts": "cnfs_posts", "cnfs_structures": "cnfs_structures"}),
-        ("aidants_connect_2024", aidants.assign(aidants_connect_sites=1.0),
-         {"aidants_connect_sites": "aidants_connect_sites"}),
+        (
+            "cnfs_structures_2023",
+            cnfs.assign(cnfs_structures=1.0),
+            {"posts": "cnfs_posts", "cnfs_structures": "cnfs_structures"},
+        ),
+        (
+            "aidants_connect_2024",
+            aidants.assign(aidants_connect_sites=1.0),
+            {"aidants_connect_sites": "aidants_connect_sites"},
+        ),
     ):
         # Each row is a place: an arrondissement's row is counted in its
         # commune even when the commune has rows of its own (not a breakdown).
         current, how = map_codes(df["commune_code"], ref)
         counted = df.assign(code=current)[current.notna()]
-        table = counted.rename(columns=columns).groupby("code")[
-            list(columns.values())
-        ].sum()
+        table = (
+            counted.rename(columns=columns)
+            .groupby("code")[list(columns.values())]
+            .sum()
+        )
         tables.append(table)
         lost = df["commune_code"].notna() & current.isna()
         reports[source_id] = {
@@ -317,9 +325,7 @@ def mediation_supply(
         placed_by_postcode_and_name=placed_by_postcode,
         inactive_not_counted=int((~every["active"]).sum()),
         active=int(every["active"].sum()),
-        france_services_label=int(
-            every["kinds"].str.contains("france_services").sum()
-        ),
+        france_services_label=int(every["kinds"].str.contains("france_services").sum()),
     )
     details += [
         {"source": "aidants_connect_2024", **row}
@@ -342,9 +348,7 @@ def mediation_activity(
     (equally when none of them has a known population). Malformed postcodes and
     postcodes La Poste does not know are not placed; both are reported.
     """
-    activity = mediation_use.read_conum_activity(
-        _path(raw, "conum_activity_2023")
-    )
+    activity = mediation_use.read_conum_activity(_path(raw, "conum_activity_2023"))
     postcodes = mediation_use.read_postcodes(_path(raw, "laposte_postcodes"))
     current, _ = map_codes(postcodes["commune_code"], ref)
     links = postcodes.assign(code=current.to_numpy()).dropna(subset=["code"])
@@ -352,8 +356,9 @@ def mediation_activity(
     links["weight"] = links["code"].map(population).fillna(0.0).to_numpy(dtype=float)
     total = links.groupby("postcode")["weight"].transform("sum")
     count = links.groupby("postcode")["code"].transform("size")
-    links["share"] = np.where(total > 0, links["weight"] / total.where(total > 0, 1),
-                              1.0 / count)
+    links["share"] = np.where(
+        total > 0, links["weight"] / total.where(total > 0, 1), 1.0 / count
+    )
     placed = activity.merge(links[["postcode", "code", "share"]], on="postcode")
     placed["people_accompanied"] = placed["people"] * placed["share"]
     per_commune = placed.groupby("code")["people_accompanied"].sum()

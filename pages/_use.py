@@ -6,7 +6,7 @@ from divide import supply
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.indicators import format_date
-from divide.registry import indicator
+from divide.registry import indicator, source
 from pages import _shared
 
 
@@ -28,7 +28,8 @@ def _render(level: str, code: str | None, lg: str) -> None:
         return
     st.dataframe(table, hide_index=True, width="stretch")
     use = indicator("people_accompanied_per_1k")
-    st.caption(t("use_caption", lg, date=format_date(use.as_of(), lg)))
+    reports = source("conum_activity_2023").as_of
+    st.caption(t("use_caption", lg, date=format_date(reports, lg)))
     st.caption(_shared.source_caption(use))
     aidants = _shared.atlas().quality["sources"].get("aidants_connect_2024", {})
     if aidants:

@@ -284,7 +284,10 @@ def test_arcep_quarters_land_where_the_build_reads_them(tmp_path, fixtures):
     for _, folder in found:
         assert (folder / "commune_debit.csv").read_bytes() == content
     # The optional best-technology file is missing (HTTP 404): said, not fatal.
-    assert "commune_meilleure_techno_thd.csv: error: data.arcep.fr answered HTTP 404" in text
+    assert (
+        "commune_meilleure_techno_thd.csv: error: data.arcep.fr answered HTTP 404"
+        in text
+    )
     assert "2023_T2 commune_debit.csv: offline: could not reach data.arcep.fr" in text
     assert dl.arcep_quarter_url("2023_T2", "commune_meilleure_techno_thd.csv") not in (
         web.asked

@@ -169,7 +169,9 @@ def test_real_files(raw_dir):
     spaced = [r for r in activity.attrs["malformed"] if "' " in r["record"]]
     assert len(spaced) >= 5  # " 0400", " 2817", ...
     operators = read_cohesion_operators(raw_dir / "context" / OPERATORS)
-    assert operators.attrs["rows_read"] == 208 and operators.attrs["departements"] == 104
+    assert (
+        operators.attrs["rows_read"] == 208 and operators.attrs["departements"] == 104
+    )
 
 
 # ------------------------------------------------------------- atlas figures
@@ -206,9 +208,10 @@ def test_active_aidants_in_pyrenees_atlantiques(atlas, raw_dir):
     code = raw["City Insee Code"]
     # Without a code, the postcode's département (placed by postcode and name).
     in_64 = code.fillna(raw["Zip Code"]).str.startswith("64")
-    assert _value(atlas, "departement", "64", "v_aidants_connect_sites") == (
-        active & in_64
-    ).sum()
+    assert (
+        _value(atlas, "departement", "64", "v_aidants_connect_sites")
+        == (active & in_64).sum()
+    )
     report = atlas.quality["sources"]["aidants_connect_2024"]
     assert report["inactive_not_counted"] == (~active).sum()
 
@@ -278,3 +281,25 @@ def test_cohesion_operators_in_the_diagnosis(atlas, raw_dir):
         init = {i["id"]: i for i in data["initiatives"]}["cohesion_numerique"]
         assert {o["operator"] for o in init["operators"]} == creuse
         assert all(name in init["operators_text"] for name in creuse)
+
+
+@pytest.mark.realdata
+def test_unmatched_rows_are_listed(atlas, raw_dir):
+    details = atlas.quality_details()
+    communes = set(atlas.level("commune").index)
+    raw = pd.read_csv(raw_dir / "mediation" / CNFS, sep=";", dtype=str)
+    code = raw["Code commune INSEE"].str.zfill(5)
+    outside = code[~code.isin(communes)]
+    # Codes of communes that merged are matched through the code map, not listed.
+    retired = set(pd.read_csv(atlas.path / "code_map.csv", dtype=str)["old"])
+    lost = outside[~outside.isin(retired)]
+    listed = details[
+        (details["source"] == "cnfs_structures_2023")
+        & details["reason"].str.startswith("commune code not in COG 2026")
+    ]
+    assert sorted(listed["commune"]) == sorted(lost) and len(lost) > 0
+    geo = json.loads((raw_dir / "context" / OPERATORS).read_text(encoding="utf-8"))
+    deps = {f["properties"]["insee_dep"] for f in geo["features"]}
+    known = set(atlas.level("departement").index)
+    listed = details[details["source"] == "cohesion_operators_2024"]
+    assert sorted(listed["record"]) == sorted(deps - known)

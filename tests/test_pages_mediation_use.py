@@ -8,8 +8,8 @@ import pytest
 
 from divide.atlas import Atlas
 from divide.i18n import t
-from divide.indicators import format_value
-from divide.registry import indicator
+from divide.indicators import format_date, format_value
+from divide.registry import indicator, source
 from tests.test_app import open_page, problems
 
 LOZERE = {"level": "departement", "code": "48"}
@@ -44,7 +44,13 @@ def test_use_next_to_supply_and_need(page, lang, atlas):
     captions = "\n".join(c.value for c in at.caption)
     inactive = atlas.quality["sources"]["aidants_connect_2024"]["inactive_not_counted"]
     assert t("aidants_inactive_note", lang, n=inactive) in captions
-    assert t("use_caption", lang, date="x").split("(")[0] in captions
+    assert t("use_caption", lang, date=format_date("2023-07-17", lang)) in captions
+    # The figure's date is the oldest of the reports' and the population's, never
+    # the postcode table's (2020-12-05), which only places the postcodes.
+    population = source("insee_population_2023").as_of
+    assert table.loc[use.name(lang), t("use_col_as_of", lang)] == format_date(
+        min("2023-07-17", population), lang
+    )
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -60,3 +66,15 @@ def test_cohesion_operators_among_initiatives(lang, atlas):
     for operator in init["operators"]:
         assert operator["operator"] in captions
     assert "Cohésion numérique des territoires" in captions
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_map_offers_aidants_connect_as_a_kind_counted_by_default(lang):
+    at = open_page("pages/map.py", lang=lang, **LOZERE)
+    kinds = at.multiselect(key="map_site_kinds")
+    assert "aidants_connect" in kinds.options or t("kind_aidants_connect", lang) in (
+        kinds.options
+    )
+    assert "aidants_connect" in kinds.value  # mediation supply by default
+    at.checkbox(key="map_sites").check().run()
+    assert not at.exception, problems(at)

@@ -74,9 +74,11 @@ def read_cohesion_operators(path: str | Path) -> pd.DataFrame:
                 )
     out = pd.DataFrame(rows, columns=["departement", "operator", "technology", "site"])
     out = out.drop_duplicates(["departement", "operator", "technology"])
-    out = out.sort_values(["departement", "operator", "technology"]).reset_index(
-        drop=True
-    ).astype("string")
+    out = (
+        out.sort_values(["departement", "operator", "technology"])
+        .reset_index(drop=True)
+        .astype("string")
+    )
     out.attrs = {
         "file": file,
         "rows_read": len(features),

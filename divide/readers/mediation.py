@@ -1111,7 +1111,7 @@ def _build(
 
 
 def _siret(series: pd.Series) -> pd.Series:
-    """SIRET numbers as 14-character text (``"13002603200016.0"`` → ``"13002603200016"``)."""
+    """SIRET numbers as 14-character text (``"13002603200016.0"`` → 14 digits)."""
     text = series.astype("string").str.strip().str.replace(r"\.0+$", "", regex=True)
     text = text.str.zfill(14)
     return text.where(text.str.fullmatch(r"\d{14}").fillna(False)).astype("string")

@@ -72,7 +72,9 @@ def read_conum_activity(path: str | Path) -> pd.DataFrame:
     out["people"] = out[list(AGE_BANDS)].sum(axis=1, min_count=1)
     malformed = [
         {"record": f"line {line}: {raw!r}", "reason": MALFORMED}
-        for line, raw in zip(df.loc[~good, "_line"], df.loc[~good, "CodePostal"])
+        for line, raw in zip(
+            df.loc[~good, "_line"], df.loc[~good, "CodePostal"], strict=True
+        )
     ]
     others = [k for k in out.columns if k not in ("postcode", "people")]
     out = out[["postcode", "people", *others]]
@@ -151,7 +153,10 @@ def commune_by_postcode(
     by_name = ref.drop_duplicates(["postcode", "key"], keep=False)
     by_name = by_name.set_index(["postcode", "key"])["commune_code"]
     found = pd.Series(
-        [by_name.get((p, k), pd.NA) for p, k in zip(keys["postcode"], keys["key"])],
+        [
+            by_name.get((p, k), pd.NA)
+            for p, k in zip(keys["postcode"], keys["key"], strict=True)
+        ],
         index=keys.index,
         dtype="string",
     )

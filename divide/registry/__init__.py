@@ -38,7 +38,7 @@ UNITS = {
 }
 DIRECTIONS = {"higher_worse", "lower_worse", "neutral"}
 #: Sources that only place figures (codes, outlines), not what they measure.
-GEOGRAPHY_SOURCES = {"cog_2026", "divide_model"}
+GEOGRAPHY_SOURCES = {"cog_2026", "divide_model", "laposte_postcodes"}
 
 
 @dataclass(frozen=True)
