@@ -14,7 +14,6 @@ import json
 import pandas as pd
 import pytest
 
-from divide.atlas import Atlas
 from divide.errors import SourceError
 from divide.readers import mediation as med
 from divide.readers.cohesion import read_cohesion_operators
@@ -175,11 +174,6 @@ def test_real_files(raw_dir):
 
 
 # ------------------------------------------------------------- atlas figures
-
-
-@pytest.fixture(scope="module")
-def atlas():
-    return Atlas.load()
 
 
 def _value(atlas, level, code, column):

@@ -5,19 +5,13 @@ numérique operators among the initiatives."""
 from __future__ import annotations
 
 import pytest
+from apptest import open_page, problems
 
-from divide.atlas import Atlas
 from divide.i18n import t
 from divide.indicators import format_date, format_value
 from divide.registry import indicator, source
-from tests.test_app import open_page, problems
 
 LOZERE = {"level": "departement", "code": "48"}
-
-
-@pytest.fixture(scope="module")
-def atlas():
-    return Atlas.load()
 
 
 def _use_table(at, lang):
