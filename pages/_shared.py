@@ -671,7 +671,7 @@ def map_block(
     selected: str | None = None,
     height: int = 480,
 ) -> None:
-    """A choropleth with its legend beside it (the map is rebuilt, data cached)."""
+    """A choropleth with its legend beside it (its rendering cached, see draw_map)."""
     lg = lang()
 
     def build() -> folium.Map:
