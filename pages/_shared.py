@@ -671,7 +671,7 @@ def map_block(
     selected: str | None = None,
     height: int = 480,
 ) -> None:
-    """A choropleth with its legend beside it (the map is rebuilt, data cached)."""
+    """A choropleth with its legend beside it (its rendering cached, see draw_map)."""
     lg = lang()
 
     def build() -> folium.Map:
@@ -769,13 +769,16 @@ def draw_map(
     height: int,
     bounds,
     returned_objects: tuple[str, ...] = (),
+    on_change: Callable[[], None] | None = None,
 ) -> dict:
     """Draw a folium map like ``st_folium``, its rendering cached by ``what``.
 
     ``build`` makes the map (called only when ``what`` is not cached yet);
     ``what`` is a hashable key naming everything the map shows (view, language,
     selection, layers, uploads); ``bounds`` are the ones the map was fitted to.
-    Returns the component's value (the ``returned_objects`` the user changed).
+    Returns the component's value (the ``returned_objects`` the user changed);
+    ``on_change`` runs before the rerun a change causes, with the value in
+    ``st.session_state[key]``.
     """
     args = _rendered(what, build, bounds)
     hash_key = streamlit_folium.generate_js_hash(args["script"], key, False)
@@ -783,8 +786,10 @@ def draw_map(
     defaults["zoom"] = args["zoom"]
     defaults = {k: v for k, v in defaults.items() if k in returned_objects}
 
-    def on_change() -> None:
+    def changed() -> None:
         st.session_state[key] = st.session_state.get(hash_key, {})
+        if on_change is not None:
+            on_change()
 
     return streamlit_folium._component_func(
         script=args["script"],
@@ -804,7 +809,7 @@ def draw_map(
         pixelated=False,
         css_links=args["css_links"],
         js_links=args["js_links"],
-        on_change=on_change,
+        on_change=changed,
         wrap_longitude=False,
     )
 

@@ -94,6 +94,18 @@ else:
     bounds = maps.bounds_of(frame)
 
 selected = current_code if current_level == level else None
+st.session_state["_map_drawn_level"] = level
+
+
+def _on_map_click() -> None:
+    # A callback runs before the script, while the sidebar's widgets can change.
+    drawing = (st.session_state.get("map_folium") or {}).get("last_active_drawing")
+    code = ((drawing or {}).get("properties") or {}).get("code")
+    drawn = st.session_state.get("_map_drawn_level")
+    if code and drawn and (drawn, code) != _shared.territory():
+        _shared.choose(drawn, code)
+
+
 sites = atlas.sites_in(scope, kinds) if show_sites else None
 
 
@@ -114,13 +126,14 @@ what += (basemap, show_sites and tuple(kinds), _shared.uploads_key())
 
 map_col, legend_col = st.columns([4, 1])
 with map_col:
-    clicked = _shared.draw_map(
+    _shared.draw_map(
         build_map,
         what,
         key="map_folium",
         height=620,
         bounds=bounds,
         returned_objects=("last_active_drawing",),
+        on_change=_on_map_click,
     )
 with legend_col:
     st.markdown(
@@ -132,11 +145,3 @@ with legend_col:
     st.caption(t("click_hint", lg))
 st.caption(_shared.source_caption(ind))
 _shared.withheld_on_map(level, ind, atlas)
-
-drawing = (clicked or {}).get("last_active_drawing") or {}
-code = (drawing.get("properties") or {}).get("code")
-if code and code != st.session_state.get("map_last_click"):
-    st.session_state["map_last_click"] = code
-    if (level, code) != (current_level, current_code):
-        _shared.choose(level, code)
-        st.rerun()

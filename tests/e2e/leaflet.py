@@ -30,7 +30,7 @@ _SHOW_MARKER = """(i) => new Promise(resolve => {
 })"""
 # The point of a latitude/longitude on the frame's (first) map.
 _POINT = """([lat, lon]) => {
-    const map = window.__divideMap
+    const map = window.__divideMap  // the national map keeps its own
         || Object.values(window).find(v => v instanceof L.Map);
     const p = map.latLngToContainerPoint([lat, lon]);
     const box = map.getContainer().getBoundingClientRect();
