@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from divide.atlas import Atlas
 from divide.errors import DivideError, unknown
+from divide.formatting import plotly_separators
 from divide.i18n import t
 from divide.indicators import display_values, format_value, unit_label
 from divide.registry import Indicator, indicator
@@ -382,7 +383,7 @@ def _axis_title(title: str, ind: Indicator, lang: str) -> str:
 
 
 def _separators(lang: str) -> str:
-    return ", " if lang == "fr" else ".,"
+    return plotly_separators(lang)
 
 
 def bar_figure(

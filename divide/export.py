@@ -28,6 +28,7 @@ import shapely
 from divide import typology
 from divide.atlas import TYPE_COLUMNS, Atlas, check_level
 from divide.errors import DivideError, unknown
+from divide.formatting import format_count, format_share
 from divide.i18n import t
 from divide.indicators import unit_label
 from divide.registry import indicator, indicators, source
@@ -827,8 +828,8 @@ def human_size(n_bytes: float, lang: str = "en") -> str:
     value = float(n_bytes)
     for unit in units:
         if value < 1000 or unit == units[-1]:
-            text = f"{value:.0f}" if unit in ("B", "o") else f"{value:.1f}"
-            return f"{text.replace('.', ',') if lang == 'fr' else text} {unit}"
+            text = format_count(value, lang, 0 if unit in ("B", "o") else 1)
+            return f"{text} {unit}"
         value /= 1000
     return f"{value} {units[-1]}"  # pragma: no cover
 
@@ -905,7 +906,7 @@ def preview_columns(frame: pd.DataFrame, lang: str) -> dict[str, tuple[str, str]
 
 def count_text(n: int, lang: str) -> str:
     """``12,345`` (``12 345`` in French)."""
-    return f"{n:,}".replace(",", "\u202f" if lang == "fr" else ",")
+    return format_count(n, lang)
 
 
 def _headers(columns, lang: str) -> dict[str, str]:
@@ -952,7 +953,7 @@ def quality_view(quality: dict, lang: str) -> pd.DataFrame:
     frame["match_rate"] = [
         ""
         if pd.isna(v)
-        else f"{100 * v:.2f} %".replace(".", "," if lang == "fr" else ".")
+        else format_share(v, lang, 2)
         for v in frame["match_rate"]
     ]
     return frame.rename(columns=_headers(frame.columns, lang))

@@ -1469,6 +1469,33 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_col_match_rate": ("Taux d'appariement", "Match rate"),
     "export_col_notes": ("Détails", "Details"),
     # EXPORT-END
+    # issue 17 (one language at a time, formatting, plurals, search): noun forms
+    # "singular|plural" for divide.formatting.counted, search notes
+    "noun_commune": ("commune|communes", "commune|communes"),
+    "noun_site": ("lieu|lieux", "site|sites"),
+    "noun_new_site": ("nouveau lieu|nouveaux lieux", "new site|new sites"),
+    "noun_mediation_site": (
+        "lieu de médiation|lieux de médiation",
+        "mediation site|mediation sites",
+    ),
+    "noun_actor": ("acteur importé|acteurs importés", "actor imported|actors imported"),
+    "noun_territory": ("territoire|territoires", "territory|territories"),
+    "noun_row": ("ligne|lignes", "row|rows"),
+    "search_arrondissement": (
+        "{arr} : la commune entière (l'atlas ne descend pas aux arrondissements)",
+        "{arr}: the whole commune (the atlas does not go down to arrondissements)",
+    ),
+    "search_arrondissement_postcode": (
+        "code postal du {arr} : la commune entière",
+        "postcode of the {arr}: the whole commune",
+    ),
+    "search_arrondissement_code": (
+        "code INSEE du {arr} : la commune entière",
+        "INSEE code of the {arr}: the whole commune",
+    ),
+    "search_postcode": ("code postal", "postcode"),
+    "search_code": ("code commune {code}", "commune code {code}"),
+    "search_close": ("orthographe proche", "close spelling"),
 }
 
 

@@ -35,6 +35,7 @@ from divide.registry import (
     use_session_indicators,
 )
 from divide.safe_text import markdown as md
+from divide.search import label as search_label
 from divide.search import search, search_index
 from divide.userdata import UploadedIndicator, UserSites
 
@@ -371,7 +372,9 @@ def frame() -> str:
             _drill(table, lg)
         level, code = ss["territory"]
         name = atlas().territory(level, code)["name"]
-        st.info(md(t("selected", lg, name=f"{name} ({t('level_' + level, lg)})")))
+        kind = t("level_" + level, lg)
+        shown = name if name == kind else f"{name} ({kind})"  # not "France (France)"
+        st.info(md(t("selected", lg, name=shown)))
         if level != "france":
             st.button(
                 t("reset", lg),
@@ -390,10 +393,7 @@ def _search_results(query: str, lg: str) -> None:
     if hits.empty:
         st.caption(md(t("no_match", lg, query=query)))
         return
-    labels = {
-        f"{r.level}:{r.code}": f"{r.name} — {t('level_' + r.level, lg)} {r.code}"
-        for r in hits.itertuples()
-    }
+    labels = {f"{r.level}:{r.code}": search_label(r, lg) for r in hits.itertuples()}
     st.selectbox(
         t("search_results", lg),
         list(labels),
