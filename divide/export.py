@@ -376,8 +376,10 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=DICTIONARY_COLUMNS)
 
 
-def sources_table(ids: list[str] | None = None) -> pd.DataFrame:
-    """Sources behind some columns, in registry order.
+def sources_table(
+    ids: list[str] | None = None, lang: str | None = None
+) -> pd.DataFrame:
+    """Sources behind some columns, in registry order (wording in ``lang`` if given).
 
     ``ids`` are indicators and commune attributes (types of territory); by
     default every indicator and every attribute.
@@ -395,10 +397,10 @@ def sources_table(ids: list[str] | None = None) -> pd.DataFrame:
     rows = [
         {
             "id": s.id,
-            "producer": s.producer,
+            "producer": s.text("producer", lang),
             "title": s.title,
-            "vintage": s.vintage,
-            "licence": s.licence,
+            "vintage": s.text("vintage", lang),
+            "licence": s.text("licence", lang),
             "url": s.url,
         }
         for s in used.values()
@@ -923,21 +925,36 @@ def dictionary_view(lang: str, ids: list[str] | None = None) -> pd.DataFrame:
                 typology.grid_label(i, lang) if i in TYPE_COLUMNS else _label(i, lang)
                 for i in notes["id"]
             ],
-            "unit": notes["unit"],
+            "unit": [
+                _unit_text(i, u, lang)
+                for i, u in zip(notes["id"], notes["unit"], strict=True)
+            ],
             "direction": [t(f"export_dir_{d}", lang) for d in notes["direction"]],
             "numerator": notes["numerator"],
             "denominator": notes["denominator"],
             "sources": notes["sources"],
-            "vintage": notes["vintage"],
+            "vintage": [
+                v if i in TYPE_COLUMNS else indicator(i).vintage(lang)
+                for i, v in zip(notes["id"], notes["vintage"], strict=True)
+            ],
             "modelled": notes["modelled"],
         }
     )
     return view.rename(columns=_headers(view.columns, lang))
 
 
+def _unit_text(ind_id: str, unit: str, lang: str) -> str:
+    """A unit of the dictionary as read in ``lang`` ("part (0-1)", "personnes")."""
+    if ind_id in TYPE_COLUMNS or not unit:
+        return unit
+    if indicator(ind_id).unit == "share":
+        return t("export_unit_share", lang)
+    return unit_label(indicator(ind_id), lang)
+
+
 def sources_markdown(lang: str) -> str:
     """The sources table in Markdown, with links to the official pages."""
-    frame = sources_table().drop(columns="id")
+    frame = sources_table(lang=lang).drop(columns="id")
     return markdown_table(
         frame, _headers(frame.columns, lang), links={"url": t("export_link", lang)}
     )
@@ -951,10 +968,7 @@ def quality_view(quality: dict, lang: str) -> pd.DataFrame:
             "" if pd.isna(v) else count_text(int(v), lang) for v in frame[column]
         ]
     frame["match_rate"] = [
-        ""
-        if pd.isna(v)
-        else format_share(v, lang, 2)
-        for v in frame["match_rate"]
+        "" if pd.isna(v) else format_share(v, lang, 2) for v in frame["match_rate"]
     ]
     return frame.rename(columns=_headers(frame.columns, lang))
 

@@ -1496,6 +1496,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "search_postcode": ("code postal", "postcode"),
     "search_code": ("code commune {code}", "commune code {code}"),
     "search_close": ("orthographe proche", "close spelling"),
+    "export_unit_share": ("part (0-1)", "share (0-1)"),
 }
 
 

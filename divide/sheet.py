@@ -318,7 +318,7 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
         parts.append(f" — {_e(t('sheet_within', lang))} {_e(within)}")
     parts.append("</p>")
     vintages = "; ".join(
-        f"{source(s).producer.split(' (')[0]} {source(s).vintage}"
+        f"{source(s).producer.split(' (')[0]} {source(s).text('vintage', lang)}"
         for s in _used_sources()
         if s != "divide_model"
     )
@@ -411,9 +411,9 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
     for sid in _used_sources():
         src = source(sid)
         text = (
-            f"<b>{_e(src.producer)}</b> — <i>{_e(src.title)}</i>. "
-            f"{_e(t('vintage', lang).capitalize())} {_e(src.vintage)}. "
-            f"{_e(t('sheet_licence', lang))}{colon}{_e(src.licence)}."
+            f"<b>{_e(src.text('producer', lang))}</b> — <i>{_e(src.title)}</i>. "
+            f"{_e(t('vintage', lang).capitalize())} {_e(src.text('vintage', lang))}. "
+            f"{_e(t('sheet_licence', lang))}{colon}{_e(src.text('licence', lang))}."
         )
         if src.url:
             text += f' <span class="url">{_e(src.url)}</span>'

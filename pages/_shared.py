@@ -503,7 +503,10 @@ def source_caption(ind: Indicator) -> str:
 def source_caption_of(records) -> str:
     """'Source: producer (vintage …); …' for these source records."""
     lg = lang()
-    parts = [f"{src.producer} ({t('vintage', lg)} {src.vintage})" for src in records]
+    parts = [
+        f"{src.text('producer', lg)} ({t('vintage', lg)} {src.text('vintage', lg)})"
+        for src in records
+    ]
     text = f"{t('source', lg)} : " if lg == "fr" else f"{t('source', lg)}: "
     return md(text + "; ".join(parts))
 
