@@ -932,7 +932,7 @@ def dictionary_view(lang: str, ids: list[str] | None = None) -> pd.DataFrame:
             "direction": [t(f"export_dir_{d}", lang) for d in notes["direction"]],
             "numerator": notes["numerator"],
             "denominator": notes["denominator"],
-            "sources": notes["sources"],
+            "sources": [_sources_text(i, lang) for i in notes["id"]],
             "vintage": [
                 v if i in TYPE_COLUMNS else indicator(i).vintage(lang)
                 for i, v in zip(notes["id"], notes["vintage"], strict=True)
@@ -941,6 +941,15 @@ def dictionary_view(lang: str, ids: list[str] | None = None) -> pd.DataFrame:
         }
     )
     return view.rename(columns=_headers(view.columns, lang))
+
+
+def _sources_text(column: str, lang: str) -> str:
+    """The producers and titles behind a column, producers worded in ``lang``."""
+    if column in TYPE_COLUMNS:
+        records = [source(typology.SOURCES[column])]
+    else:
+        records = indicator(column).source_records()
+    return "; ".join(f"{s.text('producer', lang)}: {s.title}" for s in records)
 
 
 def _unit_text(ind_id: str, unit: str, lang: str) -> str:

@@ -704,6 +704,7 @@ def contribution_figure(
     names = [html(str(labels.get(c, c))) for c in table.index]
     values = [float(v) for v in table["contribution"]]
     score = float(sum(values))
+
     def text(x: float) -> str:
         return format_count(x, lang, 1)
 
