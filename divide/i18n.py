@@ -1497,6 +1497,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "search_code": ("code commune {code}", "commune code {code}"),
     "search_close": ("orthographe proche", "close spelling"),
     "export_unit_share": ("part (0-1)", "share (0-1)"),
+    "choose_option": ("Choisissez une option", "Choose an option"),
+    "choose_options": ("Choisissez une ou plusieurs options", "Choose options"),
+    "assets_missing": (
+        "Cartes hors ligne indisponibles : les fichiers Leaflet ne sont pas installés, les cartes se chargent depuis internet (vides sans connexion). Lancez `divide assets` puis rechargez la page.",
+        "Offline maps unavailable: the Leaflet files are not installed, so maps load from the internet (blank without a connection). Run `divide assets`, then reload the page.",
+    ),
 }
 
 

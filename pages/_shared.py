@@ -13,7 +13,7 @@ from PIL import Image
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
-from divide import classify, export, maps, plausibility, typology
+from divide import assets, classify, export, maps, plausibility, typology
 from divide import series as dated
 from divide.atlas import Atlas
 from divide.errors import DivideError
@@ -384,6 +384,8 @@ def frame() -> str:
             )
         if ss.get("_url_error"):
             st.warning(md(ss.pop("_url_error")))
+        if not assets.available():
+            st.warning(t("assets_missing", lg), icon=":material/wifi_off:")
     write_url()
     return lg
 
@@ -398,6 +400,7 @@ def _search_results(query: str, lg: str) -> None:
         t("search_results", lg),
         list(labels),
         index=None,
+        placeholder=t("choose_option", lg),
         key="territory_pick",
         format_func=labels.get,
         on_change=_on_search,

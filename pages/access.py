@@ -76,6 +76,7 @@ kinds = cols[1].multiselect(
     supply.KINDS,
     key="access_kinds",
     format_func=lambda k: t(f"kind_{k}", lg),
+    placeholder=t("choose_options", lg),
 )
 st.caption(t("kinds_counted_note", lg))
 min_need = cols[2].number_input(
@@ -165,6 +166,7 @@ else:
         sorted(names, key=lambda c: (names[c], c)),
         key="access_exclude",
         format_func=lambda c: f"{names[c]} ({c})",
+        placeholder=t("choose_options", lg),
     )
     _shared.set_url_param("k", str(k))
     args = (scope, radius, int(k), kinds_t, tuple(exclude), float(min_pop))

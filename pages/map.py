@@ -70,6 +70,7 @@ with options[2]:
         key="map_site_kinds",
         format_func=lambda v: t(f"kind_{v}", lg),
         disabled=not show_sites,
+        placeholder=t("choose_options", lg),
     )
 
 where = _shared.type_filters("map")

@@ -141,3 +141,29 @@ def test_plurals(n, noun, fr, en):
     assert formatting.counted(n, noun, "fr") == fr
     assert formatting.counted(n, noun, "en") == en
     assert "(" not in formatting.counted(n, noun, "fr")
+
+
+# ------------------------------------------------------------- first contact
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_missing_map_assets_are_announced(monkeypatch, lang):
+    """Without `divide assets`, every page says maps need internet."""
+    from divide import assets
+    from divide.i18n import t
+    from tests.test_app import open_page
+
+    monkeypatch.setattr(assets, "VENDOR", assets.VENDOR / "absent")
+    at = open_page("pages/map.py", lang=lang)
+    warnings = [str(w.value) for w in at.sidebar.warning]
+    assert t("assets_missing", lang) in warnings
+    assert "divide assets" in t("assets_missing", lang)
+
+
+def test_installed_map_assets_raise_no_notice():
+    from divide import assets
+    from divide.i18n import t
+    from tests.test_app import open_page
+
+    if not assets.available():
+        pytest.skip("run `divide assets` first")
+    at = open_page("pages/map.py", lang="en")
+    assert t("assets_missing", "en") not in [str(w.value) for w in at.sidebar.warning]
