@@ -573,8 +573,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No commune is over {r} km from a counted site with this minimum need.",
     ),
     "access_unlocated": (
-        "{n} commune(s) sans point représentatif n'ont pas pu être évaluées.",
-        "{n} commune(s) without a representative point could not be assessed.",
+        "Sans point représentatif, donc sans évaluation : {count}.",
+        "Without a representative point, so not assessed: {count}.",
     ),
     "access_by_epci": (
         "Par EPCI : personnes en illectronisme par lieu et besoin non couvert",
@@ -630,8 +630,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Everyone in illectronisme here already has a counted site within {r} km: no new site would reach anyone more. Lower the radius or the kinds counted.",
     ),
     "access_stopped": (
-        "{n} lieu(x) seulement : au-delà, aucune commune n'atteint de personne de plus.",
-        "Only {n} site(s): beyond that, no commune reaches anyone more.",
+        "Placement arrêté à {count} : au-delà, aucune commune n'atteint de personne de plus.",
+        "Stopped at {count}: beyond that, no commune reaches anyone more.",
     ),
     "access_col_rank": ("Rang", "Rank"),
     "access_col_code": ("Code", "Code"),
@@ -1043,7 +1043,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Fichier non importé, les notes en cours sont conservées",
         "File not imported, the current ratings are kept",
     ),
-    "aud_imported": ("{n} acteur(s) importé(s).", "{n} actor(s) imported."),
+    "aud_imported": ("{count}.", "{count}."),
     "aud_not_text": (
         "le fichier n'est pas un texte UTF-8 (JSON ou CSV attendu)",
         "the file is not UTF-8 text (JSON or CSV expected)",
@@ -1080,8 +1080,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{indicator} — the {k} worst of {n}, plus the selected territory",
     ),
     "cmp_missing_not_drawn": (
-        "{n} territoire(s) sans donnée, non représenté(s).",
-        "{n} territory(ies) with no data, not drawn.",
+        "Hors du graphique faute de donnée : {count}.",
+        "Not drawn, for want of data: {count}.",
     ),
     "cmp_highlight_note": (
         "Le territoire choisi est marqué ▶ et en rouge.",
@@ -1106,7 +1106,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "prof_yes": ("oui", "yes"),
     "prof_kind": ("Type", "Kind"),
     "prof_address": ("Adresse", "Address"),
-    "prof_n_sites": ("{n} lieu(x) de médiation", "{n} mediation site(s)"),
     "prof_no_map_france": (
         "Choisissez un territoire pour voir sa carte.",
         "Pick a territory to see its map.",

@@ -15,6 +15,7 @@ from divide import maps
 from divide.atlas import Atlas
 from divide.compare import percentile_text, percentiles
 from divide.errors import DivideError
+from divide.formatting import counted, format_count
 from divide.i18n import t
 from divide.indicators import format_value, unit_label
 from divide.profile import comparison, parents
@@ -377,7 +378,7 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
 
     # Mediation sites.
     parts.append(f"<h2>{_e(t('sites_list', lang))}</h2>")
-    parts.append(f"<p>{_e(t('prof_n_sites', lang, n=_count(len(sites), lang)))}</p>")
+    parts.append(f"<p>{_e(counted(len(sites), 'mediation_site', lang))}</p>")
     if len(sites):
         counts = sites["kind"].value_counts()
         parts.append(
@@ -428,5 +429,4 @@ def _colon(lang: str) -> str:
 
 
 def _count(n: int, lang: str) -> str:
-    text = f"{n:,}"
-    return text.replace(",", "\u202f") if lang == "fr" else text
+    return format_count(n, lang)

@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 
 from divide import export, illectronisme, maps, supply
 from divide.errors import DivideError
+from divide.formatting import counted, format_count
 from divide.i18n import t
 from divide.registry import indicator
 from divide.safe_text import file_name
@@ -67,7 +68,7 @@ st.title(t("access_title", lg))
 st.caption(t("access_intro", lg))
 if layers := _shared.user_site_layers():
     files = ", ".join(layer.file for layer in layers)
-    n = f"{sum(len(layer.sites) for layer in layers):,}"
+    n = format_count(sum(len(layer.sites) for layer in layers), lg)
     st.info(md(t("access_user_sites", lg, n=n, files=files)))
 cols = st.columns([1, 3, 1])
 radius = cols[0].number_input(t("access_radius", lg), step=1.0, key="access_radius")
@@ -125,7 +126,13 @@ else:
     stem = f"underserved_{scope[1] if scope else 'FR'}_{r_text}km"
     downloads(under, stem, "access_under")
 if summary.unlocated_communes:
-    st.caption(t("access_unlocated", lg, n=summary.unlocated_communes))
+    st.caption(
+        t(
+            "access_unlocated",
+            lg,
+            count=counted(summary.unlocated_communes, "commune", lg),
+        )
+    )
 st.caption(_shared.source_caption(RISK))
 st.markdown(f"**{t('access_by_epci', lg)}**")
 table(epcis, "epci")
@@ -182,7 +189,9 @@ if placed is not None and placed.hosts.empty:
 elif placed is not None:
     cards(supply.placement_cards(placed, lg))
     if placed.result.stopped_early:
-        st.info(t("access_stopped", lg, n=len(placed.hosts)))
+        st.info(
+            t("access_stopped", lg, count=counted(len(placed.hosts), "new_site", lg))
+        )
     table(placed.hosts, "hosts")
     stem = f"placement_{scope[1]}_{r_text}km_k{int(k)}"
     method = "greedy maximum coverage, within 1 - 1/e of the optimum"

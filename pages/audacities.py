@@ -10,6 +10,7 @@ import streamlit as st
 
 from divide import audacities as aud
 from divide.errors import DivideError
+from divide.formatting import counted
 from divide.i18n import t
 from divide.safe_text import file_name, html
 from divide.safe_text import markdown as md
@@ -88,7 +89,10 @@ def _import() -> None:
         )
         return
     _merge(actors)
-    ss["_aud_upload_msg"] = ("success", t("aud_imported", lg, n=len(actors)))
+    ss["_aud_upload_msg"] = (
+        "success",
+        t("aud_imported", lg, count=counted(len(actors), "actor", lg)),
+    )
 
 
 def _wrap(label: str, width: int = 16) -> str:

@@ -4,6 +4,7 @@ from streamlit_folium import st_folium
 from divide import maps
 from divide.classify import METHODS
 from divide.errors import DivideError
+from divide.formatting import format_count
 from divide.i18n import t
 from divide.readers.mediation import KINDS, MEDIATION_KINDS
 from pages import _shared
@@ -62,16 +63,19 @@ with options[0]:
 with options[1]:
     basemap = st.checkbox(t("basemap", lg), key="map_basemap")
     show_sites = st.checkbox(t("show_sites", lg), key="map_sites")
-with options[2]:
-    kinds = st.multiselect(
-        t("site_kinds", lg),
-        KINDS,
-        default=list(MEDIATION_KINDS),
-        key="map_site_kinds",
-        format_func=lambda v: t(f"kind_{v}", lg),
-        disabled=not show_sites,
-        placeholder=t("choose_options", lg),
-    )
+# The kinds are asked only once sites are shown (a greyed-out control would be
+# unreadable text: it fails the contrast check).
+kinds = list(MEDIATION_KINDS)
+if show_sites:
+    with options[2]:
+        kinds = st.multiselect(
+            t("site_kinds", lg),
+            KINDS,
+            default=list(MEDIATION_KINDS),
+            key="map_site_kinds",
+            format_func=lambda v: t(f"kind_{v}", lg),
+            placeholder=t("choose_options", lg),
+        )
 
 where = _shared.type_filters("map")
 atlas = _shared.typed_atlas(where)
@@ -102,7 +106,7 @@ if show_sites:
     maps.add_sites(
         fmap, sites, {k_: t(f"kind_{k_}", lg) for k_ in KINDS}, t("show_sites", lg)
     )
-    st.caption(t("sites_shown", lg, n=f"{len(sites):,}"))
+    st.caption(t("sites_shown", lg, n=format_count(len(sites), lg)))
 
 map_col, legend_col = st.columns([4, 1])
 with map_col:

@@ -88,7 +88,10 @@ def test_homonyms_show_their_departement(index, etalab):
 def test_13001_labels_code_and_postcode_and_shows_both(index, etalab):
     communes = etalab[etalab["type"] == "commune-actuelle"]
     by_code = communes[communes["code"] == "13001"].iloc[0]  # Aix-en-Provence
-    by_post = communes[communes["codesPostaux"].map(lambda c: isinstance(c, list) and "13001" in c)]
+    has_13001 = communes["codesPostaux"].map(
+        lambda c: isinstance(c, list) and "13001" in c
+    )
+    by_post = communes[has_13001]
     assert len(by_post) == 1  # Marseille
     hits = search(index, "13001")
     codes = list(hits["code"])
