@@ -43,7 +43,9 @@ row = atlas.territory(level, code)
 cards = st.columns(5)
 for i, ind_id in enumerate(HEADLINE):
     ind = indicator(ind_id)
-    shown = format_value(table.iloc[i, 0], ind, lg)  # with its unit (per 10,000…)
+    # The label names the unit ("… pour 10 000 habitants"): the figure stays short
+    # enough not to be cut.
+    shown = format_value(table.iloc[i, 0], ind, lg, suffix=False)
     if withheld_reason(row, ind, lg):
         shown = t("withheld_short", lg)
     with cards[i % 5]:
