@@ -283,7 +283,7 @@ def radar_traces(at: AppTest) -> list[dict]:
 def test_audacities_renders(lang):
     at = open_page("pages/audacities.py", lang=lang)
     assert at.title[0].value == t("aud_title", lang)
-    assert any("CC BY 3.0 FR" in c.value for c in at.caption)
+    assert any("CC BY 3.0 FR" in c.value for c in at.markdown)  # not a faded caption
     assert at.download_button(key="aud_download_json").disabled
 
 
