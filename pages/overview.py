@@ -72,7 +72,13 @@ shown = pd.DataFrame(
     },
     index=[_shared.label(indicator(i)) for i in HEADLINE],
 )
-st.dataframe(shown, width="stretch")
+# The labels' column keeps a fixed width (they wrap): on a phone the values
+# stay on screen beside them.
+st.dataframe(
+    shown,
+    width="stretch",
+    column_config={"_index": st.column_config.TextColumn(width="medium")},
+)
 with st.expander(t("sources", lg)):
     for ind_id in HEADLINE:
         ind = indicator(ind_id)
