@@ -31,7 +31,7 @@ from divide.errors import DivideError, unknown
 from divide.formatting import format_count, format_share
 from divide.i18n import t
 from divide.indicators import unit_label
-from divide.registry import indicator, indicators, source
+from divide.registry import Indicator, indicator, indicators, source
 from divide.safe_text import markdown, visible
 from divide.spreadsheet import RISKY_START
 
@@ -926,21 +926,34 @@ def dictionary_view(lang: str, ids: list[str] | None = None) -> pd.DataFrame:
                 for i in notes["id"]
             ],
             "unit": [
-                _unit_text(i, u, lang)
+                _unit_text(i, u, lang) if _in_registry(i) else u
                 for i, u in zip(notes["id"], notes["unit"], strict=True)
             ],
             "direction": [t(f"export_dir_{d}", lang) for d in notes["direction"]],
             "numerator": notes["numerator"],
             "denominator": notes["denominator"],
-            "sources": [_sources_text(i, lang) for i in notes["id"]],
+            "sources": [
+                _sources_text(i, lang) if _in_registry(i) else s
+                for i, s in zip(notes["id"], notes["sources"], strict=True)
+            ],
             "vintage": [
-                v if i in TYPE_COLUMNS else indicator(i).vintage(lang)
+                indicator(i).vintage(lang) if _is_indicator(i) else v
                 for i, v in zip(notes["id"], notes["vintage"], strict=True)
             ],
             "modelled": notes["modelled"],
         }
     )
     return view.rename(columns=_headers(view.columns, lang))
+
+
+def _is_indicator(column: str) -> bool:
+    """True for a registry indicator (not a type of territory, not an upload)."""
+    return column not in TYPE_COLUMNS and type(indicator(column)) is Indicator
+
+
+def _in_registry(column: str) -> bool:
+    """True for a registry indicator or a type of territory (not an upload)."""
+    return column in TYPE_COLUMNS or _is_indicator(column)
 
 
 def _sources_text(column: str, lang: str) -> str:

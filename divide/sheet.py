@@ -99,7 +99,12 @@ def profile_table(
             percentile_text(p) for p in raw["percentile"]
         ]
     out[t("prof_unit", lang)] = [unit_label(registry[i], lang) for i in raw.index]
-    out[t("prof_source_vintage", lang)] = [registry[i].vintage(lang) for i in raw.index]
+    out[t("prof_source_vintage", lang)] = [
+        registry[i].vintage(lang)
+        if type(registry[i]) is Indicator
+        else registry[i].vintage()
+        for i in raw.index
+    ]
     out[t("prof_modelled", lang)] = [
         t("prof_yes", lang) if registry[i].modelled else "" for i in raw.index
     ]
