@@ -36,8 +36,20 @@ for section, name, icon in PAGES:
             f"pages/{name}.py",
             title=t(f"page_{name}", lang),
             icon=icon,
-            url_path=name,
+            # the default page is served at /; its own path only names it
+            url_path="home" if name == "overview" else name,
             default=name == "overview",
         )
     )
+# Every page has its URL: the overview is also at /overview (a hidden entry of the
+# same script, so the menu lists it once).
+sections[t("section_explore", lang)].append(
+    st.Page(
+        "pages/overview.py",
+        title=t("page_overview", lang),
+        icon=PAGES[0][2],
+        url_path="overview",
+        visibility="hidden",
+    )
+)
 st.navigation(sections).run()

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from divide.atlas import Atlas
 from divide.errors import DivideError, unknown
+from divide.formatting import counted, plotly_separators
 from divide.i18n import t
 from divide.indicators import display_values, format_value, unit_label
 from divide.registry import Indicator, indicator
@@ -250,7 +251,13 @@ def bar_notes(
         heading = t("cmp_bar_worst", lang, indicator=label, k=BAR_WORST, n=valued)
     notes = [t("cmp_highlight_note", lang)] if ranked["target"].any() else []
     if valued < len(ranked):
-        notes.append(t("cmp_missing_not_drawn", lang, n=len(ranked) - valued))
+        notes.append(
+            t(
+                "cmp_missing_not_drawn",
+                lang,
+                count=counted(len(ranked) - valued, "territory", lang),
+            )
+        )
     return heading, " ".join(notes)
 
 
@@ -382,7 +389,7 @@ def _axis_title(title: str, ind: Indicator, lang: str) -> str:
 
 
 def _separators(lang: str) -> str:
-    return ", " if lang == "fr" else ".,"
+    return plotly_separators(lang)
 
 
 def bar_figure(

@@ -27,9 +27,10 @@ import shapely
 from divide import typology
 from divide.atlas import TYPE_COLUMNS, Atlas, check_level
 from divide.errors import DivideError, unknown
+from divide.formatting import format_count, format_share
 from divide.i18n import t
 from divide.indicators import unit_label
-from divide.registry import indicator, indicators, source
+from divide.registry import Indicator, indicator, indicators, source
 from divide.safe_text import markdown, visible
 from divide.spreadsheet import RISKY_START
 
@@ -373,8 +374,10 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=DICTIONARY_COLUMNS)
 
 
-def sources_table(ids: list[str] | None = None) -> pd.DataFrame:
-    """Sources behind some columns, in registry order.
+def sources_table(
+    ids: list[str] | None = None, lang: str | None = None
+) -> pd.DataFrame:
+    """Sources behind some columns, in registry order (wording in ``lang`` if given).
 
     ``ids`` are indicators and commune attributes (types of territory); by
     default every indicator and every attribute.
@@ -392,10 +395,10 @@ def sources_table(ids: list[str] | None = None) -> pd.DataFrame:
     rows = [
         {
             "id": s.id,
-            "producer": s.producer,
+            "producer": s.text("producer", lang),
             "title": s.title,
-            "vintage": s.vintage,
-            "licence": s.licence,
+            "vintage": s.text("vintage", lang),
+            "licence": s.text("licence", lang),
             "url": s.url,
         }
         for s in used.values()
@@ -827,8 +830,8 @@ def human_size(n_bytes: float, lang: str = "en") -> str:
     value = float(n_bytes)
     for unit in units:
         if value < 1000 or unit == units[-1]:
-            text = f"{value:.0f}" if unit in ("B", "o") else f"{value:.1f}"
-            return f"{text.replace('.', ',') if lang == 'fr' else text} {unit}"
+            text = format_count(value, lang, 0 if unit in ("B", "o") else 1)
+            return f"{text} {unit}"
         value /= 1000
     return f"{value} {units[-1]}"  # pragma: no cover
 
@@ -906,7 +909,7 @@ def preview_columns(frame: pd.DataFrame, lang: str) -> dict[str, tuple[str, str]
 
 def count_text(n: int, lang: str) -> str:
     """``12,345`` (``12 345`` in French)."""
-    return f"{n:,}".replace(",", "\u202f" if lang == "fr" else ",")
+    return format_count(n, lang)
 
 
 def _headers(columns, lang: str) -> dict[str, str]:
@@ -923,21 +926,58 @@ def dictionary_view(lang: str, ids: list[str] | None = None) -> pd.DataFrame:
                 typology.grid_label(i, lang) if i in TYPE_COLUMNS else _label(i, lang)
                 for i in notes["id"]
             ],
-            "unit": notes["unit"],
+            "unit": [
+                _unit_text(i, u, lang) if _in_registry(i) else u
+                for i, u in zip(notes["id"], notes["unit"], strict=True)
+            ],
             "direction": [t(f"export_dir_{d}", lang) for d in notes["direction"]],
             "numerator": notes["numerator"],
             "denominator": notes["denominator"],
-            "sources": notes["sources"],
-            "vintage": notes["vintage"],
+            "sources": [
+                _sources_text(i, lang) if _in_registry(i) else s
+                for i, s in zip(notes["id"], notes["sources"], strict=True)
+            ],
+            "vintage": [
+                indicator(i).vintage(lang) if _is_indicator(i) else v
+                for i, v in zip(notes["id"], notes["vintage"], strict=True)
+            ],
             "modelled": notes["modelled"],
         }
     )
     return view.rename(columns=_headers(view.columns, lang))
 
 
+def _is_indicator(column: str) -> bool:
+    """True for a registry indicator (not a type of territory, not an upload)."""
+    return column not in TYPE_COLUMNS and type(indicator(column)) is Indicator
+
+
+def _in_registry(column: str) -> bool:
+    """True for a registry indicator or a type of territory (not an upload)."""
+    return column in TYPE_COLUMNS or _is_indicator(column)
+
+
+def _sources_text(column: str, lang: str) -> str:
+    """The producers and titles behind a column, producers worded in ``lang``."""
+    if column in TYPE_COLUMNS:
+        records = [source(typology.SOURCES[column])]
+    else:
+        records = indicator(column).source_records()
+    return "; ".join(f"{s.text('producer', lang)}: {s.title}" for s in records)
+
+
+def _unit_text(ind_id: str, unit: str, lang: str) -> str:
+    """A unit of the dictionary as read in ``lang`` ("part (0-1)", "personnes")."""
+    if ind_id in TYPE_COLUMNS or not unit:
+        return unit
+    if indicator(ind_id).unit == "share":
+        return t("export_unit_share", lang)
+    return unit_label(indicator(ind_id), lang)
+
+
 def sources_markdown(lang: str) -> str:
     """The sources table in Markdown, with links to the official pages."""
-    frame = sources_table().drop(columns="id")
+    frame = sources_table(lang=lang).drop(columns="id")
     return markdown_table(
         frame, _headers(frame.columns, lang), links={"url": t("export_link", lang)}
     )
@@ -951,10 +991,7 @@ def quality_view(quality: dict, lang: str) -> pd.DataFrame:
             "" if pd.isna(v) else count_text(int(v), lang) for v in frame[column]
         ]
     frame["match_rate"] = [
-        ""
-        if pd.isna(v)
-        else f"{100 * v:.2f} %".replace(".", "," if lang == "fr" else ".")
-        for v in frame["match_rate"]
+        "" if pd.isna(v) else format_share(v, lang, 2) for v in frame["match_rate"]
     ]
     return frame.rename(columns=_headers(frame.columns, lang))
 

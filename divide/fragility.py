@@ -60,6 +60,7 @@ import pandas as pd
 
 from divide.atlas import Atlas, check_level
 from divide.errors import DivideError, unknown
+from divide.formatting import format_count, format_decimal, plotly_separators
 from divide.i18n import t
 from divide.indicators import format_value
 from divide.registry import Indicator, catalogue, indicator
@@ -704,11 +705,9 @@ def contribution_figure(
     names = [html(str(labels.get(c, c))) for c in table.index]
     values = [float(v) for v in table["contribution"]]
     score = float(sum(values))
-    number = "{:.1f}"
 
     def text(x: float) -> str:
-        shown = number.format(x)
-        return shown.replace(".", ",") if lang == "fr" else shown
+        return format_count(x, lang, 1)
 
     fig = go.Figure(
         go.Waterfall(
@@ -730,7 +729,7 @@ def contribution_figure(
         margin={"l": 10, "r": 50, "t": 10, "b": 30},
         xaxis={"range": [0, max(100.0, score * 1.1)], "title": "0–100"},
         yaxis={"autorange": "reversed", "type": "category"},
-        separators=", " if lang == "fr" else ".,",
+        separators=plotly_separators(lang),
         showlegend=False,
     )
     return fig
@@ -811,16 +810,16 @@ def index_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def ifn_text(result: Mapping, lang: str, plural: str) -> str:
     """The sentence giving :func:`correlation_with_ifn`'s rho, n and p."""
-    rho, p = f"{result['rho']:.2f}", f"{result['pvalue']:.2g}"
+    rho, p = format_decimal(result["rho"], lang, 2), f"{result['pvalue']:.2g}"
     if result["pvalue"] < 1e-4:
-        p = "< 0.0001"
-    if lang == "fr":
-        rho, p = rho.replace(".", ","), p.replace(".", ",")
+        p = "< " + format_decimal(0.0001, lang, 4)
+    elif lang == "fr":
+        p = p.replace(".", ",")
     return t("frag_ifn_result", lang, rho=rho, n=result["n"], plural=plural, p=p)
 
 
 def _integer(n: int, lang: str) -> str:
-    return f"{n:,}".replace(",", "\u202f" if lang == "fr" else ",")
+    return format_count(n, lang)
 
 
 def summary(index_df: pd.DataFrame, code: str, lang: str) -> dict:

@@ -574,8 +574,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No commune is over {r} km from a counted site with this minimum need.",
     ),
     "access_unlocated": (
-        "{n} commune(s) sans point représentatif n'ont pas pu être évaluées.",
-        "{n} commune(s) without a representative point could not be assessed.",
+        "Sans point représentatif, donc sans évaluation : {count}.",
+        "Without a representative point, so not assessed: {count}.",
     ),
     "access_by_epci": (
         "Par EPCI : personnes en illectronisme par lieu et besoin non couvert",
@@ -631,8 +631,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Everyone in illectronisme here already has a counted site within {r} km: no new site would reach anyone more. Lower the radius or the kinds counted.",
     ),
     "access_stopped": (
-        "{n} lieu(x) seulement : au-delà, aucune commune n'atteint de personne de plus.",
-        "Only {n} site(s): beyond that, no commune reaches anyone more.",
+        "Placement arrêté à {count} : au-delà, aucune commune n'atteint de personne de plus.",
+        "Stopped at {count}: beyond that, no commune reaches anyone more.",
     ),
     "access_col_rank": ("Rang", "Rank"),
     "access_col_code": ("Code", "Code"),
@@ -1044,7 +1044,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Fichier non importé, les notes en cours sont conservées",
         "File not imported, the current ratings are kept",
     ),
-    "aud_imported": ("{n} acteur(s) importé(s).", "{n} actor(s) imported."),
+    "aud_imported": ("{count}.", "{count}."),
     "aud_not_text": (
         "le fichier n'est pas un texte UTF-8 (JSON ou CSV attendu)",
         "the file is not UTF-8 text (JSON or CSV expected)",
@@ -1081,8 +1081,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{indicator} — the {k} worst of {n}, plus the selected territory",
     ),
     "cmp_missing_not_drawn": (
-        "{n} territoire(s) sans donnée, non représenté(s).",
-        "{n} territory(ies) with no data, not drawn.",
+        "Hors du graphique faute de donnée : {count}.",
+        "Not drawn, for want of data: {count}.",
     ),
     "cmp_highlight_note": (
         "Le territoire choisi est marqué ▶ et en rouge.",
@@ -1107,7 +1107,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "prof_yes": ("oui", "yes"),
     "prof_kind": ("Type", "Kind"),
     "prof_address": ("Adresse", "Address"),
-    "prof_n_sites": ("{n} lieu(x) de médiation", "{n} mediation site(s)"),
     "prof_no_map_france": (
         "Choisissez un territoire pour voir sa carte.",
         "Pick a territory to see its map.",
@@ -1504,6 +1503,40 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Every commune of France: the outlines load once (simplified, a grid of "
         "about 50 m), then only the values change. Zoom in to find a commune; "
         "click to choose it.",
+    ),
+    # issue 17 (one language at a time, formatting, plurals, search): noun forms
+    # "singular|plural" for divide.formatting.counted, search notes
+    "noun_commune": ("commune|communes", "commune|communes"),
+    "noun_site": ("lieu|lieux", "site|sites"),
+    "noun_new_site": ("nouveau lieu|nouveaux lieux", "new site|new sites"),
+    "noun_mediation_site": (
+        "lieu de médiation|lieux de médiation",
+        "mediation site|mediation sites",
+    ),
+    "noun_actor": ("acteur importé|acteurs importés", "actor imported|actors imported"),
+    "noun_territory": ("territoire|territoires", "territory|territories"),
+    "noun_row": ("ligne|lignes", "row|rows"),
+    "search_arrondissement": (
+        "{arr} : la commune entière (l'atlas ne descend pas aux arrondissements)",
+        "{arr}: the whole commune (the atlas does not go down to arrondissements)",
+    ),
+    "search_arrondissement_postcode": (
+        "code postal du {arr} : la commune entière",
+        "postcode of the {arr}: the whole commune",
+    ),
+    "search_arrondissement_code": (
+        "code INSEE du {arr} : la commune entière",
+        "INSEE code of the {arr}: the whole commune",
+    ),
+    "search_postcode": ("code postal", "postcode"),
+    "search_code": ("code commune {code}", "commune code {code}"),
+    "search_close": ("orthographe proche", "close spelling"),
+    "export_unit_share": ("part (0-1)", "share (0-1)"),
+    "choose_option": ("Choisissez une option", "Choose an option"),
+    "choose_options": ("Choisissez une ou plusieurs options", "Choose options"),
+    "assets_missing": (
+        "Cartes hors ligne indisponibles : les fichiers Leaflet ne sont pas installés, les cartes se chargent depuis internet (vides sans connexion). Lancez `divide assets` puis rechargez la page.",
+        "Offline maps unavailable: the Leaflet files are not installed, so maps load from the internet (blank without a connection). Run `divide assets`, then reload the page.",
     ),
 }
 

@@ -12,6 +12,13 @@ import math
 import numpy as np
 import pandas as pd
 
+from divide.formatting import (  # noqa: F401  (re-exported: the formatting API)
+    counted,
+    format_count,
+    format_date,
+    format_km,
+    format_share,
+)
 from divide.i18n import t
 from divide.registry import Indicator, as_of, base_columns, indicators, source
 
@@ -114,16 +121,6 @@ def _known(communes: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
 
 #: A figure describing a state older than this (years) gets a badge.
 STALE_YEARS = 3
-_MONTHS = {
-    "fr": "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.".split(),
-    "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(),
-}
-
-
-def format_date(iso: str, lang: str = "en") -> str:
-    """An ISO date as people read it: "30 sept. 2019" / "30 Sep 2019"."""
-    day = dt.date.fromisoformat(iso)
-    return f"{day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
 
 
 def is_stale(iso: str, today: dt.date | None = None) -> bool:
@@ -208,22 +205,6 @@ def withheld_reason(row: pd.Series, ind: Indicator, lang: str = "en") -> str | N
     )
 
 
-def format_count(value: float, lang: str = "en", digits: int = 0) -> str:
-    """A number with the language's digit grouping: "1 234,5" or "1,234.5"."""
-    text = f"{value:,.{digits}f}".replace(",", "_")
-    if lang == "fr":
-        return text.replace(".", ",").replace("_", "\u202f")
-    return text.replace("_", ",")
-
-
-def format_share(value: float, lang: str = "en", digits: int = 0) -> str:
-    """A share (0–1) as a percentage in the language's style: "72 %"."""
-    text = f"{100 * value:.{digits}f}"
-    if lang == "fr":
-        text = text.replace(".", ",")
-    return f"{text}\u00a0%"
-
-
 def aggregate(communes: pd.DataFrame, level: str) -> pd.DataFrame:
     """Sum communes' base columns up to ``level`` (epci, departement, region, france).
 
@@ -264,7 +245,7 @@ def format_value(
     if unit == "share":
         return format_share(value, lang, 1)
     if unit == "km":
-        return f"{format_count(value, lang, 1)}\u00a0km"
+        return format_km(value, lang, 1)
     if unit == "EUR":
         return f"{format_count(value, lang)}\u00a0€"
     if unit == "index":

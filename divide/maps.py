@@ -17,6 +17,7 @@ import shapely
 from folium.plugins import FastMarkerCluster
 
 from divide import assets, classify
+from divide.formatting import format_count
 from divide.indicators import format_value
 from divide.registry import Indicator
 from divide.safe_text import html
@@ -205,8 +206,7 @@ def legend_html(
         digits = (
             0 if abs(shown) >= 100 or ind.unit in ("people", "premises", "sites") else 1
         )
-        text = f"{shown:,.{digits}f}"
-        return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+        return format_count(shown, lang, digits)
 
     unit = unit_label(ind, lang)
     items = []

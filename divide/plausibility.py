@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from divide.formatting import format_decimal, format_share
 from divide.i18n import t
-from divide.indicators import format_share
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,7 @@ class Rule:
         """A value of this rule as people read it."""
         if self.share:
             return format_share(value, lang, 1)
-        text = f"{value:.2f}"
-        return text.replace(".", ",") if lang == "fr" else text
+        return format_decimal(value, lang, 2)
 
 
 RULES = (

@@ -37,6 +37,7 @@ import pandas as pd
 
 from divide.atlas import Atlas, check_level
 from divide.errors import DivideError, unknown
+from divide.formatting import format_count
 from divide.fragility import as_atlas
 from divide.i18n import t
 from divide.indicators import format_value
@@ -375,9 +376,7 @@ def _gap(value: float | None, reference: float | None, ind_id: str, lang: str) -
     sign = "+" if diff > 0 else ("−" if diff < 0 else "±")
     ind = indicator(ind_id)
     if ind.unit == "share":
-        number = f"{abs(diff) * 100:.1f}"
-        if lang == "fr":
-            number = number.replace(".", ",")
+        number = format_count(abs(diff) * 100, lang, 1)
         return f"{sign}{number}\u00a0{_TEXT['points'][lang]}"
     return f"{sign}{format_value(abs(diff), ind, lang)}"
 

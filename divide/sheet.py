@@ -15,6 +15,7 @@ from divide import maps
 from divide.atlas import Atlas
 from divide.compare import percentile_text, percentiles
 from divide.errors import DivideError
+from divide.formatting import counted, format_count
 from divide.i18n import t
 from divide.indicators import format_value, unit_label
 from divide.profile import comparison, parents
@@ -98,7 +99,12 @@ def profile_table(
             percentile_text(p) for p in raw["percentile"]
         ]
     out[t("prof_unit", lang)] = [unit_label(registry[i], lang) for i in raw.index]
-    out[t("prof_source_vintage", lang)] = [registry[i].vintage() for i in raw.index]
+    out[t("prof_source_vintage", lang)] = [
+        registry[i].vintage(lang)
+        if type(registry[i]) is Indicator
+        else registry[i].vintage()
+        for i in raw.index
+    ]
     out[t("prof_modelled", lang)] = [
         t("prof_yes", lang) if registry[i].modelled else "" for i in raw.index
     ]
@@ -318,7 +324,7 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
         parts.append(f" — {_e(t('sheet_within', lang))} {_e(within)}")
     parts.append("</p>")
     vintages = "; ".join(
-        f"{source(s).producer.split(' (')[0]} {source(s).vintage}"
+        f"{source(s).producer.split(' (')[0]} {source(s).text('vintage', lang)}"
         for s in _used_sources()
         if s != "divide_model"
     )
@@ -377,7 +383,7 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
 
     # Mediation sites.
     parts.append(f"<h2>{_e(t('sites_list', lang))}</h2>")
-    parts.append(f"<p>{_e(t('prof_n_sites', lang, n=_count(len(sites), lang)))}</p>")
+    parts.append(f"<p>{_e(counted(len(sites), 'mediation_site', lang))}</p>")
     if len(sites):
         counts = sites["kind"].value_counts()
         parts.append(
@@ -411,9 +417,9 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
     for sid in _used_sources():
         src = source(sid)
         text = (
-            f"<b>{_e(src.producer)}</b> — <i>{_e(src.title)}</i>. "
-            f"{_e(t('vintage', lang).capitalize())} {_e(src.vintage)}. "
-            f"{_e(t('sheet_licence', lang))}{colon}{_e(src.licence)}."
+            f"<b>{_e(src.text('producer', lang))}</b> — <i>{_e(src.title)}</i>. "
+            f"{_e(t('vintage', lang).capitalize())} {_e(src.text('vintage', lang))}. "
+            f"{_e(t('sheet_licence', lang))}{colon}{_e(src.text('licence', lang))}."
         )
         if src.url:
             text += f' <span class="url">{_e(src.url)}</span>'
@@ -428,5 +434,4 @@ def _colon(lang: str) -> str:
 
 
 def _count(n: int, lang: str) -> str:
-    text = f"{n:,}"
-    return text.replace(",", "\u202f") if lang == "fr" else text
+    return format_count(n, lang)

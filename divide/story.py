@@ -274,7 +274,8 @@ def source_text(source_ids, lang: str, *, modelled: bool = False) -> str:
             parts.append(t("story_model_source", lang))
             continue
         src = source(sid)
-        parts.append(f"{src.producer} ({t('vintage', lang)} {src.vintage})")
+        producer, vintage = src.text("producer", lang), src.text("vintage", lang)
+        parts.append(f"{producer} ({t('vintage', lang)} {vintage})")
     colon = "\u00a0:" if lang == "fr" else ":"
     text = f"{t('source', lang)}{colon} " + "; ".join(parts)
     if modelled:

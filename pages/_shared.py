@@ -18,7 +18,7 @@ import streamlit_folium
 from PIL import Image
 from streamlit.runtime.pages_manager import PagesManager
 
-from divide import classify, export, maps, national_map, plausibility, typology
+from divide import assets, classify, export, maps, national_map, plausibility, typology
 from divide import series as dated
 from divide.atlas import Atlas
 from divide.errors import DivideError
@@ -40,6 +40,7 @@ from divide.registry import (
     use_session_indicators,
 )
 from divide.safe_text import markdown as md
+from divide.search import label as search_label
 from divide.search import search, search_index
 from divide.uploads import UploadedIndicator, UserSites
 from frontend.national_map import FOLDER as NATIONAL_MAP_FOLDER
@@ -425,7 +426,9 @@ def frame() -> str:
             _drill(table, lg)
         level, code = ss["territory"]
         name = atlas().territory(level, code)["name"]
-        st.info(md(t("selected", lg, name=f"{name} ({t('level_' + level, lg)})")))
+        kind = t("level_" + level, lg)
+        shown = name if name == kind else f"{name} ({kind})"  # not "France (France)"
+        st.info(md(t("selected", lg, name=shown)))
         if level != "france":
             st.button(
                 t("reset", lg),
@@ -435,6 +438,8 @@ def frame() -> str:
             )
         if ss.get("_url_error"):
             st.warning(md(ss.pop("_url_error")))
+        if not assets.available():
+            st.warning(t("assets_missing", lg), icon=":material/wifi_off:")
     write_url()
     return lg
 
@@ -444,14 +449,12 @@ def _search_results(query: str, lg: str) -> None:
     if hits.empty:
         st.caption(md(t("no_match", lg, query=query)))
         return
-    labels = {
-        f"{r.level}:{r.code}": f"{r.name} — {t('level_' + r.level, lg)} {r.code}"
-        for r in hits.itertuples()
-    }
+    labels = {f"{r.level}:{r.code}": search_label(r, lg) for r in hits.itertuples()}
     st.selectbox(
         t("search_results", lg),
         list(labels),
         index=None,
+        placeholder=t("choose_option", lg),
         key="territory_pick",
         format_func=labels.get,
         on_change=_on_search,
@@ -557,7 +560,10 @@ def source_caption(ind: Indicator) -> str:
 def source_caption_of(records) -> str:
     """'Source: producer (vintage …); …' for these source records."""
     lg = lang()
-    parts = [f"{src.producer} ({t('vintage', lg)} {src.vintage})" for src in records]
+    parts = [
+        f"{src.text('producer', lg)} ({t('vintage', lg)} {src.text('vintage', lg)})"
+        for src in records
+    ]
     text = f"{t('source', lg)} : " if lg == "fr" else f"{t('source', lg)}: "
     return md(text + "; ".join(parts))
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from divide import export, illectronisme, maps, supply
 from divide.errors import DivideError
+from divide.formatting import counted, format_count
 from divide.i18n import t
 from divide.registry import indicator
 from divide.safe_text import file_name
@@ -66,7 +67,7 @@ st.title(t("access_title", lg))
 st.caption(t("access_intro", lg))
 if layers := _shared.user_site_layers():
     files = ", ".join(layer.file for layer in layers)
-    n = f"{sum(len(layer.sites) for layer in layers):,}"
+    n = format_count(sum(len(layer.sites) for layer in layers), lg)
     st.info(md(t("access_user_sites", lg, n=n, files=files)))
 cols = st.columns([1, 3, 1])
 radius = cols[0].number_input(t("access_radius", lg), step=1.0, key="access_radius")
@@ -75,6 +76,7 @@ kinds = cols[1].multiselect(
     supply.KINDS,
     key="access_kinds",
     format_func=lambda k: t(f"kind_{k}", lg),
+    placeholder=t("choose_options", lg),
 )
 st.caption(t("kinds_counted_note", lg))
 min_need = cols[2].number_input(
@@ -124,7 +126,13 @@ else:
     stem = f"underserved_{scope[1] if scope else 'FR'}_{r_text}km"
     downloads(under, stem, "access_under")
 if summary.unlocated_communes:
-    st.caption(t("access_unlocated", lg, n=summary.unlocated_communes))
+    st.caption(
+        t(
+            "access_unlocated",
+            lg,
+            count=counted(summary.unlocated_communes, "commune", lg),
+        )
+    )
 st.caption(_shared.source_caption(RISK))
 st.markdown(f"**{t('access_by_epci', lg)}**")
 table(epcis, "epci")
@@ -165,6 +173,7 @@ else:
         sorted(names, key=lambda c: (names[c], c)),
         key="access_exclude",
         format_func=lambda c: f"{names[c]} ({c})",
+        placeholder=t("choose_options", lg),
     )
     _shared.set_url_param("k", str(k))
     args = (scope, radius, int(k), kinds_t, tuple(exclude), float(min_pop))
@@ -180,7 +189,9 @@ if placed is not None and placed.hosts.empty:
 elif placed is not None:
     cards(supply.placement_cards(placed, lg))
     if placed.result.stopped_early:
-        st.info(t("access_stopped", lg, n=len(placed.hosts)))
+        st.info(
+            t("access_stopped", lg, count=counted(len(placed.hosts), "new_site", lg))
+        )
     table(placed.hosts, "hosts")
     stem = f"placement_{scope[1]}_{r_text}km_k{int(k)}"
     method = "greedy maximum coverage, within 1 - 1/e of the optimum"

@@ -68,7 +68,11 @@ _shared.forget_removed(
     ("compare_indicators", "compare_indicator", "compare_x", "compare_y"), IDS
 )
 chosen = st.multiselect(
-    t("indicators", lg), IDS, key="compare_indicators", format_func=labels.get
+    t("indicators", lg),
+    IDS,
+    key="compare_indicators",
+    format_func=labels.get,
+    placeholder=t("choose_options", lg),
 )
 _shared.note_upload_gaps(chosen, level)
 if not chosen:

@@ -55,6 +55,7 @@ ids = st.multiselect(
     list(catalogue()),
     key="export_indicators",
     format_func=label,
+    placeholder=t("choose_options", lg),
 )
 if not ids:
     st.info(t("export_no_indicator", lg))
@@ -70,6 +71,7 @@ with st.expander(t("export_filters", lg), expanded=bool(ss.get("export_filter_id
         key="export_filter_ids",
         max_selections=3,
         format_func=label,
+        placeholder=t("choose_options", lg),
     )
     st.caption(t("export_filter_note", lg))
     base = export.table(atlas, level, within=scope, indicator_ids=picked)

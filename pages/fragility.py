@@ -72,7 +72,11 @@ ref_labels = {
 
 _shared.forget_removed(["frag_components"], CANDIDATES)
 comps = st.multiselect(
-    t("frag_components", lg), CANDIDATES, key="frag_components", format_func=labels.get
+    t("frag_components", lg),
+    CANDIDATES,
+    key="frag_components",
+    format_func=labels.get,
+    placeholder=t("choose_options", lg),
 )
 c = st.columns([2, 2, 3])
 norm = c[0].selectbox(

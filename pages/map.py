@@ -3,6 +3,7 @@ import streamlit as st
 from divide import maps
 from divide.classify import METHODS
 from divide.errors import DivideError
+from divide.formatting import format_count
 from divide.i18n import t
 from divide.readers.mediation import KINDS, MEDIATION_KINDS
 from pages import _national, _shared
@@ -65,15 +66,19 @@ with options[0]:
 with options[1]:
     basemap = st.checkbox(t("basemap", lg), key="map_basemap")
     show_sites = st.checkbox(t("show_sites", lg), key="map_sites")
-with options[2]:
-    kinds = st.multiselect(
-        t("site_kinds", lg),
-        KINDS,
-        default=list(MEDIATION_KINDS),
-        key="map_site_kinds",
-        format_func=lambda v: t(f"kind_{v}", lg),
-        disabled=not show_sites,
-    )
+# The kinds are asked only once sites are shown (a greyed-out control would be
+# unreadable text: it fails the contrast check).
+kinds = list(MEDIATION_KINDS)
+if show_sites:
+    with options[2]:
+        kinds = st.multiselect(
+            t("site_kinds", lg),
+            KINDS,
+            default=list(MEDIATION_KINDS),
+            key="map_site_kinds",
+            format_func=lambda v: t(f"kind_{v}", lg),
+            placeholder=t("choose_options", lg),
+        )
 
 where = _shared.type_filters("map")
 atlas = _shared.typed_atlas(where)
@@ -120,7 +125,7 @@ def build_map():
 
 
 if sites is not None:
-    st.caption(t("sites_shown", lg, n=f"{len(sites):,}"))
+    st.caption(t("sites_shown", lg, n=format_count(len(sites), lg)))
 what = ("map", _shared.fingerprint(collection), ind.id, lg, selected, str(bounds))
 what += (basemap, show_sites and tuple(kinds), _shared.uploads_key())
 

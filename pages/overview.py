@@ -22,6 +22,13 @@ HEADLINE = [
     "ifn_mednum",
 ]
 
+
+def _column_name(name: str, level: str) -> str:
+    """ "Finistère (Département)"; "France" alone, not "France (France)"."""
+    kind = t("level_" + level, lg)
+    return name if name == kind else f"{name} ({kind})"
+
+
 lg = _shared.frame()
 atlas = _shared.atlas()
 level, code = _shared.territory()
@@ -36,15 +43,20 @@ row = atlas.territory(level, code)
 cards = st.columns(5)
 for i, ind_id in enumerate(HEADLINE):
     ind = indicator(ind_id)
+    # The label names the unit ("… pour 10 000 habitants"): the figure stays short
+    # enough not to be cut.
     shown = format_value(table.iloc[i, 0], ind, lg, suffix=False)
     if withheld_reason(row, ind, lg):
         shown = t("withheld_short", lg)
     with cards[i % 5]:
+        # The label is written above the figure, where it wraps instead of being
+        # cut ("Locaux sans accès ≥ 30 M…"); the metric keeps it for screen readers.
+        st.markdown(f"**{md(_shared.label(ind))}**")
         st.metric(
             _shared.label(ind),
-            # The label already names the unit "per 10,000 people".
             shown,
             help=_shared.source_caption(ind),
+            label_visibility="collapsed",
         )
         st.caption(as_of_short(ind, lg))
 
@@ -52,7 +64,7 @@ _shared.figure_notes(row, HEADLINE)
 
 shown = pd.DataFrame(
     {
-        f"{n} ({t('level_' + lvl, lg)})": [
+        _column_name(n, lvl): [
             _shared.value_text(v, indicator(i))
             for i, v in zip(HEADLINE, table[(lvl, c, n)], strict=True)
         ]
@@ -60,7 +72,13 @@ shown = pd.DataFrame(
     },
     index=[_shared.label(indicator(i)) for i in HEADLINE],
 )
-st.dataframe(shown, width="stretch")
+# The labels' column keeps a fixed width (they wrap): on a phone the values
+# stay on screen beside them.
+st.dataframe(
+    shown,
+    width="stretch",
+    column_config={"_index": st.column_config.TextColumn(width="medium")},
+)
 with st.expander(t("sources", lg)):
     for ind_id in HEADLINE:
         ind = indicator(ind_id)

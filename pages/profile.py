@@ -2,6 +2,7 @@ import streamlit as st
 
 from divide import maps, sheet
 from divide.errors import DivideError
+from divide.formatting import counted
 from divide.i18n import t
 from divide.registry import indicator, indicators
 from divide.safe_text import file_name
@@ -47,10 +48,7 @@ _types.render("profile", level, code, lg)  # by type of territory
 _use.render("profile", level, code, lg)  # use of mediation next to supply and need
 
 # ------------------------------------------------------- map and site list
-n_sites = f"{len(sites):,}"
-count_text = t(
-    "prof_n_sites", lg, n=n_sites.replace(",", "\u202f") if lg == "fr" else n_sites
-)
+count_text = counted(len(sites), "mediation_site", lg)
 if level == "france":
     st.subheader(t("sites_list", lg))
     st.caption(t("prof_no_map_france", lg))

@@ -363,7 +363,7 @@ def test_translated_views(atlas, lang):
     assert len(quality) == len(atlas.quality["sources"])
     arcep = quality[quality.iloc[:, 0] == "arcep_fixed_2019"].iloc[0].tolist()
     read = "35\u202f359" if lang == "fr" else "35,359"
-    rate = "99,99 %" if lang == "fr" else "99.99 %"
+    rate = "99,99\u00a0%" if lang == "fr" else "99.99%"
     assert arcep[:2] == ["arcep_fixed_2019", read] and rate in arcep
     lines = export.unmatched_lines(atlas.quality, lang)
     assert any(line.startswith("**arcep_fixed_2019** (2)") for line in lines)

@@ -143,7 +143,7 @@ def test_rates_are_sum_over_sum_never_mean_of_rates():
 
 def test_format_value_units_and_no_data():
     share = indicator("thd30_share")
-    assert format_value(0.5561, share, "en") == "55.6\u00a0%"
+    assert format_value(0.5561, share, "en") == "55.6%"
     assert format_value(0.5561, share, "fr") == "55,6\u00a0%"
     assert format_value(float("nan"), share, "fr") == "pas de données"
     assert format_value(12345.0, indicator("population"), "en") == "12,345"

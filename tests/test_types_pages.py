@@ -15,6 +15,7 @@ from test_app import open_page, problems, texts, url
 
 from divide import export, fragility, typology
 from divide.atlas import TYPE_COLUMNS
+from divide.formatting import format_count
 from divide.i18n import STRINGS, t
 
 PAGES = {
@@ -130,7 +131,7 @@ def test_map_filter_limits_the_communes_and_their_sites(atlas, lang):
     view = typology.restrict(atlas, {"density3": ["rural"]})
     kinds = at.multiselect(key="map_site_kinds").value
     n = len(view.sites_in(("departement", "29"), kinds))
-    shown = f"{n:,}"
+    shown = format_count(n, lang)
     assert n < len(atlas.sites_in(("departement", "29"), kinds))
     assert t("sites_shown", lang, n=shown) in texts(at.caption)
     assert texts(at.caption) != before

@@ -17,6 +17,7 @@ from test_foundation import tiny_reference
 from divide import export, typology
 from divide.atlas import TYPE_COLUMNS, Atlas
 from divide.errors import DivideError, SourceError
+from divide.formatting import plotly_separators
 from divide.harmonise import harmonise_classes
 from divide.i18n import STRINGS, t
 from divide.indicators import compute
@@ -474,7 +475,7 @@ def test_by_type_figure(atlas):
         "Ensemble",
     ]
     assert fig.data[0].y[2] == pytest.approx(100 * frame.loc[2, "thd30_share"])
-    assert fig.layout.separators == ", "
+    assert fig.layout.separators == plotly_separators("fr")
     # Escaped for plotly (which decodes entities when it draws the text).
     assert html.unescape(fig.data[1].text[2]).replace("\u00a0", " ").endswith(" %")
 

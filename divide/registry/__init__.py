@@ -55,6 +55,15 @@ class Source:
     reader: str
     extra_files: str = ""
     as_of: str = ""
+    # Per-language wording of producer / vintage / licence where the base text
+    # (kept as is in the atlas files) is in one language only.
+    fr: dict = field(default_factory=dict)
+    en: dict = field(default_factory=dict)
+
+    def text(self, name: str, lang: str | None = None) -> str:
+        """``producer``, ``vintage`` or ``licence`` as read in ``lang``."""
+        wording = {"fr": self.fr, "en": self.en}.get(lang or "", {})
+        return wording.get(name, getattr(self, name))
 
     def load_reader(self):
         """Import and return the reader function."""
@@ -98,10 +107,10 @@ class Indicator:
         """ISO date the figure describes: the oldest of its sources' (or "")."""
         return as_of(self.source_records())
 
-    def vintage(self) -> str:
-        """Vintages of the sources behind the indicator."""
+    def vintage(self, lang: str | None = None) -> str:
+        """Vintages of the sources behind the indicator (in ``lang`` if given)."""
         return "; ".join(
-            f"{source(s).producer.split(' (')[0]} {source(s).vintage}"
+            f"{source(s).producer.split(' (')[0]} {source(s).text('vintage', lang)}"
             for s in self.sources
             if s != "divide_model"
         )
@@ -147,6 +156,10 @@ def sources() -> dict[str, Source]:
     for key, value in raw.items():
         texts = {f: value.get(f) for f in ("producer", "title", "vintage", "licence")}
         bad = [f for f, text in texts.items() if not isinstance(text, str)]
+        for lang in LANG_KEYS:
+            wording = value.get(lang, {})
+            if not isinstance(wording, dict) or set(wording) - set(texts):
+                bad.append(f"{lang} (a map of producer/vintage/licence)")
         if bad:
             raise DivideError(f"source '{key}': {', '.join(bad)} must be texts")
         out[key] = Source(id=key, **value)
