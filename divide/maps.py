@@ -150,6 +150,25 @@ function (row) {
 """
 
 
+# Clusters in dark blue with white figures: readable on every fill of the
+# yellow-to-red and blue palettes (Leaflet.markercluster's default yellow and
+# green discs vanish on a yellow fill).
+CLUSTER_ICON = """
+function (cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 30 : (n < 100 ? 36 : 42);
+    return L.divIcon({
+        html: '<div style="background:#08306b;color:#fff;border:2px solid #fff;'
+            + 'border-radius:50%;width:' + size + 'px;height:' + size + 'px;'
+            + 'line-height:' + (size - 4) + 'px;text-align:center;'
+            + 'font:bold 12px sans-serif;box-shadow:0 0 0 1px #08306b">' + n + '</div>',
+        className: 'divide-cluster',
+        iconSize: L.point(size, size)
+    });
+}
+"""
+
+
 def add_sites(
     fmap: folium.Map, sites: pd.DataFrame, kind_labels: dict[str, str], name: str
 ) -> None:
@@ -169,7 +188,12 @@ def add_sites(
         for s in sites.itertuples(index=False)
         if pd.notna(s.lat) and pd.notna(s.lon)
     ]
-    cluster = FastMarkerCluster(rows, callback=SITE_CALLBACK, name=html(name))
+    cluster = FastMarkerCluster(
+        rows,
+        callback=SITE_CALLBACK,
+        name=html(name),
+        icon_create_function=CLUSTER_ICON,
+    )
     cluster.default_js = [("markercluster", assets.url("leaflet.markercluster.js"))]
     cluster.default_css = [
         ("markercluster_css", assets.url("MarkerCluster.css")),
@@ -303,6 +327,42 @@ def add_numbered(
             icon=folium.DivIcon(html=badge, icon_size=(24, 24), icon_anchor=(12, 12)),
             tooltip=html(f"{int(row.rank)}. {getattr(row, label)}"),
             z_index_offset=1000,  # above clustered site markers
+        ).add_to(group)
+    group.add_to(fmap)
+
+
+def main_places(places: pd.DataFrame, n: int = 8) -> pd.DataFrame:
+    """The ``n`` most populous located places of a view, most populous first.
+
+    ``places`` has ``name``, ``lon``, ``lat`` and ``population`` (e.g. the
+    communes of the atlas in the view); ties go to the name.
+    """
+    located = places[places["lon"].notna() & places["lat"].notna()]
+    return located.sort_values(
+        ["population", "name"], ascending=[False, True], kind="stable"
+    ).head(max(int(n), 0))
+
+
+def add_place_labels(
+    fmap: folium.Map, places: pd.DataFrame, name: str, n: int = 8
+) -> None:
+    """Names of the main places of a view, always shown (offline, from the atlas).
+
+    The :func:`main_places` are drawn as text labels (DivIcons) in their own
+    layer; names are HTML-escaped (a DivIcon is HTML).
+    """
+    group = folium.FeatureGroup(name=html(name))
+    for row in main_places(places, n).itertuples(index=False):
+        label = (
+            '<div class="divide-place" style="font:600 12px sans-serif;color:#111;'
+            "white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;"
+            'transform:translate(-50%,-50%);pointer-events:none">'
+            f"{html(row.name)}</div>"
+        )
+        folium.Marker(
+            [float(row.lat), float(row.lon)],
+            icon=folium.DivIcon(html=label, icon_size=(0, 0), icon_anchor=(0, 0)),
+            interactive=False,
         ).add_to(group)
     group.add_to(fmap)
 

@@ -69,6 +69,7 @@ THEMES: dict[str, dict] = {
     "mobile": {"rules": ("mobile_far",), "general": "governance"},
     "illectronisme": {
         "rules": (
+            "many_people_at_risk",
             "illectronisme_far_from_mediation",
             "double_gap",
             "low_diploma",
@@ -79,6 +80,7 @@ THEMES: dict[str, dict] = {
     },
     "mediation": {
         "rules": (
+            "load_per_site",
             "people_at_risk_far",
             "illectronisme_far_from_mediation",
             "mediation_density_low",
@@ -91,6 +93,8 @@ THEMES: dict[str, dict] = {
 CALLS_FOR_RULES = {
     "deployment": ("thd_below_region", "thd_bottom_quintile", "mobile_far"),
     "mediation": (
+        "load_per_site",
+        "many_people_at_risk",
         "illectronisme_far_from_mediation",
         "people_at_risk_far",
         "france_services_far",

@@ -5,8 +5,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from divide import export, illectronisme, maps, supply
+from divide.atlas import DEFAULT_RADIUS_KM
 from divide.errors import DivideError
-from divide.i18n import t
+from divide.i18n import t, tn
 from divide.registry import indicator
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
@@ -59,7 +60,7 @@ def downloads(frame, stem, key, **extra):
 
 
 if "access_radius" not in ss:
-    ss["access_radius"] = from_url("radius", 10.0, float)
+    ss["access_radius"] = from_url("radius", DEFAULT_RADIUS_KM, float)
     ss["access_k"] = from_url("k", 5, int)
     ss["access_kinds"] = list(supply.MEDIATION_KINDS)
 
@@ -119,7 +120,7 @@ if under.empty:
     st.success(t("access_underserved_none", lg, r=r_text))
 else:
     people = _shared.value_text(under["people_at_risk"].sum(), RISK)
-    st.caption(t("access_underserved_count", lg, n=len(under), people=people))
+    st.caption(tn("access_underserved_count", lg, len(under), people=people))
     table(under, "underserved")
     stem = f"underserved_{scope[1] if scope else 'FR'}_{r_text}km"
     downloads(under, stem, "access_under")
@@ -180,7 +181,7 @@ if placed is not None and placed.hosts.empty:
 elif placed is not None:
     cards(supply.placement_cards(placed, lg))
     if placed.result.stopped_early:
-        st.info(t("access_stopped", lg, n=len(placed.hosts)))
+        st.info(supply.stop_reason(placed, lg))
     table(placed.hosts, "hosts")
     stem = f"placement_{scope[1]}_{r_text}km_k{int(k)}"
     method = "greedy maximum coverage, within 1 - 1/e of the optimum"
@@ -193,7 +194,7 @@ if scope is not None:
         st.subheader(t("access_map", lg))
         layer = st.radio(
             t("access_layer", lg),
-            ("people_at_risk", "illectronisme_est"),
+            ("illectronisme_est", "dist_mediation_km"),
             key="access_layer",
             horizontal=True,
             format_func=lambda i: supply.indicator_label(i, lg),
@@ -217,7 +218,8 @@ if scope is not None:
         if placed is not None:
             name = t("access_layer_hosts", lg)
             maps.add_numbered(fmap, placed.hosts, name, radius_km=radius)
-        folium.LayerControl(collapsed=False).add_to(fmap)
+        maps.add_place_labels(fmap, points, t("map_places", lg))
+        folium.LayerControl(collapsed=True, position="bottomleft").add_to(fmap)
         left, right = st.columns([4, 1])
         with left:
             st_folium(fmap, height=560, use_container_width=True, returned_objects=[])

@@ -1,12 +1,13 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from divide import maps
+from divide import compare, maps
 from divide.classify import METHODS
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.readers.mediation import KINDS, MEDIATION_KINDS
-from pages import _shared
+from divide.safe_text import markdown as md
+from pages import _ranked, _shared
 
 lg = _shared.frame()
 atlas = _shared.session_atlas()
@@ -15,9 +16,16 @@ st.title(t("map_title", lg))
 LEVELS = ("region", "departement", "epci", "commune")
 FRAMES = tuple(maps.FRAMES)
 
+current_level, current_code = _shared.territory()
+view_level, view_scope = compare.view_of(atlas, current_level, current_code)
 if "map_level" not in st.session_state:
-    st.session_state["map_level"] = _shared.url_param("mlevel", "departement", LEVELS)
+    st.session_state["map_level"] = _shared.url_param("mlevel", view_level, LEVELS)
     st.session_state["map_method"] = _shared.url_param("classes", "quantiles", METHODS)
+    st.session_state["map_view_for"] = (current_level, current_code)
+elif st.session_state.get("map_view_for") != (current_level, current_code):
+    # A new territory opens at its own scale: its communes (EPCIs for a région).
+    st.session_state["map_level"] = view_level
+    st.session_state["map_view_for"] = (current_level, current_code)
 
 controls = st.columns([3, 2, 2, 1])
 with controls[0]:
@@ -38,7 +46,6 @@ with controls[3]:
 _shared.set_url_param("mlevel", level)
 _shared.set_url_param("classes", method)
 
-current_level, current_code = _shared.territory()
 scope = None
 if level == "commune":
     if current_level == "france":
@@ -48,6 +55,8 @@ if level == "commune":
         scope = ("departement", atlas.territory("commune", current_code)["departement"])
     else:
         scope = (current_level, current_code)
+elif level == view_level and view_scope is not None:
+    scope = view_scope
 
 options = st.columns([2, 2, 3])
 frame = "mainland"
@@ -85,17 +94,20 @@ if not collection["features"]:
     st.info(t("type_filter_empty", lg))
     st.stop()
 
+selected = current_code if current_level == level else None
 if scope is not None:
-    shapes = _shared.geometry("commune")
-    members = atlas.members("commune", scope)["code"]
-    x0, y0, x1, y1 = shapes[shapes["code"].isin(members)].total_bounds
+    shapes = _shared.geometry(level)
+    # Framed on the selected row (clicked in the ranked table), else the view.
+    framed = [selected] if selected else atlas.members(level, scope)["code"]
+    x0, y0, x1, y1 = shapes[shapes["code"].isin(framed)].total_bounds
     bounds = maps.bounds_of((x0, y0, x1, y1))
 else:
     bounds = maps.bounds_of(frame)
 
 fmap = maps.base_map(bounds, basemap=basemap)
-selected = current_code if current_level == level else None
 maps.add_choropleth(fmap, collection, _shared.choropleth_labels(ind), selected=selected)
+places = atlas.members("commune", scope)
+maps.add_place_labels(fmap, places, t("map_places", lg), n=8 if scope else 12)
 if show_sites:
     sites = atlas.sites_in(scope, kinds)
     maps.add_sites(
@@ -103,7 +115,7 @@ if show_sites:
     )
     st.caption(t("sites_shown", lg, n=f"{len(sites):,}"))
 
-map_col, legend_col = st.columns([4, 1])
+map_col, legend_col = st.columns([3, 2])
 with map_col:
     clicked = st_folium(
         fmap,
@@ -120,6 +132,10 @@ with legend_col:
         unsafe_allow_html=True,
     )
     st.caption(t("click_hint", lg))
+    if level != "commune" or scope is not None:
+        name = atlas.territory(*(scope or ("france", "FR")))["name"]
+        st.markdown(f"**{md(t('rank_title', lg, name=name))}**")
+        _ranked.ranked_table(atlas, level, scope, ind, lg, key="map_rank", height=420)
 st.caption(_shared.source_caption(ind))
 _shared.withheld_on_map(level, ind, atlas)
 
