@@ -693,6 +693,8 @@ def stop_reason(placed: Placement, lang: str) -> str:
     if n >= k:
         return ""
     r = f"{placed.result.radius_km:g}"
+    if n == 0:
+        return t("access_all_covered", lang, r=r)
     head = tn("access_stop_hosts", lang, n, k=k)
     if placed.left_after == 0:
         tail = tn("access_stop_left", lang, placed.left_before, r=r)

@@ -46,6 +46,8 @@ GOOD = {
     "poverty_rate": 0.10,
     "low_diploma_share": 0.30,
     "mediation_sites_per_10k": 8.0,
+    "people_at_risk": 100.0,
+    "people_at_risk_per_site": 300.0,
 }
 
 
@@ -63,6 +65,8 @@ def peer_values(i: int) -> dict[str, float]:
         "poverty_rate": 0.12 + 0.04 * f,
         "low_diploma_share": 0.40 + 0.16 * f,
         "mediation_sites_per_10k": 4.0 + 4.0 * f,
+        "people_at_risk": 1000.0 + 1000.0 * f,
+        "people_at_risk_per_site": 600.0 + 400.0 * f,
     }
 
 
@@ -173,6 +177,18 @@ CASES = {
         ["30.0\u00a0%"],
     ),
     "data_gap": ({"poverty_rate": np.nan}, {"poverty_rate": 0.1}, ["Territory D0"]),
+    # the load on supply: above France's (800 per site here) by a quarter
+    "load_per_site": (
+        {"people_at_risk_per_site": 1200.0},
+        {"people_at_risk_per_site": 990.0},
+        ["1,200", "800", "France"],
+    ),
+    # absolute need: among the tenth of peers with the most people at risk
+    "many_people_at_risk": (
+        {"people_at_risk": 5000.0},
+        {"people_at_risk": 1500.0},
+        ["5,000", "départements"],
+    ),
 }
 
 
