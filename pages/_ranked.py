@@ -45,6 +45,7 @@ def ranked_table(
         {
             t("rank_col_rank", lg): rows["rank"],
             t("rank_col_name", lg): rows["name"],
+            t("rank_col_code", lg): rows["code"],
             _shared.label(ind): [format_value(v, ind, lg) for v in rows["value"]],
         }
     )
