@@ -332,15 +332,38 @@ def add_numbered(
 
 
 def main_places(places: pd.DataFrame, n: int = 8) -> pd.DataFrame:
-    """The ``n`` most populous located places of a view, most populous first.
+    """The ``n`` most populous located places of a view that do not crowd.
 
     ``places`` has ``name``, ``lon``, ``lat`` and ``population`` (e.g. the
-    communes of the atlas in the view); ties go to the name.
+    communes of the atlas in the view); most populous first, ties by name; a
+    place closer to a bigger kept one than a tenth of the view's extent (half
+    of it north-south, where labels are short) is skipped.
     """
     located = places[places["lon"].notna() & places["lat"].notna()]
-    return located.sort_values(
+    ranked = located.sort_values(
         ["population", "name"], ascending=[False, True], kind="stable"
-    ).head(max(int(n), 0))
+    )
+    if ranked.empty:
+        return ranked
+    # Labels must not overlap: skip a place too close to a bigger one kept
+    # (closer than a tenth of the view's extent).
+    extent = max(
+        float(ranked["lon"].max() - ranked["lon"].min()),
+        float(ranked["lat"].max() - ranked["lat"].min()),
+    )
+    gap = extent / 10
+    kept: list[int] = []
+    for i, (lon, lat) in enumerate(zip(ranked["lon"], ranked["lat"], strict=True)):
+        if len(kept) >= n:
+            break
+        near = any(
+            abs(lon - ranked["lon"].iat[j]) < gap
+            and abs(lat - ranked["lat"].iat[j]) < gap / 2
+            for j in kept
+        )
+        if not near:
+            kept.append(i)
+    return ranked.iloc[kept]
 
 
 def add_place_labels(

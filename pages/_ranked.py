@@ -45,8 +45,6 @@ def ranked_table(
         {
             t("rank_col_rank", lg): rows["rank"],
             t("rank_col_name", lg): rows["name"],
-            t("rank_col_code", lg): rows["code"],
-            _shared.label(ind): [format_value(v, ind, lg) for v in rows["value"]],
         }
     )
     if has_count is not None:
@@ -54,6 +52,8 @@ def ranked_table(
             format_count(round(c), lg) if pd.notna(c) else t("no_data", lg)
             for c in rows["count"]
         ]
+    shown[t("rank_col_value", lg)] = [format_value(v, ind, lg) for v in rows["value"]]
+    shown[t("rank_col_code", lg)] = rows["code"]
     event = st.dataframe(
         shown,
         hide_index=True,
@@ -67,10 +67,14 @@ def ranked_table(
     picked = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if picked:
         code = str(rows.at[picked[0], "code"])
-        if code != st.session_state.get(f"{key}_last") and (
-            level,
-            code,
-        ) != _shared.territory():
+        if (
+            code != st.session_state.get(f"{key}_last")
+            and (
+                level,
+                code,
+            )
+            != _shared.territory()
+        ):
             st.session_state[f"{key}_last"] = code
             _shared.choose(level, code)
             st.rerun()

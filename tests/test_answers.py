@@ -118,9 +118,7 @@ def test_plurals_follow_each_language():
     assert plural_form(1, "en") == "one" and plural_form(2, "fr") == "other"
     assert tn("access_after", "fr", 1) == "Atteintes avec 1 nouveau lieu (modélisé)"
     assert tn("access_after", "en", 3) == "Reached with 3 new sites (modelled)"
-    assert tn("access_underserved_count", "fr", 1, people="12").startswith(
-        "1 commune,"
-    )
+    assert tn("access_underserved_count", "fr", 1, people="12").startswith("1 commune,")
     assert tn("access_underserved_count", "en", 1200, people="9").startswith(
         "1,200 communes"
     )
