@@ -670,10 +670,11 @@ def _slide_illectronisme(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
 def _slide_mediation(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     atlas, chain, lang, level = ctx["atlas"], ctx["chain"], ctx["lang"], ctx["level"]
     row = ctx["row"](chain[0][0], chain[0][1])
-    # A commune is near a site or not: its distance speaks; above it, the count
-    # of people far from any site does.
-    main_id = "dist_mediation_km" if level == "commune" else "people_at_risk_far"
-    other_id = "people_at_risk_far" if level == "commune" else "dist_mediation_km"
+    # A commune is near a site or not: its distance speaks; above it, the share
+    # of its people at risk who live far from any site does (a rate, compared
+    # with its parents' rates), the count of them in the detail.
+    main_id = "dist_mediation_km" if level == "commune" else "people_at_risk_far_share"
+    other_id = "people_at_risk_far"
     ind, other = indicator(main_id), indicator(other_id)
     value, text, comparison = _indicator_figure(ctx, ind.id)
     if ind.unit == "people" and value is not None:

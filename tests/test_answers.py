@@ -10,10 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from divide import compare, recommend, supply
+from divide import compare, recommend, story, supply
 from divide.atlas import DEFAULT_RADIUS_KM, Atlas
 from divide.errors import DivideError
 from divide.i18n import plural_form, tn
+from divide.knowledge import knowledge
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +172,33 @@ def test_every_departement_has_a_first_call(atlas):
         call = recommend.first_call(atlas, "departement", code, "fr")
         assert call["kind"] in ("rule", "top_need"), code
         assert call["text"] and "{" not in call["text"]
+
+
+# --------------------------------------------------- one definition of "far"
+def test_the_mediation_slide_compares_shares_not_counts(atlas, base):
+    slides = story.slides(atlas, "departement", "23", "en")
+    mediation = next(s for s in slides if s.id == "mediation")
+    figure = mediation.figure
+    assert figure.indicator == "people_at_risk_far_share"
+    com = base[base["level"] == "commune"]
+    creuse = com[com["departement"] == "23"]
+    # communes without a point (unknown distance) are left out of both sums
+    known = creuse[creuse["people_at_risk_far"].notna()]
+    share = known["people_at_risk_far"].sum() / known["people_at_risk"].sum()
+    assert figure.value == pytest.approx(share, rel=1e-5)
+    for _, shown in figure.comparison:  # the région's and France's, as rates
+        assert shown.endswith("%"), figure.comparison
+    assert figure.modelled
+
+
+def test_far_is_one_radius_in_the_rule_and_the_atlas(atlas, base):
+    rule = knowledge().rule("illectronisme_far_from_mediation")
+    assert [c.indicator for c in rule.conditions][1] == "people_at_risk_far_share"
+    assert "10 km" in rule.reason["en"] and DEFAULT_RADIUS_KM == 10.0
+    # the slide's count and the rule's share come from the same column
+    com = base[base["level"] == "commune"]
+    creuse = com[com["departement"] == "23"]
+    row = atlas.territory("departement", "23")
+    assert row["v_people_at_risk_far"] == pytest.approx(
+        creuse["people_at_risk_far"].sum()
+    )

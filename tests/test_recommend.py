@@ -48,6 +48,7 @@ GOOD = {
     "mediation_sites_per_10k": 8.0,
     "people_at_risk": 100.0,
     "people_at_risk_per_site": 300.0,
+    "people_at_risk_far_share": 0.0,
 }
 
 
@@ -67,6 +68,7 @@ def peer_values(i: int) -> dict[str, float]:
         "mediation_sites_per_10k": 4.0 + 4.0 * f,
         "people_at_risk": 1000.0 + 1000.0 * f,
         "people_at_risk_per_site": 600.0 + 400.0 * f,
+        "people_at_risk_far_share": 0.02,
     }
 
 
@@ -141,9 +143,9 @@ CASES = {
     ),
     "mobile_far": ({"dist_4g_km": 5.0}, {"dist_4g_km": 1.0}, ["5.0\u00a0km"]),
     "illectronisme_far_from_mediation": (
-        {"illectronisme_est": 0.3, "dist_mediation_km": 1.5},
-        {"illectronisme_est": 0.3, "dist_mediation_km": 0.5},
-        ["30.0\u00a0%", "1.5\u00a0km", "1.0\u00a0km"],
+        {"illectronisme_est": 0.3, "people_at_risk_far_share": 0.2},
+        {"illectronisme_est": 0.3, "people_at_risk_far_share": 0.03},
+        ["30.0\u00a0%", "20.0\u00a0%", "2.0\u00a0%"],
     ),
     "people_at_risk_far": (
         {"people_at_risk_far": 150.0},
