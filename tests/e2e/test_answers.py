@@ -11,7 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from appserver import ROOT
-from browser import choose_option, wait_for_app, wait_for_map, wait_idle
+from browser import (
+    FOLIUM_IFRAME,
+    choose_option,
+    wait_for_app,
+    wait_for_map,
+    wait_idle,
+)
 
 from divide import supply
 from divide.atlas import Atlas
@@ -27,11 +33,14 @@ RAW_ARCEP = (
 )
 
 
-def shots(page, artifacts, stem: str) -> None:
-    """The viewport at each size (what a person sees), map redrawn each time."""
+def shots(page, artifacts, stem: str, target: str = FOLIUM_IFRAME) -> None:
+    """The viewport at each size (what a person sees), ``target`` scrolled into
+    view (the map by default), map redrawn each time."""
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(1200)
+        page.locator(target).first.scroll_into_view_if_needed()
+        page.wait_for_timeout(600)
         page.screenshot(path=str(artifacts / f"{stem}_{width}x{height}.png"))
     page.set_viewport_size({"width": 1440, "height": 900})
 
@@ -85,6 +94,7 @@ def test_planner_creuse_first_row_lacks_most(page, server, artifacts):
     )
     assert labels and top["nom_com"].split()[-1] in " ".join(labels), labels
     shots(page, artifacts, "answers_planner_creuse")
+    shots(page, artifacts, "answers_planner_creuse_table", ".st-key-map_rank_table")
 
 
 def test_association_finistere_rate_and_three_sites(page, server, artifacts):
@@ -120,4 +130,9 @@ def test_association_finistere_rate_and_three_sites(page, server, artifacts):
     assert t("access_stop_left_other", "fr", n=str(left), r="10") in body.replace(
         "\n", " "
     )
-    shots(page, artifacts, "answers_association_finistere_k10")
+    shots(
+        page,
+        artifacts,
+        "answers_association_finistere_k10",
+        '[data-testid=stAlert]:has-text("demandés")',
+    )
