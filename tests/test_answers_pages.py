@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from divide import supply
 from divide.atlas import Atlas
 from divide.i18n import t
+from divide.knowledge import knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 MAP, ACCESS = "pages/map.py", "pages/access.py"
@@ -96,3 +97,12 @@ def test_access_page_says_why_placement_stops(lang):
     infos = "\n".join(str(i.value) for i in at.info)
     assert t("access_stop_hosts_other", lang, n=str(n), k=10) in infos
     assert t("access_stop_left_other", lang, n=str(left), r="10") in infos
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_profile_says_what_each_territory_calls_for_first(lang):
+    title = knowledge().rule("load_per_site").title[lang]
+    at = open_page("pages/profile.py", lang=lang, level="departement", code="75")
+    page = "\n".join(str(m.value) for m in at.markdown)
+    assert t("top_need_label", lang) in page
+    assert title in page  # Paris: the load on its mediation sites comes first
