@@ -150,18 +150,19 @@ function (row) {
 """
 
 
-# Clusters in dark blue with white figures: readable on every fill of the
-# yellow-to-red and blue palettes (Leaflet.markercluster's default yellow and
-# green discs vanish on a yellow fill).
+# Clusters as white discs with a dark ring and dark figures: readable on every
+# fill of the yellow-to-red and blue palettes (Leaflet.markercluster's default
+# yellow and green discs vanish on a yellow fill), and unlike the dark blue
+# numbered discs of suggested hosts (add_numbered).
 CLUSTER_ICON = """
 function (cluster) {
     var n = cluster.getChildCount();
     var size = n < 10 ? 30 : (n < 100 ? 36 : 42);
     return L.divIcon({
-        html: '<div style="background:#08306b;color:#fff;border:2px solid #fff;'
+        html: '<div style="background:#fff;color:#111;border:3px solid #333;'
             + 'border-radius:50%;width:' + size + 'px;height:' + size + 'px;'
-            + 'line-height:' + (size - 4) + 'px;text-align:center;'
-            + 'font:bold 12px sans-serif;box-shadow:0 0 0 1px #08306b">' + n + '</div>',
+            + 'line-height:' + (size - 6) + 'px;text-align:center;'
+            + 'font:bold 12px sans-serif;box-shadow:0 0 0 1px #fff">' + n + '</div>',
         className: 'divide-cluster',
         iconSize: L.point(size, size)
     });
@@ -386,6 +387,7 @@ def add_place_labels(
             [float(row.lat), float(row.lon)],
             icon=folium.DivIcon(html=label, icon_size=(0, 0), icon_anchor=(0, 0)),
             interactive=False,
+            z_index_offset=500,  # above site clusters, below suggested hosts
         ).add_to(group)
     group.add_to(fmap)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from divide import compare, recommend, story, supply
+from divide import compare, maps, recommend, story, supply
 from divide.atlas import DEFAULT_RADIUS_KM, Atlas
 from divide.errors import DivideError
 from divide.i18n import plural_form, tn
@@ -202,3 +202,33 @@ def test_far_is_one_radius_in_the_rule_and_the_atlas(atlas, base):
     assert row["v_people_at_risk_far"] == pytest.approx(
         creuse["people_at_risk_far"].sum()
     )
+
+
+# ----------------------------------------------------------------- map labels
+def test_place_labels_are_the_biggest_places_escaped_and_spread():
+    places = pd.DataFrame(
+        {
+            "name": ["<b>Big</b> `$x` 50%", "Near big", "Far town", "Tiny", "Nowhere"],
+            "lon": [0.0, 0.01, 5.0, 9.0, None],
+            "lat": [45.0, 45.0, 46.0, 47.0, None],
+            "population": [90_000, 80_000, 20_000, 100, 1_000_000],
+        }
+    )
+    kept = maps.main_places(places, 3)
+    # the unlocated one is left out, and "Near big" crowds "Big": skipped
+    assert list(kept["name"]) == ["<b>Big</b> `$x` 50%", "Far town", "Tiny"]
+    fmap = maps.base_map(maps.bounds_of("mainland"))
+    maps.add_place_labels(fmap, places, "Places", n=2)
+    page = fmap.get_root().render()
+    # the DivIcon's HTML is JSON-encoded in the page: & < > as \u0026 \u003c \u003e
+    assert "\\u003cb\\u003eBig" not in page and "<b>Big" not in page
+    assert "\\u0026lt;b\\u0026gt;Big" in page
+    assert "divide-place" in page
+
+
+def test_site_clusters_get_the_contrasting_icon(atlas):
+    fmap = maps.base_map(maps.bounds_of("mainland"))
+    sites = atlas.sites_in(("departement", "29"), supply.MEDIATION_KINDS)
+    maps.add_sites(fmap, sites, {}, "Sites")
+    page = fmap.get_root().render()
+    assert "iconCreateFunction" in page and "divide-cluster" in page
