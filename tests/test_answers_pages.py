@@ -106,3 +106,15 @@ def test_profile_says_what_each_territory_calls_for_first(lang):
     page = "\n".join(str(m.value) for m in at.markdown)
     assert t("top_need_label", lang) in page
     assert title in page  # Paris: the load on its mediation sites comes first
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_compare_ranks_the_territorys_communes_too(lang, raw_arcep):
+    at = open_page("pages/compare.py", lang=lang, level="departement", code="23")
+    table = ranked(at, lang)
+    raw = raw_arcep[raw_arcep["code_dep"] == "23"]
+    lacking = raw["nbr"] - raw["elig_thd30"] - raw["elig_thd100"] - raw["elig_thd1g"]
+    assert (
+        table.iloc[0][t("rank_col_code", lang)]
+        == raw.loc[lacking.idxmax(), "code_insee"]
+    )
