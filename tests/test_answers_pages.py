@@ -32,7 +32,11 @@ def open_page(page: str, **params: str) -> AppTest:
 
 
 def ranked(at: AppTest, lang: str):
-    heads = t("rank_col_rank", lang), t("rank_col_name", lang)
+    heads = (
+        t("rank_col_rank", lang),
+        t("rank_col_name", lang),
+        t("rank_col_value", lang),
+    )
     for frame in at.dataframe:
         value = frame.value
         if all(h in value.columns for h in heads):
