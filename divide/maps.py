@@ -380,7 +380,7 @@ def add_place_labels(
         label = (
             '<div class="divide-place" style="font:600 12px sans-serif;color:#111;'
             "white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;"
-            'transform:translate(-50%,-50%);pointer-events:none">'
+            'transform:translate(-50%,12px);pointer-events:none">'
             f"{html(row.name)}</div>"
         )
         folium.Marker(
