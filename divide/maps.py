@@ -161,8 +161,9 @@ function (cluster) {
     return L.divIcon({
         html: '<div style="background:#fff;color:#111;border:3px solid #333;'
             + 'border-radius:50%;width:' + size + 'px;height:' + size + 'px;'
-            + 'line-height:' + (size - 6) + 'px;text-align:center;'
-            + 'font:bold 12px sans-serif;box-shadow:0 0 0 1px #fff">' + n + '</div>',
+            + 'box-sizing:border-box;display:flex;align-items:center;'
+            + 'justify-content:center;font:bold 12px sans-serif;'
+            + 'box-shadow:0 0 0 1px #fff">' + n + '</div>',
         className: 'divide-cluster',
         iconSize: L.point(size, size)
     });
