@@ -1527,7 +1527,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rank_col_having_premises": ("Locaux concernés", "Premises concerned"),
     "rank_col_having_people": ("Personnes concernées", "People concerned"),
     "map_places": ("Principales communes", "Main places"),
-    "top_need_label": ("Ce que le territoire appelle d'abord", "What it calls for first"),
+    "top_need_label": (
+        "Ce que le territoire appelle d'abord",
+        "What it calls for first",
+    ),
 }
 
 
