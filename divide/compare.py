@@ -542,3 +542,120 @@ def scatter_figure(
         legend={"orientation": "h", "y": 1.08},
     )
     return fig
+
+
+# --------------------------------------------------------------- the view
+#: The level a territory is seen at: its members, one level down (a région
+#: by its EPCIs, a département or an EPCI by its communes; a commune among the
+#: communes of its département; France by its départements).
+VIEW_LEVEL = {
+    "france": "departement",
+    "region": "epci",
+    "departement": "commune",
+    "epci": "commune",
+    "commune": "commune",
+}
+
+
+def view_of(atlas: Atlas, level: str, code: str | None) -> tuple[str, tuple | None]:
+    """The map level and scope that show a territory at the right scale.
+
+    Returns
+    -------
+    tuple
+        ``(level shown, scope)``: scope is a ``(level, code)`` pair for
+        :meth:`divide.atlas.Atlas.members`, None for France.
+    """
+    if level not in VIEW_LEVEL:
+        raise unknown("level", level, tuple(VIEW_LEVEL))
+    if level == "france":
+        return "departement", None
+    row = atlas.territory(level, code)
+    if level == "commune":
+        return "commune", ("departement", str(row["departement"]))
+    return VIEW_LEVEL[level], (level, str(row["code"]))
+
+
+RANK_BY = ("count", "rate")
+
+
+def implied_count(table: pd.DataFrame, ind: Indicator) -> pd.Series | None:
+    """The count a rate implies, from the atlas's base columns (None if none).
+
+    For a ``lower_worse`` share (premises with ≥ 30 Mbit/s), what lacks it:
+    denominator × (1 − share), e.g. premises lacking ≥ 30 Mbit/s; for a
+    ``higher_worse`` share (illectronisme), what has it: its numerator, e.g.
+    people at risk. None for other units (km, per 10k...).
+    """
+    if ind.unit != "share" or not ind.denominator or ind.denominator not in table:
+        return None
+    den = table[ind.denominator].astype(float)
+    share = table[f"v_{ind.id}"].astype(float)
+    if ind.direction == "lower_worse":
+        return den * (1.0 - share)
+    if ind.direction == "higher_worse":
+        return den * share
+    return None
+
+
+def ranked_rows(
+    atlas: Atlas,
+    level: str,
+    within: tuple | None,
+    ind_id: str,
+    by: str = "count",
+) -> pd.DataFrame:
+    """The territories of a view ranked worst first, by the count or by the rate.
+
+    Parameters
+    ----------
+    atlas : Atlas
+    level : str
+        Level of the rows (communes of a département...).
+    within : tuple or None
+        Scope, as for :meth:`divide.atlas.Atlas.members`.
+    ind_id : str
+        The indicator; its direction says which end is worst.
+    by : {"count", "rate"}
+        Rank by the count the rate implies (:func:`implied_count`; falls back
+        to the rate when there is none) or by the rate. Ties are broken by the
+        other key, then by name; missing values come last.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank``, ``code``, ``name``, ``value`` (the rate, as stored: shares
+        0-1), ``count`` (NaN when the indicator implies none) and ``lon``,
+        ``lat`` when the level has points.
+    """
+    if by not in RANK_BY:
+        raise unknown("ranking key", by, RANK_BY)
+    ind = indicator(ind_id)
+    table = atlas.members(level, within)
+    out = pd.DataFrame(
+        {
+            "code": table["code"].astype(str).to_numpy(),
+            "name": table["name"].astype(str).to_numpy(),
+            "value": table[f"v_{ind.id}"].astype(float).to_numpy(),
+        }
+    )
+    count = implied_count(table, ind)
+    out["count"] = np.nan if count is None else count.to_numpy()
+    for column in ("lon", "lat"):
+        if column in table.columns:
+            out[column] = table[column].astype(float).to_numpy()
+    # Worst first: a lower_worse rate ascending, anything else descending.
+    rate_key = out["value"] if ind.direction == "lower_worse" else -out["value"]
+    count_key = -out["count"]
+    if count is None:
+        keys = [rate_key]
+    else:
+        keys = [count_key, rate_key] if by == "count" else [rate_key, count_key]
+    frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
+    frame["name"] = out["name"]
+    order = frame.sort_values(
+        list(frame.columns), na_position="last", kind="stable"
+    ).index
+    out = out.loc[order].reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out

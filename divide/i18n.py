@@ -1538,7 +1538,85 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Cartes hors ligne indisponibles : les fichiers Leaflet ne sont pas installés, les cartes se chargent depuis internet (vides sans connexion). Lancez `divide assets` puis rechargez la page.",
         "Offline maps unavailable: the Leaflet files are not installed, so maps load from the internet (blank without a connection). Run `divide assets`, then reload the page.",
     ),
+    # ANSWERS (issue 17): plurals of the access page, ranked table, map labels
+    "access_after_one": (
+        "Atteintes avec {n} nouveau lieu (modélisé)",
+        "Reached with {n} new site (modelled)",
+    ),
+    "access_after_other": (
+        "Atteintes avec {n} nouveaux lieux (modélisé)",
+        "Reached with {n} new sites (modelled)",
+    ),
+    "access_stop_hosts_one": (
+        "{n} nouveau lieu proposé sur {k} demandés :",
+        "{n} new site suggested out of {k} asked:",
+    ),
+    "access_stop_hosts_other": (
+        "{n} nouveaux lieux proposés sur {k} demandés :",
+        "{n} new sites suggested out of {k} asked:",
+    ),
+    "access_stop_left_one": (
+        "il ne restait qu'une commune avec des personnes en illectronisme à plus de {r} km d'un lieu compté, et elle est désormais atteinte ; un lieu de plus n'atteindrait personne.",
+        "only {n} commune was left with people in illectronisme more than {r} km from a counted site, and it is now reached; one more site would reach no one.",
+    ),
+    "access_stop_left_other": (
+        "il ne restait que {n} communes avec des personnes en illectronisme à plus de {r} km d'un lieu compté, toutes désormais atteintes ; un lieu de plus n'atteindrait personne.",
+        "only {n} communes were left with people in illectronisme more than {r} km from a counted site, all now reached; one more site would reach no one.",
+    ),
+    "access_stop_unreachable_one": (
+        "{n} commune reste à plus de {r} km d'un lieu, mais aucune commune hôte admise (population minimale, exclusions) n'est à {r} km d'elle.",
+        "{n} commune is still more than {r} km from a site, but no allowed host commune (minimum population, exclusions) is within {r} km of it.",
+    ),
+    "access_stop_unreachable_other": (
+        "{n} communes restent à plus de {r} km d'un lieu, mais aucune commune hôte admise (population minimale, exclusions) n'est à {r} km d'elles.",
+        "{n} communes are still more than {r} km from a site, but no allowed host commune (minimum population, exclusions) is within {r} km of them.",
+    ),
+    "access_underserved_count_one": (
+        "{n} commune, {people} personnes en illectronisme (modélisé).",
+        "{n} commune, {people} people in illectronisme (modelled).",
+    ),
+    "access_underserved_count_other": (
+        "{n} communes, {people} personnes en illectronisme (modélisé).",
+        "{n} communes, {people} people in illectronisme (modelled).",
+    ),
+    "rank_title": ("Classement — {name}", "Ranking — {name}"),
+    "rank_sort": ("Trier par", "Sort by"),
+    "rank_by_rate": ("le taux", "the rate"),
+    "rank_by_count": ("le nombre", "the count"),
+    "rank_hint": (
+        "Cliquez une ligne pour la sélectionner et la cadrer sur la carte.",
+        "Click a row to select it and frame it on the map.",
+    ),
+    "rank_col_rank": ("Rang", "Rank"),
+    "rank_col_name": ("Nom", "Name"),
+    "rank_col_code": ("Code", "Code"),
+    "rank_col_lacking_premises": ("Locaux sans", "Premises without"),
+    "rank_col_lacking_people": ("Personnes sans", "People without"),
+    "rank_col_value": ("Taux", "Rate"),
+    "rank_col_having_premises": ("Locaux concernés", "Premises concerned"),
+    "rank_col_having_people": ("Personnes concernées", "People concerned"),
+    "map_places": ("Principales communes", "Main places"),
+    "top_need_label": (
+        "Ce que le territoire appelle d'abord",
+        "What it calls for first",
+    ),
 }
+
+
+def plural_form(n: float, lang: str = "fr") -> str:
+    """``"one"`` or ``"other"``: French treats 0 and 1 as singular, English only 1."""
+    singular = abs(n) < 2 if lang == "fr" else n == 1
+    return "one" if singular else "other"
+
+
+def tn(key: str, lang: str, n: float, **values) -> str:
+    """``key_one`` or ``key_other`` by the plural rule of ``lang``, with ``n`` formatted.
+
+    The one place plurals are chosen (issue 17); ``n`` is shown with the
+    language's thousands separator.
+    """
+    shown = f"{n:,.0f}".replace(",", "\u202f" if lang == "fr" else ",")
+    return t(f"{key}_{plural_form(n, lang)}", lang, n=shown, **values)
 
 
 def t(key: str, lang: str = "fr", **values) -> str:

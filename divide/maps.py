@@ -156,6 +156,27 @@ function (row) {
 """
 
 
+# Clusters as white discs with a dark ring and dark figures: readable on every
+# fill of the yellow-to-red and blue palettes (Leaflet.markercluster's default
+# yellow and green discs vanish on a yellow fill), and unlike the dark blue
+# numbered discs of suggested hosts (add_numbered).
+CLUSTER_ICON = """
+function (cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 30 : (n < 100 ? 36 : 42);
+    return L.divIcon({
+        html: '<div style="background:#fff;color:#111;border:3px solid #333;'
+            + 'border-radius:50%;width:' + size + 'px;height:' + size + 'px;'
+            + 'box-sizing:border-box;display:flex;align-items:center;'
+            + 'justify-content:center;font:bold 12px sans-serif;'
+            + 'box-shadow:0 0 0 1px #fff">' + n + '</div>',
+        className: 'divide-cluster',
+        iconSize: L.point(size, size)
+    });
+}
+"""
+
+
 def add_sites(
     fmap: folium.Map, sites: pd.DataFrame, kind_labels: dict[str, str], name: str
 ) -> None:
@@ -175,7 +196,12 @@ def add_sites(
         for s in sites.itertuples(index=False)
         if pd.notna(s.lat) and pd.notna(s.lon)
     ]
-    cluster = FastMarkerCluster(rows, callback=SITE_CALLBACK, name=html(name))
+    cluster = FastMarkerCluster(
+        rows,
+        callback=SITE_CALLBACK,
+        name=html(name),
+        icon_create_function=CLUSTER_ICON,
+    )
     cluster.default_js = [("markercluster", assets.url("leaflet.markercluster.js"))]
     cluster.default_css = [
         ("markercluster_css", assets.url("MarkerCluster.css")),
@@ -308,6 +334,66 @@ def add_numbered(
             icon=folium.DivIcon(html=badge, icon_size=(24, 24), icon_anchor=(12, 12)),
             tooltip=html(f"{int(row.rank)}. {getattr(row, label)}"),
             z_index_offset=1000,  # above clustered site markers
+        ).add_to(group)
+    group.add_to(fmap)
+
+
+def main_places(places: pd.DataFrame, n: int = 8) -> pd.DataFrame:
+    """The ``n`` most populous located places of a view that do not crowd.
+
+    ``places`` has ``name``, ``lon``, ``lat`` and ``population`` (e.g. the
+    communes of the atlas in the view); most populous first, ties by name; a
+    place closer to a bigger kept one than a tenth of the view's extent (half
+    of it north-south, where labels are short) is skipped.
+    """
+    located = places[places["lon"].notna() & places["lat"].notna()]
+    ranked = located.sort_values(
+        ["population", "name"], ascending=[False, True], kind="stable"
+    )
+    if ranked.empty:
+        return ranked
+    # Labels must not overlap: skip a place too close to a bigger one kept
+    # (closer than a tenth of the view's extent).
+    extent = max(
+        float(ranked["lon"].max() - ranked["lon"].min()),
+        float(ranked["lat"].max() - ranked["lat"].min()),
+    )
+    gap = extent / 10
+    kept: list[int] = []
+    for i, (lon, lat) in enumerate(zip(ranked["lon"], ranked["lat"], strict=True)):
+        if len(kept) >= n:
+            break
+        near = any(
+            abs(lon - ranked["lon"].iat[j]) < gap
+            and abs(lat - ranked["lat"].iat[j]) < gap / 2
+            for j in kept
+        )
+        if not near:
+            kept.append(i)
+    return ranked.iloc[kept]
+
+
+def add_place_labels(
+    fmap: folium.Map, places: pd.DataFrame, name: str, n: int = 8
+) -> None:
+    """Names of the main places of a view, always shown (offline, from the atlas).
+
+    The :func:`main_places` are drawn as text labels (DivIcons) in their own
+    layer; names are HTML-escaped (a DivIcon is HTML).
+    """
+    group = folium.FeatureGroup(name=html(name))
+    for row in main_places(places, n).itertuples(index=False):
+        label = (
+            '<div class="divide-place" style="font:600 12px sans-serif;color:#111;'
+            "white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;"
+            'transform:translate(-50%,12px);pointer-events:none">'
+            f"{html(row.name)}</div>"
+        )
+        folium.Marker(
+            [float(row.lat), float(row.lon)],
+            icon=folium.DivIcon(html=label, icon_size=(0, 0), icon_anchor=(0, 0)),
+            interactive=False,
+            z_index_offset=500,  # above site clusters, below suggested hosts
         ).add_to(group)
     group.add_to(fmap)
 

@@ -92,6 +92,24 @@ _TEXT = {
         "en": "fires only when there is no value",
     },
     "against": {"fr": "contre", "en": "against"},
+    # issue 17: what a territory calls for first
+    "top_need": {
+        "fr": "Plus grand écart avec la France : {what}, {value} contre {reference} "
+        "({gap}).",
+        "en": "Largest gap against France: {what}, {value} against {reference} "
+        "({gap}).",
+    },
+    "top_need_better": {
+        "fr": "Aucun indicateur plus mauvais qu'en France ; le plus proche : {what}, "
+        "{value} contre {reference} ({gap}).",
+        "en": "No indicator worse than France's; the closest: {what}, {value} "
+        "against {reference} ({gap}).",
+    },
+    "top_need_title": {"fr": "Priorité", "en": "Top need"},
+    "top_need_none": {
+        "fr": "Aucun écart avec la France à signaler (pas de données).",
+        "en": "No gap against France to report (no data).",
+    },
 }
 _FIRES_WHEN = {
     "<": {"fr": "se déclenche sous {cut}", "en": "fires below {cut}"},
@@ -551,6 +569,125 @@ def evaluate(
     return fired + [m for m in matches if not m.fired]
 
 
+#: Rates compared with France for a territory's top need (shares only, so that
+#: gaps are all in percentage points and comparable with one another).
+NEED_INDICATORS = (
+    "thd30_share",
+    "illectronisme_est",
+    "people_at_risk_far_share",
+    "poverty_rate",
+    "low_diploma_share",
+    "age65_share",
+)
+
+
+@dataclass(frozen=True)
+class TopNeed:
+    """A territory's largest gap against France among :data:`NEED_INDICATORS`.
+
+    ``gap`` is in percentage points (0-1 shares × 100), positive when the
+    territory is worse off than France; ``text`` is the sentence in fr and en.
+    """
+
+    indicator: str
+    value: float
+    reference: float
+    gap: float
+    text: dict
+
+
+def top_need(
+    atlas: Atlas | pd.DataFrame, level: str, code: str | None
+) -> TopNeed | None:
+    """The territory's largest gap against France, worse side (its "top need").
+
+    Every territory gets one, even when no rule fires; None only for France
+    itself or when no indicator has data. Gaps are in points of share, signed so
+    that positive is worse (below France for a ``lower_worse`` rate).
+    """
+    atlas = as_atlas(atlas)
+    if level == "france":
+        return None
+    _check(level)
+    row = atlas.territory(level, code)
+    france = _Context(atlas).france
+    if france is None:
+        return None
+    best = None
+    for ind_id in NEED_INDICATORS:
+        column = f"v_{ind_id}"
+        if column not in row.index or column not in france.index:
+            continue
+        value, ref = _number(row[column]), _number(france[column])
+        if value is None or ref is None:
+            continue
+        sign = -1.0 if indicator(ind_id).direction == "lower_worse" else 1.0
+        gap = sign * (value - ref) * 100
+        if best is None or gap > best[3]:
+            best = (ind_id, value, ref, gap)
+    if best is None:
+        return None
+    ind_id, value, ref, gap = best
+    text = {}
+    for lang in ("fr", "en"):
+        key = "top_need" if gap > 0 else "top_need_better"
+        text[lang] = _TEXT[key][lang].format(
+            what=indicator(ind_id).name(lang),
+            value=_fmt(value, ind_id, lang),
+            reference=_fmt(ref, ind_id, lang),
+            gap=_gap(value, ref, ind_id, lang),
+        )
+    return TopNeed(ind_id, value, ref, gap, text)
+
+
+def first_call(
+    atlas: Atlas | pd.DataFrame,
+    level: str,
+    code: str | None,
+    lang: str = "en",
+    *,
+    kb: Knowledge | None = None,
+) -> dict:
+    """What a territory calls for first: its strongest fired rule, else its top need.
+
+    Returns
+    -------
+    dict
+        ``kind`` (``"rule"``, ``"top_need"`` or ``"none"``), ``rule`` (id or
+        None), ``indicator`` (the top need's, or None), ``title`` and ``text`` in
+        ``lang``.
+    """
+    lang = _check_lang(lang)
+    atlas = as_atlas(atlas)
+    if level != "france":
+        fired = [m for m in evaluate(atlas, level, code, kb=kb) if m.fired]
+        if fired:
+            m = fired[0]
+            return {
+                "kind": "rule",
+                "rule": m.rule_id,
+                "indicator": m.conditions[0].indicator if m.conditions else None,
+                "title": m.title[lang],
+                "text": m.reason[lang],
+            }
+    need = top_need(atlas, level, code)
+    if need is None:
+        return {
+            "kind": "none",
+            "rule": None,
+            "indicator": None,
+            "title": _TEXT["top_need_title"][lang],
+            "text": _TEXT["top_need_none"][lang],
+        }
+    return {
+        "kind": "top_need",
+        "rule": None,
+        "indicator": need.indicator,
+        "title": _TEXT["top_need_title"][lang],
+        "text": need.text[lang],
+    }
+
+
 def recommend_json(
     atlas: Atlas | pd.DataFrame,
     level: str,
@@ -629,6 +766,7 @@ def recommend_json(
             }
             for i in (base.initiative(key) for key in init_rules)
         ],
+        "first_call": first_call(atlas, level, code, lang, kb=base),
         "not_fired": [
             {
                 "rule": m.rule_id,

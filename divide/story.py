@@ -69,6 +69,7 @@ THEMES: dict[str, dict] = {
     "mobile": {"rules": ("mobile_far",), "general": "governance"},
     "illectronisme": {
         "rules": (
+            "many_people_at_risk",
             "illectronisme_far_from_mediation",
             "double_gap",
             "low_diploma",
@@ -79,6 +80,7 @@ THEMES: dict[str, dict] = {
     },
     "mediation": {
         "rules": (
+            "load_per_site",
             "people_at_risk_far",
             "illectronisme_far_from_mediation",
             "mediation_density_low",
@@ -91,6 +93,8 @@ THEMES: dict[str, dict] = {
 CALLS_FOR_RULES = {
     "deployment": ("thd_below_region", "thd_bottom_quintile", "mobile_far"),
     "mediation": (
+        "load_per_site",
+        "many_people_at_risk",
         "illectronisme_far_from_mediation",
         "people_at_risk_far",
         "france_services_far",
@@ -667,10 +671,11 @@ def _slide_illectronisme(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
 def _slide_mediation(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     atlas, chain, lang, level = ctx["atlas"], ctx["chain"], ctx["lang"], ctx["level"]
     row = ctx["row"](chain[0][0], chain[0][1])
-    # A commune is near a site or not: its distance speaks; above it, the count
-    # of people far from any site does.
-    main_id = "dist_mediation_km" if level == "commune" else "people_at_risk_far"
-    other_id = "people_at_risk_far" if level == "commune" else "dist_mediation_km"
+    # A commune is near a site or not: its distance speaks; above it, the share
+    # of its people at risk who live far from any site does (a rate, compared
+    # with its parents' rates), the count of them in the detail.
+    main_id = "dist_mediation_km" if level == "commune" else "people_at_risk_far_share"
+    other_id = "people_at_risk_far"
     ind, other = indicator(main_id), indicator(other_id)
     value, text, comparison = _indicator_figure(ctx, ind.id)
     if ind.unit == "people" and value is not None:

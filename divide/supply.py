@@ -24,7 +24,7 @@ import pandas as pd
 from divide import access
 from divide.atlas import Atlas
 from divide.errors import DivideError, unknown
-from divide.i18n import t
+from divide.i18n import t, tn
 from divide.indicators import format_date, format_value
 from divide.readers.mediation import KINDS, MEDIATION_KINDS
 from divide.registry import indicator
@@ -540,6 +540,10 @@ class Placement:
     result: access.PlacementResult
     hosts: pd.DataFrame
     scope: tuple[str, str]
+    #: Located communes with people at risk and no counted site within the
+    #: radius, before and after the chosen hosts (why placement stops early).
+    left_before: int = 0
+    left_after: int = 0
 
 
 def host_count(
@@ -663,7 +667,40 @@ def placement(
         "lon",
         "lat",
     ]
-    return Placement(result=result, hosts=hosts[columns], scope=scope)
+    need = points["people_at_risk"].fillna(0.0) > 0
+    open_need = need & points["located"]
+    covered_by = result.covered_by.reindex(points.index)
+    left_before = int((open_need & (covered_by != "existing")).sum())
+    left_after = int((open_need & covered_by.isna()).sum())
+    return Placement(
+        result=result,
+        hosts=hosts[columns],
+        scope=scope,
+        left_before=left_before,
+        left_after=left_after,
+    )
+
+
+def stop_reason(placed: Placement, lang: str) -> str:
+    """Why a placement chose fewer hosts than asked, in words (plurals right).
+
+    Empty when it chose as many as asked. Greedy placement stops when no
+    eligible host reaches anyone more: either every commune with people at risk
+    now has a site within the radius, or the ones left cannot be reached from an
+    eligible host (minimum population, exclusions).
+    """
+    n, k = len(placed.hosts), placed.result.k
+    if n >= k:
+        return ""
+    r = f"{placed.result.radius_km:g}"
+    if n == 0:
+        return t("access_all_covered", lang, r=r)
+    head = tn("access_stop_hosts", lang, n, k=k)
+    if placed.left_after == 0:
+        tail = tn("access_stop_left", lang, placed.left_before, r=r)
+    else:
+        tail = tn("access_stop_unreachable", lang, placed.left_after, r=r)
+    return f"{head} {tail}"
 
 
 # --------------------------------------------------------------------- export
@@ -812,7 +849,7 @@ def placement_cards(placed: Placement, lang: str) -> list[tuple[str, str, str]]:
             _fmt(res.share_before, "illectronisme_est", lang),
         ),
         (
-            t("access_after", lang, k=len(placed.hosts)),
+            tn("access_after", lang, len(placed.hosts)),
             _fmt(res.covered_after, "people_at_risk", lang),
             f"+{gain} → {_fmt(res.share_after, 'illectronisme_est', lang)}",
         ),

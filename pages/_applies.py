@@ -43,6 +43,10 @@ def render(level: str, code: str, lang: str) -> None:
         st.warning(md(f"{t('error_prefix', lang)}: {exc.in_language(lang)}"))
         return
     fired = data["fired"]
+    first = data["first_call"]
+    colon = "\u00a0:" if lang == "fr" else ":"
+    label = t("top_need_label", lang)
+    st.markdown(f"**{label}** — **{md(first['title'])}**{colon} {md(first['text'])}")
     if not fired:
         st.info(t("applies_none", lang))
     else:

@@ -4,9 +4,10 @@ import folium
 import streamlit as st
 
 from divide import export, illectronisme, maps, supply
+from divide.atlas import DEFAULT_RADIUS_KM
 from divide.errors import DivideError
 from divide.formatting import counted, format_count
-from divide.i18n import t
+from divide.i18n import t, tn
 from divide.registry import indicator
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
@@ -59,7 +60,7 @@ def downloads(frame, stem, key, **extra):
 
 
 if "access_radius" not in ss:
-    ss["access_radius"] = from_url("radius", 10.0, float)
+    ss["access_radius"] = from_url("radius", DEFAULT_RADIUS_KM, float)
     ss["access_k"] = from_url("k", 5, int)
     ss["access_kinds"] = list(supply.MEDIATION_KINDS)
 
@@ -121,7 +122,7 @@ if under.empty:
     st.success(t("access_underserved_none", lg, r=r_text))
 else:
     people = _shared.value_text(under["people_at_risk"].sum(), RISK)
-    st.caption(t("access_underserved_count", lg, n=len(under), people=people))
+    st.caption(tn("access_underserved_count", lg, len(under), people=people))
     table(under, "underserved")
     stem = f"underserved_{scope[1] if scope else 'FR'}_{r_text}km"
     downloads(under, stem, "access_under")
@@ -189,9 +190,7 @@ if placed is not None and placed.hosts.empty:
 elif placed is not None:
     cards(supply.placement_cards(placed, lg))
     if placed.result.stopped_early:
-        st.info(
-            t("access_stopped", lg, count=counted(len(placed.hosts), "new_site", lg))
-        )
+        st.info(supply.stop_reason(placed, lg))
     table(placed.hosts, "hosts")
     stem = f"placement_{scope[1]}_{r_text}km_k{int(k)}"
     method = "greedy maximum coverage, within 1 - 1/e of the optimum"
@@ -204,7 +203,7 @@ if scope is not None:
         st.subheader(t("access_map", lg))
         layer = st.radio(
             t("access_layer", lg),
-            ("people_at_risk", "illectronisme_est"),
+            ("illectronisme_est", "dist_mediation_km"),
             key="access_layer",
             horizontal=True,
             format_func=lambda i: supply.indicator_label(i, lg),
@@ -229,7 +228,8 @@ if scope is not None:
             if placed is not None:
                 name = t("access_layer_hosts", lg)
                 maps.add_numbered(fmap, placed.hosts, name, radius_km=radius)
-            folium.LayerControl(collapsed=False).add_to(fmap)
+            maps.add_place_labels(fmap, points, t("map_places", lg))
+            folium.LayerControl(collapsed=True, position="bottomleft").add_to(fmap)
             return fmap
 
         what = ("access", _shared.fingerprint(collection), lg, selected, UPLOADS)

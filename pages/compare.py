@@ -5,7 +5,7 @@ from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import catalogue, indicator
 from divide.safe_text import markdown as md
-from pages import _shared
+from pages import _ranked, _shared
 
 lg = _shared.frame()
 atlas = _shared.session_atlas()
@@ -110,6 +110,16 @@ else:
         )
     st.dataframe(shown, hide_index=True, width="stretch", key="compare_table")
     sources(chosen)
+
+    # The territory's own members (its communes, a région's EPCIs), ranked.
+    own_level, own_code = _shared.territory()
+    if own_level != "france":
+        view_level, view_scope = compare.view_of(atlas, own_level, own_code)
+        view_name = atlas.territory(*view_scope)["name"]
+        st.subheader(md(t("rank_title", lg, name=view_name)))
+        _ranked.ranked_table(
+            atlas, view_level, view_scope, indicator(rank_by), lg, key="compare_rank"
+        )
 
     ranked = compare.ranking(frame, rank_by)
     bars = compare.bar_selection(ranked)

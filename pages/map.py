@@ -1,12 +1,13 @@
 import streamlit as st
 
-from divide import maps
+from divide import compare, maps
 from divide.classify import METHODS
 from divide.errors import DivideError
 from divide.formatting import format_count
 from divide.i18n import t
 from divide.readers.mediation import KINDS, MEDIATION_KINDS
-from pages import _national, _shared
+from divide.safe_text import markdown as md
+from pages import _national, _ranked, _shared
 
 lg = _shared.frame()
 atlas = _shared.session_atlas()
@@ -15,9 +16,16 @@ st.title(t("map_title", lg))
 LEVELS = ("region", "departement", "epci", "commune", _national.LEVEL)
 FRAMES = tuple(maps.FRAMES)
 
+current_level, current_code = _shared.territory()
+view_level, view_scope = compare.view_of(atlas, current_level, current_code)
 if "map_level" not in st.session_state:
-    st.session_state["map_level"] = _shared.url_param("mlevel", "departement", LEVELS)
+    st.session_state["map_level"] = _shared.url_param("mlevel", view_level, LEVELS)
     st.session_state["map_method"] = _shared.url_param("classes", "quantiles", METHODS)
+    st.session_state["map_view_for"] = (current_level, current_code)
+elif st.session_state.get("map_view_for") != (current_level, current_code):
+    # A new territory opens at its own scale: its communes (EPCIs for a région).
+    st.session_state["map_level"] = view_level
+    st.session_state["map_view_for"] = (current_level, current_code)
 
 controls = st.columns([3, 2, 2, 1])
 with controls[0]:
@@ -42,7 +50,6 @@ if level == _national.LEVEL:
     _national.render(ind, method, int(k), lg, _shared.type_filters("map"))
     st.stop()
 
-current_level, current_code = _shared.territory()
 scope = None
 if level == "commune":
     if current_level == "france":
@@ -52,6 +59,8 @@ if level == "commune":
         scope = ("departement", atlas.territory("commune", current_code)["departement"])
     else:
         scope = (current_level, current_code)
+elif level == view_level and view_scope is not None:
+    scope = view_scope
 
 options = st.columns([2, 2, 3])
 frame = "mainland"
@@ -93,12 +102,17 @@ if not collection["features"]:
     st.info(t("type_filter_empty", lg))
     st.stop()
 
+selected = current_code if current_level == level else None
 if scope is not None:
-    bounds = _shared.scope_bounds(scope, where)
+    if selected:  # framed on the selected row (clicked in the ranked table)
+        shapes = _shared.geometry(level)
+        box = shapes[shapes["code"] == selected].total_bounds
+        bounds = maps.bounds_of(tuple(box))
+    else:
+        bounds = _shared.scope_bounds(scope, where)
 else:
     bounds = maps.bounds_of(frame)
 
-selected = current_code if current_level == level else None
 st.session_state["_map_drawn_level"] = level
 
 
@@ -112,12 +126,15 @@ def _on_map_click() -> None:
 
 
 sites = atlas.sites_in(scope, kinds) if show_sites else None
+n_places = 8 if scope else 12
 
 
 def build_map():
     fmap = maps.base_map(bounds, basemap=basemap)
     labels = _shared.choropleth_labels(ind)
     maps.add_choropleth(fmap, collection, labels, selected=selected)
+    places = atlas.members("commune", scope)
+    maps.add_place_labels(fmap, places, t("map_places", lg), n=n_places)
     if sites is not None:
         kind_labels = {k_: t(f"kind_{k_}", lg) for k_ in KINDS}
         maps.add_sites(fmap, sites, kind_labels, t("show_sites", lg))
@@ -127,9 +144,9 @@ def build_map():
 if sites is not None:
     st.caption(t("sites_shown", lg, n=format_count(len(sites), lg)))
 what = ("map", _shared.fingerprint(collection), ind.id, lg, selected, str(bounds))
-what += (basemap, show_sites and tuple(kinds), _shared.uploads_key())
+what += (basemap, show_sites and tuple(kinds), _shared.uploads_key(), n_places)
 
-map_col, legend_col = st.columns([4, 1])
+map_col, legend_col = st.columns([3, 2])
 with map_col:
     _shared.draw_map(
         build_map,
@@ -148,5 +165,9 @@ with legend_col:
         unsafe_allow_html=True,
     )
     st.caption(t("click_hint", lg))
+    if level != "commune" or scope is not None:
+        name = atlas.territory(*(scope or ("france", "FR")))["name"]
+        st.markdown(f"**{md(t('rank_title', lg, name=name))}**")
+        _ranked.ranked_table(atlas, level, scope, ind, lg, key="map_rank", height=420)
 st.caption(_shared.source_caption(ind))
 _shared.withheld_on_map(level, ind, atlas)

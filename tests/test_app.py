@@ -276,6 +276,8 @@ def test_map_communes_around_a_commune():
 
 
 def test_map_territory_change_keeps_map_settings():
+    # Issue 17: a new territory opens at its own scale (a commune among the
+    # communes of its département); the other map settings stay.
     at = open_page(MAP, mlevel="epci", classes="natural_breaks")
     at.text_input(key="territory_query").input("36044").run()
     at.selectbox(key="territory_pick").select("commune:36044").run()
@@ -283,7 +285,7 @@ def test_map_territory_change_keeps_map_settings():
     wanted = {
         "level": "commune",
         "code": "36044",
-        "mlevel": "epci",
+        "mlevel": "commune",
         "classes": "natural_breaks",
     }
     assert url(at).items() >= wanted.items()

@@ -37,6 +37,9 @@ GOOD = {
     "poverty_rate": 0.10,
     "low_diploma_share": 0.30,
     "mediation_sites_per_10k": 8.0,
+    "people_at_risk": 100.0,
+    "people_at_risk_per_site": 300.0,
+    "people_at_risk_far_share": 0.0,
 }
 
 
@@ -54,6 +57,9 @@ def peer_values(i: int) -> dict[str, float]:
         "poverty_rate": 0.12 + 0.04 * f,
         "low_diploma_share": 0.40 + 0.16 * f,
         "mediation_sites_per_10k": 4.0 + 4.0 * f,
+        "people_at_risk": 1000.0 + 1000.0 * f,
+        "people_at_risk_per_site": 600.0 + 400.0 * f,
+        "people_at_risk_far_share": 0.02,
     }
 
 
@@ -128,9 +134,9 @@ CASES = {
     ),
     "mobile_far": ({"dist_4g_km": 5.0}, {"dist_4g_km": 1.0}, ["5.0\u00a0km"]),
     "illectronisme_far_from_mediation": (
-        {"illectronisme_est": 0.3, "dist_mediation_km": 1.5},
-        {"illectronisme_est": 0.3, "dist_mediation_km": 0.5},
-        ["30.0%", "1.5\u00a0km", "1.0\u00a0km"],
+        {"illectronisme_est": 0.3, "people_at_risk_far_share": 0.2},
+        {"illectronisme_est": 0.3, "people_at_risk_far_share": 0.03},
+        ["30.0%", "20.0%", "2.0%"],
     ),
     "people_at_risk_far": (
         {"people_at_risk_far": 150.0},
@@ -164,6 +170,18 @@ CASES = {
         ["30.0%"],
     ),
     "data_gap": ({"poverty_rate": np.nan}, {"poverty_rate": 0.1}, ["Territory D0"]),
+    # the load on supply: above France's (800 per site here) by a quarter
+    "load_per_site": (
+        {"people_at_risk_per_site": 1200.0},
+        {"people_at_risk_per_site": 990.0},
+        ["1,200", "800", "France"],
+    ),
+    # absolute need: among the tenth of peers with the most people at risk
+    "many_people_at_risk": (
+        {"people_at_risk": 5000.0},
+        {"people_at_risk": 1500.0},
+        ["5,000", "départements"],
+    ),
 }
 
 
