@@ -73,11 +73,25 @@ def format_decimal(value: float, lang: str = "en", digits: int = 2) -> str:
     return format_count(value, lang, digits)
 
 
+def is_singular(n: float, lang: str = "en") -> bool:
+    """The plural rule: French treats 0 and 1 (below 2) as singular, English only 1."""
+    return abs(n) < 2 if lang == "fr" else abs(n) == 1
+
+
 def plural_form(n: float, noun: str, lang: str = "en") -> str:
     """The form of the noun ``noun`` (i18n key ``noun_<noun>``) that goes with n."""
     one, _, other = t(f"noun_{noun}", lang).partition("|")
-    singular = abs(n) < 2 if lang == "fr" else abs(n) == 1
-    return one if singular else (other or one)
+    return one if is_singular(n, lang) else (other or one)
+
+
+def plural_text(key: str, lang: str, n: float, **values) -> str:
+    """The sentence ``key_one`` or ``key_other`` that goes with n (shown as ``{n}``).
+
+    For sentences whose other words agree with the count too ("il ne restait
+    qu'une commune"); a count and its noun alone is :func:`counted`.
+    """
+    form = "one" if is_singular(n, lang) else "other"
+    return t(f"{key}_{form}", lang, n=format_count(n, lang), **values)
 
 
 def counted(n: float, noun: str, lang: str = "en") -> str:

@@ -1603,22 +1603,6 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def plural_form(n: float, lang: str = "fr") -> str:
-    """``"one"`` or ``"other"``: French treats 0 and 1 as singular, English only 1."""
-    singular = abs(n) < 2 if lang == "fr" else n == 1
-    return "one" if singular else "other"
-
-
-def tn(key: str, lang: str, n: float, **values) -> str:
-    """``key_one`` or ``key_other`` by the plural rule of ``lang``, with ``n`` formatted.
-
-    The one place plurals are chosen (issue 17); ``n`` is shown with the
-    language's thousands separator.
-    """
-    shown = f"{n:,.0f}".replace(",", "\u202f" if lang == "fr" else ",")
-    return t(f"{key}_{plural_form(n, lang)}", lang, n=shown, **values)
-
-
 def t(key: str, lang: str = "fr", **values) -> str:
     """The string ``key`` in ``lang``, formatted with ``values``."""
     fr, en = STRINGS[key]

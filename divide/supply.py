@@ -24,7 +24,8 @@ import pandas as pd
 from divide import access
 from divide.atlas import Atlas
 from divide.errors import DivideError, unknown
-from divide.i18n import t, tn
+from divide.formatting import plural_text
+from divide.i18n import t
 from divide.indicators import format_date, format_value
 from divide.readers.mediation import KINDS, MEDIATION_KINDS
 from divide.registry import indicator
@@ -695,11 +696,11 @@ def stop_reason(placed: Placement, lang: str) -> str:
     r = f"{placed.result.radius_km:g}"
     if n == 0:
         return t("access_all_covered", lang, r=r)
-    head = tn("access_stop_hosts", lang, n, k=k)
+    head = plural_text("access_stop_hosts", lang, n, k=k)
     if placed.left_after == 0:
-        tail = tn("access_stop_left", lang, placed.left_before, r=r)
+        tail = plural_text("access_stop_left", lang, placed.left_before, r=r)
     else:
-        tail = tn("access_stop_unreachable", lang, placed.left_after, r=r)
+        tail = plural_text("access_stop_unreachable", lang, placed.left_after, r=r)
     return f"{head} {tail}"
 
 
@@ -849,7 +850,7 @@ def placement_cards(placed: Placement, lang: str) -> list[tuple[str, str, str]]:
             _fmt(res.share_before, "illectronisme_est", lang),
         ),
         (
-            tn("access_after", lang, len(placed.hosts)),
+            plural_text("access_after", lang, len(placed.hosts)),
             _fmt(res.covered_after, "people_at_risk", lang),
             f"+{gain} → {_fmt(res.share_after, 'illectronisme_est', lang)}",
         ),

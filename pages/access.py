@@ -6,8 +6,8 @@ import streamlit as st
 from divide import export, illectronisme, maps, supply
 from divide.atlas import DEFAULT_RADIUS_KM
 from divide.errors import DivideError
-from divide.formatting import counted, format_count
-from divide.i18n import t, tn
+from divide.formatting import counted, format_count, plural_text
+from divide.i18n import t
 from divide.registry import indicator
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
@@ -122,7 +122,7 @@ if under.empty:
     st.success(t("access_underserved_none", lg, r=r_text))
 else:
     people = _shared.value_text(under["people_at_risk"].sum(), RISK)
-    st.caption(tn("access_underserved_count", lg, len(under), people=people))
+    st.caption(plural_text("access_underserved_count", lg, len(under), people=people))
     table(under, "underserved")
     stem = f"underserved_{scope[1] if scope else 'FR'}_{r_text}km"
     downloads(under, stem, "access_under")

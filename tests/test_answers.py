@@ -13,7 +13,7 @@ import pytest
 from divide import compare, maps, recommend, story, supply
 from divide.atlas import DEFAULT_RADIUS_KM, Atlas
 from divide.errors import DivideError
-from divide.i18n import plural_form, tn
+from divide.formatting import is_singular, plural_text
 from divide.knowledge import knowledge
 
 
@@ -115,12 +115,17 @@ def test_placement_says_exactly_why_it_stops(atlas):
 
 
 def test_plurals_follow_each_language():
-    assert plural_form(0, "fr") == "one" and plural_form(0, "en") == "other"
-    assert plural_form(1, "en") == "one" and plural_form(2, "fr") == "other"
-    assert tn("access_after", "fr", 1) == "Atteintes avec 1 nouveau lieu (modélisé)"
-    assert tn("access_after", "en", 3) == "Reached with 3 new sites (modelled)"
-    assert tn("access_underserved_count", "fr", 1, people="12").startswith("1 commune,")
-    assert tn("access_underserved_count", "en", 1200, people="9").startswith(
+    assert is_singular(0, "fr") and not is_singular(0, "en")
+    assert is_singular(1, "en") and not is_singular(2, "fr")
+    assert (
+        plural_text("access_after", "fr", 1)
+        == "Atteintes avec 1 nouveau lieu (modélisé)"
+    )
+    assert plural_text("access_after", "en", 3) == "Reached with 3 new sites (modelled)"
+    assert plural_text("access_underserved_count", "fr", 1, people="12").startswith(
+        "1 commune,"
+    )
+    assert plural_text("access_underserved_count", "en", 1200, people="9").startswith(
         "1,200 communes"
     )
 
