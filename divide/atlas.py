@@ -46,7 +46,6 @@ from divide.territory import PARENT_LEVELS
 #: Commune attributes (types of territory, see :mod:`divide.typology`); missing
 #: above commune level.
 TYPE_COLUMNS = ("density", "density3", "rurality", "centrality", "mountain")
-DEFAULT_RADIUS_KM = 10.0
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ATLAS = REPO_ROOT / "data" / "atlas"
 #: Environment variable naming the atlas folder to open when none is given (the

@@ -29,7 +29,7 @@ from divide.readers import (
 )
 from divide.readers import illectronisme as illectronisme_reader
 from divide.readers import typology as typology_reader
-from divide.registry import source
+from divide.registry import DEFAULT_RADIUS_KM, source
 from divide.territory import ALL_LEVELS
 
 SURVEY_YEAR = "2021"
@@ -430,8 +430,6 @@ def access_columns(
     communes: gpd.GeoDataFrame, sites: pd.DataFrame, people_at_risk: pd.Series
 ) -> pd.DataFrame:
     """Distances to mediation and people at risk beyond the default radius."""
-    from divide.atlas import DEFAULT_RADIUS_KM
-
     points = communes[["code", "lon", "lat", "departement"]].rename(
         columns={"departement": "dep"}
     )

@@ -4,11 +4,10 @@ import folium
 import streamlit as st
 
 from divide import export, illectronisme, maps, supply
-from divide.atlas import DEFAULT_RADIUS_KM
 from divide.errors import DivideError
 from divide.formatting import counted, format_count, plural_text
 from divide.i18n import t
-from divide.registry import indicator
+from divide.registry import DEFAULT_RADIUS_KM, indicator
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
 from pages import _shared, _use

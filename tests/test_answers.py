@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 
 from divide import compare, maps, recommend, story, supply
-from divide.atlas import DEFAULT_RADIUS_KM, Atlas
+from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.formatting import is_singular, plural_text
 from divide.knowledge import knowledge
+from divide.registry import DEFAULT_RADIUS_KM
 
 
 @pytest.fixture(scope="module")

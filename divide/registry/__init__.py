@@ -253,6 +253,10 @@ def source(source_id: str) -> Source:
         raise unknown("source", source_id, sources()) from None
 
 
+#: What "far from a site" means everywhere (pages, slides, rules, CLI): more than
+#: this distance, in km in a straight line, from the nearest counted site.
+DEFAULT_RADIUS_KM = 10.0
+
 _SESSION: ContextVar[Mapping[str, Indicator]] = ContextVar(
     "session_indicators", default=MappingProxyType({})
 )
