@@ -1469,6 +1469,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_col_match_rate": ("Taux d'appariement", "Match rate"),
     "export_col_notes": ("Détails", "Details"),
     # EXPORT-END
+    # ISSUE17-PRESENT-EXPORT: typed thresholds, names, vintages; presenter
+    "export_parent_name": ("Nom ({level})", "{level} name"),
+    "export_thresholds": (
+        "Seuils : ne garder que les lignes sous ou au-dessus d'une valeur",
+        "Thresholds: keep only the rows below or above a value",
+    ),
+    "export_threshold_op": ("Comparaison", "Comparison"),
+    "export_threshold_value": ("Valeur ({unit})", "Value ({unit})"),
+    "export_threshold_placeholder": ("aucun seuil", "no threshold"),
+    "export_threshold_note": (
+        "Tapez une valeur (les parts en %, par ex. 50) ; un champ vide ne filtre pas. Les lignes sans valeur pour un indicateur filtré sont écartées.",
+        "Type a value (shares in %, e.g. 50); an empty box does not filter. Rows with no value for a filtered indicator are left out.",
+    ),
+    "export_vintages": (
+        "Ajouter au CSV une colonne source et millésime par indicateur",
+        "Add a source and vintage column per indicator to the CSV",
+    ),
 }
 
 
