@@ -38,6 +38,7 @@ from divide.i18n import LANGS, t
 from divide.indicators import (
     display_values,
     format_date,
+    format_share,
     format_value,
     sources_as_of_text,
     unit_label,
@@ -65,8 +66,13 @@ THEMES: dict[str, dict] = {
     "broadband": {
         "rules": ("thd_below_region", "thd_bottom_quintile", "double_gap"),
         "general": "governance",
+        "needs": ("thd30_share", "thd100_share", "ineligible_share"),
     },
-    "mobile": {"rules": ("mobile_far",), "general": "governance"},
+    "mobile": {
+        "rules": ("mobile_far",),
+        "general": "governance",
+        "needs": ("dist_4g_km",),
+    },
     "illectronisme": {
         "rules": (
             "illectronisme_far_from_mediation",
@@ -76,6 +82,12 @@ THEMES: dict[str, dict] = {
             "poverty_cost_barrier",
         ),
         "general": "digital_rights",
+        "needs": (
+            "illectronisme_est",
+            "low_diploma_share",
+            "age65_share",
+            "poverty_rate",
+        ),
     },
     "mediation": {
         "rules": (
@@ -85,8 +97,15 @@ THEMES: dict[str, dict] = {
             "france_services_far",
         ),
         "general": "partnerships",
+        "needs": (
+            "dist_mediation_km",
+            "mediation_sites_per_10k",
+            "dist_france_services_km",
+        ),
     },
 }
+#: Every measure a territory's top need is read from (fragility, actions).
+ALL_NEEDS = tuple(dict.fromkeys(n for theme in THEMES.values() for n in theme["needs"]))
 #: For the fragility slide: which rules answer each "calls for" verdict.
 CALLS_FOR_RULES = {
     "deployment": ("thd_below_region", "thd_bottom_quintile", "mobile_far"),
@@ -119,7 +138,14 @@ HIGHLIGHT = "#bd0026"
 OTHER = "#6b7280"
 INFRA_COLOUR = "#2166ac"
 SKILLS_COLOUR = "#b35806"
-MAP_HEIGHT = 480
+# Chart heights that leave the title, the key figure, the recommendation and the
+# vintage on one 1280×720 screen (the smallest projector the presenter targets).
+MAP_HEIGHT = 330
+CHART_HEIGHT = 320
+#: The app's font (Streamlit's "sans serif" theme font), for plotly's texts.
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'
+#: Key-figure texts longer than this are a sentence: shown in smaller type.
+SHORT_FIGURE = 12
 # The map's narrowest usual width (a 1440 px page with the sidebar, less the
 # legend: 387 px measured), for the initial zoom: wider screens show a margin.
 MAP_WIDTH = 380
@@ -441,13 +467,62 @@ class _Advisor:
             fallback=False,
         )
 
+    def top_need(self, ind_ids, *, lead: bool = True) -> str:
+        """The territory's largest gap against France among some measures.
+
+        The gap is relative to France's value, on the side where the measure is
+        worse; with ``lead``, the first measure (the slide's own) is stated
+        whenever it is worse than France. A territory at or better than France
+        on all of them is told so.
+        """
+        here = self.atlas.territory(self.level, self.code)
+        france = self.atlas.territory("france", None)
+        best = None
+        for ind_id in ind_ids:
+            ind = indicator(ind_id)
+            value, national = _float(here[f"v_{ind_id}"]), _float(france[f"v_{ind_id}"])
+            if value is None or national is None or ind.direction == "neutral":
+                continue
+            worse = value - national if ind.direction == "higher_worse" else national - value
+            relative = worse / abs(national) if national else worse
+            if worse > 0 and (best is None or relative > best[0]):
+                best = (relative, ind, value, national)
+            if lead and best is not None:
+                break
+            lead = False
+        if best is None:
+            names = ", ".join(indicator(i).name(self.lang) for i in ind_ids[:3])
+            return t("story_need_none", self.lang, name=self.name, measures=names)
+        _, ind, value, national = best
+        if ind.unit == "share":
+            gap = t("story_points", self.lang, n=_number(100 * abs(value - national), self.lang, 1))
+        else:
+            gap = format_value(abs(value - national), ind, self.lang)
+        side = "above" if value > national else "below"
+        return t(
+            "story_need",
+            self.lang,
+            name=self.name,
+            measure=ind.name(self.lang),
+            value=format_value(value, ind, self.lang),
+            france=format_value(national, ind, self.lang),
+            gap=gap,
+            side=t(f"story_side_{side}", self.lang),
+        )
+
     def general(
-        self, rec_id: str, reason: str | None = None, rule_ids: tuple[str, ...] = ()
+        self,
+        rec_id: str,
+        reason: str | None = None,
+        rule_ids: tuple[str, ...] = (),
+        needs: tuple[str, ...] = (),
     ) -> Advice:
         """The general recommendation of a theme, flagged as a fallback.
 
         Its examples are the initiatives of the theme's rules, else those that
-        answer the recommendation.
+        answer the recommendation. Its reason starts with the territory's top
+        need against France (:meth:`top_need`), so every territory is told
+        something about itself.
         """
         rec = self.kb.recommendation(rec_id)
         initiatives = [i for r in rule_ids for i in self.kb.rule(r).initiatives] or [
@@ -458,6 +533,9 @@ class _Advisor:
                 "story_fallback_france" if self.level == "france" else "story_fallback"
             )
             reason = t(key, self.lang, name=self.name)
+            if self.level != "france":
+                found = self.top_need(needs, lead=True) if needs else None
+                reason = f"{found or self.top_need(ALL_NEEDS, lead=False)} {reason}"
         return Advice(
             recommendation=rec.id,
             number=rec.number,
@@ -477,8 +555,12 @@ class _Advisor:
             )
         return self._national[rule_id]
 
-    def for_rules(self, rule_ids, general: str) -> Advice:
-        """The strongest fired rule among ``rule_ids`` (all fired when empty)."""
+    def for_rules(self, rule_ids, general: str, needs: tuple[str, ...] = ()) -> Advice:
+        """The strongest fired rule among ``rule_ids`` (all fired when empty).
+
+        When none fires: the general recommendation, with the top need among
+        ``needs`` (every theme's measures by default).
+        """
         for rid in rule_ids:
             self.kb.rule(rid)  # a renamed rule must fail loudly
         if self.level == "france":
@@ -486,7 +568,12 @@ class _Advisor:
         for match in self.fired:
             if not rule_ids or match.rule_id in rule_ids:
                 return self.from_match(match)
-        return self.general(general, rule_ids=tuple(rule_ids))
+        return self.general(general, rule_ids=tuple(rule_ids), needs=needs)
+
+    def for_theme(self, theme_id: str) -> Advice:
+        """:meth:`for_rules` with a theme's rules, general advice and measures."""
+        theme = THEMES[theme_id]
+        return self.for_rules(theme["rules"], theme["general"], theme["needs"])
 
     def _france(self, rule_ids, general: str) -> Advice:
         """France: the theme's rule that fires in the most départements."""
@@ -547,8 +634,7 @@ def _slide_broadband(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         modelled=ind.modelled,
     )
     visual = _choropleth(atlas, ctx["level"], ctx["code"], ind.id, lang)
-    theme = THEMES["broadband"]
-    return figure, visual, ctx["advisor"].for_rules(theme["rules"], theme["general"])
+    return figure, visual, ctx["advisor"].for_theme("broadband")
 
 
 def _slide_progress(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
@@ -600,8 +686,7 @@ def _slide_progress(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         ],
         "note": entry.note.get(lang, ""),
     }
-    theme = THEMES["broadband"]
-    return figure, visual, ctx["advisor"].for_rules(theme["rules"], theme["general"])
+    return figure, visual, ctx["advisor"].for_theme("broadband")
 
 
 def _slide_mobile(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
@@ -625,8 +710,7 @@ def _slide_mobile(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         visual = _choropleth(atlas, "france", "FR", ind.id, lang)
     else:
         visual = _bars_against_parents(ctx, ind.id)
-    theme = THEMES["mobile"]
-    return figure, visual, ctx["advisor"].for_rules(theme["rules"], theme["general"])
+    return figure, visual, ctx["advisor"].for_theme("mobile")
 
 
 def _slide_illectronisme(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
@@ -659,52 +743,77 @@ def _slide_illectronisme(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         modelled=True,
     )
     visual = _choropleth(atlas, ctx["level"], ctx["code"], ind.id, lang)
-    theme = THEMES["illectronisme"]
-    return figure, visual, ctx["advisor"].for_rules(theme["rules"], theme["general"])
+    return figure, visual, ctx["advisor"].for_theme("illectronisme")
+
+
+def _far_share(ctx: dict, level: str, code: str) -> tuple[float | None, float | None]:
+    """(people in illectronisme over 10 km from a site, their share of all of them)."""
+    row = ctx["row"](level, code)
+    far, risk = _float(row["v_people_at_risk_far"]), _float(row["v_people_at_risk"])
+    share = None if far is None or not risk else far / risk
+    return far, share
 
 
 def _slide_mediation(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
-    atlas, chain, lang, level = ctx["atlas"], ctx["chain"], ctx["lang"], ctx["level"]
+    """Access to mediation sites.
+
+    A commune is near a site or not: its distance speaks. Above it, the share of
+    its people in illectronisme who live over 10 km from any site, set against
+    the same share of its parents (rates with rates, never counts with counts).
+    """
+    chain, lang, level = ctx["chain"], ctx["lang"], ctx["level"]
     row = ctx["row"](chain[0][0], chain[0][1])
-    # A commune is near a site or not: its distance speaks; above it, the count
-    # of people far from any site does.
-    main_id = "dist_mediation_km" if level == "commune" else "people_at_risk_far"
-    other_id = "people_at_risk_far" if level == "commune" else "dist_mediation_km"
-    ind, other = indicator(main_id), indicator(other_id)
-    value, text, comparison = _indicator_figure(ctx, ind.id)
-    if ind.unit == "people" and value is not None:
-        text = _about(value, lang)
-    other_value = _float(row[f"v_{other_id}"])
-    detail = ""
-    if other_value is not None:
-        shown = (
-            _about(other_value, lang)
-            if other.unit == "people"
-            else format_value(other_value, other, lang)
-        )
-        detail = f"{other.name(lang)}{' :' if lang == 'fr' else ':'} {shown}"
+    dist, far_ind = indicator("dist_mediation_km"), indicator("people_at_risk_far")
     sites = _float(row["v_mediation_sites"])
-    if sites is not None:
-        detail = "; ".join(
-            p for p in (detail, t("story_sites", lang, n=_number(sites, lang))) if p
+    sites_text = "" if sites is None else t("story_sites", lang, n=_number(sites, lang))
+    colon = " :" if lang == "fr" else ":"
+    if level == "commune":
+        value, text, comparison = _indicator_figure(ctx, dist.id)
+        label, ind_id = dist.name(lang), dist.id
+        far, _ = _far_share(ctx, chain[0][0], chain[0][1])
+        parts = [] if far is None else [f"{far_ind.name(lang)}{colon} {_about(far, lang)}"]
+    else:
+        far, value = _far_share(ctx, chain[0][0], chain[0][1])
+        label, ind_id = t("story_far_label", lang), None
+        if value is None:
+            text = t("no_data", lang)
+        elif far == 0:
+            # A giant "0" says nothing: say what it means.
+            text = t("story_far_none", lang)
+        else:
+            text = format_share(value, lang, 1)
+        comparison = tuple(
+            (
+                _place(lvl, name, lang),
+                t("no_data", lang) if share is None else format_share(share, lang, 1),
+            )
+            for lvl, c, name in chain[1:]
+            for _, share in [_far_share(ctx, lvl, c)]
         )
-    modelled = ind.modelled or other.modelled
+        parts = []
+        if far is not None:
+            key = "story_far_nobody" if far == 0 else "story_far_people"
+            parts.append(t(key, lang, n=_about(far, lang)))
+        distance = _float(row["v_dist_mediation_km"])
+        if distance is not None:
+            parts.append(f"{dist.name(lang)}{colon} {format_value(distance, dist, lang)}")
+    if sites_text:
+        parts.append(sites_text)
     figure = KeyFigure(
-        label=ind.name(lang),
+        label=label,
         text=text,
         value=value,
-        indicator=ind.id,
-        detail=detail,
+        indicator=ind_id,
+        detail="; ".join(parts),
         comparison=comparison,
-        source=source_text(ind.sources + other.sources, lang, modelled=modelled),
-        modelled=modelled,
+        source=source_text(dist.sources + far_ind.sources, lang, modelled=True),
+        modelled=True,
     )
     if level == "france":
-        visual = _choropleth(atlas, "france", "FR", "dist_mediation_km", lang)
+        visual = _choropleth(ctx["atlas"], "france", "FR", "dist_mediation_km", lang)
     else:
         visual = _bars_against_parents(ctx, "dist_mediation_km")
-    theme = THEMES["mediation"]
-    return figure, visual, ctx["advisor"].for_rules(theme["rules"], theme["general"])
+    return figure, visual, ctx["advisor"].for_theme("mediation")
 
 
 def _fragility_sources() -> tuple[str, ...]:
@@ -1072,7 +1181,7 @@ def _layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 90, "t": 10, "b": 10},
-        font={"size": 18, "color": "#111827"},
+        font={"size": 18, "color": "#111827", "family": FONT_FAMILY},
         separators=", " if lang == "fr" else ".,",
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
@@ -1139,7 +1248,7 @@ def bar_figure(visual: dict, lang: str = "fr") -> go.Figure:
         title_standoff=12,
     )
     height = 60 * len(bars) + 130 if not groups else 45 * len(bars) + 170
-    return _layout(fig, lang, min(max(height, 320), 560))
+    return _layout(fig, lang, min(max(height, 240), CHART_HEIGHT))
 
 
 def line_figure(visual: dict, lang: str = "fr") -> go.Figure:
@@ -1164,7 +1273,7 @@ def line_figure(visual: dict, lang: str = "fr") -> go.Figure:
         gridcolor="#e5e7eb",
         rangemode="tozero",
     )
-    return _layout(fig, lang, 420)
+    return _layout(fig, lang, CHART_HEIGHT)
 
 
 def class_labels(edges: list[float], ind_id: str, lang: str) -> list[str]:
