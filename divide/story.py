@@ -140,8 +140,8 @@ INFRA_COLOUR = "#2166ac"
 SKILLS_COLOUR = "#b35806"
 # Chart heights that leave the title, the key figure, the recommendation and the
 # vintage on one 1280×720 screen (the smallest projector the presenter targets).
-MAP_HEIGHT = 330
-CHART_HEIGHT = 320
+MAP_HEIGHT = 290
+CHART_HEIGHT = 290
 #: The app's font (Streamlit's "sans serif" theme font), for plotly's texts.
 FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'
 #: Key-figure texts longer than this are a sentence: shown in smaller type.
@@ -305,7 +305,8 @@ def source_text(source_ids, lang: str, *, modelled: bool = False) -> str:
     text = f"{t('source', lang)}{colon} " + "; ".join(parts)
     if modelled:
         text += f" — {t('modelled_note', lang)}"
-    dated = sources_as_of_text(list(dict.fromkeys(source_ids)), lang)
+    # For a room: the date and its age, not the operator's refresh steps.
+    dated = sources_as_of_text(list(dict.fromkeys(source_ids)), lang, refresh=False)
     return f"{text} — {dated}" if dated else text
 
 

@@ -23,27 +23,28 @@ from pages import _shared
 # screens get larger type.
 CSS = """
 <style>
-.st-key-pres_slide {margin-top: -2rem; gap: .55rem;}
+/* Pulled over Streamlit's empty top and bottom padding: one screen, no scroll. */
+.st-key-pres_slide {margin-top: -3rem; margin-bottom: -12rem; gap: .5rem;}
 .st-key-pres_slide h1 {font-size: 2.6rem; line-height: 1.1; color: #111827;
   padding: 0; margin: 0;}
-.st-key-pres_nav p {font-size: 1.375rem; margin: 0;}
+.st-key-pres_nav p {font-size: 1.375rem;}
 .st-key-pres_nav button p {font-size: 1.25rem; white-space: nowrap;}
-.st-key-pres_visual_title p {font-size: 1.375rem; font-weight: 700; margin: 0;}
+.st-key-pres_visual_title p {font-size: 1.375rem; font-weight: 700; line-height: 1.2;}
 .st-key-pres_value p {font-size: 4.2rem; font-weight: 800; line-height: 1.05;
-  color: #111827; margin: 0;}
+  color: #111827;}
 .st-key-pres_value_long p {font-size: 2.75rem; font-weight: 800; line-height: 1.1;
-  color: #111827; margin: 0;}
+  color: #111827;}
 .st-key-pres_label p {font-size: 1.5rem; font-weight: 600; color: #111827;
-  line-height: 1.25; margin: 0;}
+  line-height: 1.25;}
 .st-key-pres_facts p, .st-key-pres_facts li {font-size: 1.375rem; color: #1f2937;
-  line-height: 1.3; margin-bottom: .2rem;}
+  line-height: 1.3;}
 .st-key-pres_reco {border: 3px solid #bd0026; border-radius: .6rem;
-  padding: .5rem .9rem; background: #fff7f7; gap: .3rem;}
+  padding: .45rem .9rem; background: #fff7f7; gap: .2rem;}
 .st-key-pres_reco p, .st-key-pres_reco li {font-size: 1.375rem; color: #111827;
-  line-height: 1.3; margin: 0;}
-.st-key-pres_reco_title p {font-size: 1.6rem; font-weight: 700; line-height: 1.2;}
+  line-height: 1.3;}
+.st-key-pres_reco_title p {font-size: 1.5rem; font-weight: 700; line-height: 1.2;}
 .st-key-pres_vintage p {font-size: 1.375rem; color: #1f2937; line-height: 1.3;
-  margin: 0;}
+  }
 .st-key-pres_keys {display: none;}
 @media (min-height: 1000px) {
   .st-key-pres_slide h1 {font-size: 3.4rem;}
@@ -119,11 +120,12 @@ ss["pres_sidebar"] = not clean
 # button, or the option below, brings it back).
 st.set_page_config(initial_sidebar_state="collapsed" if clean else "expanded")
 st.markdown(CSS, unsafe_allow_html=True)
-with st.container(key="pres_keys"):
-    st.html(KEYS_JS, unsafe_allow_javascript=True)
+ss["_pres_shown"] = (number, time.monotonic())
+
 
 visual = slide.visual
 fig = slide.figure
+colon = " :" if lg == "fr" else ":"
 advice = slide.advice
 with st.container(key="pres_slide"):
     with st.container(key="pres_nav"):
@@ -148,7 +150,9 @@ with st.container(key="pres_slide"):
         type="primary",
     )
     nav[2].markdown(f"**{number} / {n}** · {md(slide.territory)}")
-    with nav[3].popover(t("pres_options", lg), icon=":material/tune:", width="stretch"):
+    with nav[3].popover(
+        t("pres_options", lg), icon=":material/tune:", width="stretch", key="pres_options"
+    ):
         auto = st.checkbox(t("pres_auto", lg), key="pres_auto")
         seconds = st.selectbox(
             t("pres_seconds", lg),
@@ -194,21 +198,6 @@ with st.container(key="pres_slide"):
                 theme=None,
                 config={"displayModeBar": False},
             )
-        with st.container(key="pres_reco"):
-            st.markdown(f"**{t('pres_calls_for', lg)}**")
-            with st.container(key="pres_reco_title"):
-                st.markdown(md(f"{advice.number}. {advice.title}"))
-            st.markdown(md(advice.reason))
-            if advice.initiatives:
-                st.markdown(
-                    f"{t('pres_initiatives', lg)} "
-                    + ", ".join(md(i) for i in advice.initiatives)
-                )
-            for extra in slide.more:
-                st.markdown(
-                    f"**{md(f'{extra.number}. {extra.title}')}** — " + md(extra.reason)
-                )
-
     with right:
         long = len(fig.text) > story.SHORT_FIGURE
         with st.container(key="pres_value_long" if long else "pres_value"):
@@ -217,7 +206,6 @@ with st.container(key="pres_slide"):
             st.markdown(md(fig.label))
         if fig.modelled:
             st.badge(t("modelled", lg), icon=":material/science:", color="orange")
-        colon = " :" if lg == "fr" else ":"
         with st.container(key="pres_facts"):
             if fig.detail:
                 st.markdown(md(fig.detail))
@@ -232,8 +220,24 @@ with st.container(key="pres_slide"):
                 st.markdown(md(visual["note"]))
         with st.container(key="pres_vintage"):
             st.markdown(md(fig.source))
+    with st.container(key="pres_reco"):
+        with st.container(key="pres_reco_title"):
+            st.markdown(
+                f"{t('pres_calls_for', lg)}{colon} "
+                + md(f"{advice.number}. {advice.title}")
+            )
+        st.markdown(md(advice.reason))
+        if advice.initiatives:
+            st.markdown(
+                f"{t('pres_initiatives', lg)} "
+                + ", ".join(md(i) for i in advice.initiatives)
+            )
+        for extra in slide.more:
+            st.markdown(
+                f"**{md(f'{extra.number}. {extra.title}')}** — " + md(extra.reason)
+            )
 
-ss["_pres_shown"] = (number, time.monotonic())
+
 
 
 @st.fragment(run_every=seconds if auto else None)
@@ -246,4 +250,7 @@ def _advance() -> None:
         st.rerun()
 
 
-_advance()
+# Out of sight: the arrow keys' listener and the auto-advance timer.
+with st.container(key="pres_keys"):
+    st.html(KEYS_JS, unsafe_allow_javascript=True)
+    _advance()
