@@ -1510,6 +1510,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} personnes en illectronisme (modélisé) à plus de 10 km d'un lieu",
         "{n} people in illectronisme (modelled) over 10 km from a site",
     ),
+    "story_sources_compact": (
+        "{producers} (millésime de chaque source : page Données)",
+        "{producers} (each source's vintage: Data page)",
+    ),
+    "story_model_short": ("modèle divide", "divide model"),
     "pres_options": ("Options", "Options"),
     "pres_sidebar": ("Afficher la barre latérale", "Show the sidebar"),
     "pres_keys": (

@@ -140,12 +140,14 @@ INFRA_COLOUR = "#2166ac"
 SKILLS_COLOUR = "#b35806"
 # Chart heights that leave the title, the key figure, the recommendation and the
 # vintage on one 1280×720 screen (the smallest projector the presenter targets).
-MAP_HEIGHT = 290
-CHART_HEIGHT = 290
+MAP_HEIGHT = 275
+CHART_HEIGHT = 275
 #: The app's font (Streamlit's "sans serif" theme font), for plotly's texts.
 FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'
 #: Key-figure texts longer than this are a sentence: shown in smaller type.
 SHORT_FIGURE = 12
+#: Above this many sources, a slide names their producers only.
+COMPACT_SOURCES = 4
 # The map's narrowest usual width (a 1440 px page with the sidebar, less the
 # legend: 387 px measured), for the initial zoom: wider screens show a margin.
 MAP_WIDTH = 380
@@ -295,13 +297,24 @@ def _about(value: float, lang: str) -> str:
 def source_text(source_ids, lang: str, *, modelled: bool = False) -> str:
     """'Source: producer (vintage …); …' for a figure, with the modelled note."""
     parts = []
-    for sid in dict.fromkeys(source_ids):
+    ids = list(dict.fromkeys(source_ids))
+    for sid in ids:
         if sid == "divide_model":
             parts.append(t("story_model_source", lang))
             continue
         src = source(sid)
         parts.append(f"{src.producer} ({t('vintage', lang)} {src.vintage})")
     colon = "\u00a0:" if lang == "fr" else ":"
+    if len(ids) > COMPACT_SOURCES:
+        # Many sources (the summary slides): their producers, the oldest date
+        # below, and where each vintage is listed — one line a room can read.
+        producers = dict.fromkeys(
+            t("story_model_short", lang)
+            if sid == "divide_model"
+            else source(sid).producer.split(" (")[0]
+            for sid in ids
+        )
+        parts = [t("story_sources_compact", lang, producers=", ".join(producers))]
     text = f"{t('source', lang)}{colon} " + "; ".join(parts)
     if modelled:
         text += f" — {t('modelled_note', lang)}"
@@ -395,7 +408,8 @@ def _bars_against_parents(ctx: dict, ind_id: str) -> dict:
     return {
         "kind": "bar",
         "title": ind.name(lang),
-        "axis": f"{ind.name(lang)} ({unit_label(ind, lang)})",
+        # The slide's title names the measure: the axis gives its unit.
+        "axis": unit_label(ind, lang),
         "bars": bars,
         "range": None,
     }
@@ -668,8 +682,8 @@ def _slide_progress(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         indicator=None,
         detail=detail,
         comparison=comparison,
-        source=source_text(entry.sources, lang)
-        + f" — {dated.as_of_line(atlas, entry.id, lang)}",
+        # The label dates the last point; the source line its vintage.
+        source=source_text(entry.sources, lang),
         modelled=False,
     )
     visual = {
@@ -695,8 +709,9 @@ def _slide_mobile(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     ind = indicator("dist_4g_km")
     value, text, comparison = _indicator_figure(ctx, ind.id)
     sites = _float(ctx["row"](chain[0][0], chain[0][1])["v_sites_4g"])
+    # The label says it is a distance, not coverage; the method note stays in
+    # the dictionary and on the map page (a slide has no room for it).
     detail = "" if sites is None else t("story_sites_4g", lang, n=_number(sites, lang))
-    detail = f"{detail} {ind.note.get(lang, '')}".strip()
     figure = KeyFigure(
         label=ind.name(lang),
         text=text,
@@ -795,9 +810,7 @@ def _slide_mediation(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         if far is not None:
             key = "story_far_nobody" if far == 0 else "story_far_people"
             parts.append(t(key, lang, n=_about(far, lang)))
-        distance = _float(row["v_dist_mediation_km"])
-        if distance is not None:
-            parts.append(f"{dist.name(lang)}{colon} {format_value(distance, dist, lang)}")
+        # (the distance to a site is the chart beside it)
     if sites_text:
         parts.append(sites_text)
     figure = KeyFigure(
@@ -1065,7 +1078,7 @@ def _rules_source(rules, lang: str) -> str:
     ]
     modelled = any(indicator(c.indicator).modelled for r in rules for c in r.conditions)
     text = source_text(ids, lang, modelled=modelled)
-    return f"{text} {t('story_actions_source', lang, pfvt=SOURCES['pfvt_2020'][lang])}"
+    return f"{text} — {t('story_actions_source', lang, pfvt=SOURCES['pfvt_2020'][lang])}"
 
 
 def _short(text: str, limit: int = 48) -> str:
@@ -1268,11 +1281,14 @@ def line_figure(visual: dict, lang: str = "fr") -> go.Figure:
                 hovertemplate="%{x}: %{y}<extra>" + html(line["label"]) + "</extra>",
             )
         )
-    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}
+    )
     fig.update_yaxes(
         title_text=html(visual.get("axis", "")),
         gridcolor="#e5e7eb",
         rangemode="tozero",
+        automargin=True,
     )
     return _layout(fig, lang, CHART_HEIGHT)
 

@@ -24,7 +24,7 @@ from pages import _shared
 CSS = """
 <style>
 /* Pulled over Streamlit's empty top and bottom padding: one screen, no scroll. */
-.st-key-pres_slide {margin-top: -3rem; margin-bottom: -12rem; gap: .5rem;}
+.st-key-pres_slide {margin-top: -3rem; margin-bottom: -12rem; gap: .4rem;}
 .st-key-pres_slide h1 {font-size: 2.6rem; line-height: 1.1; color: #111827;
   padding: 0; margin: 0;}
 .st-key-pres_nav p {font-size: 1.375rem;}
@@ -46,6 +46,11 @@ CSS = """
 .st-key-pres_vintage p {font-size: 1.375rem; color: #1f2937; line-height: 1.3;
   }
 .st-key-pres_keys {display: none;}
+/* A 720 px high screen: the examples give way to the figures and the advice. */
+@media (max-height: 800px) {
+  .st-key-pres_examples, .st-key-pres_reason_list, .st-key-pres_note,
+  [class*="st-key-pres_more_reason"] {display: none;}
+}
 @media (min-height: 1000px) {
   .st-key-pres_slide h1 {font-size: 3.4rem;}
   .st-key-pres_value p {font-size: 5.6rem;}
@@ -166,7 +171,7 @@ with st.container(key="pres_slide"):
         st.caption(t("pres_keys", lg))
 
     st.title(slide.title)  # a catalogue title, no data
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([5, 4], gap="medium")
     with left:
         with st.container(key="pres_visual_title"):
             st.markdown(md(visual["title"]))
@@ -203,39 +208,44 @@ with st.container(key="pres_slide"):
         with st.container(key="pres_value_long" if long else "pres_value"):
             st.markdown(md(fig.text))
         with st.container(key="pres_label"):
-            st.markdown(md(fig.label))
-        if fig.modelled:
-            st.badge(t("modelled", lg), icon=":material/science:", color="orange")
+            # A modelled figure says so beside its label (a badge on the line).
+            badge = f" :orange-badge[:material/science: {t('modelled', lg)}]"
+            st.markdown(md(fig.label) + (badge if fig.modelled else ""))
         with st.container(key="pres_facts"):
             if fig.detail:
                 st.markdown(md(fig.detail))
-            if fig.comparison:
+            # The summary slide's list of rules is its chart: not said twice.
+            if fig.comparison and slide.id != "actions":
                 st.markdown(
                     "\n".join(
                         f"- {md(where)}{colon} **{md(text)}**"
                         for where, text in fig.comparison
                     )
                 )
-            if visual["kind"] == "line" and visual.get("note"):
+        if visual["kind"] == "line" and visual.get("note"):
+            with st.container(key="pres_note"):
                 st.markdown(md(visual["note"]))
-        with st.container(key="pres_vintage"):
-            st.markdown(md(fig.source))
+    with st.container(key="pres_vintage"):
+        st.markdown(md(fig.source))
     with st.container(key="pres_reco"):
         with st.container(key="pres_reco_title"):
             st.markdown(
                 f"{t('pres_calls_for', lg)}{colon} "
                 + md(f"{advice.number}. {advice.title}")
             )
-        st.markdown(md(advice.reason))
+        # On the summary slide the reason lists the rules its chart shows.
+        with st.container(key="pres_reason_list" if slide.id == "actions" else None):
+            st.markdown(md(advice.reason))
         if advice.initiatives:
-            st.markdown(
-                f"{t('pres_initiatives', lg)} "
-                + ", ".join(md(i) for i in advice.initiatives)
-            )
-        for extra in slide.more:
-            st.markdown(
-                f"**{md(f'{extra.number}. {extra.title}')}** — " + md(extra.reason)
-            )
+            with st.container(key="pres_examples"):
+                st.markdown(
+                    f"{t('pres_initiatives', lg)} "
+                    + ", ".join(md(i) for i in advice.initiatives)
+                )
+        for i, extra in enumerate(slide.more):
+            st.markdown(f"**{md(f'{extra.number}. {extra.title}')}**")
+            with st.container(key=f"pres_more_reason_{i}"):
+                st.markdown(md(extra.reason))
 
 
 

@@ -160,7 +160,6 @@ def test_presenter_journey_creuse_fits_the_projector(browser, server, artifacts,
             recommendation = page.locator(".st-key-pres_reco").bounding_box()
             assert recommendation["y"] + recommendation["height"] <= height + 1
             if number < len(story.SLIDES):
-                page.locator("body").click(position={"x": 5, "y": height - 5})
                 page.keyboard.press("ArrowRight")
                 page.wait_for_function(
                     "n => location.search.includes('slide=' + n)", arg=str(number + 1)
