@@ -1282,8 +1282,15 @@ def line_figure(visual: dict, lang: str = "fr") -> go.Figure:
             )
         )
     fig.update_layout(
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}
+        legend={
+            "orientation": "h",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "x": 0,
+            "font": {"size": 16},
+        }
     )
+    fig.update_xaxes(automargin=True)
     fig.update_yaxes(
         title_text=html(visual.get("axis", "")),
         gridcolor="#e5e7eb",

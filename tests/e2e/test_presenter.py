@@ -22,7 +22,7 @@ LOCAL = re.compile(r"^(https?://127\.0\.0\.1[:/]|data:|blob:|about:)")
 CHART_DRAWN_JS = """() => {
     const chart = document.querySelector('[data-testid="stPlotlyChart"]');
     if (!chart) return false;
-    if (chart.querySelectorAll('g.point path, g.trace.bars path').length) return true;
+    if (chart.querySelectorAll('g.point path, g.trace.bars path, g.trace.scatter path.js-line').length) return true;
     const canvas = chart.querySelector('canvas.maplibregl-canvas, canvas');
     return !!(canvas && canvas.width > 0 && canvas.height > 0
               && chart.querySelector('.colorbar'));
@@ -167,6 +167,9 @@ def test_presenter_journey_creuse_fits_the_projector(browser, server, artifacts,
         page.keyboard.press("ArrowLeft")
         page.wait_for_function("() => location.search.includes('slide=6')")
         wait_for_slide(page, t("story_title_actions", "en"))
+    except Exception:
+        page.screenshot(path=str(artifacts / f"FAILED_presenter_{width}x{height}.png"))
+        raise
     finally:
         context.close()
 
