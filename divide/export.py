@@ -88,7 +88,7 @@ def id_columns(level: str) -> list[str]:
 
 
 def with_names(atlas: Atlas, frame: pd.DataFrame) -> pd.DataFrame:
-    """Put each parent's name beside its code (``departement`` → ``departement_name``)."""
+    """Put each parent's name beside its code (``departement_name``...)."""
     out = frame.copy()
     for parent in PARENTS:
         if parent not in out.columns:
@@ -210,7 +210,8 @@ def table(
     Returns
     -------
     DataFrame
-        Code, name and parent codes (strings) with their names, at commune level the types of
+        Code, name and parent codes (strings) with their names, at commune
+        level the types of
         territory (:data:`~divide.atlas.TYPE_COLUMNS`, class ids), then one
         column per indicator.
     """
@@ -566,7 +567,9 @@ def with_vintages(frame: pd.DataFrame) -> pd.DataFrame:
     """A ``<id>_source`` column (source, vintage, date) after each indicator."""
     out = frame.copy()
     for column in indicator_columns(frame):
-        out.insert(out.columns.get_loc(column) + 1, f"{column}_source", vintage_text(column))
+        out.insert(
+            out.columns.get_loc(column) + 1, f"{column}_source", vintage_text(column)
+        )
     return out
 
 

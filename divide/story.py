@@ -498,7 +498,11 @@ class _Advisor:
             value, national = _float(here[f"v_{ind_id}"]), _float(france[f"v_{ind_id}"])
             if value is None or national is None or ind.direction == "neutral":
                 continue
-            worse = value - national if ind.direction == "higher_worse" else national - value
+            worse = (
+                value - national
+                if ind.direction == "higher_worse"
+                else national - value
+            )
             relative = worse / abs(national) if national else worse
             if worse > 0 and (best is None or relative > best[0]):
                 best = (relative, ind, value, national)
@@ -510,7 +514,11 @@ class _Advisor:
             return t("story_need_none", self.lang, name=self.name, measures=names)
         _, ind, value, national = best
         if ind.unit == "share":
-            gap = t("story_points", self.lang, n=_number(100 * abs(value - national), self.lang, 1))
+            gap = t(
+                "story_points",
+                self.lang,
+                n=_number(100 * abs(value - national), self.lang, 1),
+            )
         else:
             gap = format_value(abs(value - national), ind, self.lang)
         side = "above" if value > national else "below"
@@ -787,7 +795,9 @@ def _slide_mediation(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         value, text, comparison = _indicator_figure(ctx, dist.id)
         label, ind_id = dist.name(lang), dist.id
         far, _ = _far_share(ctx, chain[0][0], chain[0][1])
-        parts = [] if far is None else [f"{far_ind.name(lang)}{colon} {_about(far, lang)}"]
+        parts = (
+            [] if far is None else [f"{far_ind.name(lang)}{colon} {_about(far, lang)}"]
+        )
     else:
         far, value = _far_share(ctx, chain[0][0], chain[0][1])
         label, ind_id = t("story_far_label", lang), None
@@ -1078,7 +1088,9 @@ def _rules_source(rules, lang: str) -> str:
     ]
     modelled = any(indicator(c.indicator).modelled for r in rules for c in r.conditions)
     text = source_text(ids, lang, modelled=modelled)
-    return f"{text} — {t('story_actions_source', lang, pfvt=SOURCES['pfvt_2020'][lang])}"
+    return (
+        f"{text} — {t('story_actions_source', lang, pfvt=SOURCES['pfvt_2020'][lang])}"
+    )
 
 
 def _short(text: str, limit: int = 48) -> str:

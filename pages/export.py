@@ -119,7 +119,7 @@ sizes = export.estimate_sizes(atlas, level, frame, simplified=simplified)
 if warning := export.size_warning(sizes, lg):
     st.warning(warning)
 stem = export.file_stem(level, scope)
-for column, fmt in zip(st.columns(4), export.FORMATS, strict=True):
+for column, fmt in zip(st.columns([1.5, 1, 1, 1]), export.FORMATS, strict=True):
     extension, mime = export.DOWNLOADS[fmt]
     build = partial(
         export.payload,

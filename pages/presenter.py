@@ -100,7 +100,9 @@ def _go(number: int) -> None:
 
 def _on_sidebar() -> None:
     # Clean (no sidebar) by default: the URL keeps only the exception.
-    _shared.set_url_param("present", None if not st.session_state["pres_sidebar"] else "0")
+    _shared.set_url_param(
+        "present", None if not st.session_state["pres_sidebar"] else "0"
+    )
 
 
 lg = _shared.frame()
@@ -156,7 +158,10 @@ with st.container(key="pres_slide"):
     )
     nav[2].markdown(f"**{number} / {n}** · {md(slide.territory)}")
     with nav[3].popover(
-        t("pres_options", lg), icon=":material/tune:", width="stretch", key="pres_options"
+        t("pres_options", lg),
+        icon=":material/tune:",
+        width="stretch",
+        key="pres_options",
     ):
         auto = st.checkbox(t("pres_auto", lg), key="pres_auto")
         seconds = st.selectbox(
@@ -246,8 +251,6 @@ with st.container(key="pres_slide"):
             st.markdown(f"**{md(f'{extra.number}. {extra.title}')}**")
             with st.container(key=f"pres_more_reason_{i}"):
                 st.markdown(md(extra.reason))
-
-
 
 
 @st.fragment(run_every=seconds if auto else None)

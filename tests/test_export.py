@@ -82,7 +82,14 @@ def test_table_keeps_scope_rows_and_string_codes(dep29, communes):
         ),
         (
             "epci",
-            ["code", "name", "departement", "departement_name", "region", "region_name"],
+            [
+                "code",
+                "name",
+                "departement",
+                "departement_name",
+                "region",
+                "region_name",
+            ],
         ),
         ("departement", ["code", "name", "region", "region_name"]),
         ("region", ["code", "name"]),

@@ -33,7 +33,8 @@ def bretagne_raw(raw_arcep) -> pd.DataFrame:
     """Bretagne communes (COG 2026) with premises and premises at ≥ 30 Mbit/s."""
     merged = pd.read_csv(CODE_MAP, dtype=str)
     raw = raw_arcep.copy()
-    raw["current"] = raw["code_insee"].map(dict(zip(merged.old, merged.current)))
+    renamed = dict(zip(merged.old, merged.current, strict=True))
+    raw["current"] = raw["code_insee"].map(renamed)
     raw["current"] = raw["current"].fillna(raw["code_insee"])
     raw["thd"] = raw["elig_thd30"] + raw["elig_thd100"] + raw["elig_thd1g"]
     sums = raw.groupby("current")[["thd", "nbr"]].sum()
@@ -130,7 +131,7 @@ def test_csv_values_rounded_per_unit_and_documented(atlas, bretagne_raw):
     km = back["dist_4g_km"].dropna()
     assert ((km * 10).round(6) % 1 == 0).all()
     notes = pd.read_csv(io.BytesIO(files[".dictionary.csv"]))
-    precision = dict(zip(notes["id"], notes["precision"]))
+    precision = dict(zip(notes["id"], notes["precision"], strict=True))
     assert precision["thd30_share"] == "4 decimals (0.01 point)"
     assert precision["population"] == "integer"
     assert precision["dist_4g_km"] == "1 decimals"

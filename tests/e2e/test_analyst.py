@@ -24,13 +24,16 @@ CODE_MAP = Path(__file__).resolve().parents[2] / "data" / "atlas" / "code_map.cs
 
 def _bretagne_below_half(raw_dir: Path) -> set[str]:
     raw = pd.read_csv(
-        raw_dir / "broadband" / "arcep_maconnexioninternet_commune-debit-beta_2019-09-30.csv",
+        raw_dir
+        / "broadband"
+        / "arcep_maconnexioninternet_commune-debit-beta_2019-09-30.csv",
         sep=";",
         skiprows=1,
         dtype={"code_insee": str},
     )
     merged = pd.read_csv(CODE_MAP, dtype=str)
-    raw["current"] = raw["code_insee"].map(dict(zip(merged.old, merged.current)))
+    renamed = dict(zip(merged.old, merged.current, strict=True))
+    raw["current"] = raw["code_insee"].map(renamed)
     raw["current"] = raw["current"].fillna(raw["code_insee"])
     raw["thd"] = raw["elig_thd30"] + raw["elig_thd100"] + raw["elig_thd1g"]
     sums = raw.groupby("current")[["thd", "nbr"]].sum()

@@ -22,7 +22,8 @@ LOCAL = re.compile(r"^(https?://127\.0\.0\.1[:/]|data:|blob:|about:)")
 CHART_DRAWN_JS = """() => {
     const chart = document.querySelector('[data-testid="stPlotlyChart"]');
     if (!chart) return false;
-    if (chart.querySelectorAll('g.point path, g.trace.bars path, g.trace.scatter path.js-line').length) return true;
+    const marks = 'g.point path, g.trace.bars path, g.trace.scatter path.js-line';
+    if (chart.querySelectorAll(marks).length) return true;
     const canvas = chart.querySelector('canvas.maplibregl-canvas, canvas');
     return !!(canvas && canvas.width > 0 && canvas.height > 0
               && chart.querySelector('.colorbar'));
@@ -111,7 +112,8 @@ SIDEBAR_SHOWN_JS = """() => {
     const bar = document.querySelector('[data-testid="stSidebar"]');
     if (!bar) return false;
     const box = bar.getBoundingClientRect();
-    return box.width > 40 && box.right > 40 && getComputedStyle(bar).visibility !== 'hidden';
+    const shown = getComputedStyle(bar).visibility !== 'hidden';
+    return box.width > 40 && box.right > 40 && shown;
 }"""
 SIZES_JS = """() => {
     const px = sel => { const e = document.querySelector(sel);
@@ -121,7 +123,8 @@ SIZES_JS = """() => {
         .map(e => parseFloat(getComputedStyle(e).fontSize));
     const chart = document.querySelector('[data-testid="stPlotlyChart"] text');
     return {h1: px('.st-key-pres_slide h1'), body: Math.min(...body),
-            app: getComputedStyle(document.querySelector('.st-key-pres_reco p')).fontFamily,
+            app: getComputedStyle(
+                document.querySelector('.st-key-pres_reco p')).fontFamily,
             chart: chart ? getComputedStyle(chart).fontFamily : null};
 }"""
 CUT_LABELS_JS = """() => [...document.querySelectorAll('.st-key-pres_nav button')]
@@ -183,7 +186,9 @@ def test_presenter_screenshots(browser, server, artifacts, size):
     try:
         page.goto(server + "/presenter?lang=en&level=departement&code=23&slide=4")
         wait_for_slide(page, t("story_title_mediation", "en"))
-        page.screenshot(path=str(artifacts / f"presenter_mediation_{width}x{height}.png"))
+        page.screenshot(
+            path=str(artifacts / f"presenter_mediation_{width}x{height}.png")
+        )
         text = page.locator(".st-key-pres_slide").inner_text()
         assert "Source" in text
     finally:
