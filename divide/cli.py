@@ -71,13 +71,28 @@ def cmd_export(args) -> int:
         from divide.errors import unknown
 
         raise unknown("format", args.format, export.FORMATS)
-    where = parse_where(args.where)
+    types, thresholds = export.split_where(args.where)
+    where = parse_where(types)
     atlas = _atlas(args)
     ids = parse_indicator_list(args.indicators)
+    if ids is not None:  # a filtered indicator is exported too
+        ids = list(dict.fromkeys([*ids, *(r.indicator for r in thresholds)]))
     frame = export.table(
-        atlas, args.level, within=args.within, indicator_ids=ids, where=where
+        atlas,
+        args.level,
+        within=args.within,
+        indicator_ids=ids,
+        where=where,
+        thresholds=thresholds,
     )
-    written = export.write(atlas, args.level, frame, args.format, Path(args.output))
+    written = export.write(
+        atlas,
+        args.level,
+        frame,
+        args.format,
+        Path(args.output),
+        vintages=args.vintages,
+    )
     print(f"{len(frame)} rows → " + ", ".join(str(p) for p in written))
     return 0
 
@@ -281,11 +296,18 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--where",
         action="append",
-        metavar="KEY=VALUE",
+        metavar="KEY=VALUE|ID<VALUE",
         help="keep communes of some types, e.g. density3=rural, "
-        "density=bourgs_ruraux,petites_villes, mountain=any (repeatable; keys: "
-        "density, density3, rurality, centrality, mountain). Above commune level, "
-        "values are recomputed over the kept communes",
+        "density=bourgs_ruraux,petites_villes, mountain=any (keys: "
+        "density, density3, rurality, centrality, mountain; above commune level, "
+        "values are recomputed over the kept communes); or rows whose value passes "
+        "a threshold: 'thd30_share<0.5' (shares as fractions, or '<50%%'), "
+        "'population>=1000', operators < <= > >=. Repeatable: all must hold",
+    )
+    e.add_argument(
+        "--vintages",
+        action="store_true",
+        help="CSV: add a <id>_source column (source, vintage, date) per indicator",
     )
     e.add_argument("--format", default="csv")
     e.add_argument("-o", "--output", required=True)

@@ -29,7 +29,7 @@ from divide.atlas import TYPE_COLUMNS, Atlas, check_level
 from divide.errors import DivideError, unknown
 from divide.formatting import format_count, format_share
 from divide.i18n import t
-from divide.indicators import unit_label
+from divide.indicators import format_value, unit_label
 from divide.registry import Indicator, indicator, indicators, source
 from divide.safe_text import markdown, visible
 from divide.spreadsheet import RISKY_START
@@ -37,6 +37,26 @@ from divide.spreadsheet import RISKY_START
 FORMATS = ("csv", "geojson", "gpkg", "parquet")
 GEO_FORMATS = ("geojson", "gpkg", "parquet")
 ID_COLUMNS = ["code", "name", "epci", "departement", "region"]
+#: The parents whose names an export carries beside their codes.
+PARENTS = ("epci", "departement", "region")
+NAME_COLUMNS = [f"{p}_name" for p in PARENTS]
+#: Decimals an export keeps, per unit (of the value as exported: shares as
+#: fractions 0–1, so 4 decimals are 0.01 point). Documented in the dictionary.
+PRECISION = {
+    "share": 4,
+    "people": 0,
+    "premises": 0,
+    "sites": 0,
+    "km": 1,
+    "EUR": 0,
+    "index": 1,
+    "per10k": 2,
+    "per100k": 1,
+}
+#: Comparison operators of a typed threshold (ASCII, as the CLI takes them).
+OPERATORS = ("<=", ">=", "<", ">")
+#: The same, as the app shows them.
+OPERATOR_SIGNS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
 PREFIX = {"departement": "dep", "region": "reg", "epci": "epci"}
 # Scopes a level can be limited to. An EPCI's département and région are those of
 # its most populous commune; a département or région has no EPCI.
@@ -64,6 +84,19 @@ def id_columns(level: str) -> list[str]:
         "departement": ["region"],
     }
     return ["code", "name", *parents.get(level, [])]
+
+
+def with_names(atlas: Atlas, frame: pd.DataFrame) -> pd.DataFrame:
+    """Put each parent's name beside its code (``departement_name``...)."""
+    out = frame.copy()
+    for parent in PARENTS:
+        if parent not in out.columns:
+            continue
+        names = atlas.level(parent)["name"]
+        names.index = names.index.astype(str)
+        values = out[parent].astype("string").map(names)
+        out.insert(out.columns.get_loc(parent) + 1, f"{parent}_name", values)
+    return out
 
 
 def check_indicators(ids: list[str] | None) -> list[str]:
@@ -144,6 +177,8 @@ def table(
     indicator_ids: list[str] | None = None,
     ranges: dict[str, tuple[float | None, float | None]] | None = None,
     where: dict[str, list[str]] | None = None,
+    thresholds: list[Threshold] | None = None,
+    names: bool = True,
 ) -> pd.DataFrame:
     """Rows of a level, limited to a scope, with the chosen indicators.
 
@@ -165,11 +200,17 @@ def table(
         :func:`divide.typology.check_where`). Only the communes of those types
         are kept; above commune level each territory's values are recomputed
         over its kept communes, and a territory with none is left out.
+    thresholds : list of Threshold, optional
+        Typed value filters (:func:`parse_threshold`); all must hold, rows
+        without a value for a filtered indicator are dropped.
+    names : bool
+        Put each parent's name beside its code (``departement_name``...).
 
     Returns
     -------
     DataFrame
-        Code, name and parent codes (strings), at commune level the types of
+        Code, name and parent codes (strings) with their names, at commune
+        level the types of
         territory (:data:`~divide.atlas.TYPE_COLUMNS`, class ids), then one
         column per indicator.
     """
@@ -194,12 +235,21 @@ def table(
         if low > high:
             raise DivideError(f"filter on '{ind_id}': low {low} is above high {high}")
         out = out[out[ind_id].between(low, high)]
+    for rule in thresholds or ():
+        if rule.indicator not in out.columns:
+            raise DivideError(
+                f"cannot filter on '{rule.indicator}': it is not among the exported "
+                "indicators; add it to the list."
+            )
+        out = out[rule.mask(out[rule.indicator])]
+    if names:
+        out = with_names(atlas, out)
     return out.reset_index(drop=True)
 
 
 def indicator_columns(frame: pd.DataFrame) -> list[str]:
     """The indicator columns of an export table."""
-    others = {*ID_COLUMNS, *TYPE_COLUMNS, "geometry"}
+    others = {*ID_COLUMNS, *NAME_COLUMNS, *TYPE_COLUMNS, "geometry"}
     return [c for c in frame.columns if c not in others]
 
 
@@ -217,6 +267,105 @@ def file_stem(level: str, scope: tuple[str, str] | None = None) -> str:
 
 
 # ------------------------------------------------------------- value filters
+@dataclass(frozen=True)
+class Threshold:
+    """Keep the rows where ``indicator op value`` (registry units: shares 0–1)."""
+
+    indicator: str
+    op: str
+    value: float
+
+    def mask(self, values: pd.Series) -> pd.Series:
+        """True where a value passes (a missing value never does)."""
+        ops = {
+            "<": values.lt,
+            "<=": values.le,
+            ">": values.gt,
+            ">=": values.ge,
+        }
+        return ops[self.op](self.value).fillna(False).astype(bool)
+
+    def text(self, lang: str) -> str:
+        """``Accès ≥ 30 Mbit/s < 50,0 %`` as the app shows it."""
+        from_value = format_value(self.value, indicator(self.indicator), lang)
+        sign = OPERATOR_SIGNS[self.op]
+        return f"{indicator(self.indicator).name(lang)} {sign} {from_value}"
+
+
+def threshold(ind_id: str, op: str, value: float | str) -> Threshold:
+    """A checked :class:`Threshold` (``value`` in registry units).
+
+    Raises
+    ------
+    DivideError
+        Unknown indicator or operator, or a value that is not a finite number.
+    """
+    indicator(ind_id)
+    if op not in OPERATORS:
+        raise DivideError(
+            f"unknown comparison '{op}' for '{ind_id}': use one of "
+            + ", ".join(OPERATORS)
+        )
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise DivideError(
+            f"threshold on '{ind_id}': '{value}' is not a number; write e.g. "
+            f"{ind_id}{op}0.5"
+        )
+    return Threshold(ind_id, op, number)
+
+
+def parse_threshold(item: str) -> Threshold | None:
+    """``thd30_share<0.5`` (or ``<50%``, ``>=``, ``<=``, ``>``) → a Threshold.
+
+    Shares are fractions 0–1 as in the export, or percentages when the value
+    ends with ``%``. Returns None for an item without a comparison (a
+    ``KEY=VALUE`` type filter).
+
+    Raises
+    ------
+    DivideError
+        Unknown indicator, a missing or non-numeric value.
+    """
+    text = str(item).strip()
+    for op in OPERATORS:  # two-character operators first
+        ind_id, found, value = text.partition(op)
+        if found:
+            break
+    else:
+        return None
+    ind_id, value = ind_id.strip(), value.strip().replace(",", ".")
+    if value.startswith("="):
+        raise DivideError(f"--where '{item}': write {ind_id}<=VALUE or {ind_id}>=VALUE")
+    ind = indicator(ind_id)
+    percent = value.endswith("%")
+    if percent:
+        value = value[:-1].strip()
+        if ind.unit != "share":
+            raise DivideError(
+                f"--where '{item}': '%' is only for shares; {ind_id} is in {ind.unit}"
+            )
+    found = threshold(ind_id, op, value)
+    if percent:
+        found = Threshold(ind_id, op, found.value / 100)
+    return found
+
+
+def split_where(items) -> tuple[list[str], list[Threshold]]:
+    """``--where`` items → (type filters ``KEY=VALUE``, value thresholds)."""
+    types, thresholds = [], []
+    for item in items or ():
+        found = parse_threshold(item)
+        if found is None:
+            types.append(item)
+        else:
+            thresholds.append(found)
+    return types, thresholds
+
+
 @dataclass(frozen=True)
 class SliderSpec:
     """Bounds and step of a value filter, in display units (shares in %)."""
@@ -302,6 +451,7 @@ DICTIONARY_COLUMNS = [
     "numerator",
     "denominator",
     "scale",
+    "precision",
     "modelled",
     "sources",
     "vintage",
@@ -341,6 +491,7 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
             "numerator": "",
             "denominator": "",
             "scale": "",
+            "precision": "",
             "modelled": False,
             **typology.describe(column),
         }
@@ -361,6 +512,7 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
                 "numerator": ind.numerator,
                 "denominator": ind.denominator or "",
                 "scale": ind.scale,
+                "precision": precision_text(ind.unit),
                 "modelled": ind.modelled,
                 "sources": "; ".join(f"{s.producer}: {s.title}" for s in srcs),
                 "vintage": ind.vintage(),
@@ -372,6 +524,52 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=DICTIONARY_COLUMNS)
+
+
+def precision_text(unit: str) -> str:
+    """How an exported value of this unit is rounded, for the dictionary."""
+    digits = PRECISION.get(unit)
+    if digits is None:
+        return "as computed"
+    text = "integer" if digits == 0 else f"{digits} decimals"
+    return f"{text} (0.01 point)" if unit == "share" else text
+
+
+def rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Indicator values rounded to the precision of their unit (:data:`PRECISION`).
+
+    Counts become integers (nullable: a missing value stays empty).
+    """
+    out = frame.copy()
+    for column in indicator_columns(out):
+        digits = PRECISION.get(indicator(column).unit)
+        if digits is None:
+            continue
+        values = pd.to_numeric(out[column], errors="coerce").round(digits)
+        out[column] = values.astype("Int64") if digits == 0 else values
+    return out
+
+
+def vintage_text(ind_id: str) -> str:
+    """``ARCEP: title; vintage T2 2025; as of 2025-06-30`` for a vintage column."""
+    ind = indicator(ind_id)
+    sources = "; ".join(f"{s.producer}: {s.title}" for s in ind.source_records())
+    parts = [sources, f"vintage {ind.vintage()}"]
+    if ind.as_of():
+        parts.append(f"as of {ind.as_of()}")
+    if ind.modelled:
+        parts.append("modelled estimate")
+    return " — ".join(parts)
+
+
+def with_vintages(frame: pd.DataFrame) -> pd.DataFrame:
+    """A ``<id>_source`` column (source, vintage, date) after each indicator."""
+    out = frame.copy()
+    for column in indicator_columns(frame):
+        out.insert(
+            out.columns.get_loc(column) + 1, f"{column}_source", vintage_text(column)
+        )
+    return out
 
 
 def sources_table(
@@ -561,8 +759,12 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
 
 
-def csv_files(frame: pd.DataFrame) -> dict[str, bytes]:
+def csv_files(frame: pd.DataFrame, *, vintages: bool = False) -> dict[str, bytes]:
     """The data CSV and its dictionary CSV (UTF-8, formulas neutralised).
+
+    Values are rounded per unit (:func:`rounded`); ``vintages`` adds a
+    ``<id>_source`` column beside each indicator, so the CSV still says where
+    and when its figures come from once parted from its dictionary.
 
     Lines end with CRLF as RFC 4180 asks: with a bare LF, pandas (like Python's
     csv module) leaves a field holding a carriage return unquoted, and readers
@@ -570,12 +772,17 @@ def csv_files(frame: pd.DataFrame) -> dict[str, bytes]:
     """
     ids = described_columns(frame)
     options = {"index": False, "lineterminator": "\r\n"}
-    data = neutralise_formulas(frame).to_csv(float_format="%.12g", **options)
+    data = rounded(frame)
+    if vintages:
+        data = with_vintages(data)
+    data = neutralise_formulas(data).to_csv(float_format="%.12g", **options)
     notes = neutralise_formulas(dictionary(ids)).to_csv(**options)
     return {".csv": data.encode("utf-8"), ".dictionary.csv": notes.encode("utf-8")}
 
 
-def zip_csv(frame: pd.DataFrame, name: str = "divide_export") -> bytes:
+def zip_csv(
+    frame: pd.DataFrame, name: str = "divide_export", *, vintages: bool = False
+) -> bytes:
     """A zip holding ``name.csv`` and ``name.dictionary.csv``.
 
     One download keeps the data and the description of its columns (labels,
@@ -583,7 +790,7 @@ def zip_csv(frame: pd.DataFrame, name: str = "divide_export") -> bytes:
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for suffix, payload in csv_files(frame).items():
+        for suffix, payload in csv_files(frame, vintages=vintages).items():
             archive.writestr(f"{name}{suffix}", payload)
     return buffer.getvalue()
 
@@ -664,6 +871,7 @@ def to_bytes(
     fmt: str,
     *,
     simplified: bool = False,
+    vintages: bool = False,
 ) -> dict[str, bytes]:
     """Serialise an export.
 
@@ -678,19 +886,22 @@ def to_bytes(
         csv, geojson, gpkg or parquet.
     simplified : bool
         Lighter map polygons instead of full-resolution ones (geographic formats).
+    vintages : bool
+        CSV: a ``<id>_source`` column beside each indicator.
 
     Returns
     -------
     dict
         ``{file suffix: bytes}``; CSV gives ``.csv`` and ``.dictionary.csv``.
+        Values are rounded per unit (:data:`PRECISION`) in every format.
     """
     if fmt not in FORMATS:
         raise unknown("format", fmt, FORMATS)
     check_level(level)
     if fmt == "csv":
-        return csv_files(frame)
+        return csv_files(frame, vintages=vintages)
     ids = described_columns(frame)
-    gdf = with_geometry(atlas, level, frame, simplified=simplified)
+    gdf = with_geometry(atlas, level, rounded(frame), simplified=simplified)
     writer = {"geojson": _geojson, "parquet": _parquet, "gpkg": _gpkg}[fmt]
     return {f".{fmt}": writer(gdf, ids)}
 
@@ -711,13 +922,14 @@ def payload(
     *,
     name: str = "divide_export",
     simplified: bool = False,
+    vintages: bool = False,
 ) -> bytes:
     """One downloadable file: a zip of data and dictionary for CSV, else the file.
 
     The file extension and MIME type are in ``DOWNLOADS[fmt]``.
     """
     if fmt == "csv":
-        return zip_csv(frame, name)
+        return zip_csv(frame, name, vintages=vintages)
     return to_bytes(atlas, level, frame, fmt, simplified=simplified)[f".{fmt}"]
 
 
@@ -729,6 +941,7 @@ def write(
     out: str | Path,
     *,
     simplified: bool = False,
+    vintages: bool = False,
 ) -> list[Path]:
     """Write an export; returns the files written.
 
@@ -757,7 +970,9 @@ def write(
         out = out.with_suffix(f".{fmt}")
     if not out.parent.is_dir():
         raise DivideError(f"folder not found: {out.parent}")
-    payloads = to_bytes(atlas, level, frame, fmt, simplified=simplified)
+    payloads = to_bytes(
+        atlas, level, frame, fmt, simplified=simplified, vintages=vintages
+    )
     targets = {
         suffix: out if suffix == f".{fmt}" else out.with_name(out.stem + suffix)
         for suffix in payloads
@@ -899,12 +1114,37 @@ def preview_columns(frame: pd.DataFrame, lang: str) -> dict[str, tuple[str, str]
         if column in ID_COLUMNS:
             key = column if column in ("code", "name") else f"level_{column}"
             out[column] = (t(key, lang), "")
+        elif column in NAME_COLUMNS:
+            parent = t(f"level_{column.removesuffix('_name')}", lang)
+            out[column] = (t("export_parent_name", lang, level=parent), "")
         elif column in TYPE_COLUMNS:
             out[column] = (typology.grid_label(column, lang), "")
         else:
             fmt = PREVIEW_FORMATS.get(indicator(column).unit, "localized")
             out[column] = (indicator_label(column, lang, unit=True), fmt)
     return out
+
+
+def display_unit(ind_id: str, lang: str) -> str:
+    """The unit a threshold is typed in (% for shares)."""
+    return unit_label(indicator(ind_id), lang)
+
+
+def preview_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The export table as text in the language's number style, headers translated.
+
+    Every value reads as it does elsewhere in the app ("42,2 %", "3.1 km").
+    """
+    out = frame.copy()
+    for column in indicator_columns(frame):
+        ind = indicator(column)
+        out[column] = [format_value(_float_or_nan(v), ind, lang) for v in frame[column]]
+    headers = {c: name for c, (name, _) in preview_columns(frame, lang).items()}
+    return out.rename(columns=headers)
+
+
+def _float_or_nan(value) -> float:
+    return math.nan if value is None or pd.isna(value) else float(value)
 
 
 def count_text(n: int, lang: str) -> str:

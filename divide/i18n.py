@@ -1600,6 +1600,58 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Ce que le territoire appelle d'abord",
         "What it calls for first",
     ),
+    # ISSUE17-PRESENT-EXPORT: typed thresholds, names, vintages; presenter
+    "export_parent_name": ("Nom ({level})", "{level} name"),
+    "export_thresholds": (
+        "Seuils : ne garder que les lignes sous ou au-dessus d'une valeur",
+        "Thresholds: keep only the rows below or above a value",
+    ),
+    "export_threshold_op": ("Comparaison", "Comparison"),
+    "export_threshold_value": ("Valeur ({unit})", "Value ({unit})"),
+    "export_threshold_placeholder": ("aucun seuil", "no threshold"),
+    "export_threshold_note": (
+        "Tapez une valeur (les parts en %, par ex. 50) ; un champ vide ne filtre pas. Les lignes sans valeur pour un indicateur filtré sont écartées.",
+        "Type a value (shares in %, e.g. 50); an empty box does not filter. Rows with no value for a filtered indicator are left out.",
+    ),
+    "export_vintages": (
+        "Ajouter au CSV une colonne source et millésime par indicateur",
+        "Add a source and vintage column per indicator to the CSV",
+    ),
+    "story_need": (
+        "Face à la France : {measure}, {value} contre {france} pour la France ({gap} {side}).",
+        "Against France: {measure}, {value} against {france} for France ({gap} {side}).",
+    ),
+    "story_need_none": (
+        "{name} fait aussi bien ou mieux que la France sur ces mesures ({measures}).",
+        "{name} does as well as or better than France on these measures ({measures}).",
+    ),
+    "story_points": ("{n} points", "{n} points"),
+    "story_side_above": ("au-dessus", "above"),
+    "story_side_below": ("en dessous", "below"),
+    "story_far_label": (
+        "Part des personnes en illectronisme à plus de 10 km d'un lieu de médiation (modélisé)",
+        "Share of people in illectronisme living over 10 km from a mediation site (modelled)",
+    ),
+    "story_far_none": ("Tous à moins de 10 km", "All within 10 km"),
+    "story_far_nobody": (
+        "Personne en illectronisme (modélisé) ne vit à plus de 10 km d'un lieu de médiation",
+        "No one in illectronisme (modelled) lives over 10 km from a mediation site",
+    ),
+    "story_far_people": (
+        "{n} personnes en illectronisme (modélisé) à plus de 10 km d'un lieu",
+        "{n} people in illectronisme (modelled) over 10 km from a site",
+    ),
+    "story_sources_compact": (
+        "{producers} (millésime de chaque source : page Données)",
+        "{producers} (each source's vintage: Data page)",
+    ),
+    "story_model_short": ("modèle divide", "divide model"),
+    "pres_options": ("Options", "Options"),
+    "pres_sidebar": ("Afficher la barre latérale", "Show the sidebar"),
+    "pres_keys": (
+        "Flèches ← → du clavier : diapositive précédente / suivante",
+        "Keyboard arrows ← →: previous / next slide",
+    ),
 }
 
 

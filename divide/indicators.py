@@ -141,30 +141,41 @@ def as_of_text(ind: Indicator, lang: str = "en", today: dt.date | None = None) -
 
 
 def sources_as_of_text(
-    source_ids, lang: str = "en", today: dt.date | None = None
+    source_ids, lang: str = "en", today: dt.date | None = None, *, refresh: bool = True
 ) -> str:
     """The "data as of" line of a figure built from these registry sources."""
-    return records_as_of_text([source(s) for s in source_ids], lang, today)
+    records = [source(s) for s in source_ids]
+    return records_as_of_text(records, lang, today, refresh=refresh)
 
 
-def records_as_of_text(records, lang: str = "en", today: dt.date | None = None) -> str:
+def records_as_of_text(
+    records, lang: str = "en", today: dt.date | None = None, *, refresh: bool = True
+) -> str:
     """The "data as of" line of a figure built from these :class:`Source` records."""
     arcep = any(s.producer == "ARCEP" for s in records)
-    return date_text(as_of(records), lang, arcep=arcep, today=today)
+    return date_text(as_of(records), lang, arcep=arcep, today=today, refresh=refresh)
 
 
 def date_text(
-    iso: str, lang: str = "en", *, arcep: bool = False, today: dt.date | None = None
+    iso: str,
+    lang: str = "en",
+    *,
+    arcep: bool = False,
+    today: dt.date | None = None,
+    refresh: bool = True,
 ) -> str:
     """The "data as of" line of a date, with the stale badge and how to refresh.
 
     ``arcep`` adds that a newer ARCEP file can be uploaded; "" without a date.
+    ``refresh=False`` leaves out how to refresh (a slide shown to a room).
     """
     if not iso:
         return ""
     text = t("as_of", lang, date=format_date(iso, lang))
     if is_stale(iso, today):
         text += " · " + t("stale_badge", lang, years=STALE_YEARS)
+        if not refresh:
+            return text
         text += " " + t("stale_refresh", lang)
         if arcep:
             text += " " + t("stale_refresh_arcep", lang)

@@ -38,6 +38,7 @@ from divide.i18n import LANGS, t
 from divide.indicators import (
     display_values,
     format_date,
+    format_share,
     format_value,
     sources_as_of_text,
     unit_label,
@@ -65,8 +66,13 @@ THEMES: dict[str, dict] = {
     "broadband": {
         "rules": ("thd_below_region", "thd_bottom_quintile", "double_gap"),
         "general": "governance",
+        "needs": ("thd30_share", "thd100_share", "ineligible_share"),
     },
-    "mobile": {"rules": ("mobile_far",), "general": "governance"},
+    "mobile": {
+        "rules": ("mobile_far",),
+        "general": "governance",
+        "needs": ("dist_4g_km",),
+    },
     "illectronisme": {
         "rules": (
             "many_people_at_risk",
@@ -77,6 +83,12 @@ THEMES: dict[str, dict] = {
             "poverty_cost_barrier",
         ),
         "general": "digital_rights",
+        "needs": (
+            "illectronisme_est",
+            "low_diploma_share",
+            "age65_share",
+            "poverty_rate",
+        ),
     },
     "mediation": {
         "rules": (
@@ -87,8 +99,15 @@ THEMES: dict[str, dict] = {
             "france_services_far",
         ),
         "general": "partnerships",
+        "needs": (
+            "dist_mediation_km",
+            "mediation_sites_per_10k",
+            "dist_france_services_km",
+        ),
     },
 }
+#: Every measure a territory's top need is read from (fragility, actions).
+ALL_NEEDS = tuple(dict.fromkeys(n for theme in THEMES.values() for n in theme["needs"]))
 #: For the fragility slide: which rules answer each "calls for" verdict.
 CALLS_FOR_RULES = {
     "deployment": ("thd_below_region", "thd_bottom_quintile", "mobile_far"),
@@ -123,7 +142,16 @@ HIGHLIGHT = "#bd0026"
 OTHER = "#6b7280"
 INFRA_COLOUR = "#2166ac"
 SKILLS_COLOUR = "#b35806"
-MAP_HEIGHT = 480
+# Chart heights that leave the title, the key figure, the recommendation and the
+# vintage on one 1280×720 screen (the smallest projector the presenter targets).
+MAP_HEIGHT = 275
+CHART_HEIGHT = 275
+#: The app's font (Streamlit's "sans serif" theme font), for plotly's texts.
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'
+#: Key-figure texts longer than this are a sentence: shown in smaller type.
+SHORT_FIGURE = 12
+#: Above this many sources, a slide names their producers only.
+COMPACT_SOURCES = 4
 # The map's narrowest usual width (a 1440 px page with the sidebar, less the
 # legend: 387 px measured), for the initial zoom: wider screens show a margin.
 MAP_WIDTH = 380
@@ -273,7 +301,8 @@ def _about(value: float, lang: str) -> str:
 def source_text(source_ids, lang: str, *, modelled: bool = False) -> str:
     """'Source: producer (vintage …); …' for a figure, with the modelled note."""
     parts = []
-    for sid in dict.fromkeys(source_ids):
+    ids = list(dict.fromkeys(source_ids))
+    for sid in ids:
         if sid == "divide_model":
             parts.append(t("story_model_source", lang))
             continue
@@ -281,10 +310,21 @@ def source_text(source_ids, lang: str, *, modelled: bool = False) -> str:
         producer, vintage = src.text("producer", lang), src.text("vintage", lang)
         parts.append(f"{producer} ({t('vintage', lang)} {vintage})")
     colon = "\u00a0:" if lang == "fr" else ":"
+    if len(ids) > COMPACT_SOURCES:
+        # Many sources (the summary slides): their producers, the oldest date
+        # below, and where each vintage is listed — one line a room can read.
+        producers = dict.fromkeys(
+            t("story_model_short", lang)
+            if sid == "divide_model"
+            else source(sid).producer.split(" (")[0]
+            for sid in ids
+        )
+        parts = [t("story_sources_compact", lang, producers=", ".join(producers))]
     text = f"{t('source', lang)}{colon} " + "; ".join(parts)
     if modelled:
         text += f" — {t('modelled_note', lang)}"
-    dated = sources_as_of_text(list(dict.fromkeys(source_ids)), lang)
+    # For a room: the date and its age, not the operator's refresh steps.
+    dated = sources_as_of_text(list(dict.fromkeys(source_ids)), lang, refresh=False)
     return f"{text} — {dated}" if dated else text
 
 
@@ -373,7 +413,8 @@ def _bars_against_parents(ctx: dict, ind_id: str) -> dict:
     return {
         "kind": "bar",
         "title": ind.name(lang),
-        "axis": f"{ind.name(lang)} ({unit_label(ind, lang)})",
+        # The slide's title names the measure: the axis gives its unit.
+        "axis": unit_label(ind, lang),
         "bars": bars,
         "range": None,
     }
@@ -446,13 +487,70 @@ class _Advisor:
             fallback=False,
         )
 
+    def top_need(self, ind_ids, *, lead: bool = True) -> str:
+        """The territory's largest gap against France among some measures.
+
+        The gap is relative to France's value, on the side where the measure is
+        worse; with ``lead``, the first measure (the slide's own) is stated
+        whenever it is worse than France. A territory at or better than France
+        on all of them is told so.
+        """
+        here = self.atlas.territory(self.level, self.code)
+        france = self.atlas.territory("france", None)
+        best = None
+        for ind_id in ind_ids:
+            ind = indicator(ind_id)
+            value, national = _float(here[f"v_{ind_id}"]), _float(france[f"v_{ind_id}"])
+            if value is None or national is None or ind.direction == "neutral":
+                continue
+            worse = (
+                value - national
+                if ind.direction == "higher_worse"
+                else national - value
+            )
+            relative = worse / abs(national) if national else worse
+            if worse > 0 and (best is None or relative > best[0]):
+                best = (relative, ind, value, national)
+            if lead and best is not None:
+                break
+            lead = False
+        if best is None:
+            names = ", ".join(indicator(i).name(self.lang) for i in ind_ids[:3])
+            return t("story_need_none", self.lang, name=self.name, measures=names)
+        _, ind, value, national = best
+        if ind.unit == "share":
+            gap = t(
+                "story_points",
+                self.lang,
+                n=_number(100 * abs(value - national), self.lang, 1),
+            )
+        else:
+            gap = format_value(abs(value - national), ind, self.lang)
+        side = "above" if value > national else "below"
+        return t(
+            "story_need",
+            self.lang,
+            name=self.name,
+            measure=ind.name(self.lang),
+            value=format_value(value, ind, self.lang),
+            france=format_value(national, ind, self.lang),
+            gap=gap,
+            side=t(f"story_side_{side}", self.lang),
+        )
+
     def general(
-        self, rec_id: str, reason: str | None = None, rule_ids: tuple[str, ...] = ()
+        self,
+        rec_id: str,
+        reason: str | None = None,
+        rule_ids: tuple[str, ...] = (),
+        needs: tuple[str, ...] = (),
     ) -> Advice:
         """The general recommendation of a theme, flagged as a fallback.
 
         Its examples are the initiatives of the theme's rules, else those that
-        answer the recommendation.
+        answer the recommendation. Its reason starts with the territory's top
+        need against France (:meth:`top_need`), so every territory is told
+        something about itself.
         """
         rec = self.kb.recommendation(rec_id)
         initiatives = [i for r in rule_ids for i in self.kb.rule(r).initiatives] or [
@@ -463,6 +561,9 @@ class _Advisor:
                 "story_fallback_france" if self.level == "france" else "story_fallback"
             )
             reason = t(key, self.lang, name=self.name)
+            if self.level != "france":
+                found = self.top_need(needs, lead=True) if needs else None
+                reason = f"{found or self.top_need(ALL_NEEDS, lead=False)} {reason}"
         return Advice(
             recommendation=rec.id,
             number=rec.number,
@@ -482,8 +583,12 @@ class _Advisor:
             )
         return self._national[rule_id]
 
-    def for_rules(self, rule_ids, general: str) -> Advice:
-        """The strongest fired rule among ``rule_ids`` (all fired when empty)."""
+    def for_rules(self, rule_ids, general: str, needs: tuple[str, ...] = ()) -> Advice:
+        """The strongest fired rule among ``rule_ids`` (all fired when empty).
+
+        When none fires: the general recommendation, with the top need among
+        ``needs`` (every theme's measures by default).
+        """
         for rid in rule_ids:
             self.kb.rule(rid)  # a renamed rule must fail loudly
         if self.level == "france":
@@ -491,7 +596,12 @@ class _Advisor:
         for match in self.fired:
             if not rule_ids or match.rule_id in rule_ids:
                 return self.from_match(match)
-        return self.general(general, rule_ids=tuple(rule_ids))
+        return self.general(general, rule_ids=tuple(rule_ids), needs=needs)
+
+    def for_theme(self, theme_id: str) -> Advice:
+        """:meth:`for_rules` with a theme's rules, general advice and measures."""
+        theme = THEMES[theme_id]
+        return self.for_rules(theme["rules"], theme["general"], theme["needs"])
 
     def _france(self, rule_ids, general: str) -> Advice:
         """France: the theme's rule that fires in the most départements."""
@@ -552,8 +662,7 @@ def _slide_broadband(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         modelled=ind.modelled,
     )
     visual = _choropleth(atlas, ctx["level"], ctx["code"], ind.id, lang)
-    theme = THEMES["broadband"]
-    return figure, visual, ctx["advisor"].for_rules(theme["rules"], theme["general"])
+    return figure, visual, ctx["advisor"].for_theme("broadband")
 
 
 def _slide_progress(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
@@ -586,8 +695,8 @@ def _slide_progress(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         indicator=None,
         detail=detail,
         comparison=comparison,
-        source=source_text(entry.sources, lang)
-        + f" — {dated.as_of_line(atlas, entry.id, lang)}",
+        # The label dates the last point; the source line its vintage.
+        source=source_text(entry.sources, lang),
         modelled=False,
     )
     visual = {
@@ -605,8 +714,7 @@ def _slide_progress(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         ],
         "note": entry.note.get(lang, ""),
     }
-    theme = THEMES["broadband"]
-    return figure, visual, ctx["advisor"].for_rules(theme["rules"], theme["general"])
+    return figure, visual, ctx["advisor"].for_theme("broadband")
 
 
 def _slide_mobile(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
@@ -614,8 +722,9 @@ def _slide_mobile(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     ind = indicator("dist_4g_km")
     value, text, comparison = _indicator_figure(ctx, ind.id)
     sites = _float(ctx["row"](chain[0][0], chain[0][1])["v_sites_4g"])
+    # The label says it is a distance, not coverage; the method note stays in
+    # the dictionary and on the map page (a slide has no room for it).
     detail = "" if sites is None else t("story_sites_4g", lang, n=_number(sites, lang))
-    detail = f"{detail} {ind.note.get(lang, '')}".strip()
     figure = KeyFigure(
         label=ind.name(lang),
         text=text,
@@ -630,8 +739,7 @@ def _slide_mobile(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         visual = _choropleth(atlas, "france", "FR", ind.id, lang)
     else:
         visual = _bars_against_parents(ctx, ind.id)
-    theme = THEMES["mobile"]
-    return figure, visual, ctx["advisor"].for_rules(theme["rules"], theme["general"])
+    return figure, visual, ctx["advisor"].for_theme("mobile")
 
 
 def _slide_illectronisme(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
@@ -664,53 +772,77 @@ def _slide_illectronisme(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         modelled=True,
     )
     visual = _choropleth(atlas, ctx["level"], ctx["code"], ind.id, lang)
-    theme = THEMES["illectronisme"]
-    return figure, visual, ctx["advisor"].for_rules(theme["rules"], theme["general"])
+    return figure, visual, ctx["advisor"].for_theme("illectronisme")
+
+
+def _far_share(ctx: dict, level: str, code: str) -> tuple[float | None, float | None]:
+    """(people in illectronisme over 10 km from a site, their share of all of them)."""
+    row = ctx["row"](level, code)
+    far, risk = _float(row["v_people_at_risk_far"]), _float(row["v_people_at_risk"])
+    share = None if far is None or not risk else far / risk
+    return far, share
 
 
 def _slide_mediation(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
-    atlas, chain, lang, level = ctx["atlas"], ctx["chain"], ctx["lang"], ctx["level"]
+    """Access to mediation sites.
+
+    A commune is near a site or not: its distance speaks. Above it, the share of
+    its people in illectronisme who live over 10 km from any site, set against
+    the same share of its parents (rates with rates, never counts with counts).
+    """
+    chain, lang, level = ctx["chain"], ctx["lang"], ctx["level"]
     row = ctx["row"](chain[0][0], chain[0][1])
-    # A commune is near a site or not: its distance speaks; above it, the share
-    # of its people at risk who live far from any site does (a rate, compared
-    # with its parents' rates), the count of them in the detail.
-    main_id = "dist_mediation_km" if level == "commune" else "people_at_risk_far_share"
-    other_id = "people_at_risk_far"
-    ind, other = indicator(main_id), indicator(other_id)
-    value, text, comparison = _indicator_figure(ctx, ind.id)
-    if ind.unit == "people" and value is not None:
-        text = _about(value, lang)
-    other_value = _float(row[f"v_{other_id}"])
-    detail = ""
-    if other_value is not None:
-        shown = (
-            _about(other_value, lang)
-            if other.unit == "people"
-            else format_value(other_value, other, lang)
-        )
-        detail = f"{other.name(lang)}{' :' if lang == 'fr' else ':'} {shown}"
+    dist, far_ind = indicator("dist_mediation_km"), indicator("people_at_risk_far")
     sites = _float(row["v_mediation_sites"])
-    if sites is not None:
-        detail = "; ".join(
-            p for p in (detail, t("story_sites", lang, n=_number(sites, lang))) if p
+    sites_text = "" if sites is None else t("story_sites", lang, n=_number(sites, lang))
+    colon = " :" if lang == "fr" else ":"
+    if level == "commune":
+        value, text, comparison = _indicator_figure(ctx, dist.id)
+        label, ind_id = dist.name(lang), dist.id
+        far, _ = _far_share(ctx, chain[0][0], chain[0][1])
+        parts = (
+            [] if far is None else [f"{far_ind.name(lang)}{colon} {_about(far, lang)}"]
         )
-    modelled = ind.modelled or other.modelled
+    else:
+        far, value = _far_share(ctx, chain[0][0], chain[0][1])
+        label, ind_id = t("story_far_label", lang), None
+        if value is None:
+            text = t("no_data", lang)
+        elif far == 0:
+            # A giant "0" says nothing: say what it means.
+            text = t("story_far_none", lang)
+        else:
+            text = format_share(value, lang, 1)
+        comparison = tuple(
+            (
+                _place(lvl, name, lang),
+                t("no_data", lang) if share is None else format_share(share, lang, 1),
+            )
+            for lvl, c, name in chain[1:]
+            for _, share in [_far_share(ctx, lvl, c)]
+        )
+        parts = []
+        if far is not None:
+            key = "story_far_nobody" if far == 0 else "story_far_people"
+            parts.append(t(key, lang, n=_about(far, lang)))
+        # (the distance to a site is the chart beside it)
+    if sites_text:
+        parts.append(sites_text)
     figure = KeyFigure(
-        label=ind.name(lang),
+        label=label,
         text=text,
         value=value,
-        indicator=ind.id,
-        detail=detail,
+        indicator=ind_id,
+        detail="; ".join(parts),
         comparison=comparison,
-        source=source_text(ind.sources + other.sources, lang, modelled=modelled),
-        modelled=modelled,
+        source=source_text(dist.sources + far_ind.sources, lang, modelled=True),
+        modelled=True,
     )
     if level == "france":
-        visual = _choropleth(atlas, "france", "FR", "dist_mediation_km", lang)
+        visual = _choropleth(ctx["atlas"], "france", "FR", "dist_mediation_km", lang)
     else:
         visual = _bars_against_parents(ctx, "dist_mediation_km")
-    theme = THEMES["mediation"]
-    return figure, visual, ctx["advisor"].for_rules(theme["rules"], theme["general"])
+    return figure, visual, ctx["advisor"].for_theme("mediation")
 
 
 def _fragility_sources() -> tuple[str, ...]:
@@ -961,7 +1093,9 @@ def _rules_source(rules, lang: str) -> str:
     ]
     modelled = any(indicator(c.indicator).modelled for r in rules for c in r.conditions)
     text = source_text(ids, lang, modelled=modelled)
-    return f"{text} {t('story_actions_source', lang, pfvt=SOURCES['pfvt_2020'][lang])}"
+    return (
+        f"{text} — {t('story_actions_source', lang, pfvt=SOURCES['pfvt_2020'][lang])}"
+    )
 
 
 def _short(text: str, limit: int = 48) -> str:
@@ -1078,7 +1212,7 @@ def _layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 90, "t": 10, "b": 10},
-        font={"size": 18, "color": "#111827"},
+        font={"size": 18, "color": "#111827", "family": FONT_FAMILY},
         separators=", " if lang == "fr" else ".,",
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
@@ -1145,7 +1279,7 @@ def bar_figure(visual: dict, lang: str = "fr") -> go.Figure:
         title_standoff=12,
     )
     height = 60 * len(bars) + 130 if not groups else 45 * len(bars) + 170
-    return _layout(fig, lang, min(max(height, 320), 560))
+    return _layout(fig, lang, min(max(height, 240), CHART_HEIGHT))
 
 
 def line_figure(visual: dict, lang: str = "fr") -> go.Figure:
@@ -1164,13 +1298,23 @@ def line_figure(visual: dict, lang: str = "fr") -> go.Figure:
                 hovertemplate="%{x}: %{y}<extra>" + html(line["label"]) + "</extra>",
             )
         )
-    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "x": 0,
+            "font": {"size": 16},
+        }
+    )
+    fig.update_xaxes(automargin=True)
     fig.update_yaxes(
         title_text=html(visual.get("axis", "")),
         gridcolor="#e5e7eb",
         rangemode="tozero",
+        automargin=True,
     )
-    return _layout(fig, lang, 420)
+    return _layout(fig, lang, CHART_HEIGHT)
 
 
 def class_labels(edges: list[float], ind_id: str, lang: str) -> list[str]:

@@ -62,42 +62,44 @@ if not ids:
 _shared.note_upload_gaps(ids, level)
 atlas = _shared.typed_atlas(_shared.type_filters("export"))
 
-ranges = {}
-with st.expander(t("export_filters", lg), expanded=bool(ss.get("export_filter_ids"))):
-    ss["export_filter_ids"] = [i for i in ss.get("export_filter_ids", []) if i in ids]
-    picked = st.multiselect(
-        t("export_filter_pick", lg),
-        ids,
-        key="export_filter_ids",
-        max_selections=3,
-        format_func=label,
-        placeholder=t("choose_options", lg),
+# ---------------------------------------------- typed thresholds (≤ / ≥ a value)
+st.markdown(f"**{t('export_thresholds', lg)}**")
+ss["export_filter_ids"] = [i for i in ss.get("export_filter_ids", []) if i in ids]
+picked = st.multiselect(
+    t("export_filter_pick", lg),
+    ids,
+    key="export_filter_ids",
+    max_selections=3,
+    format_func=label,
+    placeholder=t("choose_options", lg),
+)
+thresholds = []
+for ind_id in picked:
+    factor = export.display_factor(ind_id)
+    cells = st.columns([3, 1, 2], vertical_alignment="bottom")
+    cells[0].markdown(md(export.indicator_label(ind_id, lg, unit=True)))
+    op = cells[1].selectbox(
+        t("export_threshold_op", lg),
+        export.OPERATORS,
+        key=f"export_op_{ind_id}",
+        format_func=export.OPERATOR_SIGNS.get,
     )
-    st.caption(t("export_filter_note", lg))
-    base = export.table(atlas, level, within=scope, indicator_ids=picked)
-    for ind_id in picked:
-        spec = export.slider_spec(base[ind_id], ind_id)
-        if spec is None:
-            st.caption(md(t("export_filter_none", lg, name=label(ind_id))))
-            continue
-        key = f"export_filter_{ind_id}"
-        if ss.get(f"_{key}_spec") != spec or key not in ss:  # new level or scope
-            ss[key] = export.carry_range(ss.get(key), ss.get(f"_{key}_spec"), spec)
-            ss[f"_{key}_spec"] = spec
-        picked_range = st.slider(
-            md(export.indicator_label(ind_id, lg, unit=True)),
-            spec.low,
-            spec.high,
-            step=spec.step,
-            key=key,
-            format=export.slider_format(ind_id, spec),
-        )
-        bounds = export.registry_range(ind_id, picked_range, spec)
-        if bounds is not None:
-            ranges[ind_id] = bounds
+    typed = cells[2].number_input(
+        t("export_threshold_value", lg, unit=export.display_unit(ind_id, lg)),
+        value=None,
+        step=1.0 if factor == 100 else None,
+        key=f"export_value_{ind_id}",
+        placeholder=t("export_threshold_placeholder", lg),
+    )
+    if typed is not None:
+        thresholds.append(export.threshold(ind_id, op, typed / factor))
+if picked:
+    st.caption(t("export_threshold_note", lg))
 
 try:
-    frame = export.table(atlas, level, within=scope, indicator_ids=ids, ranges=ranges)
+    frame = export.table(
+        atlas, level, within=scope, indicator_ids=ids, thresholds=thresholds
+    )
 except DivideError as exc:
     _shared.fail(exc)
     st.stop()
@@ -105,13 +107,9 @@ except DivideError as exc:
 # -------------------------------------------------------------------- preview
 n = export.count_text(len(frame), lg)
 st.subheader(t("export_preview", lg, n=n, k=len(ids)))
-config = {
-    column: st.column_config.NumberColumn(name, format=fmt, help=md(column))
-    if fmt
-    else name
-    for column, (name, fmt) in export.preview_columns(frame, lg).items()
-}
-st.dataframe(frame, column_config=config, hide_index=True, height=320)
+if thresholds:
+    st.caption(md(" · ".join(rule.text(lg) for rule in thresholds)))
+st.dataframe(export.preview_frame(frame, lg), hide_index=True, height=320)
 st.caption(t("export_preview_note", lg))
 if frame.empty:
     st.warning(t("export_empty", lg))
@@ -119,14 +117,22 @@ if frame.empty:
 # ------------------------------------------------------------------ downloads
 st.subheader(t("export_download", lg))
 simplified = st.checkbox(t("export_simplified", lg), key="export_simplified")
+vintages = st.checkbox(t("export_vintages", lg), key="export_vintages")
 sizes = export.estimate_sizes(atlas, level, frame, simplified=simplified)
 if warning := export.size_warning(sizes, lg):
     st.warning(warning)
 stem = export.file_stem(level, scope)
-for column, fmt in zip(st.columns(4), export.FORMATS, strict=True):
+for column, fmt in zip(st.columns([1.5, 1, 1, 1]), export.FORMATS, strict=True):
     extension, mime = export.DOWNLOADS[fmt]
     build = partial(
-        export.payload, atlas, level, frame, fmt, name=stem, simplified=simplified
+        export.payload,
+        atlas,
+        level,
+        frame,
+        fmt,
+        name=stem,
+        simplified=simplified,
+        vintages=vintages,
     )
     if fmt != "csv":  # the worker thread must see this session's uploads too
         build = partial(contextvars.copy_context().run, build)

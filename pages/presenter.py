@@ -1,7 +1,9 @@
 """Presenter mode: the chosen territory's story, one large slide at a time.
 
 The slide number lives in the URL (``slide=2``, 1-based) so a link opens a given
-slide; ``present=1`` hides the sidebar. Maps and charts are plotly (no network).
+slide. The screen is clean by default: the sidebar starts collapsed
+(``present=0`` opens it), the options sit in one small popover, and the arrow
+keys move between slides. Maps and charts are plotly (no network).
 """
 
 import time
@@ -14,28 +16,75 @@ from divide.i18n import t
 from divide.safe_text import markdown as md
 from pages import _shared
 
-# Our own static CSS only: large type, high contrast. No data goes in here.
+# Our own static CSS only: large type for the back of a room, high contrast; it
+# styles our keyed containers (``st.container(key=...)`` → ``.st-key-...``, a
+# documented hook), never Streamlit's internal test ids. No data goes in here.
+# Sizes hold a slide in 1280×720 (headline ≥ 40 px, body ≥ 22 px); taller
+# screens get larger type.
 CSS = """
 <style>
+/* Pulled over Streamlit's empty top and bottom padding: one screen, no scroll. */
+.st-key-pres_slide {margin-top: -3rem; margin-bottom: -12rem; gap: .4rem;}
+.st-key-pres_slide h1 {font-size: 2.6rem; line-height: 1.1; color: #111827;
+  padding: 0; margin: 0;}
+.st-key-pres_nav p {font-size: 1.375rem;}
+.st-key-pres_nav button p {font-size: 1.25rem; white-space: nowrap;}
+.st-key-pres_visual_title p {font-size: 1.375rem; font-weight: 700; line-height: 1.2;}
 .st-key-pres_value p {font-size: 4.2rem; font-weight: 800; line-height: 1.05;
-  color: #111827; margin: 0;}
-.st-key-pres_label p {font-size: 1.6rem; font-weight: 600; color: #111827;
-  line-height: 1.25; margin: 0;}
-.st-key-pres_facts p, .st-key-pres_facts li {font-size: 1.2rem; color: #1f2937;}
+  color: #111827;}
+.st-key-pres_value_long p {font-size: 2.75rem; font-weight: 800; line-height: 1.1;
+  color: #111827;}
+.st-key-pres_label p {font-size: 1.5rem; font-weight: 600; color: #111827;
+  line-height: 1.25;}
+.st-key-pres_facts p, .st-key-pres_facts li {font-size: 1.375rem; color: #1f2937;
+  line-height: 1.3;}
 .st-key-pres_reco {border: 3px solid #bd0026; border-radius: .6rem;
-  padding: .8rem 1rem; background: #fff7f7;}
-.st-key-pres_reco p, .st-key-pres_reco li {font-size: 1.15rem; color: #111827;}
-.st-key-pres_reco_title p {font-size: 1.5rem; font-weight: 700; line-height: 1.25;}
-.st-key-pres_reco [data-testid="stExpander"] p {font-size: 1rem;}
-[data-testid="stMainBlockContainer"] {padding-top: 1.6rem;}
-[data-testid="stMainBlockContainer"] h1 {font-size: 2.9rem; color: #111827;}
+  padding: .45rem .9rem; background: #fff7f7; gap: .2rem;}
+.st-key-pres_reco p, .st-key-pres_reco li {font-size: 1.375rem; color: #111827;
+  line-height: 1.3;}
+.st-key-pres_reco_title p {font-size: 1.5rem; font-weight: 700; line-height: 1.2;}
+.st-key-pres_vintage p {font-size: 1.375rem; color: #1f2937; line-height: 1.3;
+  }
+.st-key-pres_keys {display: none;}
+/* A 720 px high screen: the examples give way to the figures and the advice. */
+@media (max-height: 800px) {
+  .st-key-pres_examples, .st-key-pres_reason_list, .st-key-pres_note,
+  [class*="st-key-pres_more_reason"] {display: none;}
+}
+@media (min-height: 1000px) {
+  .st-key-pres_slide h1 {font-size: 3.4rem;}
+  .st-key-pres_value p {font-size: 5.6rem;}
+  .st-key-pres_label p, .st-key-pres_reco_title p {font-size: 2rem;}
+  .st-key-pres_facts p, .st-key-pres_facts li, .st-key-pres_reco p,
+  .st-key-pres_reco li, .st-key-pres_vintage p {font-size: 1.75rem;}
+}
 </style>
 """
-HIDE_SIDEBAR = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"] {display: none !important;}
-</style>
+# Arrow keys (and Page Up / Page Down, as remote clickers send) press the
+# previous / next buttons; typing in a field is left alone. Bound once a tab.
+KEYS_JS = """
+<script>
+(() => {
+  const doc = window.parent && window.parent.document ? window.parent.document : document;
+  if (doc.__divideSlideKeys) return;
+  doc.__divideSlideKeys = true;
+  const keys = {ArrowRight: "pres_next", PageDown: "pres_next",
+                ArrowLeft: "pres_prev", PageUp: "pres_prev"};
+  doc.addEventListener("keydown", (event) => {
+    const target = event.target || {};
+    const tag = (target.tagName || "").toLowerCase();
+    if (["input", "textarea", "select"].includes(tag) || target.isContentEditable) return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const key = keys[event.key];
+    if (!key) return;
+    const button = doc.querySelector(".st-key-" + key + " button");
+    if (button && !button.disabled) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+})();
+</script>
 """
 SECONDS = (5, 10, 15, 20, 30, 45, 60, 90, 120)
 
@@ -49,8 +98,11 @@ def _go(number: int) -> None:
     _shared.set_url_param("slide", str(number))
 
 
-def _on_present() -> None:
-    _shared.set_url_param("present", "1" if st.session_state["pres_present"] else None)
+def _on_sidebar() -> None:
+    # Clean (no sidebar) by default: the URL keeps only the exception.
+    _shared.set_url_param(
+        "present", None if not st.session_state["pres_sidebar"] else "0"
+    )
 
 
 lg = _shared.frame()
@@ -69,117 +121,136 @@ except ValueError:
 _shared.set_url_param("slide", str(number))
 slide = slides[number - 1]
 
-ss["pres_present"] = _shared.url_param("present", "0") == "1"
+clean = _shared.url_param("present", "1") != "0"
+ss["pres_sidebar"] = not clean
+# A supported route to a clean screen: the sidebar starts collapsed (its own
+# button, or the option below, brings it back).
+st.set_page_config(initial_sidebar_state="collapsed" if clean else "expanded")
 st.markdown(CSS, unsafe_allow_html=True)
-if ss["pres_present"]:
-    st.markdown(HIDE_SIDEBAR, unsafe_allow_html=True)
+ss["_pres_shown"] = (number, time.monotonic())
 
-nav = st.columns([1.4, 1.4, 2.6, 1.6, 1.3, 1.7], vertical_alignment="center")
-nav[0].button(
-    t("pres_prev", lg),
-    key="pres_prev",
-    icon=":material/arrow_back:",
-    disabled=number == 1,
-    on_click=_go,
-    args=(number - 1,),
-    width="stretch",
-)
-nav[1].button(
-    t("pres_next", lg),
-    key="pres_next",
-    icon=":material/arrow_forward:",
-    disabled=number == n,
-    on_click=_go,
-    args=(number + 1,),
-    width="stretch",
-    type="primary",
-)
-nav[2].markdown(f"**{number} / {n}** · {md(slide.territory)}")
-auto = nav[3].checkbox(t("pres_auto", lg), key="pres_auto")
-seconds = nav[4].selectbox(
-    t("pres_seconds", lg),
-    SECONDS,
-    index=2,
-    key="pres_seconds",
-    disabled=not auto,
-    label_visibility="collapsed",
-    format_func=lambda s: t("pres_every", lg, s=s),
-)
-nav[5].toggle(t("pres_present", lg), key="pres_present", on_change=_on_present)
 
-st.title(slide.title)  # a catalogue title, no data
-left, right = st.columns([3, 2], gap="large")
-with left:
-    visual = slide.visual
-    st.markdown(f"**{md(visual['title'])}**")
-    chart = None
-    if visual["kind"] == "choropleth":
-        try:
-            collection, edges, colours = _shared.collection(
-                visual["level"],
-                visual["scope"],
-                visual["indicator"],
-                "quantiles",
-                5,
-                lg,
-            )
-        except DivideError as exc:
-            _shared.fail(exc)
+visual = slide.visual
+fig = slide.figure
+colon = " :" if lg == "fr" else ":"
+advice = slide.advice
+with st.container(key="pres_slide"):
+    with st.container(key="pres_nav"):
+        nav = st.columns([1.5, 1.5, 4.4, 1.6], vertical_alignment="center")
+    nav[0].button(
+        t("pres_prev", lg),
+        key="pres_prev",
+        icon=":material/arrow_back:",
+        disabled=number == 1,
+        on_click=_go,
+        args=(number - 1,),
+        width="stretch",
+    )
+    nav[1].button(
+        t("pres_next", lg),
+        key="pres_next",
+        icon=":material/arrow_forward:",
+        disabled=number == n,
+        on_click=_go,
+        args=(number + 1,),
+        width="stretch",
+        type="primary",
+    )
+    nav[2].markdown(f"**{number} / {n}** · {md(slide.territory)}")
+    with nav[3].popover(
+        t("pres_options", lg),
+        icon=":material/tune:",
+        width="stretch",
+        key="pres_options",
+    ):
+        auto = st.checkbox(t("pres_auto", lg), key="pres_auto")
+        seconds = st.selectbox(
+            t("pres_seconds", lg),
+            SECONDS,
+            index=2,
+            key="pres_seconds",
+            disabled=not auto,
+            format_func=lambda s: t("pres_every", lg, s=s),
+        )
+        st.toggle(t("pres_sidebar", lg), key="pres_sidebar", on_change=_on_sidebar)
+        st.caption(t("pres_keys", lg))
+
+    st.title(slide.title)  # a catalogue title, no data
+    left, right = st.columns([5, 4], gap="medium")
+    with left:
+        with st.container(key="pres_visual_title"):
+            st.markdown(md(visual["title"]))
+        chart = None
+        if visual["kind"] == "choropleth":
+            try:
+                collection, edges, colours = _shared.collection(
+                    visual["level"],
+                    visual["scope"],
+                    visual["indicator"],
+                    "quantiles",
+                    5,
+                    lg,
+                )
+            except DivideError as exc:
+                _shared.fail(exc)
+            else:
+                chart = story.map_figure(collection, edges, colours, visual, lg)
+        elif visual["kind"] == "line":
+            chart = story.line_figure(visual, lg)
         else:
-            chart = story.map_figure(collection, edges, colours, visual, lg)
-    elif visual["kind"] == "line":
-        chart = story.line_figure(visual, lg)
-        st.caption(visual["note"])
-    else:
-        chart = story.bar_figure(visual, lg)
-    if chart is not None:
-        # theme=None: keep the figure's large type (Streamlit's theme shrinks it).
-        st.plotly_chart(chart, width="stretch", key="pres_chart", theme=None)
-
-    advice = slide.advice
+            chart = story.bar_figure(visual, lg)
+        if chart is not None:
+            # theme=None: keep the figure's large type (Streamlit's theme shrinks it).
+            st.plotly_chart(
+                chart,
+                width="stretch",
+                key="pres_chart",
+                theme=None,
+                config={"displayModeBar": False},
+            )
+    with right:
+        long = len(fig.text) > story.SHORT_FIGURE
+        with st.container(key="pres_value_long" if long else "pres_value"):
+            st.markdown(md(fig.text))
+        with st.container(key="pres_label"):
+            # A modelled figure says so beside its label (a badge on the line).
+            badge = f" :orange-badge[:material/science: {t('modelled', lg)}]"
+            st.markdown(md(fig.label) + (badge if fig.modelled else ""))
+        with st.container(key="pres_facts"):
+            if fig.detail:
+                st.markdown(md(fig.detail))
+            # The summary slide's list of rules is its chart: not said twice.
+            if fig.comparison and slide.id != "actions":
+                st.markdown(
+                    "\n".join(
+                        f"- {md(where)}{colon} **{md(text)}**"
+                        for where, text in fig.comparison
+                    )
+                )
+        if visual["kind"] == "line" and visual.get("note"):
+            with st.container(key="pres_note"):
+                st.markdown(md(visual["note"]))
+    with st.container(key="pres_vintage"):
+        st.markdown(md(fig.source))
     with st.container(key="pres_reco"):
-        st.markdown(f"**{t('pres_calls_for', lg)}**")
-        if advice.fallback:
-            st.caption(md(advice.reason))
         with st.container(key="pres_reco_title"):
-            st.markdown(md(f"{advice.number}. {advice.title}"))
-        if not advice.fallback:
+            st.markdown(
+                f"{t('pres_calls_for', lg)}{colon} "
+                + md(f"{advice.number}. {advice.title}")
+            )
+        # On the summary slide the reason lists the rules its chart shows.
+        with st.container(key="pres_reason_list" if slide.id == "actions" else None):
             st.markdown(md(advice.reason))
         if advice.initiatives:
-            st.markdown(
-                f"{t('pres_initiatives', lg)} "
-                + ", ".join(md(i) for i in advice.initiatives)
-            )
-        for extra in slide.more:
-            st.markdown(
-                f"**{md(f'{extra.number}. {extra.title}')}** — " + md(extra.reason)
-            )
-        with st.expander(t("pres_summary", lg)):
-            st.markdown(md(advice.summary))
-            st.caption(md(advice.source))
-
-with right:
-    fig = slide.figure
-    with st.container(key="pres_value"):
-        st.markdown(md(fig.text))
-    with st.container(key="pres_label"):
-        st.markdown(md(fig.label))
-    if fig.modelled:
-        st.badge(t("modelled", lg), icon=":material/science:", color="orange")
-    colon = " :" if lg == "fr" else ":"
-    with st.container(key="pres_facts"):
-        if fig.detail:
-            st.markdown(md(fig.detail))
-        if fig.comparison:
-            st.markdown(
-                "\n".join(
-                    f"- {md(where)}{colon} **{md(text)}**"
-                    for where, text in fig.comparison
+            with st.container(key="pres_examples"):
+                st.markdown(
+                    f"{t('pres_initiatives', lg)} "
+                    + ", ".join(md(i) for i in advice.initiatives)
                 )
-            )
-    st.caption(md(fig.source))
-
-ss["_pres_shown"] = (number, time.monotonic())
+        for i, extra in enumerate(slide.more):
+            st.markdown(f"**{md(f'{extra.number}. {extra.title}')}**")
+            with st.container(key=f"pres_more_reason_{i}"):
+                st.markdown(md(extra.reason))
 
 
 @st.fragment(run_every=seconds if auto else None)
@@ -192,4 +263,7 @@ def _advance() -> None:
         st.rerun()
 
 
-_advance()
+# Out of sight: the arrow keys' listener and the auto-advance timer.
+with st.container(key="pres_keys"):
+    st.html(KEYS_JS, unsafe_allow_javascript=True)
+    _advance()

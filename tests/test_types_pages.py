@@ -188,7 +188,7 @@ def test_export_preview_and_download_follow_the_filters(atlas, lang):
         where={"density": ["bourgs_ruraux"], "mountain": ["none"]},
     )
     assert len(frame) == len(expected) > 10
-    assert set(frame["density"]) == {"bourgs_ruraux"}
+    assert set(frame[typology.grid_label("density", lang)]) == {"bourgs_ruraux"}
     n = export.count_text(len(expected), lang)
     assert t("export_preview", lang, n=n, k=1) in texts(at.subheader)
     # The dictionary describes the type columns in the interface language.

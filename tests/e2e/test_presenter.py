@@ -22,7 +22,8 @@ LOCAL = re.compile(r"^(https?://127\.0\.0\.1[:/]|data:|blob:|about:)")
 CHART_DRAWN_JS = """() => {
     const chart = document.querySelector('[data-testid="stPlotlyChart"]');
     if (!chart) return false;
-    if (chart.querySelectorAll('g.point path, g.trace.bars path').length) return true;
+    const marks = 'g.point path, g.trace.bars path, g.trace.scatter path.js-line';
+    if (chart.querySelectorAll(marks).length) return true;
     const canvas = chart.querySelector('canvas.maplibregl-canvas, canvas');
     return !!(canvas && canvas.width > 0 && canvas.height > 0
               && chart.querySelector('.colorbar'));
@@ -87,6 +88,7 @@ def test_presenter_auto_advance(page, server):
     """With auto-advance on, the slide moves on by itself (timed fragment rerun)."""
     page.goto(server + "/presenter?lang=en&slide=1")
     wait_for_slide(page, t("story_title_broadband", "en"))
+    page.get_by_role("button", name=t("pres_options", "en")).click()
     page.locator(".st-key-pres_auto label").click()
     wait_idle(page)
     box = page.locator(".st-key-pres_seconds [role='combobox']").first
@@ -98,3 +100,96 @@ def test_presenter_auto_advance(page, server):
     )
     wait_for_slide(page, t("story_title_mobile", "en"))
     print(f"\n[e2e] auto-advance moved on after {time.monotonic() - started:.1f} s")
+
+
+# ------------------------------------------------ the presenter journey (issue 17)
+NO_SCROLL_JS = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const boxes = [document.scrollingElement, main].filter(Boolean);
+    return Math.max(...boxes.map(b => b.scrollHeight - b.clientHeight));
+}"""
+SIDEBAR_SHOWN_JS = """() => {
+    const bar = document.querySelector('[data-testid="stSidebar"]');
+    if (!bar) return false;
+    const box = bar.getBoundingClientRect();
+    const shown = getComputedStyle(bar).visibility !== 'hidden';
+    return box.width > 40 && box.right > 40 && shown;
+}"""
+SIZES_JS = """() => {
+    const px = sel => { const e = document.querySelector(sel);
+        return e ? parseFloat(getComputedStyle(e).fontSize) : 0; };
+    const body = [...document.querySelectorAll(
+        '.st-key-pres_facts p, .st-key-pres_reco p, .st-key-pres_vintage p')]
+        .map(e => parseFloat(getComputedStyle(e).fontSize));
+    const chart = document.querySelector('[data-testid="stPlotlyChart"] text');
+    return {h1: px('.st-key-pres_slide h1'), body: Math.min(...body),
+            app: getComputedStyle(
+                document.querySelector('.st-key-pres_reco p')).fontFamily,
+            chart: chart ? getComputedStyle(chart).fontFamily : null};
+}"""
+CUT_LABELS_JS = """() => [...document.querySelectorAll('.st-key-pres_nav button')]
+    .filter(b => b.scrollWidth > b.clientWidth + 1).map(b => b.innerText)"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_presenter_journey_creuse_fits_the_projector(browser, server, artifacts, size):
+    """Creuse in English: every slide fits without scrolling, the sidebar is not
+    shown, arrow keys move, the vintage is on every slide in readable type."""
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(server + "/presenter?lang=en&level=departement&code=23")
+        for number, slide_id in enumerate(story.SLIDES, start=1):
+            wait_for_slide(page, t(f"story_title_{slide_id}", "en"))
+            assert query(page).get("slide") == str(number)
+            assert not page.evaluate(SIDEBAR_SHOWN_JS), "the sidebar is in view"
+            overflow = page.evaluate(NO_SCROLL_JS)
+            page.wait_for_timeout(1200)  # the map's polygons after its canvas
+            page.screenshot(
+                path=str(artifacts / f"presenter_creuse_{width}x{height}_{number}.png")
+            )
+            assert overflow <= 1, f"slide {number} scrolls by {overflow}px at {size}"
+            vintage = page.locator(".st-key-pres_vintage").inner_text()
+            assert "Source" in vintage and "vintage" in vintage, vintage
+            sizes = page.evaluate(SIZES_JS)
+            assert sizes["h1"] >= 40 and sizes["body"] >= 22, sizes
+            if sizes["chart"]:
+                # Plotly's texts are in the app's font.
+                first = sizes["app"].split(",")[0].strip().strip('"')
+                assert first in sizes["chart"], sizes
+            assert not page.evaluate(CUT_LABELS_JS)
+            recommendation = page.locator(".st-key-pres_reco").bounding_box()
+            assert recommendation["y"] + recommendation["height"] <= height + 1
+            if number < len(story.SLIDES):
+                page.keyboard.press("ArrowRight")
+                page.wait_for_function(
+                    "n => location.search.includes('slide=' + n)", arg=str(number + 1)
+                )
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function("() => location.search.includes('slide=6')")
+        wait_for_slide(page, t("story_title_actions", "en"))
+    except Exception:
+        page.screenshot(path=str(artifacts / f"FAILED_presenter_{width}x{height}.png"))
+        raise
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1280, 720), (390, 844)])
+def test_presenter_screenshots(browser, server, artifacts, size):
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(server + "/presenter?lang=en&level=departement&code=23&slide=4")
+        wait_for_slide(page, t("story_title_mediation", "en"))
+        page.screenshot(
+            path=str(artifacts / f"presenter_mediation_{width}x{height}.png")
+        )
+        text = page.locator(".st-key-pres_slide").inner_text()
+        assert "Source" in text
+    finally:
+        context.close()
