@@ -72,7 +72,7 @@ def poverty(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
 def census_shares(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
     """Diploma, age and household shares (census ratios), per current commune."""
     df = census.read_census_ratios(_path(raw, "census_ratios_2017"))
-    shares = ["low_diploma_share", "age65_share", "alone_share"]
+    shares = ["low_diploma_share", "age65_share", "alone_share", "young_share"]
     return harmonise(df, ref, "census_ratios_2017", ratios=shares)
 
 
@@ -328,7 +328,7 @@ def commune_base(
     inputs = shares.reindex(base.index)
     inputs["code"] = base.index
     inputs["population"] = base["population"]
-    inputs["poverty_rate"] = base["poor_persons"] / base["poverty_persons"]
+    inputs["median_income"] = base["median_x_persons"] / base["median_persons"]
     model = illectronisme.estimate(inputs.reset_index(drop=True), rates, SURVEY_YEAR)
     model.index = base.index
     base["people_at_risk"] = model["people_at_risk"]
