@@ -1469,6 +1469,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_col_match_rate": ("Taux d'appariement", "Match rate"),
     "export_col_notes": ("Détails", "Details"),
     # EXPORT-END
+    # ILLECTRONISME-MODEL (issue 15): the method panel's reference table
+    "il_ref_title": (
+        "Le modèle par type de territoire et outre-mer, à côté du taux national (estimations modélisées, TIC 2021)",
+        "The model by type of territory and overseas, next to the national rate (modelled estimates, TIC 2021)",
+    ),
+    "il_ref_caption": (
+        "Taux modélisés d'illectronisme (% des 15 ans ou plus) avec leur fourchette ; la dernière colonne est l'indice de MedNum (IFN 2019/20, 100 = référence régionale), une référence indépendante, pas un taux.",
+        "Modelled illectronisme rates (% of people aged 15+) with their range; the last column is MedNum's index (IFN 2019/20, 100 = regional reference), an independent reference, not a rate.",
+    ),
+    "il_ref_group": ("Territoire", "Territory"),
+    "il_ref_france": ("France hors Mayotte (champ de l'enquête)", "France without Mayotte (survey field)"),
+    "il_ref_mainland": ("France métropolitaine", "Mainland France"),
+    "il_ref_rate": ("Illectronisme modélisé (%)", "Modelled illectronisme (%)"),
+    "il_ref_low": ("Bas de fourchette (%)", "Range low (%)"),
+    "il_ref_high": ("Haut de fourchette (%)", "Range high (%)"),
+    "il_ref_people": ("Personnes de 15 ans ou plus (approx.)", "People aged 15+ (approx.)"),
+    "il_ref_ifn": ("IFN MedNum 2019/20 (indice)", "MedNum IFN 2019/20 (index)"),
+    # ILLECTRONISME-MODEL-END
 }
 
 

@@ -44,6 +44,8 @@ import pandas as pd
 from scipy.special import expit, logit, ndtr
 
 from divide.errors import DivideError, unknown
+from divide.i18n import t
+from divide.readers.typology import CLASSES as DENSITY_CLASSES
 
 __all__ = [
     "BREAKDOWNS",
@@ -481,6 +483,9 @@ def fit(
         t = np.array([pub.get(k, np.nan) for k in BREAKDOWNS[b]])
         idx = [BREAKDOWNS[b].index(k) for k in rest]
         known = ~np.isnan(t)
+        if not rest:
+            targets[b] = dict(zip(BREAKDOWNS[b], t.tolist(), strict=True))
+            continue
         residual = (nat - np.dot(share[known], t[known])) / max(share[idx].sum(), 1e-12)
         if not 0 < residual < 1:
             raise DivideError(
@@ -839,6 +844,70 @@ def aggregate(estimates: pd.DataFrame, by: pd.Series | str) -> pd.DataFrame:
             "communes_imputed",
         ]
     ]
+
+
+#: The overseas départements shown next to the national rate.
+DROM = ("971", "972", "973", "974", "976")
+
+
+def reference_table(communes: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """The MODELLED rate next to the national one, by density class and DROM.
+
+    Parameters
+    ----------
+    communes : pandas.DataFrame
+        The atlas's commune rows (``Atlas.level("commune")``): ``code``,
+        ``density``, ``people_15p``, ``people_at_risk``, ``people_at_risk_low``,
+        ``people_at_risk_high`` and MedNum's IFN 2019/20 (``ifn_weighted``,
+        ``ifn_population``).
+    lang : str
+        ``"fr"`` or ``"en"`` (labels of the rows and columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (France without Mayotte, mainland, each DROM, each
+        density class): modelled rate, low and high (percent of people 15+),
+        people 15+, and MedNum's IFN 2019/20 weighted by population (its own
+        index, not a rate) as an independent reference.
+    """
+    lang = str(lang).strip().lower()
+    if lang not in LANGS:
+        raise unknown("language", lang, LANGS)
+    needed = ("code", "density", "people_15p", "people_at_risk")
+    missing = [c for c in needed if c not in communes.columns]
+    if missing:
+        raise DivideError(
+            f"reference_table needs the atlas's commune rows; missing column(s) "
+            f"{', '.join(missing)}: rebuild the atlas (divide build)"
+        )
+    code = communes["code"].astype(str)
+    groups: list[tuple[str, pd.Series]] = [
+        (t("il_ref_france", lang), ~code.str.startswith(OUTSIDE_SURVEY)),
+        (t("il_ref_mainland", lang), ~code.str.startswith("97")),
+    ]
+    names = {"971": "Guadeloupe", "972": "Martinique", "973": "Guyane",
+             "974": "La Réunion", "976": "Mayotte"}
+    groups += [(names[d], code.str.startswith(d)) for d in DROM]
+    for value in dict.fromkeys(v for v in DENSITY_CLASSES["density"].values() if v):
+        label = t(f"type_density_{value}", lang)
+        groups.append((label, communes["density"] == value))
+    rows = []
+    for label, mask in groups:
+        sub = communes[mask.to_numpy()]
+        n15 = sub["people_15p"].sum()
+        ifn_pop = sub["ifn_population"].sum() if "ifn_population" in sub else 0.0
+        rows.append(
+            {
+                t("il_ref_group", lang): label,
+                t("il_ref_rate", lang): 100 * sub["people_at_risk"].sum() / n15 if n15 else np.nan,
+                t("il_ref_low", lang): 100 * sub["people_at_risk_low"].sum() / n15 if n15 else np.nan,
+                t("il_ref_high", lang): 100 * sub["people_at_risk_high"].sum() / n15 if n15 else np.nan,
+                t("il_ref_people", lang): n15,
+                t("il_ref_ifn", lang): sub["ifn_weighted"].sum() / ifn_pop if ifn_pop else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def method_summary(lang: str = "fr") -> str:

@@ -108,6 +108,12 @@ cards(supply.summary_cards(summary, lg))
 st.caption(_shared.source_caption(RISK))
 with st.expander(t("access_method", lg)):
     st.markdown(illectronisme.method_summary(lg))
+    st.markdown(f"**{t('il_ref_title', lg)}**")
+    st.dataframe(
+        illectronisme.reference_table(atlas.level("commune"), lg).round(1),
+        hide_index=True,
+    )
+    st.caption(t("il_ref_caption", lg))
 st.markdown(f"**{t('access_per_kind', lg)}**")
 table(per_kind, "kinds")
 st.caption(f"{t('access_distance_note', lg)} {_shared.source_caption(DIST)}")
