@@ -560,7 +560,7 @@ SCORE = Indicator(
 #: Registry indicators not offered as components: the bounds of the modelled
 #: illectronisme range (the estimate itself is offered) and MedNum's IFN, which is
 #: the benchmark the index is compared with.
-NOT_COMPONENTS = ("illectronisme_low", "illectronisme_high", "ifn_mednum")
+NOT_COMPONENTS = ("illectronisme_low", "illectronisme_high", "ifn_mednum", "ifn2023_total")
 
 
 def candidates() -> list[str]:

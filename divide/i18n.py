@@ -1475,8 +1475,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The model by type of territory and overseas, next to the national rate (modelled estimates, TIC 2021)",
     ),
     "il_ref_caption": (
-        "Taux modélisés d'illectronisme (% des 15 ans ou plus) avec leur fourchette ; la dernière colonne est l'indice de MedNum (IFN 2019/20, 100 = référence régionale), une référence indépendante, pas un taux.",
-        "Modelled illectronisme rates (% of people aged 15+) with their range; the last column is MedNum's index (IFN 2019/20, 100 = regional reference), an independent reference, not a rate.",
+        "Taux modélisés d'illectronisme (% des 15 ans ou plus) avec leur fourchette ; les deux dernières colonnes sont les indices de MedNum (IFN 2019/20, 100 = référence régionale ; IFN 2023, score de 0 à 10), des références indépendantes, pas des taux.",
+        "Modelled illectronisme rates (% of people aged 15+) with their range; the last two columns are MedNum's indices (IFN 2019/20, 100 = regional reference; IFN 2023, a score from 0 to 10), independent references, not rates.",
     ),
     "il_ref_group": ("Territoire", "Territory"),
     "il_ref_france": ("France hors Mayotte (champ de l'enquête)", "France without Mayotte (survey field)"),
@@ -1486,6 +1486,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "il_ref_high": ("Haut de fourchette (%)", "Range high (%)"),
     "il_ref_people": ("Personnes de 15 ans ou plus (approx.)", "People aged 15+ (approx.)"),
     "il_ref_ifn": ("IFN MedNum 2019/20 (indice)", "MedNum IFN 2019/20 (index)"),
+    "il_ref_ifn2023": ("IFN MedNum 2023 (score 0-10)", "MedNum IFN 2023 (score 0-10)"),
     # ILLECTRONISME-MODEL-END
 }
 

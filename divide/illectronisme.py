@@ -77,6 +77,11 @@ INCOME_SIGMA = float(np.log(2.7158) / (2 * 1.2815516))
 the geometric mean of ``RD21`` (D9/D1) over the 4,397 communes of Filosofi 2021
 where it is published, weighted by people (``NBPERSMENFISC21``)."""
 
+LOGIT_BOUND = 5.0
+"""Cell logits are kept within ±5 (rates 0.7 %–99.3 %): with age, diploma and
+income independent within each commune, the three published breakdowns cannot
+all be met exactly, and unbounded raking would drive some cells to 0 or 1. The
+misfit left is reported (``fitted_margins`` of :func:`calibration_report`)."""
 OUTSIDE_SURVEY = ("975", "976", "977", "978", "98")  # Mayotte and the COM
 LANGS = ("en", "fr")
 
@@ -516,7 +521,7 @@ def fit(
                     d = np.sum(w * p * (1 - p)) / w.sum()
                     if abs(g) < tol * 0.1 or d <= 0:
                         break
-                    e = e - g / d
+                    e = np.clip(e - g / d, -LOGIT_BOUND, LOGIT_BOUND)
                 eta[tuple(sl)] = e
         if not used:
             break
@@ -869,7 +874,8 @@ def reference_table(communes: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
         One row per group (France without Mayotte, mainland, each DROM, each
         density class): modelled rate, low and high (percent of people 15+),
         people 15+, and MedNum's IFN 2019/20 weighted by population (its own
-        index, not a rate) as an independent reference.
+        index, not a rate) and MedNum's IFN 2023 total score (0-10, weighted by
+        population) as independent references.
     """
     lang = str(lang).strip().lower()
     if lang not in LANGS:
@@ -905,6 +911,11 @@ def reference_table(communes: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
                 t("il_ref_high", lang): 100 * sub["people_at_risk_high"].sum() / n15 if n15 else np.nan,
                 t("il_ref_people", lang): n15,
                 t("il_ref_ifn", lang): sub["ifn_weighted"].sum() / ifn_pop if ifn_pop else np.nan,
+                t("il_ref_ifn2023", lang): (
+                    sub["ifn2023_x_pop"].sum() / sub["pop_ifn2023"].sum()
+                    if "pop_ifn2023" in sub and sub["pop_ifn2023"].sum() > 0
+                    else np.nan
+                ),
             }
         )
     return pd.DataFrame(rows)
