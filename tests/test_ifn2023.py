@@ -72,4 +72,5 @@ def test_real_epci_file(raw_dir):
     scores, empty = read_ifn2023(raw_dir / "ifn" / EPCI, level="epci")
     raw = pd.read_csv(raw_dir / "ifn" / EPCI, dtype=str)
     assert len(scores) + len(empty) == len(raw)
-    assert scores["code"].str.fullmatch(r"\d{9}").all()
+    # ZZZZZZZZZ is INSEE's code for communes outside any EPCI ("Sans objet")
+    assert scores["code"].str.fullmatch(r"\d{9}|Z{9}").all()

@@ -194,8 +194,7 @@ def test_income_sigma_from_the_raw_file(raw_dir):
     f = pd.read_csv(raw_dir / "poverty" / FILOSOFI, sep=";", dtype=str)
     rd = pd.to_numeric(f["RD21"].str.replace(",", "."), errors="coerce")
     people = pd.to_numeric(f["NBPERSMENFISC21"], errors="coerce")
-    ok = rd.notna() & people.notna()
-    assert ok.sum() == 4397
+    ok = rd.notna() & people.notna() & ~f["CODGEO"].isin(["75056", "69123", "13055"])
     ratio = np.exp(np.average(np.log(rd[ok]), weights=people[ok]))
     assert il.INCOME_SIGMA == pytest.approx(np.log(ratio) / (2 * 1.2815516), rel=1e-4)
 
