@@ -1469,6 +1469,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_col_match_rate": ("Taux d'appariement", "Match rate"),
     "export_col_notes": ("Détails", "Details"),
     # EXPORT-END
+    # FRAGILITY-IFN2023 (issue 15/14): the project's index against MedNum's IFN 2023
+    "frag_ifn2023": (
+        "Comparaison avec l'IFN 2023 de MedNum (score de 0 à 10)",
+        "Comparison with MedNum's IFN 2023 (score from 0 to 10)",
+    ),
+    "frag_ifn2023_axis": ("IFN 2023 de MedNum (score 0-10)", "MedNum IFN 2023 (score 0-10)"),
+    "frag_ifn2023_caption": (
+        "Indice propre de MedNum, millésime 2023 : un score de 0 à 10 (10 = le plus fragile), pas un taux ; sa normalisation n'est pas publiée. Plus grands désaccords : écart entre les rangs en centiles (cet indice moins l'IFN 2023).",
+        "MedNum's own index, 2023 vintage: a score from 0 to 10 (10 = most fragile), not a rate; its normalisation is not published. Largest disagreements: gap between percentile ranks (this index minus IFN 2023).",
+    ),
+    "frag_ifn2023_gap": ("Écart de rang (centiles)", "Rank gap (percentiles)"),
+    "frag_ifn2023_rank_index": ("Rang de l'indice (centile)", "Index rank (percentile)"),
+    "frag_ifn2023_rank_ifn": ("Rang IFN 2023 (centile)", "IFN 2023 rank (percentile)"),
+    # FRAGILITY-IFN2023-END
     # ILLECTRONISME-MODEL (issue 15): the method panel's reference table
     "il_ref_title": (
         "Le modèle par type de territoire et outre-mer, à côté du taux national (estimations modélisées, TIC 2021)",

@@ -74,3 +74,42 @@ def test_real_epci_file(raw_dir):
     assert len(scores) + len(empty) == len(raw)
     # ZZZZZZZZZ is INSEE's code for communes outside any EPCI ("Sans objet")
     assert scores["code"].str.fullmatch(r"\d{9}|Z{9}").all()
+
+
+# ------------------------------------------------------------ the fragility page
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_fragility_page_compares_with_ifn2023(lang):
+    from pathlib import Path
+
+    from scipy.stats import spearmanr
+    from streamlit.testing.v1 import AppTest
+
+    from divide import fragility
+    from divide.atlas import Atlas
+    from divide.i18n import t
+
+    root = Path(__file__).resolve().parents[1]
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
+    at.query_params = {"lang": lang}
+    at.run()
+    at.switch_page("pages/fragility.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("frag_ifn2023", lang) in [s.value for s in at.subheader]
+    gap = t("frag_ifn2023_gap", lang)
+    table = next(d.value for d in at.dataframe if gap in d.value.columns)
+    assert len(table) == 10
+    assert table[gap].abs().is_monotonic_decreasing
+    # the rank correlation, recomputed here with plain pandas/scipy
+    atlas = Atlas.load(root / "data" / "atlas")
+    level = at.session_state["frag_level"] if "frag_level" in at.session_state else "departement"
+    frame = fragility.compute_index(atlas, level)
+    t23 = atlas.level(level).set_index("code")
+    ifn = t23["ifn2023_x_pop"] / t23["pop_ifn2023"]
+    both = pd.concat([frame["score"], ifn.rename("ifn")], axis=1, join="inner").dropna()
+    rho = spearmanr(both["score"], both["ifn"]).statistic
+    shown = f"{rho:.2f}"
+    shown = shown.replace(".", ",") if lang == "fr" else shown
+    assert any(f"ρ = {shown}" in m.value for m in at.markdown)
