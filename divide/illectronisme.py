@@ -924,7 +924,7 @@ def reference_table(communes: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
                 t("il_ref_rate", lang): 100 * sub["people_at_risk"].sum() / n15 if n15 else np.nan,
                 t("il_ref_low", lang): 100 * sub["people_at_risk_low"].sum() / n15 if n15 else np.nan,
                 t("il_ref_high", lang): 100 * sub["people_at_risk_high"].sum() / n15 if n15 else np.nan,
-                t("il_ref_people", lang): n15,
+                t("il_ref_people", lang): round(float(n15)),
                 t("il_ref_ifn", lang): sub["ifn_weighted"].sum() / ifn_pop if ifn_pop else np.nan,
                 t("il_ref_ifn2023", lang): (
                     sub["ifn2023_x_pop"].sum() / sub["pop_ifn2023"].sum()

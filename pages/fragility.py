@@ -225,9 +225,12 @@ try:
         key="frag_ifn2023_scatter",
     )
     worst = fragility.ifn_disagreements(frame23, atlas, level).round(2)
+    worst = worst[["code", "name", "score", "ifn", "rank_index", "rank_ifn", "gap"]]
     st.dataframe(
         worst.rename(
             columns={
+                "code": t("code", lg),
+                "name": t("name", lg),
                 "score": t("frag_score", lg),
                 "ifn": t("frag_ifn2023_axis", lg),
                 "rank_index": t("frag_ifn2023_rank_index", lg),
