@@ -22,7 +22,9 @@ RAW = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/raw")
 def main() -> None:
     communes = Atlas.load("data/atlas").level("commune")
     census = read_census_ratios(
-        RAW / "sociodemo" / "DERIVED_batch8_data_scol_menage_demandeurEmplois_RP2017.csv"
+        RAW
+        / "sociodemo"
+        / "DERIVED_batch8_data_scol_menage_demandeurEmplois_RP2017.csv"
     ).set_index("code")
     rates = read_illectronisme_rates(
         RAW / "illectronisme" / "insee_tic_menages_illectronisme_published_figures.csv"

@@ -629,9 +629,14 @@ SCORE = Indicator(
     sources=(),
 )
 #: Registry indicators not offered as components: the bounds of the modelled
-#: illectronisme range (the estimate itself is offered) and MedNum's IFN, which is
-#: the benchmark the index is compared with.
-NOT_COMPONENTS = ("illectronisme_low", "illectronisme_high", "ifn_mednum", "ifn2023_total")
+#: illectronisme range (the estimate itself is offered) and MedNum's IFN (2019/20
+#: and 2023), the benchmarks the index is compared with.
+NOT_COMPONENTS = (
+    "illectronisme_low",
+    "illectronisme_high",
+    "ifn_mednum",
+    "ifn2023_total",
+)
 
 
 def candidates() -> list[str]:

@@ -261,7 +261,11 @@ def _prepare(communes: pd.DataFrame, what: str) -> pd.DataFrame:
             else pd.Series(np.nan, index=communes.index)
         )
         if (values > 1).any():
-            hint = " They look like percentages: divide by 100." if values.max() <= 100 else ""
+            hint = (
+                " They look like percentages: divide by 100."
+                if values.max() <= 100
+                else ""
+            )
             raise DivideError(
                 f"{what}: {col} must be a fraction between 0 and 1; commune "
                 f"{code[values > 1].iloc[0]} has {values.max():g}.{hint}"
@@ -508,7 +512,7 @@ def fit(
     eta = np.full(joint.shape, logit(nat))
     it = 0
     previous = np.inf
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 (it is reported)
         worst = 0.0
         for b in used:
             ax = _AXIS[b]
@@ -661,7 +665,7 @@ def _range(est: np.ndarray, variants: list) -> tuple[np.ndarray, np.ndarray]:
     return expit(lg - half), expit(lg + half)
 
 
-def group_range(fitted: "Fit", variants: dict, weights: np.ndarray) -> tuple:
+def group_range(fitted: Fit, variants: dict, weights: np.ndarray) -> tuple:
     """Estimate and range of a group of cells (weights shaped like the cells)."""
     w = np.asarray(weights, dtype=float)
     est = np.array([np.sum(w * fitted.cells) / w.sum()])
@@ -707,7 +711,9 @@ def estimate(
     m = _build(communes, rates, survey_year, calibrate_on)
     cells = commune_cells(m.target, m.cuts)
     est = np.einsum("iadk,adk->i", cells, m.central.cells)
-    runs = [est] + [np.einsum("iadk,adk->i", cells, v.cells) for v in m.variants.values()]
+    runs = [est] + [
+        np.einsum("iadk,adk->i", cells, v.cells) for v in m.variants.values()
+    ]
     low, high = _range(est, runs[1:])
     n15 = m.target["people_15p"].to_numpy()
     return pd.DataFrame(
@@ -726,7 +732,7 @@ def estimate(
     )
 
 
-def _loo_covered(m: "_Model") -> bool:
+def _loo_covered(m: _Model) -> bool:
     """Whether each published figure's range contains its leave-one-out prediction."""
     ok = True
     for r in m.loo:
@@ -766,7 +772,9 @@ def calibration_report(
     field_ = ref[ref["in_field"]]
     cells = commune_cells(field_, m.cuts)
     n15 = field_["people_15p"].to_numpy()
-    after = float(np.dot(np.einsum("iadk,adk->i", cells, m.central.cells), n15) / n15.sum())
+    after = float(
+        np.dot(np.einsum("iadk,adk->i", cells, m.central.cells), n15) / n15.sum()
+    )
     names = {}
     for a, ka in enumerate(BREAKDOWNS["age"]):
         for d, kd in enumerate(BREAKDOWNS["diploma"]):
@@ -778,7 +786,7 @@ def calibration_report(
         "target": m.central.national,
         "rate_after": round(after, 10),
         "people_15p": float(n15.sum()),
-        "communes": int(len(field_)),
+        "communes": len(field_),
         "communes_outside_field": int((~ref["in_field"]).sum()),
         "communes_imputed": int(ref["imputed"].sum()),
         "communes_income_fallback": int(
@@ -786,7 +794,8 @@ def calibration_report(
         ),
         "breakdowns": list(m.central.breakdowns),
         "targets": {
-            b: {k: round(v, 6) for k, v in t.items()} for b, t in m.central.targets.items()
+            b: {k: round(v, 6) for k, v in t.items()}
+            for b, t in m.central.targets.items()
         },
         "published": m.central.published,
         "cell_rates": names,
@@ -797,11 +806,16 @@ def calibration_report(
             for r in m.loo
         ],
         "fitted_margins": {
-            b: {k: round(v, 6) for k, v in _margin_rates(m.joint, m.central.cells, b).items()}
+            b: {
+                k: round(v, 6)
+                for k, v in _margin_rates(m.joint, m.central.cells, b).items()
+            }
             for b in m.central.breakdowns
         },
         "loo_covered": _loo_covered(m),
     }
+
+
 def aggregate(estimates: pd.DataFrame, by: pd.Series | str) -> pd.DataFrame:
     """Aggregate the MODELLED commune estimates to larger territories.
 
@@ -907,8 +921,13 @@ def reference_table(communes: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
         (t("il_ref_france", lang), ~code.str.startswith(OUTSIDE_SURVEY)),
         (t("il_ref_mainland", lang), ~code.str.startswith("97")),
     ]
-    names = {"971": "Guadeloupe", "972": "Martinique", "973": "Guyane",
-             "974": "La Réunion", "976": "Mayotte"}
+    names = {
+        "971": "Guadeloupe",
+        "972": "Martinique",
+        "973": "Guyane",
+        "974": "La Réunion",
+        "976": "Mayotte",
+    }
     groups += [(names[d], code.str.startswith(d)) for d in DROM]
     for value in dict.fromkeys(v for v in DENSITY_CLASSES["density"].values() if v):
         label = t(f"type_density_{value}", lang)
@@ -921,11 +940,19 @@ def reference_table(communes: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
         rows.append(
             {
                 t("il_ref_group", lang): label,
-                t("il_ref_rate", lang): 100 * sub["people_at_risk"].sum() / n15 if n15 else np.nan,
-                t("il_ref_low", lang): 100 * sub["people_at_risk_low"].sum() / n15 if n15 else np.nan,
-                t("il_ref_high", lang): 100 * sub["people_at_risk_high"].sum() / n15 if n15 else np.nan,
+                t("il_ref_rate", lang): 100 * sub["people_at_risk"].sum() / n15
+                if n15
+                else np.nan,
+                t("il_ref_low", lang): 100 * sub["people_at_risk_low"].sum() / n15
+                if n15
+                else np.nan,
+                t("il_ref_high", lang): 100 * sub["people_at_risk_high"].sum() / n15
+                if n15
+                else np.nan,
                 t("il_ref_people", lang): round(float(n15)),
-                t("il_ref_ifn", lang): sub["ifn_weighted"].sum() / ifn_pop if ifn_pop else np.nan,
+                t("il_ref_ifn", lang): sub["ifn_weighted"].sum() / ifn_pop
+                if ifn_pop
+                else np.nan,
                 t("il_ref_ifn2023", lang): (
                     sub["ifn2023_x_pop"].sum() / sub["pop_ifn2023"].sum()
                     if "pop_ifn2023" in sub and sub["pop_ifn2023"].sum() > 0

@@ -41,7 +41,8 @@ def test_real_commune_file(raw_dir):
     assert scores["code"].str.len().eq(5).all()
     assert scores["ifn2023_total"].between(0, 10).all()
     assert scores["ifn2023_total"].mean() == pytest.approx(
-        pd.to_numeric(raw["total"]).mean())
+        pd.to_numeric(raw["total"]).mean()
+    )
 
 
 @pytest.mark.realdata
@@ -54,10 +55,16 @@ def test_real_codes_are_harmonised(raw_dir):
     raw = pd.read_csv(raw_dir / "ifn" / COMMUNES, dtype=str)
     old = raw.loc[~raw["code"].isin(ref.codes), "code"]
     table, report = harmonise(
-        scores[["code", "ifn2023_total"]], ref, "mednum_ifn2023", ratios=["ifn2023_total"]
+        scores[["code", "ifn2023_total"]],
+        ref,
+        "mednum_ifn2023",
+        ratios=["ifn2023_total"],
     )
     assert report.rows_read == len(scores)
-    assert report.matched + report.merged + report.unmatched + report.arrondissements == len(scores)
+    assert (
+        report.matched + report.merged + report.unmatched + report.arrondissements
+        == len(scores)
+    )
     assert set(report.unmatched_codes) <= set(old)
     assert table.index.isin(ref.codes).all()
     # 102 codes predate COG 2026 (the Paris/Lyon/Marseille arrondissements aside):
@@ -104,7 +111,11 @@ def test_fragility_page_compares_with_ifn2023(lang):
     assert table[gap].abs().is_monotonic_decreasing
     # the rank correlation, recomputed here with plain pandas/scipy
     atlas = Atlas.load(root / "data" / "atlas")
-    level = at.session_state["frag_level"] if "frag_level" in at.session_state else "departement"
+    level = (
+        at.session_state["frag_level"]
+        if "frag_level" in at.session_state
+        else "departement"
+    )
     frame = fragility.compute_index(atlas, level)
     t23 = atlas.level(level).set_index("code")
     ifn = t23["ifn2023_x_pop"] / t23["pop_ifn2023"]

@@ -27,8 +27,13 @@ ROWS = [
 def make_rates(rows=ROWS) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            {"survey_year": y, "dimension": d, "category": c,
-             "indicator": "illectronisme", "rate": r}
+            {
+                "survey_year": y,
+                "dimension": d,
+                "category": c,
+                "indicator": "illectronisme",
+                "rate": r,
+            }
             for y, d, c, r in rows
         ]
     )
@@ -44,7 +49,14 @@ def synthetic_france(n=2000, seed=7) -> pd.DataFrame:
     deps = [f"{i:02d}" for i in range(1, 21)]
     return pd.DataFrame(
         {
-            "code": [f"{deps[i % 20]}{i % 1000:03d}" if i < 1000 else f"{deps[i % 20]}{i % 1000:03d}".replace(deps[i % 20], f"{21 + i % 20:02d}", 1) for i in range(n)],
+            "code": [
+                f"{deps[i % 20]}{i % 1000:03d}"
+                if i < 1000
+                else f"{deps[i % 20]}{i % 1000:03d}".replace(
+                    deps[i % 20], f"{21 + i % 20:02d}", 1
+                )
+                for i in range(n)
+            ],
             "population": rng.integers(100, 20000, n).astype(float),
             "age65_share": rng.uniform(0.12, 0.40, n),
             "young_share": rng.uniform(0.08, 0.20, n),
@@ -66,7 +78,12 @@ def test_recovers_known_rates_on_a_synthetic_population():
     """Cell rates built from a known logistic model are recovered by raking."""
     rng = np.random.default_rng(3)
     joint = rng.uniform(0.5, 2.0, (4, 2, 3))
-    a, b, c, d = -2.0, np.array([-1.5, 0.0, 1.0, 2.2]), np.array([0, 1.1]), np.array([0.6, 0, -1.2])
+    a, b, c, d = (
+        -2.0,
+        np.array([-1.5, 0.0, 1.0, 2.2]),
+        np.array([0, 1.1]),
+        np.array([0.6, 0, -1.2]),
+    )
     true = expit(a + b[:, None, None] + c[None, :, None] + d[None, None, :])
     w = joint / joint.sum()
     published = {"national": float(np.sum(w * true))}
@@ -103,7 +120,11 @@ def test_younger_more_graduated_richer_is_lower(france, rates):
     base = france.iloc[:1].copy()
     base["code"] = "01999"
     base[["age65_share", "young_share", "low_diploma_share", "median_income"]] = [
-        0.25, 0.12, 0.48, 22000.0]
+        0.25,
+        0.12,
+        0.48,
+        22000.0,
+    ]
     variants = {
         "younger": base.assign(code="02999", age65_share=0.15),
         "graduated": base.assign(code="03999", low_diploma_share=0.35),
@@ -117,8 +138,9 @@ def test_younger_more_graduated_richer_is_lower(france, rates):
 
 
 def test_people_15p_follow_the_communes_youth(france, rates):
-    young = france.iloc[:2].assign(code=["97301", "05001"], young_share=[0.25, 0.10],
-                                   population=[1000.0, 1000.0])
+    young = france.iloc[:2].assign(
+        code=["97301", "05001"], young_share=[0.25, 0.10], population=[1000.0, 1000.0]
+    )
     est = il.estimate(young, rates, calibrate_on=france).set_index("code")
     assert est.loc["97301", "people_15p"] < est.loc["05001", "people_15p"]
     given = young.assign(population_15p=[600.0, 900.0])
@@ -141,14 +163,19 @@ def test_leave_one_out_is_computed(france, rates):
     published = il.margins(rates)
     for row in loo.itertuples():
         assert row.published == published[row.breakdown][row.category]
-        assert row.error_points == pytest.approx(100 * (row.predicted - row.published), abs=1e-3)
+        assert row.error_points == pytest.approx(
+            100 * (row.predicted - row.published), abs=1e-3
+        )
     assert report["loo_covered"] is True
     print(loo)
 
 
 def test_outside_field_and_errors(france, rates):
-    est = il.estimate(france.iloc[:3].assign(code=["97601", "97602", "01001"]),
-                      rates, calibrate_on=france)
+    est = il.estimate(
+        france.iloc[:3].assign(code=["97601", "97602", "01001"]),
+        rates,
+        calibrate_on=france,
+    )
     assert est["illectronisme_in_survey_field"].tolist() == [False, False, True]
     with pytest.raises(DivideError, match="5-character"):
         il.estimate(france.assign(code="1001"), rates)
@@ -166,7 +193,8 @@ def test_aggregate_sums_people(france, rates):
     agg = il.aggregate(est, dep)
     one = est[dep == "01"]
     assert agg.loc["01", "illectronisme_est"] == pytest.approx(
-        one["people_at_risk"].sum() / one["people_15p"].sum())
+        one["people_at_risk"].sum() / one["people_15p"].sum()
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -202,12 +230,18 @@ def test_income_sigma_from_the_raw_file(raw_dir):
 @pytest.mark.realdata
 def test_atlas_national_rate_is_the_published_one(raw_dir):
     raw = pd.read_csv(raw_dir / "illectronisme" / FIGURES, dtype=str)
-    pick = raw[(raw.survey_year == "2021") & (raw.dimension == "ensemble")
-               & (raw.category == "15 ans ou plus") & (raw.indicator == "illectronisme")]
+    pick = raw[
+        (raw.survey_year == "2021")
+        & (raw.dimension == "ensemble")
+        & (raw.category == "15 ans ou plus")
+        & (raw.indicator == "illectronisme")
+    ]
     published = float(pick["value_pct"].iloc[0]) / 100
     t = pd.read_parquet("data/atlas/territories.parquet")
     c = t[(t.level == "commune") & ~t.code.str.startswith(("975", "976", "977", "978"))]
-    assert c.people_at_risk.sum() / c.people_15p.sum() == pytest.approx(published, abs=1e-6)
+    assert c.people_at_risk.sum() / c.people_15p.sum() == pytest.approx(
+        published, abs=1e-6
+    )
 
 
 # ---------------------------------------------------------------- the panel
@@ -234,7 +268,9 @@ def test_access_page_method_panel(lang):
     texts = " ".join(m.value for m in at.markdown)
     assert t("il_ref_title", lang) in texts
     assert t("il_ref_caption", lang) in [c.value for c in at.caption]
-    frame = next(d.value for d in at.dataframe if t("il_ref_rate", lang) in d.value.columns)
+    frame = next(
+        d.value for d in at.dataframe if t("il_ref_rate", lang) in d.value.columns
+    )
     # the national row is recomputed here from the atlas's commune rows
     c = Atlas.load(root / "data" / "atlas").level("commune")
     c = c[~c["code"].str.startswith(("975", "976", "977", "978"))]

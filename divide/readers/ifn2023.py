@@ -57,7 +57,9 @@ def read_ifn2023(
         Unreadable file, missing column, a score that is not a number or lies
         outside [0, 10], a malformed or repeated code.
     """
-    file = name or ("upload" if isinstance(path, bytes | bytearray) else Path(path).name)
+    file = name or (
+        "upload" if isinstance(path, bytes | bytearray) else Path(path).name
+    )
     df = read_table(path, [CODE, "name", *SCORES.values()], name=file, sep=",")
     if level == "commune":
         df[CODE] = commune_codes(df, CODE, file)

@@ -1,4 +1,4 @@
-"""Browser test: the modelled illectronisme's method panel and the IFN 2023 comparison."""
+"""Browser test: the illectronisme method panel and the IFN 2023 comparison."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from divide.i18n import t
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_method_panel_shows_the_model_by_type_of_territory(page, server, artifacts, lang):
+def test_method_panel_shows_the_model_by_type_of_territory(
+    page, server, artifacts, lang
+):
     page.goto(f"{server}/access?lang={lang}&level=departement&code=23")
     wait_for_app(page)
     wait_idle(page)
