@@ -498,7 +498,10 @@ def rank_change(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
 
 
 def correlation_with_ifn(
-    index_df: pd.DataFrame, atlas: Atlas | pd.DataFrame, level: str
+    index_df: pd.DataFrame,
+    atlas: Atlas | pd.DataFrame,
+    level: str,
+    column: str = "v_ifn_mednum",
 ) -> dict:
     """Spearman correlation between the index and MedNum's IFN at a level.
 
@@ -524,16 +527,7 @@ def correlation_with_ifn(
 
     if "score" not in index_df.columns:
         raise DivideError("index_df is not an output of compute_index()")
-    table = as_atlas(atlas).level(level)
-    if "v_ifn_mednum" not in table.columns:
-        raise DivideError("the territory table has no column 'v_ifn_mednum'")
-    ifn = table["v_ifn_mednum"].astype(float)
-    ifn.index = ifn.index.astype(str)
-    pairs = pd.concat(
-        [index_df["score"].astype(float).rename("score"), ifn.rename("ifn")],
-        axis=1,
-        join="inner",
-    ).dropna()
+    pairs = _ifn_pairs(index_df, atlas, level, column)
     if len(pairs) < 3:
         raise DivideError(
             f"only {len(pairs)} territories have both the index and the IFN: "
@@ -548,6 +542,83 @@ def correlation_with_ifn(
     }
 
 
+def _ifn_pairs(
+    index_df: pd.DataFrame, atlas: Atlas | pd.DataFrame, level: str, column: str
+) -> pd.DataFrame:
+    """The index score and a MedNum column, on the territories with both."""
+    table = as_atlas(atlas).level(level)
+    if column not in table.columns:
+        raise DivideError(
+            f"the territory table has no column '{column}': rebuild the atlas"
+        )
+    ifn = table[column].astype(float)
+    ifn.index = ifn.index.astype(str)
+    return pd.concat(
+        [
+            index_df["score"].astype(float).rename("score"),
+            ifn.rename("ifn"),
+            index_df["name"].rename("name") if "name" in index_df else None,
+        ],
+        axis=1,
+        join="inner",
+    ).dropna(subset=["score", "ifn"])
+
+
+def ifn_disagreements(
+    index_df: pd.DataFrame,
+    atlas: Atlas | pd.DataFrame,
+    level: str,
+    column: str = "v_ifn2023_total",
+    n: int = 10,
+) -> pd.DataFrame:
+    """Territories where the index and a MedNum index disagree most, by rank.
+
+    Both are turned into percentile ranks (0-100) on the territories where both
+    exist; the gap is the index's rank minus MedNum's. Returns the ``n`` largest
+    absolute gaps: ``code``, ``name``, ``score``, ``ifn``, ``rank_index``,
+    ``rank_ifn``, ``gap``.
+    """
+    pairs = _ifn_pairs(index_df, atlas, level, column)
+    pairs["rank_index"] = 100 * pairs["score"].rank(pct=True)
+    pairs["rank_ifn"] = 100 * pairs["ifn"].rank(pct=True)
+    pairs["gap"] = pairs["rank_index"] - pairs["rank_ifn"]
+    order = pairs["gap"].abs().sort_values(ascending=False, kind="stable").index
+    out = pairs.loc[order[: max(int(n), 0)]].copy()
+    out.insert(0, "code", out.index.astype(str))
+    return out.reset_index(drop=True)
+
+
+def ifn_scatter(
+    index_df: pd.DataFrame,
+    atlas: Atlas | pd.DataFrame,
+    level: str,
+    lang: str,
+    column: str = "v_ifn2023_total",
+):
+    """Scatter of the index (x) against a MedNum index (y), names escaped."""
+    import plotly.graph_objects as go
+
+    pairs = _ifn_pairs(index_df, atlas, level, column)
+    names = [html(str(v)) for v in pairs.get("name", pairs.index)]
+    fig = go.Figure(
+        go.Scattergl(
+            x=pairs["score"],
+            y=pairs["ifn"],
+            mode="markers",
+            marker={"size": 4, "opacity": 0.5},
+            text=names,
+            hovertemplate="%{text}<br>%{x:.1f} / %{y:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        xaxis_title=html(t("frag_score", lang)),
+        yaxis_title=html(t("frag_ifn2023_axis", lang)),
+        height=420,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    )
+    return fig
+
+
 # ------------------------------------------------------------ for the app page
 
 #: The index score as an indicator, for map classes, legends and formatting.
@@ -560,9 +631,14 @@ SCORE = Indicator(
     sources=(),
 )
 #: Registry indicators not offered as components: the bounds of the modelled
-#: illectronisme range (the estimate itself is offered) and MedNum's IFN, which is
-#: the benchmark the index is compared with.
-NOT_COMPONENTS = ("illectronisme_low", "illectronisme_high", "ifn_mednum")
+#: illectronisme range (the estimate itself is offered) and MedNum's IFN (2019/20
+#: and 2023), the benchmarks the index is compared with.
+NOT_COMPONENTS = (
+    "illectronisme_low",
+    "illectronisme_high",
+    "ifn_mednum",
+    "ifn2023_total",
+)
 
 
 def candidates() -> list[str]:

@@ -1652,6 +1652,51 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Flèches ← → du clavier : diapositive précédente / suivante",
         "Keyboard arrows ← →: previous / next slide",
     ),
+    # FRAGILITY-IFN2023 (issue 15/14): the project's index against MedNum's IFN 2023
+    "frag_ifn2023": (
+        "Comparaison avec l'IFN 2023 de MedNum (score de 0 à 10)",
+        "Comparison with MedNum's IFN 2023 (score from 0 to 10)",
+    ),
+    "frag_ifn2023_axis": (
+        "IFN 2023 de MedNum (score 0-10)",
+        "MedNum IFN 2023 (score 0-10)",
+    ),
+    "frag_ifn2023_caption": (
+        "Indice propre de MedNum, millésime 2023 : un score de 0 à 10 (10 = le plus fragile), pas un taux ; sa normalisation n'est pas publiée. Plus grands désaccords : écart entre les rangs en centiles (cet indice moins l'IFN 2023).",
+        "MedNum's own index, 2023 vintage: a score from 0 to 10 (10 = most fragile), not a rate; its normalisation is not published. Largest disagreements: gap between percentile ranks (this index minus IFN 2023).",
+    ),
+    "frag_ifn2023_gap": ("Écart de rang (centiles)", "Rank gap (percentiles)"),
+    "frag_ifn2023_rank_index": (
+        "Rang de l'indice (centile)",
+        "Index rank (percentile)",
+    ),
+    "frag_ifn2023_rank_ifn": ("Rang IFN 2023 (centile)", "IFN 2023 rank (percentile)"),
+    # FRAGILITY-IFN2023-END
+    # ILLECTRONISME-MODEL (issue 15): the method panel's reference table
+    "il_ref_title": (
+        "Le modèle par type de territoire et outre-mer, à côté du taux national (estimations modélisées, TIC 2021)",
+        "The model by type of territory and overseas, next to the national rate (modelled estimates, TIC 2021)",
+    ),
+    "il_ref_caption": (
+        "Taux modélisés d'illectronisme (% des 15 ans ou plus) avec leur fourchette ; les deux dernières colonnes sont les indices de MedNum (IFN 2019/20, 100 = référence régionale ; IFN 2023, score de 0 à 10), des références indépendantes, pas des taux.",
+        "Modelled illectronisme rates (% of people aged 15+) with their range; the last two columns are MedNum's indices (IFN 2019/20, 100 = regional reference; IFN 2023, a score from 0 to 10), independent references, not rates.",
+    ),
+    "il_ref_group": ("Territoire", "Territory"),
+    "il_ref_france": (
+        "France hors Mayotte (champ de l'enquête)",
+        "France without Mayotte (survey field)",
+    ),
+    "il_ref_mainland": ("France métropolitaine", "Mainland France"),
+    "il_ref_rate": ("Illectronisme modélisé (%)", "Modelled illectronisme (%)"),
+    "il_ref_low": ("Bas de fourchette (%)", "Range low (%)"),
+    "il_ref_high": ("Haut de fourchette (%)", "Range high (%)"),
+    "il_ref_people": (
+        "Personnes de 15 ans ou plus (approx.)",
+        "People aged 15+ (approx.)",
+    ),
+    "il_ref_ifn": ("IFN MedNum 2019/20 (indice)", "MedNum IFN 2019/20 (index)"),
+    "il_ref_ifn2023": ("IFN MedNum 2023 (score 0-10)", "MedNum IFN 2023 (score 0-10)"),
+    # ILLECTRONISME-MODEL-END
 }
 
 

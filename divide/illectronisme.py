@@ -1,40 +1,33 @@
-"""Modelled illectronisme per commune: a post-stratified, calibrated ESTIMATE.
+"""Modelled illectronisme per commune: a raked logistic model, an ESTIMATE.
 
-INSEE publishes no illectronisme rate below the national level. This module turns
-the national rates published from the TIC households survey (by age and by
-diploma) into a *modelled estimate* for each commune, from the commune's age and
-diploma structure. Every figure it returns is a modelled estimate, not a
-measurement; :func:`method_summary` gives the method in French or English.
+INSEE publishes no illectronisme rate below the national level. This module
+turns the national rates published from the TIC households survey (2021, Insee
+Première n°1953) by age, by diploma and by standard of living into a *modelled
+estimate* for each commune, from the commune's own structure. Every figure it
+returns is modelled, not measured; :func:`method_summary` gives the method and
+``docs/MODEL.md`` is the model card.
 
-The model, for one survey year (2021 by default, Insee Première n°1953):
+The model (one survey year, 2021 by default):
 
-1. Two binary strata. Age: 65+ vs 15–64. Diploma: at most CAP/BEP ("low") vs
-   above. Their rates come from the published breakdowns and the national
-   population structure (:func:`stratum_rates`):
-
-   - ``p_65+ = (1 - f75) * r(60–74) + f75 * r(75+)`` where ``f75`` is the share
-     of people aged 75+ among people aged 65+ (the 65–74 rate is taken equal to
-     the published 60–74 rate);
-   - ``p_15–64`` so that the two age strata average back to the national rate;
-   - ``p_above`` = the published rate of people with bac+3 or more, applied to
-     everyone above CAP/BEP;
-   - ``p_low`` so that the two diploma strata average back to the national rate.
-
-2. The four cells (age × diploma) combine both effects under an independence
-   assumption on the odds: ``odds(a, d) = odds(p_a) * odds(p_d) / odds(p_nat)``.
-
-3. A commune's raw rate mixes the cells with its own shares, taken as
-   independent: ``m = Σ share(a) * share(d) * rate(a, d)``.
-
-4. One calibration factor ``k = target / (Σ n15 * m / Σ n15)`` over the communes
-   of the survey's field (France without Mayotte) makes the national total
-   reproduce the published national rate exactly; the estimate is ``k * m``.
-
-A plausible range comes from re-running steps 1–4 with other structures (each
-other survey year with the complete set of published rates, and an age-only
-model), each recalibrated to the same national target; for a commune whose age
-or diploma share was imputed, also from that share set to the 10th and 90th
-percentiles of its département.
+1. Each person aged 15+ belongs to a cell ``(age, diploma, income)``: age in
+   4 bands (15–24, 25–64, 65–74, 75+), diploma in 2 (above CAP/BEP, at most
+   CAP/BEP), standard of living in 3 (national bottom 40 %, middle 40 %, top
+   20 %). A commune's cell shares are the products of its own shares
+   (:func:`commune_cells`): census ratios for age and diploma, a log-normal
+   around its Filosofi median for income (département fallback when secret).
+2. ``logit p(cell) = a + b_age + c_diploma + d_income`` (one term per published
+   breakdown). The terms are fitted by raking (iterative proportional fitting
+   on the logit scale) so that the national joint population — the sum over the
+   communes of the survey field of their people 15+ times their cell shares —
+   reproduces every published one-way margin and the national rate jointly
+   (:func:`fit`). A category the survey does not publish takes the rate that
+   closes its breakdown on the national rate.
+3. A commune's rate is ``Σ share(cell) × p(cell)``; no later calibration factor.
+4. The range: each breakdown in turn is left out, the model refitted on the
+   others, and the published rates of the left-out breakdown predicted
+   (:func:`leave_one_out`). The largest error, on the logit scale, is the
+   half-width of every commune's range (also never narrower than the spread of
+   the leave-one-out variants' estimates for that commune).
 
 Aggregate upward with :func:`aggregate` (sums of people), never by averaging
 the communes' rates.
@@ -48,42 +41,71 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit, logit, ndtr
 
 from divide.errors import DivideError, unknown
+from divide.i18n import t
+from divide.readers.typology import CLASSES as DENSITY_CLASSES
 
 __all__ = [
-    "LOW_DIPLOMA_NATIONAL",
+    "BREAKDOWNS",
+    "INCOME_SIGMA",
     "SHARE_15P",
-    "SHARE_65P_OF_15P",
     "SHARE_75P_OF_65P",
-    "StratumRates",
+    "Fit",
     "aggregate",
     "calibration_report",
+    "commune_cells",
     "estimate",
+    "fit",
+    "leave_one_out",
+    "margins",
     "method_summary",
-    "stratum_rates",
 ]
 
 # National population structure (France, 1 January 2021, INSEE population
 # estimates, rounded): 17.7 % of people are under 15, 20.7 % are 65 or older,
-# 9.5 % are 75 or older. Used only to turn published rates into stratum rates
-# and, when no ``population_15p`` is given, to count people aged 15+.
+# 9.5 % are 75 or older.
 SHARE_15P = 0.823
-"""Share of people aged 15+ in the total population (France, 2021)."""
-SHARE_65P_OF_15P = 0.207 / 0.823
-"""Share of people aged 65+ among people aged 15+ (France, 2021): about 25.2 %."""
+"""Share of people aged 15+ in the total population (France, 2021): the anchor
+of the people-15+ approximation (see :func:`_people_15p`)."""
 SHARE_75P_OF_65P = 0.095 / 0.207
-"""Share of people aged 75+ among people aged 65+ (France, 2021): about 45.9 %."""
-# Census RP 2017, non-students aged 15+ with at most CAP/BEP over all people aged
-# 15+ (the definition of the ``low_diploma_share`` input), national mean weighted
-# by legal population, computed from the staged file
-# DERIVED_batch8_data_scol_menage_demandeurEmplois_RP2017.csv (column TX_NSCOL15P).
-LOW_DIPLOMA_NATIONAL = 0.484
-"""Share of people aged 15+ with at most CAP/BEP (census 2017): 48.4 %."""
+"""Share of people aged 75+ among people aged 65+ (France, 2021): about 45.9 %;
+the census ratios do not split the 65+, so every commune takes this share."""
+INCOME_SIGMA = float(np.log(3.3558) / (2 * 1.2815516))
+"""Within-commune dispersion of log standard of living: from D9/D1 = 3.3558,
+the geometric mean of ``RD21`` (D9/D1) over the 5,345 rows of Filosofi 2021
+where it is published (the parent rows of Paris, Lyon and Marseille left out,
+their arrondissements kept), weighted by people (``NBPERSMENFISC21``)."""
 
-INPUTS = ("age65_share", "low_diploma_share")
+LOGIT_BOUND = 5.0
+"""Cell logits are kept within ±5 (rates 0.7 %–99.3 %): with age, diploma and
+income independent within each commune, the three published breakdowns cannot
+all be met exactly, and unbounded raking would drive some cells to 0 or 1. The
+misfit left is reported (``fitted_margins`` of :func:`calibration_report`)."""
 OUTSIDE_SURVEY = ("975", "976", "977", "978", "98")  # Mayotte and the COM
 LANGS = ("en", "fr")
+
+#: Breakdown -> its categories, in the order of the cell axes.
+BREAKDOWNS = {
+    "age": ("15-24", "25-64", "65-74", "75+"),
+    "diploma": ("above CAP/BEP", "at most CAP/BEP"),
+    "income": ("bottom 40 %", "middle 40 %", "top 20 %"),
+}
+#: (dimension, accepted published categories) -> (breakdown, model category).
+#: The model category is approximated by the published one (see the model card).
+_PUBLISHED = {
+    ("age", "15-24 ans"): ("age", "15-24"),
+    ("age", "60-74 ans"): ("age", "65-74"),
+    ("age", "75 ans ou plus"): ("age", "75+"),
+    ("age", "75 ans et plus"): ("age", "75+"),
+    ("diplome", "bac+3 ou plus"): ("diploma", "above CAP/BEP"),
+    ("diplome", "diplomes du superieur"): ("diploma", "above CAP/BEP"),
+    ("niveau_de_vie", "40 % des menages les moins aises"): ("income", "bottom 40 %"),
+    ("niveau_de_vie", "20 % des menages les plus aises"): ("income", "top 20 %"),
+}
+INPUTS = ("age65_share", "low_diploma_share")
+OPTIONAL = ("young_share", "median_income")
 
 
 def _norm(text: object) -> str:
@@ -94,81 +116,22 @@ def _norm(text: object) -> str:
     return " ".join(s.split())
 
 
-# (dimension, accepted categories) of each published figure the model reads.
-_FIGURES = {
-    "national": ("ensemble", {"15 ans ou plus"}),
-    "age_60_74": ("age", {"60-74 ans"}),
-    "age_75p": ("age", {"75 ans ou plus", "75 ans et plus"}),
-    "diploma_high": ("diplome", {"bac+3 ou plus", "diplomes du superieur"}),
-    "diploma_lowest": (
-        "diplome",
-        {"au mieux certificat d'etudes primaires", "sans diplome ou cep"},
-    ),
-}
-_FIGURE_LABELS = {
-    "national": "ensemble / 15 ans ou plus",
-    "age_60_74": "age / 60-74 ans",
-    "age_75p": "age / 75 ans ou plus",
-    "diploma_high": "diplome / bac+3 ou plus (or diplômés du supérieur)",
-    "diploma_lowest": "diplome / au mieux CEP (or sans diplôme ou CEP)",
-}
+def _year(value: object) -> str:
+    try:
+        return str(int(float(value)))
+    except (TypeError, ValueError):
+        return str(value).strip()
 
 
-@dataclass(frozen=True)
-class StratumRates:
-    """Stratum and cell rates of the modelled illectronisme estimate for one year.
+def margins(rates: pd.DataFrame, survey_year: str = "2021") -> dict:
+    """Return the published figures the model fits, for one survey year.
 
-    All rates are fractions of people aged 15+. They are model inputs derived
-    from published national figures, not published figures themselves (except
-    ``national`` and the entries of ``published``).
-
-    Attributes
-    ----------
-    survey_year : str
-        The TIC survey year the published figures come from.
-    national : float
-        Published national rate, people aged 15+.
-    age_65p, age_15_64 : float
-        Rates of the two age strata.
-    low_diploma, other_diploma : float
-        Rates of the two diploma strata (at most CAP/BEP; above).
-    published : dict
-        The published figures used (fractions), by key.
+    Returns
+    -------
+    dict
+        ``national`` (a fraction) and, per breakdown, ``{model category: rate}``
+        for the categories INSEE publishes (fractions).
     """
-
-    survey_year: str
-    national: float
-    age_65p: float
-    age_15_64: float
-    low_diploma: float
-    other_diploma: float
-    published: dict = field(default_factory=dict)
-
-    def cells(self, *, age_only: bool = False) -> np.ndarray:
-        """Return the 2×2 cell rates of the MODELLED estimate, before calibration.
-
-        Indexed ``[age (0: 15–64, 1: 65+), diploma (0: above CAP/BEP, 1: at
-        most CAP/BEP)]``.
-
-        Cells combine the age and diploma effects as independent odds ratios
-        around the national odds. With ``age_only`` the diploma effect is
-        dropped (the variant used for the plausible range).
-        """
-        nat = _odds(self.national)
-        age = np.array([_odds(self.age_15_64), _odds(self.age_65p)])
-        dip = np.array([_odds(self.other_diploma), _odds(self.low_diploma)])
-        if age_only:
-            dip = np.array([nat, nat])
-        odds = age[:, None] * dip[None, :] / nat
-        return odds / (1.0 + odds)
-
-
-def _odds(p: float) -> float:
-    return p / (1.0 - p)
-
-
-def _published_table(rates: pd.DataFrame) -> pd.DataFrame:
-    """Normalise a table of published rates to year/key/rate rows."""
     if not isinstance(rates, pd.DataFrame):
         raise DivideError(
             "rates must be a table (DataFrame) of published illectronisme figures "
@@ -195,126 +158,35 @@ def _published_table(rates: pd.DataFrame) -> pd.DataFrame:
             "(15.4 % is 0.154); divide percentages by 100"
         )
     df = df[df["rate"].notna() & (df["indicator"].map(_norm) == "illectronisme")]
-    year = df["survey_year"].map(_year)
-    dim = df["dimension"].map(_norm)
-    cat = df["category"].map(_norm)
-    rows = []
-    for key, (dimension, categories) in _FIGURES.items():
-        hit = (dim == dimension) & cat.isin(categories)
-        for y, r in zip(year[hit], df.loc[hit, "rate"], strict=True):
-            rows.append((y, key, float(r)))
-    return pd.DataFrame(rows, columns=["survey_year", "key", "rate"])
-
-
-def _year(value: object) -> str:
-    try:
-        return str(int(float(value)))
-    except (TypeError, ValueError):
-        return str(value).strip()
-
-
-def _figures_for(table: pd.DataFrame, year: str) -> dict[str, float]:
-    """Return the published figures of one year; raise if one is missing."""
-    sub = table[table["survey_year"] == year]
-    figures: dict[str, float] = {}
-    for key, group in sub.groupby("key"):
-        values = group["rate"].unique()
-        if len(values) > 1:
-            raise DivideError(
-                f"the rates table gives {len(values)} different values for "
-                f"{_FIGURE_LABELS[key]} in {year}: keep one row per figure"
-            )
-        figures[key] = float(values[0])
-    return figures
-
-
-def _complete_years(table: pd.DataFrame) -> list[str]:
-    needed = {"national", "age_60_74", "age_75p", "diploma_high"}
-    years = []
-    for y in sorted(table["survey_year"].unique()):
-        if needed <= set(_figures_for(table, y)):
-            years.append(y)
-    return years
-
-
-def stratum_rates(rates: pd.DataFrame, survey_year: str = "2021") -> StratumRates:
-    """Derive the stratum rates of the modelled illectronisme estimate.
-
-    The published national breakdowns are by age band and by diploma; the model
-    needs rates for two binary strata. This is the MODELLED part of the method:
-
-    - ``age_65p = (1 - f75) * r(60–74) + f75 * r(75+)``, with
-      ``f75 = SHARE_75P_OF_65P`` (the 65–74 rate is taken equal to the 60–74
-      rate, which slightly understates it);
-    - ``age_15_64 = (r_nat - s65 * age_65p) / (1 - s65)``, with
-      ``s65 = SHARE_65P_OF_15P``, so that the age strata average to ``r_nat``;
-    - ``other_diploma = r(bac+3 or more)``: everyone above CAP/BEP (students
-      included) takes the rate published for the most qualified;
-    - ``low_diploma = (r_nat - (1 - L) * other_diploma) / L``, with
-      ``L = LOW_DIPLOMA_NATIONAL``.
-
-    Parameters
-    ----------
-    rates : pandas.DataFrame
-        Published figures: ``survey_year``, ``dimension``, ``category``,
-        ``indicator`` and ``rate`` (a fraction; a ``value_pct`` column in
-        percent is accepted instead).
-    survey_year : str
-        Year of the TIC survey to use.
-
-    Returns
-    -------
-    StratumRates
-        The derived rates, with the published figures they come from.
-
-    Raises
-    ------
-    DivideError
-        A needed figure is missing for that year, or the figures are
-        inconsistent (a derived rate outside (0, 1) or in the wrong order).
-    """
-    table = _published_table(rates)
+    years = df["survey_year"].map(_year)
     year = _year(survey_year)
-    available = sorted(table["survey_year"].unique())
-    if year not in available:
-        raise unknown("survey year", year, available or ["(none)"])
-    fig = _figures_for(table, year)
-    needed = ("national", "age_60_74", "age_75p", "diploma_high")
-    lacking = [k for k in needed if k not in fig]
-    if lacking:
-        complete = _complete_years(table)
+    if year not in set(years):
+        raise unknown("survey year", year, sorted(set(years)) or ["(none)"])
+    df = df[years == year]
+    out: dict = {"national": None, **{b: {} for b in BREAKDOWNS}}
+    for dim, cat, rate in zip(
+        df["dimension"].map(_norm), df["category"].map(_norm), df["rate"], strict=True
+    ):
+        if dim == "ensemble" and cat == "15 ans ou plus":
+            out["national"] = float(rate)
+        elif (dim, cat) in _PUBLISHED:
+            b, k = _PUBLISHED[(dim, cat)]
+            out[b][k] = float(rate)
+    if out["national"] is None:
         raise DivideError(
-            f"survey year {year} lacks the published illectronisme rate(s) "
-            f"{'; '.join(_FIGURE_LABELS[k] for k in lacking)}. Years with every "
-            f"figure the model needs: {', '.join(complete) or 'none'}"
+            f"survey year {year} lacks the published national illectronisme rate "
+            "(ensemble / 15 ans ou plus): the model is fitted to it"
         )
-    nat = fig["national"]
-    s65, f75, low = SHARE_65P_OF_15P, SHARE_75P_OF_65P, LOW_DIPLOMA_NATIONAL
-    age_65p = (1 - f75) * fig["age_60_74"] + f75 * fig["age_75p"]
-    age_15_64 = (nat - s65 * age_65p) / (1 - s65)
-    other = fig["diploma_high"]
-    low_dip = (nat - (1 - low) * other) / low
-    ok = 0 < age_15_64 < age_65p < 1 and 0 < other < low_dip < 1
-    if not ok:
+    if not any(out[b] for b in BREAKDOWNS):
         raise DivideError(
-            f"the published figures of {year} give inconsistent stratum rates "
-            f"(15–64: {age_15_64:.3f}, 65+: {age_65p:.3f}, above CAP/BEP: "
-            f"{other:.3f}, at most CAP/BEP: {low_dip:.3f}); check that rates are "
-            "fractions and that the national, age and diploma rows are right"
+            f"survey year {year} has no published breakdown the model can match "
+            "(age, diploma or standard of living)"
         )
-    return StratumRates(
-        survey_year=year,
-        national=nat,
-        age_65p=age_65p,
-        age_15_64=age_15_64,
-        low_diploma=low_dip,
-        other_diploma=other,
-        published=fig,
-    )
+    return out
 
 
 # --------------------------------------------------------------------------
-# Communes: validation, people aged 15+, imputation
+# Communes: validation, people 15+, cell shares
 # --------------------------------------------------------------------------
 
 
@@ -324,6 +196,17 @@ def _dep_of(code: pd.Series) -> pd.Series:
     return pd.Series(
         np.where(overseas, code.str[:3], code.str[:2]), index=code.index, dtype=object
     )
+
+
+def _number(communes: pd.DataFrame, col: str, code: pd.Series, what: str) -> pd.Series:
+    values = pd.to_numeric(communes[col], errors="coerce").astype(float)
+    text_bad = values.isna() & communes[col].notna()
+    if text_bad.any():
+        raise DivideError(
+            f"{what}: {col} is not a number for commune {code[text_bad].iloc[0]}"
+            f" ('{communes[col][text_bad].iloc[0]}')"
+        )
+    return values
 
 
 def _prepare(communes: pd.DataFrame, what: str) -> pd.DataFrame:
@@ -339,7 +222,8 @@ def _prepare(communes: pd.DataFrame, what: str) -> pd.DataFrame:
             f"{what} lacks column(s) {', '.join(missing)}. Needed: code, "
             "population (total), age65_share (65+ among people aged 15+, a "
             "fraction), low_diploma_share (at most CAP/BEP among people aged 15+, "
-            "a fraction); optional: population_15p, dep"
+            "a fraction); optional: young_share (15-24 among people 15+), "
+            "median_income (euros per consumption unit), population_15p, dep"
         )
     out = pd.DataFrame(index=communes.index)
     code = communes["code"].astype("string").str.strip()
@@ -370,26 +254,12 @@ def _prepare(communes: pd.DataFrame, what: str) -> pd.DataFrame:
             "give every commune its total population (a count ≥ 0)"
         )
     out["population"] = pop
-    n15 = pop * SHARE_15P
-    if "population_15p" in communes.columns:
-        given = pd.to_numeric(communes["population_15p"], errors="coerce")
-        given = given.astype(float)
-        wrong = given.notna() & ((given < 0) | (given > pop + 1e-9))
-        if wrong.any():
-            raise DivideError(
-                f"{what}: population_15p is negative or larger than population "
-                f"for commune {code[wrong].iloc[0]}"
-            )
-        n15 = given.fillna(n15)
-    out["people_15p"] = n15
-    for col in INPUTS:
-        values = pd.to_numeric(communes[col], errors="coerce").astype(float)
-        text_bad = values.isna() & communes[col].notna()
-        if text_bad.any():
-            raise DivideError(
-                f"{what}: {col} is not a number for commune {code[text_bad].iloc[0]}"
-                f" ('{communes[col][text_bad].iloc[0]}')"
-            )
+    for col in (*INPUTS, "young_share"):
+        values = (
+            _number(communes, col, code, what)
+            if col in communes.columns
+            else pd.Series(np.nan, index=communes.index)
+        )
         if (values > 1).any():
             hint = (
                 " They look like percentages: divide by 100."
@@ -405,115 +275,351 @@ def _prepare(communes: pd.DataFrame, what: str) -> pd.DataFrame:
                 f"{what}: {col} is negative for commune {code[values < 0].iloc[0]}"
             )
         out[col] = values
+    income = (
+        _number(communes, "median_income", code, what)
+        if "median_income" in communes.columns
+        else pd.Series(np.nan, index=communes.index)
+    )
+    if (income <= 0).any():
+        raise DivideError(
+            f"{what}: median_income must be a positive amount in euros; commune "
+            f"{code[income <= 0].iloc[0]} has {income[income <= 0].iloc[0]:g}"
+        )
+    out["median_income"] = income
+    given = (
+        _number(communes, "population_15p", code, what)
+        if "population_15p" in communes.columns
+        else pd.Series(np.nan, index=communes.index)
+    )
+    wrong = given.notna() & ((given < 0) | (given > pop + 1e-9))
+    if wrong.any():
+        raise DivideError(
+            f"{what}: population_15p is negative or larger than population "
+            f"for commune {code[wrong].iloc[0]}"
+        )
+    out["population_15p"] = given
     out["in_field"] = ~out["code"].str.startswith(OUTSIDE_SURVEY)
     return out
 
 
 def _impute(target: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
-    """Fill missing shares with the département (else national) weighted mean.
+    """Fill missing inputs with the département (else national) mean; flag them.
 
-    Also stores, per missing value, the 10th and 90th percentiles of the
-    same reference group, used to widen the plausible range.
+    Shares are weighted by population; the median income by the log-mean of
+    the département's known communes (weighted by population). An imputed
+    median income is the documented fallback for Filosofi's secret communes.
     """
     out = target.copy()
     out["imputed_inputs"] = ""
-    for col in INPUTS:
+    for col in (*INPUTS, "young_share", "median_income"):
         known = reference[reference[col].notna()]
+        miss = out[col].isna()
         if known.empty:
-            raise DivideError(
-                f"{col} is missing for every commune: the model needs it. Give at "
-                "least some communes a value (missing ones take their "
-                "département's mean)"
-            )
-        w = known["people_15p"].where(known["people_15p"] > 0, 0.0)
+            if col in INPUTS:
+                raise DivideError(
+                    f"{col} is missing for every commune: the model needs it. Give "
+                    "at least some communes a value (missing ones take their "
+                    "département's mean)"
+                )
+            continue
+        values = np.log(known[col]) if col == "median_income" else known[col]
+        w = known["population"].where(known["population"] > 0, 0.0)
         if w.sum() <= 0:
             w = pd.Series(1.0, index=known.index)
-        national = float(np.average(known[col], weights=w))
-        grouped = known.assign(_w=w, _wx=w * known[col]).groupby("dep")
-        sums = grouped[["_w", "_wx"]].sum()
-        dep_mean = (sums["_wx"] / sums["_w"]).where(sums["_w"] > 0)
-        dep_mean = dep_mean.fillna(grouped[col].mean())
-        q10 = grouped[col].quantile(0.10)
-        q90 = grouped[col].quantile(0.90)
-        nat_q10, nat_q90 = known[col].quantile([0.10, 0.90])
-        miss = out[col].isna()
-        deps = out.loc[miss, "dep"]
-        out.loc[miss, col] = deps.map(dep_mean).fillna(national).to_numpy()
-        out[f"{col}_q10"] = out[col]
-        out[f"{col}_q90"] = out[col]
-        out.loc[miss, f"{col}_q10"] = deps.map(q10).fillna(nat_q10).to_numpy()
-        out.loc[miss, f"{col}_q90"] = deps.map(q90).fillna(nat_q90).to_numpy()
+        national = float(np.average(values, weights=w))
+        sums = (
+            pd.DataFrame({"w": w, "wx": w * values, "dep": known["dep"]})
+            .groupby("dep")[["w", "wx"]]
+            .sum()
+        )
+        dep_mean = (sums["wx"] / sums["w"]).where(sums["w"] > 0)
+        filled = out.loc[miss, "dep"].map(dep_mean).fillna(national).to_numpy()
+        out.loc[miss, col] = np.exp(filled) if col == "median_income" else filled
         out.loc[miss, "imputed_inputs"] = np.where(
             out.loc[miss, "imputed_inputs"] == "",
             col,
             out.loc[miss, "imputed_inputs"] + ";" + col,
         )
     out["imputed"] = out["imputed_inputs"] != ""
+    out["people_15p"] = _people_15p(out, reference)
     return out
 
 
-def _mix(cells: np.ndarray, s65: np.ndarray, low: np.ndarray) -> np.ndarray:
-    """Raw (uncalibrated) commune rate: cells weighted by independent shares."""
-    return (
-        (1 - s65) * (1 - low) * cells[0, 0]
-        + (1 - s65) * low * cells[0, 1]
-        + s65 * (1 - low) * cells[1, 0]
-        + s65 * low * cells[1, 1]
+def _people_15p(prepared: pd.DataFrame, reference: pd.DataFrame) -> pd.Series:
+    """People aged 15+: given, else approximated from the commune's own youth.
+
+    The census ratios give no count of people 15+. The approximation holds the
+    number of children under 15 per person aged 15–24 at its national value
+    (so that France keeps SHARE_15P): ``n15 = population / (1 + ρ × young)``
+    with ``ρ = ((1 - SHARE_15P) / SHARE_15P) / young_national``. A commune with
+    many young adults (Guyane, Mayotte) thus counts more children.
+    """
+    young = prepared["young_share"]
+    if young.isna().all():
+        approx = prepared["population"] * SHARE_15P
+    else:
+        ref = reference[reference["young_share"].notna()]
+        w = ref["population"]
+        y_nat = float(np.average(ref["young_share"], weights=w)) if w.sum() > 0 else 0.0
+        rho = ((1 - SHARE_15P) / SHARE_15P) / y_nat if y_nat > 0 else 0.0
+        approx = prepared["population"] / (1 + rho * young.fillna(y_nat))
+    return prepared["population_15p"].fillna(approx)
+
+
+def _income_cuts(reference: pd.DataFrame) -> tuple[float, float]:
+    """National 40th and 80th percentiles of the people-weighted income mixture."""
+    med = reference["median_income"].to_numpy()
+    w = reference["population"].to_numpy()
+    ok = np.isfinite(med) & (w > 0)
+    if not ok.any():
+        return float("nan"), float("nan")
+    # communes grouped on a 0.1 % grid of log income: same cuts, far fewer terms
+    lm, inverse = np.unique(np.round(np.log(med[ok]), 3), return_inverse=True)
+    w = np.bincount(inverse.ravel(), weights=w[ok]) / w[ok].sum()
+
+    def quantile(q: float) -> float:
+        lo, hi = lm.min() - 6 * INCOME_SIGMA, lm.max() + 6 * INCOME_SIGMA
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            if np.dot(w, ndtr((mid - lm) / INCOME_SIGMA)) < q:
+                lo = mid
+            else:
+                hi = mid
+        return (lo + hi) / 2
+
+    return quantile(0.40), quantile(0.80)
+
+
+def commune_cells(prepared: pd.DataFrame, cuts: tuple[float, float]) -> np.ndarray:
+    """Cell shares of each commune, shape ``(communes, 4, 2, 3)``.
+
+    Age: 15–24 = ``young_share`` (national mean if unknown), 65–74 and 75+ split
+    ``age65_share`` with SHARE_75P_OF_65P, 25–64 the rest. Diploma:
+    ``low_diploma_share``. Income: a log-normal of dispersion INCOME_SIGMA
+    around the commune's median, cut at the national 40th and 80th percentiles.
+    The three are taken as independent within a commune.
+    """
+    s65 = prepared["age65_share"].to_numpy()
+    young = prepared["young_share"].to_numpy()
+    young = np.minimum(np.nan_to_num(young, nan=0.0), 1 - s65)
+    age = np.column_stack(
+        [young, 1 - young - s65, s65 * (1 - SHARE_75P_OF_65P), s65 * SHARE_75P_OF_65P]
+    )
+    low = prepared["low_diploma_share"].to_numpy()
+    dip = np.column_stack([1 - low, low])
+    lm = np.log(prepared["median_income"].to_numpy())
+    if np.isfinite(cuts[0]):
+        b40 = ndtr((cuts[0] - lm) / INCOME_SIGMA)
+        b80 = ndtr((cuts[1] - lm) / INCOME_SIGMA)
+        b40 = np.where(np.isfinite(lm), b40, 0.4)
+        b80 = np.where(np.isfinite(lm), b80, 0.8)
+    else:
+        b40, b80 = np.full(len(lm), 0.4), np.full(len(lm), 0.8)
+    inc = np.column_stack([b40, b80 - b40, 1 - b80])
+    return np.einsum("ia,id,ik->iadk", age, dip, inc)
+
+
+# --------------------------------------------------------------------------
+# The fit
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The fitted MODELLED illectronisme: cell rates and the margins they meet.
+
+    Attributes
+    ----------
+    survey_year : str
+    national : float
+        Published national rate (fraction), reproduced by the fit.
+    breakdowns : tuple
+        The breakdowns the fit uses.
+    targets : dict
+        Per breakdown, ``{category: rate}`` fitted, published or (for
+        unpublished categories) closing the breakdown on the national rate.
+    published : dict
+        The published figures used (output of :func:`margins`).
+    cells : numpy.ndarray
+        Rates of the 4 × 2 × 3 cells (fractions).
+    iterations : int
+    """
+
+    survey_year: str
+    national: float
+    breakdowns: tuple
+    targets: dict
+    published: dict
+    cells: np.ndarray
+    iterations: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+_AXIS = {"age": 0, "diploma": 1, "income": 2}
+
+
+def _shares(joint: np.ndarray, breakdown: str) -> np.ndarray:
+    axes = tuple(a for a in range(3) if a != _AXIS[breakdown])
+    return joint.sum(axis=axes) / joint.sum()
+
+
+def fit(
+    joint: np.ndarray,
+    published: dict,
+    *,
+    breakdowns: tuple = tuple(BREAKDOWNS),
+    survey_year: str = "2021",
+    tol: float = 1e-10,
+    max_iter: int = 300,
+) -> Fit:
+    """Fit the logistic terms by raking to the published margins, jointly.
+
+    Parameters
+    ----------
+    joint : numpy.ndarray
+        National joint population of people 15+, shape ``(4, 2, 3)``.
+    published : dict
+        Output of :func:`margins`.
+    breakdowns : tuple
+        The breakdowns to use (others get no term).
+    fits : dict, optional
+        (For :func:`leave_one_out`) fits already made without each breakdown.
+    """
+    joint = np.asarray(joint, dtype=float)
+    total = joint.sum()
+    nat = published["national"]
+    used = tuple(b for b in breakdowns if published.get(b))
+    targets: dict = {}
+    for b in used:
+        share = _shares(joint, b)
+        pub = published[b]
+        rest = [k for k in BREAKDOWNS[b] if k not in pub]
+        t = np.array([pub.get(k, np.nan) for k in BREAKDOWNS[b]])
+        idx = [BREAKDOWNS[b].index(k) for k in rest]
+        known = ~np.isnan(t)
+        if not rest:
+            targets[b] = dict(zip(BREAKDOWNS[b], t.tolist(), strict=True))
+            continue
+        residual = (nat - np.dot(share[known], t[known])) / max(share[idx].sum(), 1e-12)
+        if not 0 < residual < 1:
+            raise DivideError(
+                f"the published {b} rates cannot average to the national "
+                f"{nat:.1%} on this population (the unpublished categories would "
+                f"need {residual:.1%}); check the rates and the communes given"
+            )
+        t[idx] = residual
+        targets[b] = dict(zip(BREAKDOWNS[b], t.tolist(), strict=True))
+    eta = np.full(joint.shape, logit(nat))
+    it = 0
+    previous = np.inf
+    for it in range(1, max_iter + 1):  # noqa: B007 (it is reported)
+        worst = 0.0
+        for b in used:
+            ax = _AXIS[b]
+            for j, k in enumerate(BREAKDOWNS[b]):
+                sl = [slice(None)] * 3
+                sl[ax] = j
+                w = joint[tuple(sl)]
+                if w.sum() <= 0:
+                    continue
+                target = targets[b][k]
+                e = eta[tuple(sl)]
+                worst = max(worst, abs(np.sum(w * expit(e)) / w.sum() - target))
+                for _ in range(20):
+                    p = expit(e)
+                    g = np.sum(w * p) / w.sum() - target
+                    d = np.sum(w * p * (1 - p)) / w.sum()
+                    if abs(g) < tol * 0.1 or d <= 0:
+                        break
+                    e = np.clip(e - g / d, -LOGIT_BOUND, LOGIT_BOUND)
+                eta[tuple(sl)] = e
+        if not used:
+            break
+        if worst < tol or abs(previous - worst) < tol:
+            break  # met, or stalled against the bounds (see LOGIT_BOUND)
+        previous = worst
+    cells = expit(eta)
+    if not used:
+        cells = np.full(joint.shape, nat)
+    # exact national rate (holds after convergence; rescale guards residual drift)
+    rate = float(np.sum(joint * cells) / total)
+    return Fit(
+        survey_year=str(survey_year),
+        national=nat,
+        breakdowns=used,
+        targets=targets,
+        published=published,
+        cells=cells,
+        iterations=it,
+        extra={"fitted_national": rate},
     )
 
 
-def _national_raw(prepared: pd.DataFrame, cells: np.ndarray) -> tuple[float, float]:
-    """Population-weighted raw rate over the survey field, and its people 15+."""
-    field_ = prepared[prepared["in_field"]]
-    people = float(field_["people_15p"].sum())
-    if people <= 0:
-        raise DivideError(
-            "no people aged 15+ in the survey's field (France without Mayotte) to "
-            "calibrate on: pass the national set of communes (calibrate_on=...)"
-        )
-    raw = _mix(
-        cells, field_["age65_share"].to_numpy(), field_["low_diploma_share"].to_numpy()
-    )
-    return float(np.dot(raw, field_["people_15p"].to_numpy()) / people), people
+def _margin_rates(joint: np.ndarray, cells: np.ndarray, breakdown: str) -> dict:
+    ax = _AXIS[breakdown]
+    axes = tuple(a for a in range(3) if a != ax)
+    num = (joint * cells).sum(axis=axes)
+    den = joint.sum(axis=axes)
+    return dict(zip(BREAKDOWNS[breakdown], (num / den).tolist(), strict=True))
 
 
-def _factor(prepared: pd.DataFrame, cells: np.ndarray, target: float) -> float:
-    raw, _ = _national_raw(prepared, cells)
-    factor = target / raw
-    top = factor * float(cells.max())
-    if top > 1:
-        raise DivideError(
-            f"calibration would need a factor of {factor:.2f}, which pushes some "
-            "estimates above 100 %: the communes given do not look like the whole "
-            "of France. Pass the national set of communes as calibrate_on"
-        )
-    return factor
+def leave_one_out(
+    joint: np.ndarray,
+    published: dict,
+    survey_year: str = "2021",
+    *,
+    fits: dict | None = None,
+) -> list:
+    """Leave each published breakdown out, refit, predict its published rates.
 
-
-def _variants(
-    rates: pd.DataFrame, central: StratumRates
-) -> list[tuple[str, np.ndarray]]:
-    """Alternative cell tables for the plausible range (labelled)."""
-    table = _published_table(rates)
-    out = [(f"{central.survey_year} age only", central.cells(age_only=True))]
-    for year in _complete_years(table):
-        if year == central.survey_year:
+    Returns
+    -------
+    list of dict
+        One row per published figure of each left-out breakdown: ``breakdown``,
+        ``category``, ``published``, ``predicted`` (fractions), ``error_points``
+        (predicted − published, percentage points) and ``error_logit``.
+    """
+    rows = []
+    for b in BREAKDOWNS:
+        if not published.get(b):
             continue
-        try:
-            alt = stratum_rates(rates, year)
-        except DivideError:
-            continue
-        out.append((f"{year} structure", alt.cells()))
-    return out
+        others = tuple(x for x in BREAKDOWNS if x != b)
+        model = (fits or {}).get(b) or fit(
+            joint, published, breakdowns=others, survey_year=survey_year
+        )
+        pred = _margin_rates(joint, model.cells, b)
+        for k, pub in published[b].items():
+            rows.append(
+                {
+                    "breakdown": b,
+                    "category": k,
+                    "published": pub,
+                    "predicted": pred[k],
+                    "error_points": 100 * (pred[k] - pub),
+                    "error_logit": float(logit(pred[k]) - logit(pub)),
+                }
+            )
+    return rows
 
 
-def _setup(
-    communes: pd.DataFrame,
-    rates: pd.DataFrame,
-    survey_year: str,
-    calibrate_on: pd.DataFrame | None,
-) -> tuple[StratumRates, pd.DataFrame, pd.DataFrame]:
-    central = stratum_rates(rates, survey_year)
+# --------------------------------------------------------------------------
+# Estimates
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Model:
+    target: pd.DataFrame
+    reference: pd.DataFrame
+    cuts: tuple
+    joint: np.ndarray
+    central: Fit
+    loo: list
+    variants: dict
+
+
+def _build(communes, rates, survey_year, calibrate_on) -> _Model:
+    published = margins(rates, survey_year)
     if calibrate_on is None:
         prepared = _prepare(communes, "communes")
         target = reference = _impute(prepared, prepared)
@@ -521,7 +627,51 @@ def _setup(
         ref_raw = _prepare(calibrate_on, "calibrate_on")
         reference = _impute(ref_raw, ref_raw)
         target = _impute(_prepare(communes, "communes"), ref_raw)
-    return central, target, reference
+    field_ = reference[reference["in_field"]]
+    if field_["people_15p"].sum() <= 0:
+        raise DivideError(
+            "no people aged 15+ in the survey's field (France without Mayotte) to "
+            "fit on: pass the national set of communes (calibrate_on=...)"
+        )
+    cuts = _income_cuts(field_)
+    joint = np.einsum(
+        "i,iadk->adk", field_["people_15p"].to_numpy(), commune_cells(field_, cuts)
+    )
+    central = fit(joint, published, survey_year=_year(survey_year))
+    variants = {
+        b: fit(joint, published, breakdowns=tuple(x for x in BREAKDOWNS if x != b))
+        for b in central.breakdowns
+    }
+    loo = leave_one_out(joint, published, _year(survey_year), fits=variants)
+    return _Model(target, reference, cuts, joint, central, loo, variants)
+
+
+def _range(est: np.ndarray, variants: list) -> tuple[np.ndarray, np.ndarray]:
+    """The range: ``est`` ± the largest leave-one-breakdown-out gap, in logit.
+
+    For each commune, the half-width is the largest distance (logit scale)
+    between the full model and the model refitted without one breakdown; the
+    range is symmetric around the estimate on that scale. Applied to the
+    population of a published category, the model without that category's
+    breakdown gives exactly its leave-one-out prediction, so the range of that
+    population spans the leave-one-out error.
+    """
+    eps = 1e-9
+    lg = logit(np.clip(est, eps, 1 - eps))
+    if not variants:
+        return est.copy(), est.copy()
+    gaps = np.vstack([np.abs(lg - logit(np.clip(v, eps, 1 - eps))) for v in variants])
+    half = gaps.max(axis=0)
+    return expit(lg - half), expit(lg + half)
+
+
+def group_range(fitted: Fit, variants: dict, weights: np.ndarray) -> tuple:
+    """Estimate and range of a group of cells (weights shaped like the cells)."""
+    w = np.asarray(weights, dtype=float)
+    est = np.array([np.sum(w * fitted.cells) / w.sum()])
+    runs = [np.array([np.sum(w * v.cells) / w.sum()]) for v in variants.values()]
+    low, high = _range(est, runs)
+    return float(est[0]), float(low[0]), float(high[0])
 
 
 def estimate(
@@ -533,87 +683,68 @@ def estimate(
 ) -> pd.DataFrame:
     """Estimate illectronisme per commune: a MODELLED estimate, not a measurement.
 
-    Post-stratification of the national rates published by INSEE (TIC households
-    survey, one year) on each commune's age and diploma structure, calibrated so
-    that the national total reproduces the published national rate exactly. It
-    rests on two assumptions: age and diploma predict illectronisme well, and
-    their national relation with it holds locally. Income, household
-    composition and local specifics are not modelled. See
-    :func:`method_summary` for the full method.
-
     Parameters
     ----------
     communes : pandas.DataFrame
         One row per commune: ``code`` (5-character INSEE code), ``population``
-        (total), ``age65_share`` (share of people 65+ among people 15+, a
-        fraction), ``low_diploma_share`` (share of people 15+ with at most
-        CAP/BEP, a fraction). Optional: ``population_15p`` (people aged 15+;
-        otherwise ``population * SHARE_15P``), ``dep`` (département code;
-        otherwise taken from ``code``). A ``poverty_rate`` column is accepted and
-        deliberately NOT used: it is published for too few communes (see the
-        method notes). A missing share takes its département's mean (weighted by
-        people 15+), else the national mean, and the commune is flagged.
+        (total), ``age65_share`` (65+ among people 15+), ``low_diploma_share``
+        (at most CAP/BEP among people 15+). Optional: ``young_share`` (15–24
+        among people 15+), ``median_income`` (Filosofi median standard of
+        living, euros), ``population_15p``, ``dep``. A missing value takes its
+        département's mean (else the national one) and the commune is flagged.
     rates : pandas.DataFrame
-        Published national figures (see :func:`stratum_rates`).
+        Published national figures (see :func:`margins`).
     survey_year : str
-        Survey year whose figures drive the model; default ``"2021"`` (Insee
-        Première n°1953, 15.4 % of people aged 15+).
+        Survey year; default ``"2021"`` (Insee Première n°1953, 15.4 %).
     calibrate_on : pandas.DataFrame, optional
-        The national set of communes to calibrate on (same columns). Defaults to
-        ``communes``, which must then cover France: pass the national set here
-        when estimating a subset.
+        The national set of communes to fit on, when ``communes`` is a subset.
 
     Returns
     -------
     pandas.DataFrame
         Indexed like ``communes``: ``code``; ``illectronisme_est`` (modelled
-        share of people 15+), ``illectronisme_low`` and ``illectronisme_high``
-        (plausible range); ``people_15p``; ``people_at_risk``
-        (``illectronisme_est * people_15p``); ``illectronisme_imputed`` (bool)
-        and ``illectronisme_imputed_inputs`` (which shares were imputed, ";"-
-        joined); ``illectronisme_in_survey_field`` (False for Mayotte and the
-        overseas collectivities, whose estimate is an extrapolation).
-
-    Raises
-    ------
-    DivideError
-        Missing columns, shares outside [0, 1], bad codes or populations,
-        missing published figures.
+        share of people 15+), ``illectronisme_low``/``illectronisme_high``
+        (range); ``people_15p``; ``people_at_risk``; ``illectronisme_imputed``
+        and ``illectronisme_imputed_inputs`` (";"-joined; ``median_income`` =
+        the Filosofi fallback); ``illectronisme_in_survey_field``.
     """
-    central, target, reference = _setup(communes, rates, survey_year, calibrate_on)
-    cells = central.cells()
-    k = _factor(reference, cells, central.national)
-    s65 = target["age65_share"].to_numpy()
-    low = target["low_diploma_share"].to_numpy()
-    est = k * _mix(cells, s65, low)
-    runs = [est]
-    for _, alt in _variants(rates, central):
-        runs.append(_factor(reference, alt, central.national) * _mix(alt, s65, low))
-    for a, b in (("q10", "q10"), ("q90", "q90"), ("q10", "q90"), ("q90", "q10")):
-        runs.append(
-            k
-            * _mix(
-                cells,
-                target[f"age65_share_{a}"].to_numpy(),
-                target[f"low_diploma_share_{b}"].to_numpy(),
-            )
-        )
-    stack = np.vstack(runs)
-    n15 = target["people_15p"].to_numpy()
+    m = _build(communes, rates, survey_year, calibrate_on)
+    cells = commune_cells(m.target, m.cuts)
+    est = np.einsum("iadk,adk->i", cells, m.central.cells)
+    runs = [est] + [
+        np.einsum("iadk,adk->i", cells, v.cells) for v in m.variants.values()
+    ]
+    low, high = _range(est, runs[1:])
+    n15 = m.target["people_15p"].to_numpy()
     return pd.DataFrame(
         {
-            "code": target["code"],
+            "code": m.target["code"],
             "illectronisme_est": est,
-            "illectronisme_low": stack.min(axis=0),
-            "illectronisme_high": stack.max(axis=0),
+            "illectronisme_low": low,
+            "illectronisme_high": high,
             "people_15p": n15,
             "people_at_risk": est * n15,
-            "illectronisme_imputed": target["imputed"].astype(bool),
-            "illectronisme_imputed_inputs": target["imputed_inputs"],
-            "illectronisme_in_survey_field": target["in_field"].astype(bool),
+            "illectronisme_imputed": m.target["imputed"].astype(bool),
+            "illectronisme_imputed_inputs": m.target["imputed_inputs"],
+            "illectronisme_in_survey_field": m.target["in_field"].astype(bool),
         },
         index=communes.index,
     )
+
+
+def _loo_covered(m: _Model) -> bool:
+    """Whether each published figure's range contains its leave-one-out prediction."""
+    ok = True
+    for r in m.loo:
+        b, k = r["breakdown"], r["category"]
+        w = np.zeros(m.joint.shape)
+        sl = [slice(None)] * 3
+        sl[_AXIS[b]] = BREAKDOWNS[b].index(k)
+        w[tuple(sl)] = m.joint[tuple(sl)]
+        _, low, high = group_range(m.central, m.variants, w)
+        ok &= bool(low - 1e-9 <= r["predicted"] <= high + 1e-9)
+        ok &= bool(low - 1e-9 <= r["published"] <= high + 1e-9)
+    return ok
 
 
 def calibration_report(
@@ -623,68 +754,65 @@ def calibration_report(
     *,
     calibrate_on: pd.DataFrame | None = None,
 ) -> dict:
-    """Report the calibration of the MODELLED illectronisme estimate.
-
-    Parameters
-    ----------
-    communes, rates, survey_year, calibrate_on
-        As for :func:`estimate`. Calibration uses ``calibrate_on`` when given,
-        else ``communes``.
+    """Report the fit of the MODELLED illectronisme estimate (JSON-ready).
 
     Returns
     -------
     dict
-        ``survey_year``; ``target`` (published national rate); ``rate_before``
-        (national rate of the uncalibrated model, weighted by people 15+);
-        ``factor`` (the single calibration factor); ``rate_after`` (national
-        rate of the estimate, equal to ``target``); ``people_15p`` and
-        ``communes`` used (survey field); ``communes_outside_field``;
-        ``communes_imputed``; ``stratum_rates`` and ``cell_rates`` (fractions);
-        ``variant_factors`` (factor of each sensitivity variant).
+        ``survey_year``; ``target`` (published national rate); ``rate_after``
+        (national rate of the model over the survey field); ``people_15p`` and
+        ``communes`` of the field; ``communes_outside_field``;
+        ``communes_imputed`` and ``communes_income_fallback``; ``breakdowns``;
+        ``targets`` (fitted margins); ``published``; ``cell_rates``;
+        ``income_cuts`` (national 40th/80th percentiles, euros);
+        ``leave_one_out`` (errors) and ``range_half_width_logit``.
     """
-    central, _, reference = _setup(communes, rates, survey_year, calibrate_on)
-    cells = central.cells()
-    before, people = _national_raw(reference, cells)
-    factor = _factor(reference, cells, central.national)
-    field_ = reference[reference["in_field"]]
+    m = _build(communes, rates, survey_year, calibrate_on)
+    ref = m.reference
+    field_ = ref[ref["in_field"]]
+    cells = commune_cells(field_, m.cuts)
+    n15 = field_["people_15p"].to_numpy()
     after = float(
-        np.dot(
-            factor
-            * _mix(
-                cells,
-                field_["age65_share"].to_numpy(),
-                field_["low_diploma_share"].to_numpy(),
-            ),
-            field_["people_15p"].to_numpy(),
-        )
-        / people
+        np.dot(np.einsum("iadk,adk->i", cells, m.central.cells), n15) / n15.sum()
     )
+    names = {}
+    for a, ka in enumerate(BREAKDOWNS["age"]):
+        for d, kd in enumerate(BREAKDOWNS["diploma"]):
+            for i, ki in enumerate(BREAKDOWNS["income"]):
+                names[f"{ka}, {kd}, {ki}"] = round(float(m.central.cells[a, d, i]), 6)
     return {
-        "survey_year": central.survey_year,
-        "target": central.national,
-        "rate_before": before,
-        "factor": factor,
-        "rate_after": after,
-        "people_15p": people,
+        "survey_year": m.central.survey_year,
+        "method": "logistic model, one term per breakdown, raked to published margins",
+        "target": m.central.national,
+        "rate_after": round(after, 10),
+        "people_15p": float(n15.sum()),
         "communes": len(field_),
-        "communes_outside_field": int((~reference["in_field"]).sum()),
-        "communes_imputed": int(reference["imputed"].sum()),
-        "stratum_rates": {
-            "15-64": central.age_15_64,
-            "65+": central.age_65p,
-            "above CAP/BEP": central.other_diploma,
-            "at most CAP/BEP": central.low_diploma,
+        "communes_outside_field": int((~ref["in_field"]).sum()),
+        "communes_imputed": int(ref["imputed"].sum()),
+        "communes_income_fallback": int(
+            ref["imputed_inputs"].str.contains("median_income").sum()
+        ),
+        "breakdowns": list(m.central.breakdowns),
+        "targets": {
+            b: {k: round(v, 6) for k, v in t.items()}
+            for b, t in m.central.targets.items()
         },
-        "cell_rates": {
-            "15-64, above CAP/BEP": float(cells[0, 0]),
-            "15-64, at most CAP/BEP": float(cells[0, 1]),
-            "65+, above CAP/BEP": float(cells[1, 0]),
-            "65+, at most CAP/BEP": float(cells[1, 1]),
+        "published": m.central.published,
+        "cell_rates": names,
+        "income_cuts": [round(float(np.exp(c)), 2) for c in m.cuts],
+        "iterations": m.central.iterations,
+        "leave_one_out": [
+            {k: (round(v, 6) if isinstance(v, float) else v) for k, v in r.items()}
+            for r in m.loo
+        ],
+        "fitted_margins": {
+            b: {
+                k: round(v, 6)
+                for k, v in _margin_rates(m.joint, m.central.cells, b).items()
+            }
+            for b in m.central.breakdowns
         },
-        "variant_factors": {
-            label: _factor(reference, alt, central.national)
-            for label, alt in _variants(rates, central)
-        },
+        "loo_covered": _loo_covered(m),
     }
 
 
@@ -750,6 +878,89 @@ def aggregate(estimates: pd.DataFrame, by: pd.Series | str) -> pd.DataFrame:
             "communes_imputed",
         ]
     ]
+
+
+#: The overseas départements shown next to the national rate.
+DROM = ("971", "972", "973", "974", "976")
+
+
+def reference_table(communes: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """The MODELLED rate next to the national one, by density class and DROM.
+
+    Parameters
+    ----------
+    communes : pandas.DataFrame
+        The atlas's commune rows (``Atlas.level("commune")``): ``code``,
+        ``density``, ``people_15p``, ``people_at_risk``, ``people_at_risk_low``,
+        ``people_at_risk_high`` and MedNum's IFN 2019/20 (``ifn_weighted``,
+        ``ifn_population``).
+    lang : str
+        ``"fr"`` or ``"en"`` (labels of the rows and columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (France without Mayotte, mainland, each DROM, each
+        density class): modelled rate, low and high (percent of people 15+),
+        people 15+, and MedNum's IFN 2019/20 weighted by population (its own
+        index, not a rate) and MedNum's IFN 2023 total score (0-10, weighted by
+        population) as independent references.
+    """
+    lang = str(lang).strip().lower()
+    if lang not in LANGS:
+        raise unknown("language", lang, LANGS)
+    needed = ("code", "density", "people_15p", "people_at_risk")
+    missing = [c for c in needed if c not in communes.columns]
+    if missing:
+        raise DivideError(
+            f"reference_table needs the atlas's commune rows; missing column(s) "
+            f"{', '.join(missing)}: rebuild the atlas (divide build)"
+        )
+    code = communes["code"].astype(str)
+    groups: list[tuple[str, pd.Series]] = [
+        (t("il_ref_france", lang), ~code.str.startswith(OUTSIDE_SURVEY)),
+        (t("il_ref_mainland", lang), ~code.str.startswith("97")),
+    ]
+    names = {
+        "971": "Guadeloupe",
+        "972": "Martinique",
+        "973": "Guyane",
+        "974": "La Réunion",
+        "976": "Mayotte",
+    }
+    groups += [(names[d], code.str.startswith(d)) for d in DROM]
+    for value in dict.fromkeys(v for v in DENSITY_CLASSES["density"].values() if v):
+        label = t(f"type_density_{value}", lang)
+        groups.append((label, communes["density"] == value))
+    rows = []
+    for label, mask in groups:
+        sub = communes[mask.to_numpy()]
+        n15 = sub["people_15p"].sum()
+        ifn_pop = sub["ifn_population"].sum() if "ifn_population" in sub else 0.0
+        rows.append(
+            {
+                t("il_ref_group", lang): label,
+                t("il_ref_rate", lang): 100 * sub["people_at_risk"].sum() / n15
+                if n15
+                else np.nan,
+                t("il_ref_low", lang): 100 * sub["people_at_risk_low"].sum() / n15
+                if n15
+                else np.nan,
+                t("il_ref_high", lang): 100 * sub["people_at_risk_high"].sum() / n15
+                if n15
+                else np.nan,
+                t("il_ref_people", lang): round(float(n15)),
+                t("il_ref_ifn", lang): sub["ifn_weighted"].sum() / ifn_pop
+                if ifn_pop
+                else np.nan,
+                t("il_ref_ifn2023", lang): (
+                    sub["ifn2023_x_pop"].sum() / sub["pop_ifn2023"].sum()
+                    if "pop_ifn2023" in sub and sub["pop_ifn2023"].sum() > 0
+                    else np.nan
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def method_summary(lang: str = "fr") -> str:

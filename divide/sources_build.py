@@ -23,6 +23,7 @@ from divide.readers import (
     cohesion,
     filosofi,
     ifn,
+    ifn2023,
     mediation,
     mediation_use,
     mobile,
@@ -75,7 +76,7 @@ def poverty(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
 def census_shares(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
     """Diploma, age and household shares (census ratios), per current commune."""
     df = census.read_census_ratios(_path(raw, "census_ratios_2017"))
-    shares = ["low_diploma_share", "age65_share", "alone_share"]
+    shares = ["low_diploma_share", "age65_share", "alone_share", "young_share"]
     return harmonise(df, ref, "census_ratios_2017", ratios=shares)
 
 
@@ -86,6 +87,33 @@ def mednum_ifn(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
     return harmonise(
         per_commune, ref, "mednum_ifn", counts=["ifn_weighted", "ifn_population"]
     )
+
+
+def mednum_ifn2023(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
+    """MedNum's IFN 2023 total score (0-10) per current commune, and its report.
+
+    Scores are intensive: communes merged since 2023 take the plain mean of
+    their former communes' scores (noted by harmonise). The empty rows of the
+    file are counted as read and listed in the report's details.
+    """
+    scores, empty = ifn2023.read_ifn2023(_path(raw, "mednum_ifn2023"))
+    table, report = harmonise(
+        scores[["code", "ifn2023_total"]],
+        ref,
+        "mednum_ifn2023",
+        ratios=["ifn2023_total"],
+    )
+    report.rows_read += len(empty)
+    report.details += [
+        {
+            "source": "mednum_ifn2023",
+            "record": code,
+            "reason": "empty row (no score)",
+            "commune": None,
+        }
+        for code in empty
+    ]
+    return table, report
 
 
 def territory_types(raw: Path, ref: Reference) -> tuple[pd.DataFrame, dict, list[dict]]:
@@ -471,12 +499,17 @@ def commune_base(
         ("fixed broadband", fixed_broadband),
         ("Filosofi", poverty),
         ("MedNum IFN", mednum_ifn),
+        ("MedNum IFN 2023", mednum_ifn2023),
     ):
         step(name)
         table, report = loader(raw, ref)
         base = base.join(table)
         quality["sources"][report.source] = report.to_dict()
         quality["details"] += report.details
+
+    total = base.pop("ifn2023_total")
+    base["ifn2023_x_pop"] = total * base["population"]
+    base["pop_ifn2023"] = base["population"].where(total.notna())
 
     step("types of territory")
     types, reports, details = territory_types(raw, ref)
@@ -530,7 +563,7 @@ def commune_base(
     inputs = shares.reindex(base.index)
     inputs["code"] = base.index
     inputs["population"] = base["population"]
-    inputs["poverty_rate"] = base["poor_persons"] / base["poverty_persons"]
+    inputs["median_income"] = base["median_x_persons"] / base["median_persons"]
     model = illectronisme.estimate(inputs.reset_index(drop=True), rates, SURVEY_YEAR)
     model.index = base.index
     base["people_at_risk"] = model["people_at_risk"]

@@ -109,6 +109,12 @@ cards(supply.summary_cards(summary, lg))
 st.caption(_shared.source_caption(RISK))
 with st.expander(t("access_method", lg)):
     st.markdown(illectronisme.method_summary(lg))
+    st.markdown(f"**{t('il_ref_title', lg)}**")
+    st.dataframe(
+        illectronisme.reference_table(atlas.level("commune"), lg).round(1),
+        hide_index=True,
+    )
+    st.caption(t("il_ref_caption", lg))
 st.markdown(f"**{t('access_per_kind', lg)}**")
 table(per_kind, "kinds")
 _use.render("access", *(scope or ("france", "FR")), lg)  # use next to supply and need

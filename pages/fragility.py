@@ -214,6 +214,44 @@ except DivideError as exc:
 st.caption(
     t("frag_ifn_caution", lg) + " " + _shared.source_caption(indicator("ifn_mednum"))
 )
+st.subheader(t("frag_ifn2023", lg))
+try:
+    frame23 = index(level, weights, norm, ref, UPLOADS, WHERE)
+    st.markdown(
+        fragility.ifn_text(
+            fragility.correlation_with_ifn(frame23, atlas, level, "v_ifn2023_total"),
+            lg,
+            plural,
+        )
+    )
+    st.plotly_chart(
+        fragility.ifn_scatter(frame23, atlas, level, lg),
+        width="stretch",
+        key="frag_ifn2023_scatter",
+    )
+    worst = fragility.ifn_disagreements(frame23, atlas, level).round(2)
+    worst = worst[["code", "name", "score", "ifn", "rank_index", "rank_ifn", "gap"]]
+    st.dataframe(
+        worst.rename(
+            columns={
+                "code": t("code", lg),
+                "name": t("name", lg),
+                "score": t("frag_score", lg),
+                "ifn": t("frag_ifn2023_axis", lg),
+                "rank_index": t("frag_ifn2023_rank_index", lg),
+                "rank_ifn": t("frag_ifn2023_rank_ifn", lg),
+                "gap": t("frag_ifn2023_gap", lg),
+            }
+        ),
+        hide_index=True,
+    )
+except DivideError as exc:
+    st.caption(t("frag_ifn_unavailable", lg, error=exc))
+st.caption(
+    t("frag_ifn2023_caption", lg)
+    + " "
+    + _shared.source_caption(indicator("ifn2023_total"))
+)
 with st.expander(t("frag_sources", lg)):
     for comp in comps:
         st.markdown(

@@ -417,6 +417,7 @@ def test_census_sample(stats):
         "low_diploma_share",
         "age65_share",
         "alone_share",
+        "young_share",
     ]
     # 21 lines: 6 codes doubled by an all-empty line, 2 codes with only an empty line
     assert len(df) == 21 - 6 - 2

@@ -29,6 +29,7 @@ SHARES = {
     "low_diploma_share": "TX_NSCOL15P",
     "age65_share": "TX_65ETPLUS",
     "alone_share": "TX_MENSEUL",
+    "young_share": "TX_25ETMOINS",
 }
 OUTPUT = ["code", *SHARES]
 #: Float noise allowed above 100 % (the ratios were computed in floating point).
@@ -59,6 +60,8 @@ def read_census_ratios(
         - ``age65_share``: ``TX_65ETPLUS`` / 100, people aged 65+ over the
           population aged **15 and over** (not the total population: multiply by
           the 15+ population, not by the total, to get a head count);
+        - ``young_share``: ``TX_25ETMOINS`` / 100, people aged 15–24 over the
+          population aged 15 and over (despite the name: 15–19 plus 20–24);
         - ``alone_share``: ``TX_MENSEUL`` / 100, one-person households over all
           households (a share of households, not of people).
 

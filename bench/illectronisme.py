@@ -1,0 +1,51 @@
+"""Time to model illectronisme for every commune (target < 5 s), printed.
+
+Run: .venv/bin/python bench/illectronisme.py [raw_dir]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from divide import illectronisme as il
+from divide.atlas import Atlas
+from divide.readers.census import read_census_ratios
+from divide.readers.illectronisme import read_illectronisme_rates
+
+RAW = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/raw")
+
+
+def main() -> None:
+    communes = Atlas.load("data/atlas").level("commune")
+    census = read_census_ratios(
+        RAW
+        / "sociodemo"
+        / "DERIVED_batch8_data_scol_menage_demandeurEmplois_RP2017.csv"
+    ).set_index("code")
+    rates = read_illectronisme_rates(
+        RAW / "illectronisme" / "insee_tic_menages_illectronisme_published_figures.csv"
+    )
+    inputs = census.reindex(communes["code"]).reset_index()
+    inputs["population"] = communes["population"].to_numpy()
+    inputs["median_income"] = (
+        communes["median_x_persons"] / communes["median_persons"]
+    ).to_numpy()
+    for name, call in (
+        ("estimate", lambda: il.estimate(inputs, rates)),
+        ("calibration_report", lambda: il.calibration_report(inputs, rates)),
+    ):
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            out = call()
+            times.append(time.perf_counter() - start)
+        size = len(out) if isinstance(out, pd.DataFrame) else len(inputs)
+        print(f"{name}: {size} communes, best of 3 {min(times):.2f} s (target < 5 s)")
+
+
+if __name__ == "__main__":
+    main()
