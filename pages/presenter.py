@@ -20,10 +20,11 @@ from pages import _shared
 # styles our keyed containers (``st.container(key=...)`` → ``.st-key-...``, a
 # documented hook), never Streamlit's internal test ids. No data goes in here.
 # Sizes hold a slide in 1280×720 (headline ≥ 40 px, body ≥ 22 px); taller
-# screens get larger type.
+# screens get larger type. The negative margins pull the slide over Streamlit's
+# empty top and bottom padding: one screen, no scroll. On a 720 px high screen
+# the examples give way to the figures and the advice.
 CSS = """
 <style>
-/* Pulled over Streamlit's empty top and bottom padding: one screen, no scroll. */
 .st-key-pres_slide {margin-top: -3rem; margin-bottom: -12rem; gap: .4rem;}
 .st-key-pres_slide h1 {font-size: 2.6rem; line-height: 1.1; color: #111827;
   padding: 0; margin: 0;}
@@ -46,7 +47,6 @@ CSS = """
 .st-key-pres_vintage p {font-size: 1.375rem; color: #1f2937; line-height: 1.3;
   }
 .st-key-pres_keys {display: none;}
-/* A 720 px high screen: the examples give way to the figures and the advice. */
 @media (max-height: 800px) {
   .st-key-pres_examples, .st-key-pres_reason_list, .st-key-pres_note,
   [class*="st-key-pres_more_reason"] {display: none;}

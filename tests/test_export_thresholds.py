@@ -167,7 +167,7 @@ def test_preview_reads_in_the_language(atlas):
     first = frame["thd30_share"].iloc[0]
     shown_fr = f"{100 * first:.1f}".replace(".", ",")
     assert fr[label_fr].iloc[0] == f"{shown_fr}\u00a0%"
-    assert en[label_en].iloc[0] == f"{100 * first:.1f}\u00a0%"
+    assert en[label_en].iloc[0] == f"{100 * first:.1f}%"
     assert "Nom (Département)" in fr.columns or "Nom (département)" in fr.columns
 
 

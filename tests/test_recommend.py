@@ -39,6 +39,7 @@ GOOD = {
     "mediation_sites_per_10k": 8.0,
     "people_at_risk": 100.0,
     "people_at_risk_per_site": 300.0,
+    "people_at_risk_per_post": 1000.0,
     "people_at_risk_far_share": 0.0,
 }
 
@@ -59,6 +60,7 @@ def peer_values(i: int) -> dict[str, float]:
         "mediation_sites_per_10k": 4.0 + 4.0 * f,
         "people_at_risk": 1000.0 + 1000.0 * f,
         "people_at_risk_per_site": 600.0 + 400.0 * f,
+        "people_at_risk_per_post": 1500.0 + 1000.0 * f,
         "people_at_risk_far_share": 0.02,
     }
 
@@ -175,6 +177,12 @@ CASES = {
         {"people_at_risk_per_site": 1200.0},
         {"people_at_risk_per_site": 990.0},
         ["1,200", "800", "France"],
+    ),
+    # the load on conseillers: above France's (2,000 per post here) by a quarter
+    "load_per_post": (
+        {"people_at_risk_per_post": 3000.0},
+        {"people_at_risk_per_post": 2400.0},
+        ["3,000", "2,000", "France"],
     ),
     # absolute need: among the tenth of peers with the most people at risk
     "many_people_at_risk": (
@@ -365,10 +373,19 @@ def test_unknown_territory_level_or_language():
 # ------------------------------------------------------------------ the real atlas
 
 
-def test_creuse_fires_mediation_and_age_rules(atlas):
+def test_creuse_fires_the_age_rule_and_far_from_mediation_by_its_cut(atlas):
     matches = {m.rule_id: m for m in recommend.evaluate(atlas, "departement", "23")}
     assert matches["older_population"].fired
-    assert matches["illectronisme_far_from_mediation"].fired
+    # Far from mediation: the share of people at risk beyond 10 km, recomputed
+    # from the base columns (Σ far / Σ at risk), against twice France's.
+    base = pd.read_parquet(atlas.path / "territories.parquet")
+    communes = base[base["level"] == "commune"]
+    creuse = communes[communes["departement"] == "23"]
+    share = creuse["people_at_risk_far"].sum() / creuse["people_at_risk"].sum()
+    france = communes["people_at_risk_far"].sum() / communes["people_at_risk"].sum()
+    far = matches["illectronisme_far_from_mediation"]
+    assert far.conditions[1].value == pytest.approx(share, rel=1e-4)
+    assert far.fired == (far.conditions[0].passed and share > 2 * france)
     reason = matches["older_population"].reason["en"]
     assert re.search(r"\d+\.\d%", reason)
 
