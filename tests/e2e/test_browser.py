@@ -122,7 +122,7 @@ def test_maps_work_offline(page, server, artifacts, timing):
         wait_for_map(
             page,
             timeout=45,
-            also="() => document.querySelector('.divide-cluster, .marker-cluster') !== null",
+            also="() => !!document.querySelector('.divide-cluster, .marker-cluster')",
         )
         drawn = True
         timing("map with mediation sites (29): redrawn", time.monotonic() - started)

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from browser import (
     FOLIUM_IFRAME,
+    MERGE_REGRESSION,
     choose_option,
     open_from_sidebar,
     screenshot,
@@ -219,7 +220,7 @@ def test_uploaded_labels_on_the_upload_page_and_download_names(
 
 
 @pytest.mark.xfail(
-    reason="regressed when issues 14/16/17 were merged on 2026-12-02 (map not drawn / site names not in the sheet); open in the tracker, not yet diagnosed",
+    reason=MERGE_REGRESSION,
     strict=False,
 )
 def test_uploaded_labels_in_pickers_maps_tables_and_plotly(
@@ -320,7 +321,7 @@ def poisoned(tmp_path_factory, chromium_path):
 
 
 @pytest.mark.xfail(
-    reason="regressed when issues 14/16/17 were merged on 2026-12-02 (map not drawn / site names not in the sheet); open in the tracker, not yet diagnosed",
+    reason=MERGE_REGRESSION,
     strict=False,
 )
 def test_poisoned_open_data_names_in_map_presenter_and_sheet(

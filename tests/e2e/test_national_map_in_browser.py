@@ -9,7 +9,14 @@ import time
 import geopandas as gpd
 import pytest
 from appserver import ROOT
-from browser import no_cdn, record_errors, record_requests, screenshot, wait_idle
+from browser import (
+    MERGE_REGRESSION,
+    no_cdn,
+    record_errors,
+    record_requests,
+    screenshot,
+    wait_idle,
+)
 from conftest import ARTIFACTS
 from leaflet import hover_point
 from playwright.sync_api import Error as PlaywrightError
@@ -35,7 +42,7 @@ def wait_for_national(page, timeout: float = 120):
 
 
 @pytest.mark.xfail(
-    reason="regressed when issues 14/16/17 were merged on 2026-12-02 (map not drawn / site names not in the sheet); open in the tracker, not yet diagnosed",
+    reason=MERGE_REGRESSION,
     strict=False,
 )
 def test_national_map_hover_click_no_error(browser, server, raw_arcep):
