@@ -1,8 +1,8 @@
-"""Benchmark of divide.access: nearest sites for every commune, greedy placement.
+"""Benchmark of divide.distance: nearest sites for every commune, greedy placement.
 
 Run from the repository root::
 
-    /work/venv/bin/python bench/access.py
+    /work/venv/bin/python bench/distance.py
 
 Uses the commune points and sites of ``data/atlas/`` when the atlas has been built
 (``territories.parquet`` with level "commune", ``sites.parquet``); otherwise, and
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from divide import access, territory  # noqa: E402
+from divide import distance, territory  # noqa: E402
 
 ATLAS = ROOT / "data" / "atlas"
 RADIUS_KM = 10.0
@@ -140,12 +140,12 @@ def scope_of_about(communes: pd.DataFrame, size: int = 5000) -> pd.DataFrame:
 def run(label: str, communes: pd.DataFrame, sites: pd.DataFrame) -> None:
     """Time the access functions on one data set and print the figures."""
     print(f"\n== {label}: {len(communes):,} communes, {len(sites):,} sites")
-    access._transformer.cache_clear()
+    distance._transformer.cache_clear()
     start = time.perf_counter()
-    access.nearest_distance_km(communes, sites)
+    distance.nearest_distance_km(communes, sites)
     cold = time.perf_counter() - start
     print(f"nearest_distance_km, cold (builds transformers): {cold:.3f} s")
-    best, dist = timed(lambda: access.nearest_distance_km(communes, sites))
+    best, dist = timed(lambda: distance.nearest_distance_km(communes, sites))
     print(f"nearest_distance_km, all communes:  {best:.3f} s (best of 3)")
     print(
         f"  median {dist.median():.2f} km, p90 {dist.quantile(0.9):.2f} km, "
@@ -153,17 +153,17 @@ def run(label: str, communes: pd.DataFrame, sites: pd.DataFrame) -> None:
     )
     if "kinds" in sites.columns:
         best, _ = timed(
-            lambda: access.nearest_distance_km(
+            lambda: distance.nearest_distance_km(
                 communes, sites, kinds="conseiller_numerique"
             )
         )
         print(f"nearest_distance_km, kinds='cnfs':  {best:.3f} s (best of 3)")
-    best, cov = timed(lambda: access.people_within(communes, sites, RADIUS_KM))
+    best, cov = timed(lambda: distance.people_within(communes, sites, RADIUS_KM))
     print(
         f"people_within {RADIUS_KM:g} km:            {best:.3f} s; "
         f"{cov.share:.1%} of people at risk covered"
     )
-    best, under = timed(lambda: access.underserved(communes, sites, RADIUS_KM))
+    best, under = timed(lambda: distance.underserved(communes, sites, RADIUS_KM))
     print(
         f"underserved {RADIUS_KM:g} km:              {best:.3f} s; {len(under):,} rows"
     )
@@ -172,7 +172,9 @@ def run(label: str, communes: pd.DataFrame, sites: pd.DataFrame) -> None:
     existing = sites
     kinds = "conseiller_numerique" if "kinds" in sites.columns else None
     start = time.perf_counter()
-    result = access.greedy_placement(scope, scope, existing, RADIUS_KM, K, kinds=kinds)
+    result = distance.greedy_placement(
+        scope, scope, existing, RADIUS_KM, K, kinds=kinds
+    )
     elapsed = time.perf_counter() - start
     print(
         f"greedy_placement K={K}, radius {RADIUS_KM:g} km, {len(scope):,} communes, "
@@ -181,12 +183,12 @@ def run(label: str, communes: pd.DataFrame, sites: pd.DataFrame) -> None:
     )
     summary(result)
     start = time.perf_counter()
-    result = access.greedy_placement(scope, scope, None, RADIUS_KM, K)
+    result = distance.greedy_placement(scope, scope, None, RADIUS_KM, K)
     print(f"greedy_placement, no existing sites: {time.perf_counter() - start:.3f} s")
     summary(result)
 
 
-def summary(result: access.PlacementResult) -> None:
+def summary(result: distance.PlacementResult) -> None:
     """Print the coverage before/after and the first and last gains."""
     gains = result.table["marginal_gain"]
     print(

@@ -54,8 +54,8 @@ def size_mb(path: Path) -> float:
 # ------------------------------------------------------------------ stages
 def stage(args) -> dict:
     """Run one stage in this process; return its figures."""
-    from divide.buildings import aggregate, engine, synth
-    from divide.buildings.convert import convert
+    from divide.build.buildings import aggregate, engine, synth
+    from divide.build.buildings.convert import convert
 
     con = engine.connect(threads=args.threads, memory_limit=args.memory_limit)
     con.execute("SELECT 1").fetchall()

@@ -13,8 +13,8 @@ import pandas as pd
 
 from divide import illectronisme as il
 from divide.atlas import Atlas
-from divide.readers.census import read_census_ratios
-from divide.readers.illectronisme import read_illectronisme_rates
+from divide.build.readers.census import read_census_ratios
+from divide.build.readers.illectronisme import read_illectronisme_rates
 
 RAW = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/raw")
 

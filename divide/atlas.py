@@ -36,7 +36,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from divide import geography, plausibility, safe_text
+from divide import plausibility, safe_text
+from divide.build import geography
 from divide.errors import DivideError, unknown
 from divide.indicators import COVERAGE_MIN, aggregate, compute, coverage
 from divide.registry import base_columns, indicators, sources
@@ -338,7 +339,7 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
     dict
         The data-quality report (also written to ``quality.json``).
     """
-    from divide import sources_build
+    from divide.build import sources as sources_build
 
     raw = Path(raw_dir)
     out = Path(out_dir)

@@ -145,10 +145,10 @@ def cmd_validate(args) -> int:
 
 def cmd_download(args) -> int:
     """Fetch the current official files into a local cache."""
-    from divide.download import download
+    from divide.build.download import download
 
     if args.arcep_quarter:
-        from divide.download import download_arcep_quarters
+        from divide.build.download import download_arcep_quarters
 
         for line in download_arcep_quarters(Path(args.raw), args.arcep_quarter):
             print(line)
@@ -182,14 +182,14 @@ def _say(synthetic: bool, text: str) -> None:
 
 
 def _engine(args):
-    from divide.buildings import engine
+    from divide.build.buildings import engine
 
     return engine.connect(threads=args.threads, memory_limit=args.memory_limit)
 
 
 def cmd_buildings_synth(args) -> int:
     """Write a SYNTHETIC building-level data set in ARCEP's layout."""
-    from divide.buildings import synth
+    from divide.build.buildings import synth
 
     def shown(dep, f):
         _say(True, f"{dep}: {f['buildings']:,} buildings, "
@@ -215,7 +215,7 @@ def cmd_buildings_synth(args) -> int:
 
 def cmd_buildings_convert(args) -> int:
     """Convert ARCEP's building-level CSVs into partitioned Parquet."""
-    from divide.buildings.convert import convert
+    from divide.build.buildings.convert import convert
 
     manifest = convert(args.csv, args.out, overwrite=args.overwrite, con=_engine(args))
     for f in manifest["files"]:
@@ -231,9 +231,9 @@ def cmd_buildings_convert(args) -> int:
 
 def cmd_buildings_aggregate(args) -> int:
     """Aggregate building-level Parquet into commune columns and a grid."""
-    from divide.buildings import aggregate as agg
-    from divide.buildings import engine
-    from divide.buildings.layout import DEFAULT_TECHNOLOGIES, TECHNOLOGIES
+    from divide.build.buildings import aggregate as agg
+    from divide.build.buildings import engine
+    from divide.build.buildings.layout import DEFAULT_TECHNOLOGIES, TECHNOLOGIES
 
     techs = _codes(args.technologies) or (
         list(TECHNOLOGIES) if args.with_satellite else list(DEFAULT_TECHNOLOGIES)

@@ -43,9 +43,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit, ndtr
 
+from divide.build.readers.typology import CLASSES as DENSITY_CLASSES
 from divide.errors import DivideError, unknown
 from divide.i18n import t
-from divide.readers.typology import CLASSES as DENSITY_CLASSES
 
 __all__ = [
     "BREAKDOWNS",
@@ -148,7 +148,7 @@ def margins(rates: pd.DataFrame, survey_year: str = "2021") -> dict:
     if missing:
         raise DivideError(
             f"the rates table lacks column(s) {', '.join(missing)}; expected the "
-            "output of divide.readers.illectronisme (survey_year, dimension, "
+            "output of divide.build.readers.illectronisme (survey_year, dimension, "
             f"category, indicator, rate). Found: {', '.join(map(str, df.columns))}"
         )
     df["rate"] = pd.to_numeric(df["rate"], errors="coerce")

@@ -13,13 +13,13 @@ import pandas as pd
 
 from divide import maps
 from divide.atlas import Atlas
+from divide.build.readers.mediation import KINDS
 from divide.compare import percentile_text, percentiles
 from divide.errors import DivideError
 from divide.formatting import counted, format_count
 from divide.i18n import t
 from divide.indicators import format_value, unit_label
 from divide.profile import comparison, parents
-from divide.readers.mediation import KINDS
 from divide.registry import Indicator, indicators, source
 from divide.safe_text import html as _e
 

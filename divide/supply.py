@@ -1,6 +1,6 @@
 """Supply against need, on the atlas: who is likely in illectronisme, how far sites are.
 
-Glue between :class:`divide.atlas.Atlas` and :mod:`divide.access`. Every figure
+Glue between :class:`divide.atlas.Atlas` and :mod:`divide.distance`. Every figure
 about people in illectronisme is a MODELLED estimate (see
 :func:`divide.illectronisme.method_summary`); distances are straight lines from
 each commune's representative point to the nearest mediation site of the same
@@ -21,13 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from divide import access
+from divide import distance
 from divide.atlas import Atlas
+from divide.build.readers.mediation import KINDS, MEDIATION_KINDS
 from divide.errors import DivideError, unknown
 from divide.formatting import plural_text
 from divide.i18n import t
 from divide.indicators import format_date, format_value
-from divide.readers.mediation import KINDS, MEDIATION_KINDS
 from divide.registry import indicator
 
 SCOPE_LEVELS = ("region", "departement", "epci")
@@ -130,7 +130,7 @@ def scope_points(atlas: Atlas, scope: Scope) -> pd.DataFrame:
     pandas.DataFrame
         One row per commune (default index): ``code``, ``name``, ``epci``,
         ``departement``, ``region``, ``dep`` (= departement, for
-        :mod:`divide.access`), ``lon``, ``lat`` (representative point),
+        :mod:`divide.distance`), ``lon``, ``lat`` (representative point),
         ``population``, ``people_15p``, ``people_at_risk`` and its plausible
         range ``people_at_risk_low``/``_high``; ``illectronisme_est``
         (``people_at_risk / people_15p``), ``illectronisme_low`` and
@@ -183,7 +183,7 @@ def sites_for(atlas: Atlas, kinds: Iterable[str] | None = None) -> pd.DataFrame:
 def kind_distances(atlas: Atlas) -> pd.DataFrame:
     """Distance from every commune to its nearest site of each kind (km).
 
-    Computed once per atlas object with :func:`divide.access.nearest_distance_km`
+    Computed once per atlas object with :func:`divide.distance.nearest_distance_km`
     (same territory only). The nearest site among several kinds is the minimum
     of these columns, since a site of several kinds appears under each.
 
@@ -208,7 +208,7 @@ def kind_distances(atlas: Atlas) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.Index(com["code"].astype(str), name="code"))
     for kind in KINDS:
         chosen = sites[sites["kinds"].str.split(";").map(lambda ks, k=kind: k in ks)]
-        dist = access.nearest_distance_km(points, chosen[["lon", "lat", "dep"]])
+        dist = distance.nearest_distance_km(points, chosen[["lon", "lat", "dep"]])
         out[f"dist_{kind}_km"] = dist.to_numpy()
     atlas.__dict__["_supply_distances"] = out
     return out
@@ -527,7 +527,7 @@ class Placement:
 
     Attributes
     ----------
-    result : divide.access.PlacementResult
+    result : divide.distance.PlacementResult
         The raw greedy result (coverage before/after, stop flag...).
     hosts : pandas.DataFrame
         Chosen hosts in the order chosen: ``rank``, ``code``, ``name``,
@@ -538,7 +538,7 @@ class Placement:
         The scope searched.
     """
 
-    result: access.PlacementResult
+    result: distance.PlacementResult
     hosts: pd.DataFrame
     scope: tuple[str, str]
     #: Located communes with people at risk and no counted site within the
@@ -576,7 +576,7 @@ def host_count(
         return 0
     min_pop = _check_number(min_population, "the minimum population of a host")
     excluded = [exclude] if isinstance(exclude, str) else [str(c) for c in exclude]
-    return access.eligible_count(scope_points(atlas, scope), min_pop, excluded)
+    return distance.eligible_count(scope_points(atlas, scope), min_pop, excluded)
 
 
 def placement(
@@ -590,7 +590,7 @@ def placement(
 ) -> Placement:
     """Suggest K host communes of a scope that reach the most people at risk.
 
-    Greedy maximum coverage (:func:`divide.access.greedy_placement`): within
+    Greedy maximum coverage (:func:`divide.distance.greedy_placement`): within
     (1 − 1/e) ≈ 63 % of the best possible coverage, usually much closer. A
     decision aid: needs are MODELLED, distances are straight lines.
 
@@ -639,7 +639,7 @@ def placement(
             f"{scope[0]} {scope[1]}: pick communes of the scope"
         )
     existing = None if wanted == () else sites_for(atlas, wanted)
-    result = access.greedy_placement(
+    result = distance.greedy_placement(
         points,
         points,
         None if existing is None else existing[["lon", "lat", "dep", "kinds"]],

@@ -1,7 +1,7 @@
 """Types of territory: commune attributes, filters by type, indicators by type.
 
 Every commune carries five attributes, built from the Observatoire des
-territoires' grids (:mod:`divide.readers.typology`):
+territoires' grids (:mod:`divide.build.readers.typology`):
 
 =============  ==============================================================
 ``density``    INSEE's communal density grid, 7 levels
@@ -40,6 +40,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from divide.atlas import TYPE_COLUMNS, Atlas, derived_values
+from divide.build.readers.typology import CLASSES
 from divide.compare import PEER_COLOUR, TARGET_COLOUR, _axis_title, _separators
 from divide.errors import DivideError, suggest, unknown
 from divide.i18n import t
@@ -54,7 +55,6 @@ from divide.indicators import (
     format_share,
     format_value,
 )
-from divide.readers.typology import CLASSES
 from divide.registry import base_columns, indicator, indicators, source
 from divide.safe_text import html as safe_html
 from divide.territory import PARENT_LEVELS

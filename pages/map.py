@@ -1,11 +1,11 @@
 import streamlit as st
 
 from divide import compare, maps
+from divide.build.readers.mediation import KINDS, MEDIATION_KINDS
 from divide.classify import METHODS
 from divide.errors import DivideError
 from divide.formatting import format_count
 from divide.i18n import t
-from divide.readers.mediation import KINDS, MEDIATION_KINDS
 from divide.safe_text import markdown as md
 from pages import _national, _ranked, _shared
 

@@ -1,4 +1,4 @@
-"""Tests of supply against need (divide.access): distances, coverage, placement."""
+"""Tests of supply against need (divide.distance): distances, coverage, placement."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
-from divide import access as ac
+from divide import distance as ac
 from divide.errors import DivideError
 
 TO_LONLAT = {

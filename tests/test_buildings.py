@@ -18,14 +18,14 @@ import shapely
 from pyproj import Transformer
 
 from divide.atlas import DEFAULT_ATLAS
-from divide.buildings import aggregate as agg
-from divide.buildings import engine, projection
-from divide.buildings.convert import convert
-from divide.buildings.layout import SYNTHETIC_MARKER
-from divide.buildings.synth import synthesize
+from divide.build.buildings import aggregate as agg
+from divide.build.buildings import engine, projection
+from divide.build.buildings.convert import convert
+from divide.build.buildings.layout import SYNTHETIC_MARKER
+from divide.build.buildings.synth import synthesize
+from divide.build.readers.broadband import CLASSES, base_columns
 from divide.cli import main
 from divide.errors import DivideError, SourceError
-from divide.readers.broadband import CLASSES, base_columns
 
 # ARCEP's class codes in order of speed, as the test's own pandas aggregation.
 RANK = {"INEL": 0, "HD05": 1, "HD3": 2, "BHD8": 3, "THD30": 4, "THD100": 5}

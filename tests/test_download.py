@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from divide import download as dl
+from divide.build import download as dl
 from divide.cli import main
 from divide.errors import DivideError
 
@@ -260,8 +260,8 @@ def test_arcep_quarter_url_pattern():
 
 
 def test_arcep_quarters_land_where_the_build_reads_them(tmp_path, fixtures):
-    from divide.readers.broadband import statistics_vintages
-    from divide.sources_build import ARCEP_STATISTICS
+    from divide.build.readers.broadband import statistics_vintages
+    from divide.build.sources import ARCEP_STATISTICS
 
     debit = (fixtures / "arcep_statistiques").rglob("commune_debit.csv")
     content = next(iter(sorted(debit))).read_bytes()

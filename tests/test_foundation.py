@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from divide import classify
+from divide.build.geography import Reference
+from divide.build.harmonise import harmonise
 from divide.errors import DivideError
-from divide.geography import Reference
-from divide.harmonise import harmonise
 from divide.indicators import aggregate, compute, format_value
 from divide.registry import base_columns, indicator, indicators, parse_indicator_list
 from divide.search import normalise, search, search_index

@@ -3,7 +3,7 @@
 Property tests (hypothesis, bounded runs) feed arbitrary bytes and odd but
 well-formed tables (HTML, empty, repeated or unicode column names, NaN strings,
 huge numbers, formulas...) to the bring-your-own-data functions and to every
-reader of ``divide/readers``. Specific cases check the limits: a million rows,
+reader of ``divide/build/readers``. Specific cases check the limits: a million rows,
 a million columns, zip bombs, spreadsheet formulas.
 
 Inputs that once made a reader raise something else (column names equal once
@@ -28,9 +28,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from divide.errors import DivideError, SourceError
-from divide.export import neutralise_formulas
-from divide.readers import (
+from divide.build.readers import (
     broadband,
     census,
     filosofi,
@@ -39,6 +37,8 @@ from divide.readers import (
     mediation,
     mobile,
 )
+from divide.errors import DivideError, SourceError
+from divide.export import neutralise_formulas
 from divide.uploads import (
     MAX_COLUMNS,
     MAX_ROWS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from divide.build.readers.ifn2023 import SCORES, read_ifn2023
 from divide.errors import SourceError
-from divide.readers.ifn2023 import SCORES, read_ifn2023
 
 COMMUNES = "mednum_ifn2023_commune_scores.csv"
 EPCI = "mednum_ifn2023_epci_scores.csv"
@@ -47,8 +47,8 @@ def test_real_commune_file(raw_dir):
 
 @pytest.mark.realdata
 def test_real_codes_are_harmonised(raw_dir):
-    from divide import geography
-    from divide.harmonise import harmonise
+    from divide.build import geography
+    from divide.build.harmonise import harmonise
 
     ref = geography.load_reference(raw_dir)
     scores, empty = read_ifn2023(raw_dir / "ifn" / COMMUNES)

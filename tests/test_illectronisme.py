@@ -11,7 +11,7 @@ from divide import illectronisme as il
 from divide.errors import DivideError
 
 # Published figures of 2021 (Insee Première n°1953), as fractions, in the shape
-# of divide.readers.illectronisme's output.
+# of divide.build.readers.illectronisme's output.
 ROWS = [
     ("2021", "ensemble", "15 ans ou plus", 0.154),
     ("2021", "age", "15-24 ans", 0.02),

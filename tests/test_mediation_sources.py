@@ -14,15 +14,15 @@ import json
 import pandas as pd
 import pytest
 
-from divide.errors import SourceError
-from divide.readers import mediation as med
-from divide.readers.cohesion import read_cohesion_operators
-from divide.readers.mediation_use import (
+from divide.build.readers import mediation as med
+from divide.build.readers.cohesion import read_cohesion_operators
+from divide.build.readers.mediation_use import (
     AGE_BANDS,
     MALFORMED,
     read_conum_activity,
     read_postcodes,
 )
+from divide.errors import SourceError
 from divide.recommend import cohesion_offers, recommend_json
 
 CNFS = "anct_cnfs_structures_2023-04-05.csv"

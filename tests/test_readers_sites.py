@@ -10,10 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from divide.errors import SourceError
-from divide.readers import mediation as med
-from divide.readers._checks import in_france
-from divide.readers.mediation import (
+from divide.build.readers import mediation as med
+from divide.build.readers._checks import in_france
+from divide.build.readers.mediation import (
     COLUMNS,
     FILES,
     KINDS,
@@ -26,10 +25,11 @@ from divide.readers.mediation import (
     read_libraries,
     read_lieux_mediation,
 )
-from divide.readers.mobile import (
+from divide.build.readers.mobile import (
     read_mobile_sites_mainland,
     read_mobile_sites_overseas,
 )
+from divide.errors import SourceError
 
 MAINLAND = "arcep_2018_01_Sites_mobiles_2G_3G_4G_France_metropolitaine_L93.csv"
 MOBILE_COLUMNS = [

@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from divide.build.readers.broadband import CLASSES, read_arcep_fixed
+from divide.build.readers.census import read_census_ratios
+from divide.build.readers.filosofi import read_filosofi
+from divide.build.readers.ifn import ifn_by_commune, read_ifn_iris
+from divide.build.readers.illectronisme import rates_for, read_illectronisme_rates
 from divide.errors import DivideError, SourceError
-from divide.readers.broadband import CLASSES, read_arcep_fixed
-from divide.readers.census import read_census_ratios
-from divide.readers.filosofi import read_filosofi
-from divide.readers.ifn import ifn_by_commune, read_ifn_iris
-from divide.readers.illectronisme import rates_for, read_illectronisme_rates
 
 ARCEP_2019 = "arcep_commune-debit-beta_2019-09-30_sample.csv"
 ARCEP_NOW = "arcep_commune_debit_statistiques_crafted.csv"

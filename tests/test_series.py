@@ -14,12 +14,12 @@ from streamlit.testing.v1 import AppTest
 
 from divide import series as dated
 from divide import story
+from divide.build.geography import Reference
+from divide.build.readers import broadband
+from divide.build.readers.barometer import read_barometer
+from divide.build.sources import ARCEP_STATISTICS, arcep_series
 from divide.errors import DivideError, SourceError
-from divide.geography import Reference
 from divide.i18n import t
-from divide.readers import broadband
-from divide.readers.barometer import read_barometer
-from divide.sources_build import ARCEP_STATISTICS, arcep_series
 
 BAROMETER = (
     "etalab_barometre-services-publics-territoires-detail-departemental_2023-01.csv"

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from apptest import open_page
 
-from divide import access, export, maps, supply
+from divide import distance, export, maps, supply
 from divide.errors import DivideError
 from divide.i18n import t
 
@@ -108,7 +108,7 @@ def test_distance_is_the_nearest_of_the_counted_kinds(atlas):
     both = table[["dist_france_services_km", "dist_library_km"]].min(axis=1)
     np.testing.assert_allclose(table["distance_km"], both)
     sites = supply.sites_for(atlas, ["france_services", "library"])
-    direct = access.nearest_distance_km(table, sites[["lon", "lat", "dep"]])
+    direct = distance.nearest_distance_km(table, sites[["lon", "lat", "dep"]])
     np.testing.assert_allclose(table["distance_km"], direct)
     assert (table["covered"] == (table["distance_km"] <= 5.0)).all()
 
@@ -126,7 +126,7 @@ def test_underserved_really_have_no_site_within_radius(atlas, scope, radius, kin
     listed = supply.underserved_table(atlas, scope, radius, kinds)
     sites = supply.sites_for(atlas, kinds)
     points = listed.assign(dep=listed["departement"])
-    recheck = access.nearest_distance_km(points, sites[["lon", "lat", "dep"]])
+    recheck = distance.nearest_distance_km(points, sites[["lon", "lat", "dep"]])
     assert ((recheck > radius) | recheck.isna()).all()
     np.testing.assert_allclose(listed["distance_km"], recheck)
     assert listed["people_at_risk"].is_monotonic_decreasing
@@ -135,7 +135,7 @@ def test_underserved_really_have_no_site_within_radius(atlas, scope, radius, kin
     everyone = supply.scope_points(atlas, scope)
     rest = everyone[everyone["located"] & ~everyone["code"].isin(listed["code"])]
     rest = rest.assign(dep=rest["departement"])
-    near = access.nearest_distance_km(rest, sites[["lon", "lat", "dep"]])
+    near = distance.nearest_distance_km(rest, sites[["lon", "lat", "dep"]])
     assert (near <= radius).all()
 
 

@@ -16,12 +16,12 @@ from test_foundation import tiny_reference
 
 from divide import export, typology
 from divide.atlas import TYPE_COLUMNS, Atlas
+from divide.build.harmonise import harmonise_classes
+from divide.build.readers.typology import CLASSES, read_grid
 from divide.errors import DivideError, SourceError
 from divide.formatting import plotly_separators
-from divide.harmonise import harmonise_classes
 from divide.i18n import STRINGS, t
 from divide.indicators import compute
-from divide.readers.typology import CLASSES, read_grid
 from divide.registry import indicators, source
 
 DENSITY_COUNTS = {

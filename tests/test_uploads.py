@@ -17,7 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from divide import access, uploads
+from divide import distance, uploads
 from divide.cli import main
 from divide.errors import DivideError, SourceError
 from divide.i18n import t
@@ -765,11 +765,11 @@ def test_sites_work_with_the_access_tools(sites_csv, atlas):
     assert len(combined) == len(atlas.sites) + len(sites_csv.sites)
     points = atlas.level("commune").loc[["29019", "2A004"], ["lon", "lat"]]
     points["dep"] = ["29", "2A"]
-    distance = access.nearest_distance_km(
+    km = distance.nearest_distance_km(
         points, sites_csv.sites.rename(columns={"departement": "dep"})
     )
-    assert distance.notna().all()
-    assert distance["2A004"] == pytest.approx(0, abs=0.01)  # site at the commune point
+    assert km.notna().all()
+    assert km["2A004"] == pytest.approx(0, abs=0.01)  # site at the commune point
 
 
 def test_geojson_points(atlas, data):

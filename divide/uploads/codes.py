@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from divide.build.harmonise import map_codes
 from divide.errors import DivideError, SourceError, suggest, translated, unknown
-from divide.harmonise import map_codes
 from divide.territory import LEVELS, PLM_ARRONDISSEMENTS, normalise_codes
 from divide.uploads.common import (
     LEVEL_WORDS,
@@ -27,8 +27,9 @@ from divide.uploads.common import (
 class CodeReference:
     """Today's commune codes and the map from retired codes onto them.
 
-    Duck-compatible with :class:`divide.geography.Reference` for
-    :func:`divide.harmonise.map_codes` and :func:`divide.harmonise.harmonise`.
+    Duck-compatible with :class:`divide.build.geography.Reference` for
+    :func:`divide.build.harmonise.map_codes` and
+    :func:`divide.build.harmonise.harmonise`.
 
     Attributes
     ----------
@@ -137,7 +138,7 @@ class _Matcher:
         """Current code (NA if unknown) and how it was found.
 
         ``how`` is ``"direct"``, ``"merged"``, ``"arrondissement"`` or
-        ``"unmatched"``, as :func:`divide.harmonise.map_codes` says.
+        ``"unmatched"``, as :func:`divide.build.harmonise.map_codes` says.
         """
         codes = codes.astype("string")
         values = codes.astype(object).where(codes.notna(), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from divide.readers import mediation
+from divide.build.readers import mediation
 from divide.safe_text import clean
 
 #: Largest accepted file, in bytes (the app's upload cap in .streamlit/config.toml

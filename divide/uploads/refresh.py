@@ -6,8 +6,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from divide.build.harmonise import harmonise
 from divide.errors import DivideError, SourceError
-from divide.harmonise import harmonise
 from divide.uploads.codes import code_reference
 from divide.uploads.common import quoted, safe_text
 from divide.uploads.tables import as_bytes, check_size
@@ -64,7 +64,7 @@ def compare_refresh(content: bytes, name: str, atlas) -> RefreshComparison:
     ----------
     content : bytes
         A ``commune_debit*.csv`` of data.arcep.fr (any format
-        :func:`divide.readers.broadband.read_arcep_fixed` reads).
+        :func:`divide.build.readers.broadband.read_arcep_fixed` reads).
     name : str
         The file's name.
     atlas : divide.atlas.Atlas
@@ -81,7 +81,7 @@ def compare_refresh(content: bytes, name: str, atlas) -> RefreshComparison:
     SourceError
         The file is not a readable ARCEP file, or is too large.
     """
-    from divide.readers.broadband import read_arcep_fixed
+    from divide.build.readers.broadband import read_arcep_fixed
     from divide.registry import source
 
     file = safe_text(name, 120) or "upload"

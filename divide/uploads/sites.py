@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from divide.build.readers._checks import in_france
+from divide.build.readers.mediation import read_lieux_mediation
 from divide.errors import SourceError
-from divide.readers._checks import in_france
-from divide.readers.mediation import read_lieux_mediation
 from divide.territory import normalise_codes
 from divide.uploads.codes import code_matcher
 from divide.uploads.common import (
@@ -110,7 +110,7 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
         metres, or one "lat, lon" column), a commune code column or a postcode
         column; or GeoJSON points; or the LaMednum "lieux de médiation
         numérique" schema (JSON array or CSV), read with
-        :func:`divide.readers.mediation.read_lieux_mediation`.
+        :func:`divide.build.readers.mediation.read_lieux_mediation`.
     name : str
         The file's name.
     atlas : divide.atlas.Atlas
@@ -432,7 +432,7 @@ def _place(
     lines: np.ndarray,
 ) -> pd.DataFrame:
     """Add ``commune``, ``departement``, ``located_by``; fill missing points."""
-    from divide.sources_build import place_points
+    from divide.build.sources import place_points
 
     communes = atlas.level("commune")
     commune = pd.Series(

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from divide.errors import DivideError, SourceError, unknown
-from divide.readers._checks import read_table, require, to_number
+from divide.build.readers._checks import read_table, require, to_number
 
 #: The indicator holding the headline illectronisme rate.
 HEADLINE = "illectronisme"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from divide.errors import SourceError
-from divide.readers._checks import decode
+from divide.build.readers._checks import decode
 
 #: Most operators a feature lists (``opérateur1`` … ``opérateur7``).
 MAX_OPERATORS = 7

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from divide.errors import SourceError
-from divide.readers._checks import (
+from divide.build.readers._checks import (
     check_unique,
     commune_codes,
     read_table,

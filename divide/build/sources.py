@@ -13,10 +13,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from divide import access, illectronisme, typology
-from divide.geography import Reference
-from divide.harmonise import MatchReport, harmonise, harmonise_classes, map_codes
-from divide.readers import (
+from divide import illectronisme, typology
+from divide.build.geography import Reference
+from divide.distance import nearest_distance_km
+from divide.build.harmonise import MatchReport, harmonise, harmonise_classes, map_codes
+from divide.build.readers import (
     barometer,
     broadband,
     census,
@@ -28,8 +29,8 @@ from divide.readers import (
     mediation_use,
     mobile,
 )
-from divide.readers import illectronisme as illectronisme_reader
-from divide.readers import typology as typology_reader
+from divide.build.readers import illectronisme as illectronisme_reader
+from divide.build.readers import typology as typology_reader
 from divide.registry import DEFAULT_RADIUS_KM, source
 from divide.territory import ALL_LEVELS
 
@@ -194,7 +195,7 @@ def mobile_sites(raw: Path, communes: gpd.GeoDataFrame) -> tuple[pd.DataFrame, d
     points = communes[["code", "lon", "lat", "departement"]].rename(
         columns={"departement": "dep"}
     )
-    distance = access.nearest_distance_km(points, sites_4g[["lon", "lat"]])
+    distance = nearest_distance_km(points, sites_4g[["lon", "lat"]])
     distance.index = points["code"].to_numpy()
     population = communes.set_index("code")["population"]
     table = pd.DataFrame(index=pd.Index(communes["code"], name="code"))
@@ -462,10 +463,10 @@ def access_columns(
         columns={"departement": "dep"}
     )
     site_points = sites.rename(columns={"departement": "dep"})
-    any_site = access.nearest_distance_km(
+    any_site = nearest_distance_km(
         points, site_points, kinds=mediation.MEDIATION_KINDS
     )
-    fs = access.nearest_distance_km(points, site_points, kinds=["france_services"])
+    fs = nearest_distance_km(points, site_points, kinds=["france_services"])
     population = communes["population"].to_numpy()
     table = pd.DataFrame(index=pd.Index(communes["code"], name="code"))
     table["dist_med_x_pop"] = any_site.to_numpy() * population

@@ -1,7 +1,7 @@
 """Map projections written in SQL, so the grid is computed inside DuckDB.
 
 A building's ``imb_x`` / ``imb_y`` are Web Mercator metres (EPSG:3857). The grid
-of :mod:`divide.buildings.aggregate` is made of squares in each territory's own
+of :mod:`divide.build.buildings.aggregate` is made of squares in each territory's own
 metric CRS (:func:`divide.territory.metric_crs`: Lambert-93 for mainland France
 and Corsica, UTM for the overseas départements), so a 1 km cell is 1 km on the
 ground everywhere. Projecting 28 million buildings in Python would dominate the

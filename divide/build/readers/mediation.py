@@ -64,13 +64,13 @@ import numpy as np
 import pandas as pd
 
 from divide.errors import SourceError
-from divide.readers._checks import (
+from divide.build.readers._checks import (
     clean_columns,
     decode,
     in_france,
     read_table,
 )
-from divide.readers._checks import to_number as _to_number
+from divide.build.readers._checks import to_number as _to_number
 from divide.territory import normalise_codes
 
 #: Source ids, most authoritative / recent first: the order in which
@@ -222,7 +222,7 @@ def read_france_services(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The unified table (see :mod:`divide.readers.mediation`), kind
+        The unified table (see :mod:`divide.build.readers.mediation`), kind
         ``france_services``, source ``france_services_2024``, ``date`` the date of
         the list taken from the file name (``20240801`` → ``2024-08-01``).
 
@@ -283,7 +283,7 @@ def read_lieux_mediation(path: str | Path, source_id: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The unified table (see :mod:`divide.readers.mediation`). ``kinds`` holds
+        The unified table (see :mod:`divide.build.readers.mediation`). ``kinds`` holds
         ``conseiller_numerique`` when ``labels_nationaux`` mentions CNFS or a
         conseiller, or the record's ``source`` is conseiller-numerique;
         ``france_services`` when the labels mention France Services; ``library``
@@ -361,7 +361,7 @@ def read_cnfs_structures(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The unified table (see :mod:`divide.readers.mediation`), kind
+        The unified table (see :mod:`divide.build.readers.mediation`), kind
         ``conseiller_numerique`` (``kinds`` adds ``france_services`` when the
         structure is one), source ``cnfs_structures_2021``, ``date`` the selection
         committee's validation date. The file's placeholder records (name ``"0"``,
@@ -417,7 +417,7 @@ def read_cnfs_structures_2023(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The unified table (see :mod:`divide.readers.mediation`), kind
+        The unified table (see :mod:`divide.build.readers.mediation`), kind
         ``conseiller_numerique`` (``kinds`` adds ``france_services`` when the
         file says ``oui``; :func:`settle_kinds` keeps that only as a claim),
         source ``cnfs_structures_2023``, ``date`` the selection committee's
@@ -477,7 +477,7 @@ def read_aidants_connect(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The unified table (see :mod:`divide.readers.mediation`), kind
+        The unified table (see :mod:`divide.build.readers.mediation`), kind
         ``aidants_connect`` (``kinds`` adds ``france_services`` when labelled;
         :func:`settle_kinds` keeps that only as a claim), source
         ``aidants_connect_2024``, ``date`` ``"2024-02-12"``; plus ``city`` (the
@@ -561,7 +561,7 @@ def read_libraries(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The unified table (see :mod:`divide.readers.mediation`), kind ``library``,
+        The unified table (see :mod:`divide.build.readers.mediation`), kind ``library``,
         source ``libraries_culture``. The file has no date: ``date`` is
         ``"2020-11"``, the month it was published in the copy used (its true
         vintage is unknown). Both public sites and administrative addresses are
@@ -625,7 +625,7 @@ def read_bfc_hub(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The unified table (see :mod:`divide.readers.mediation`), source
+        The unified table (see :mod:`divide.build.readers.mediation`), source
         ``mednum_bfc``, no commune code. Kind ``france_services`` when
         ``code_label`` holds ``MFS`` (Maison France Services), else ``other``
         (``MSAP``, the older label, is not taken as France Services). ``date`` is

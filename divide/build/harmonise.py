@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from divide.geography import Reference
+from divide.build.geography import Reference
 
 MAX_LISTED = 200
 

@@ -25,8 +25,8 @@ import re
 import shutil
 from pathlib import Path
 
-from divide.buildings import engine
-from divide.buildings.layout import (
+from divide.build.buildings import engine
+from divide.build.buildings.layout import (
     CLASS_CODES,
     CSV_PATTERNS,
     MANIFEST,
@@ -38,9 +38,9 @@ from divide.buildings.layout import (
     Column,
     departement_of,
 )
-from divide.buildings.projection import MERCATOR_RADIUS
+from divide.build.buildings.projection import MERCATOR_RADIUS
 from divide.errors import DivideError, SourceError, suggest
-from divide.readers._checks import COMMUNE_CODE as CODE_PATTERN
+from divide.build.readers._checks import COMMUNE_CODE as CODE_PATTERN
 
 #: A département in a file name: ``actuel_29.csv.gz``, ``base_imb_2A.csv``.
 _FILE_DEP = re.compile(r"_(\d{2,3}|2[AB])\.csv", re.IGNORECASE)
@@ -256,7 +256,7 @@ def convert(
     overwrite : bool
         Replace the Parquet data already in ``out``.
     con : duckdb.DuckDBPyConnection, optional
-        Connection to use (see :func:`divide.buildings.engine.connect`).
+        Connection to use (see :func:`divide.build.buildings.engine.connect`).
 
     Returns
     -------

@@ -36,7 +36,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from divide.errors import SourceError
-from divide.readers._checks import FRANCE_BOXES, read_table, to_number
+from divide.build.readers._checks import FRANCE_BOXES, read_table, to_number
 
 #: Operator names by MCC-MNC. Mainland codes from the file's documentation; the
 #: overseas ones (MCC 340 French Antilles and Guiana, 647 Réunion and Mayotte) from
@@ -107,7 +107,7 @@ def read_mobile_sites_mainland(
     Returns
     -------
     pandas.DataFrame
-        One row per site with the columns listed in :mod:`divide.readers.mobile`,
+        One row per site with the columns listed in :mod:`divide.build.readers.mobile`,
         coordinates reprojected to WGS84. ``attrs["dropped"]`` counts the rows
         dropped for lack of coordinates.
 
@@ -175,7 +175,7 @@ def read_mobile_sites_overseas(
     Returns
     -------
     pandas.DataFrame
-        One row per site with the columns listed in :mod:`divide.readers.mobile`.
+        One row per site with the columns listed in :mod:`divide.build.readers.mobile`.
         ``attrs["dropped"]`` counts the rows dropped for lack of coordinates.
 
     Raises

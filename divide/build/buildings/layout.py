@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from divide.readers.broadband import CLASSES
+from divide.build.readers.broadband import CLASSES
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ def output_folder(out: str | Path, *, overwrite: bool = False, what: str = "data
 
 def _ours(folder: Path) -> bool:
     """Whether a folder was written by ``divide buildings`` (safe to replace)."""
-    from divide.buildings.layout import MANIFEST, SYNTHETIC_MARKER, TABLES
+    from divide.build.buildings.layout import MANIFEST, SYNTHETIC_MARKER, TABLES
 
     names = {p.name for p in folder.iterdir()}
     return bool(names & {MANIFEST, SYNTHETIC_MARKER, *TABLES}) or all(

@@ -3,7 +3,7 @@
 ``read_conum_activity`` reads the conseillers numériques' activity reports
 (« comptes rendus d'activité », CRA) summed by postcode; ``read_postcodes`` the
 La Poste table that links postcodes to communes. Placing postcodes on communes
-(split by population) is the build's job (:func:`divide.sources_build.mediation_use`).
+(split by population) is the build's job (:func:`divide.build.sources.mediation_use`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from divide.errors import SourceError
-from divide.readers._checks import read_table, to_number
+from divide.build.readers._checks import read_table, to_number
 
 #: Age bands of the activity file, in order: their sum is the people accompanied.
 AGE_BANDS = {

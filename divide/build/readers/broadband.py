@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from divide.errors import SourceError, suggest
-from divide.readers._checks import (
+from divide.build.readers._checks import (
     check_unique,
     commune_codes,
     decode,
@@ -100,7 +100,7 @@ def base_columns(classes: pd.DataFrame) -> pd.DataFrame:
     classes : pandas.DataFrame
         ``code``, ``premises`` and the seven exclusive classes of :data:`CLASSES`
         (as returned by :func:`read_arcep_fixed`, or by the building-level
-        aggregation of :mod:`divide.buildings`).
+        aggregation of :mod:`divide.build.buildings`).
 
     Returns
     -------

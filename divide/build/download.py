@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from divide.errors import DivideError, unknown
-from divide.readers.broadband import QUARTER
+from divide.build.readers.broadband import QUARTER
 
 __all__ = [
     "REMOTES",

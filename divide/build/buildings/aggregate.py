@@ -1,6 +1,6 @@
 """Building-level eligibility → the atlas's commune columns and a fine grid, in SQL.
 
-Input: the Parquet written by :func:`divide.buildings.convert.convert` (or by
+Input: the Parquet written by :func:`divide.build.buildings.convert.convert` (or by
 the SYNTHETIC generator), partitioned by département::
 
     ROOT/buildings/dep=29/*.parquet      imb_id, imb_x, imb_y, imb_code_insee,
@@ -13,11 +13,11 @@ download class over its eligibility rows (every operator, every counted
 technology; a building with no counted row is ineligible, ``inel``), then:
 
 * per commune: premises (``imb_nbr_logloc`` summed) by best class — the seven
-  classes of :data:`divide.readers.broadband.CLASSES` — and the atlas's base
-  columns (:func:`divide.readers.broadband.base_columns`), exactly what
+  classes of :data:`divide.build.readers.broadband.CLASSES` — and the atlas's base
+  columns (:func:`divide.build.readers.broadband.base_columns`), exactly what
   ``fixed_broadband`` makes of ARCEP's commune file;
 * per grid cell (squares of ``cell_size`` metres in the territory's metric CRS,
-  see :mod:`divide.buildings.projection`) and commune: buildings, premises, and
+  see :mod:`divide.build.buildings.projection`) and commune: buildings, premises, and
   premises without ≥ 30 Mbit/s.
 
 A building belongs to one département, so départements are processed one at a
@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from divide.buildings import engine
-from divide.buildings.layout import (
+from divide.build.buildings import engine
+from divide.build.buildings.layout import (
     CLASS_CODES,
     DEFAULT_TECHNOLOGIES,
     PARTITION,
@@ -46,14 +46,14 @@ from divide.buildings.layout import (
     THD30_RANK,
     class_rank_sql,
 )
-from divide.buildings.projection import (
+from divide.build.buildings.projection import (
     epsg_of,
     mercator_to_lonlat_sql,
     metric_sql,
     metric_to_lonlat,
 )
 from divide.errors import DivideError, unknown
-from divide.readers.broadband import CLASSES, base_columns
+from divide.build.readers.broadband import CLASSES, base_columns
 
 GRID_COLUMNS = [
     "cell",
@@ -151,11 +151,11 @@ def aggregate(
         Départements to process (default: all present).
     technologies : iterable of str
         ARCEP technology codes counted for a building's best class (default:
-        all but satellite, :data:`~divide.buildings.layout.DEFAULT_TECHNOLOGIES`).
+        all but satellite, :data:`~divide.build.buildings.layout.DEFAULT_TECHNOLOGIES`).
     cell_size : int
         Side of a grid cell in metres.
     con : duckdb.DuckDBPyConnection, optional
-        Connection (threads, memory limit: :func:`~divide.buildings.engine.connect`).
+        Connection (threads, memory limit: :func:`~divide.build.buildings.engine.connect`).
     progress : callable, optional
         Called as ``progress(dep, figures)`` after each département.
 

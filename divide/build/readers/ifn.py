@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from divide.errors import DivideError, SourceError, suggest
-from divide.readers._checks import (
+from divide.build.readers._checks import (
     check_unique,
     clean_columns,
     to_number,
