@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from divide import export, uploads  # noqa: E402
-from divide.atlas import DEFAULT_ATLAS, Atlas, build  # noqa: E402
+from divide.atlas import DEFAULT_ATLAS, Atlas  # noqa: E402
+from divide.build.atlas import build  # noqa: E402
 from divide.profile import territory_json  # noqa: E402
 
 

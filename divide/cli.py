@@ -1,4 +1,10 @@
-"""The ``divide`` command line: build, show, export and check the atlas."""
+"""The ``divide`` command line: build, show, export and check the atlas.
+
+Each command imports the part of the library it runs, inside its function: the
+library pulls geopandas, plotly and DuckDB, and ``divide --help`` or a typo should
+answer at once. This is the only module of ``divide`` with function-level imports
+of the project (``tests/test_layers.py``).
+"""
 
 from __future__ import annotations
 
@@ -36,7 +42,7 @@ def _atlas(args):
 
 def cmd_build(args) -> int:
     """Build the atlas."""
-    from divide.atlas import build
+    from divide.build.atlas import build
 
     quality = build(args.raw, args.out)
     for name, report in quality["sources"].items():

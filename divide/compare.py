@@ -21,7 +21,7 @@ from divide.errors import DivideError, unknown
 from divide.formatting import counted, plotly_separators
 from divide.i18n import t
 from divide.indicators import display_values, format_value, unit_label
-from divide.registry import Indicator, indicator
+from divide.registry import Indicator, indicator, indicators
 from divide.safe_text import html
 from divide.territory import LEVELS
 
@@ -331,8 +331,6 @@ def percentiles(
         Indexed by indicator id; NaN when the territory has no value, and for
         France (a level with a single territory).
     """
-    from divide.registry import indicators
-
     ids = list(ids or indicators())
     row = atlas.territory(level, code)
     if level == "france":

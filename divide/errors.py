@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from divide.i18n import t
+
 
 class DivideError(ValueError):
     """An error caused by input, with a message that says what to fix.
@@ -24,8 +26,6 @@ class DivideError(ValueError):
         """The message in ``lang`` when it is in the catalogue, else as raised."""
         if self.key is None:
             return str(self)
-        from divide.i18n import t
-
         return t(self.key, lang, **self.values)
 
 
@@ -89,8 +89,6 @@ def translated(error_type: type[DivideError], key: str, *args, **values):
         Ready to raise: ``str`` is the English message, :meth:`in_language`
         gives the French one.
     """
-    from divide.i18n import t
-
     error = error_type(*args, t(key, "en", **values))
     error.key, error.values = key, dict(values)
     return error

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import shapely
 
-from divide import typology
+from divide import territory_types, typology
 from divide.atlas import TYPE_COLUMNS, Atlas, check_level
 from divide.errors import DivideError, unknown
 from divide.formatting import format_count, format_share
@@ -493,7 +493,7 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
             "scale": "",
             "precision": "",
             "modelled": False,
-            **typology.describe(column),
+            **territory_types.describe(column),
         }
         for column in attributes
     ]
@@ -586,7 +586,7 @@ def sources_table(
     if ids is not None:
         ids = [i for i in ids if i not in TYPE_COLUMNS]
     records = [r for i in check_indicators(ids) for r in indicator(i).source_records()]
-    records += [source(typology.SOURCES[c]) for c in attributes]
+    records += [source(territory_types.SOURCES[c]) for c in attributes]
     used = {}
     for record in records:
         used.setdefault((record.id, record.title), record)
@@ -1200,7 +1200,7 @@ def _in_registry(column: str) -> bool:
 def _sources_text(column: str, lang: str) -> str:
     """The producers and titles behind a column, producers worded in ``lang``."""
     if column in TYPE_COLUMNS:
-        records = [source(typology.SOURCES[column])]
+        records = [source(territory_types.SOURCES[column])]
     else:
         records = indicator(column).source_records()
     return "; ".join(f"{s.text('producer', lang)}: {s.title}" for s in records)

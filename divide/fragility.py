@@ -57,6 +57,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from divide.atlas import Atlas, check_level
 from divide.errors import DivideError, unknown
@@ -523,7 +524,7 @@ def correlation_with_ifn(
     dict
         ``rho``, ``pvalue``, ``n`` (territories used) and ``level``.
     """
-    from scipy.stats import spearmanr
+    from scipy.stats import spearmanr  # heavy (scipy.stats): only for this check
 
     if "score" not in index_df.columns:
         raise DivideError("index_df is not an output of compute_index()")
@@ -596,8 +597,6 @@ def ifn_scatter(
     column: str = "v_ifn2023_total",
 ):
     """Scatter of the index (x) against a MedNum index (y), names escaped."""
-    import plotly.graph_objects as go
-
     pairs = _ifn_pairs(index_df, atlas, level, column)
     names = [html(str(v)) for v in pairs.get("name", pairs.index)]
     fig = go.Figure(
@@ -776,8 +775,6 @@ def contribution_figure(
     -------
     plotly.graph_objects.Figure
     """
-    import plotly.graph_objects as go
-
     names = [html(str(labels.get(c, c))) for c in table.index]
     values = [float(v) for v in table["contribution"]]
     score = float(sum(values))

@@ -18,7 +18,7 @@ from folium.plugins import FastMarkerCluster
 
 from divide import assets, classify
 from divide.formatting import format_count
-from divide.indicators import format_value
+from divide.indicators import display_values, format_value, unit_label
 from divide.registry import Indicator
 from divide.safe_text import html
 
@@ -225,7 +225,6 @@ def legend_html(
     no_data: str,
 ) -> str:
     """An accessible HTML legend: a swatch per class with its range, then no data."""
-    from divide.indicators import display_values, unit_label
 
     def fmt(x: float) -> str:
         shown = float(display_values(pd.Series([x]), ind).iloc[0])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from divide import typology
+from divide import territory_types, typology
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicator, source
@@ -69,6 +69,6 @@ def _section(prefix: str, level: str, code: str, lg: str) -> None:
         width="stretch",
         key=f"{prefix}_type_chart",
     )
-    src = source(typology.SOURCES[grid])
+    src = source(territory_types.SOURCES[grid])
     origin = f"{src.producer} — {t('vintage', lg)} {src.vintage}"
     st.caption(f"{t('type_table_note', lg)} {t('type_source', lg, source=origin)}")

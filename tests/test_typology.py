@@ -14,7 +14,7 @@ import pytest
 from test_cli import run
 from test_foundation import tiny_reference
 
-from divide import export, typology
+from divide import export, territory_types, typology
 from divide.atlas import TYPE_COLUMNS, Atlas
 from divide.build.harmonise import harmonise_classes
 from divide.build.readers.typology import CLASSES, read_grid
@@ -131,7 +131,7 @@ def test_empty_file_is_an_error(tmp_path):
 
 def test_every_source_is_declared_with_producer_vintage_licence_url():
     for grid in TYPE_COLUMNS:
-        record = source(typology.SOURCES[grid])
+        record = source(territory_types.SOURCES[grid])
         assert record.producer and record.vintage and record.licence
         assert record.url.startswith("https://")
         assert record.load_reader() is read_grid
@@ -144,7 +144,7 @@ def test_real_density_grid_counts(raw_dir):
     df = read_grid(raw_dir / source("ot_density").file)
     assert len(df) == 34875 and df["code"].is_unique
     assert df["class"].value_counts().to_dict() == DENSITY_COUNTS
-    density3 = df["class"].map(typology.DENSITY3).value_counts().to_dict()
+    density3 = df["class"].map(territory_types.DENSITY3).value_counts().to_dict()
     assert density3 == {"dense": 699 + 637, "intermediate": 1996 + 947, "rural": 30596}
     assert (df["code"] == "2A004").any() and (df["code"] == "01001").any()
 
@@ -184,12 +184,12 @@ def test_commune_types_derive_density3_and_keep_gaps():
         "centrality": pd.Series(dtype="string"),
         "mountain": pd.Series({"01004": "jura"}),
     }
-    types = typology.commune_types(grids, codes)
+    types = territory_types.commune_types(grids, codes)
     assert list(types.columns) == list(TYPE_COLUMNS)
     assert types.loc["01001", "density3"] == "rural"
     assert types.loc["01004", "density3"] == "intermediate"
     assert types.loc["97601"].isna().all()  # absent from every file: no class
-    report = typology.grid_report(types["density"], "density", {})
+    report = territory_types.grid_report(types["density"], "density", {})
     assert report["no_class"] == 1 and report["no_class_codes"] == ["97601"]
 
 
@@ -211,7 +211,7 @@ def test_atlas_communes_carry_their_types(atlas):
 def test_quality_report_has_each_grid(atlas):
     sources = atlas.quality["sources"]
     for grid in ("density", "rurality", "centrality", "mountain"):
-        report = sources[typology.SOURCES[grid]]
+        report = sources[territory_types.SOURCES[grid]]
         used = report["matched"] + report["merged"] + report["unmatched"]
         assert used == report["rows_read"]
         assert sum(report["classes"].values()) + report["no_class"] == 34875
@@ -481,7 +481,7 @@ def test_by_type_figure(atlas):
 
 
 def test_describe_lists_values_with_source_and_vintage():
-    record = typology.describe("density3")
+    record = territory_types.describe("density3")
     assert record["label_fr"] == t("type_grid_density3", "fr")
     assert "COG 2026" in record["vintage"]
     assert (

@@ -283,3 +283,16 @@ def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoData
     geoms[has] = shapely.set_precision(simplified, 10**-DISPLAY_DECIMALS)
     out.geometry = geoms
     return out
+
+
+def place_points(points: pd.DataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
+    """Commune code containing each (lon, lat) point, by point-in-polygon."""
+    has = points["lon"].notna() & points["lat"].notna()
+    geo = gpd.GeoDataFrame(
+        index=points.index[has],
+        geometry=gpd.points_from_xy(points.loc[has, "lon"], points.loc[has, "lat"]),
+        crs="EPSG:4326",
+    )
+    joined = gpd.sjoin(geo, communes[["code", "geometry"]], predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return joined["code"].reindex(points.index).astype("string")

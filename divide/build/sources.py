@@ -13,8 +13,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from divide import illectronisme, typology
-from divide.build.geography import Reference
+from divide import illectronisme
+from divide.build.geography import Reference, place_points
 from divide.distance import nearest_distance_km
 from divide.build.harmonise import MatchReport, harmonise, harmonise_classes, map_codes
 from divide.build.readers import (
@@ -33,6 +33,8 @@ from divide.build.readers import illectronisme as illectronisme_reader
 from divide.build.readers import typology as typology_reader
 from divide.registry import DEFAULT_RADIUS_KM, source
 from divide.territory import ALL_LEVELS
+from divide.territory_types import SOURCES as GRID_SOURCES
+from divide.territory_types import commune_types, grid_report
 
 SURVEY_YEAR = "2021"
 
@@ -136,11 +138,11 @@ def territory_types(raw: Path, ref: Reference) -> tuple[pd.DataFrame, dict, list
     codes = pd.Index(sorted(ref.codes), name="code")
     grids, reports, details = {}, {}, []
     for grid in ("density", "rurality", "centrality", "mountain"):
-        source_id = typology.SOURCES[grid]
+        source_id = GRID_SOURCES[grid]
         frame = typology_reader.read_grid(_path(raw, source_id))
         table, report = harmonise_classes(frame, ref, source_id, ["class"])
         grids[grid] = table["class"]
-        reports[source_id] = report.to_dict() | typology.grid_report(
+        reports[source_id] = report.to_dict() | grid_report(
             table["class"].reindex(codes), grid, frame.attrs["no_class_labels"]
         )
         details += [
@@ -158,24 +160,11 @@ def territory_types(raw: Path, ref: Reference) -> tuple[pd.DataFrame, dict, list
             }
             for code in sorted(frame.loc[frame["class"].isna(), "code"])
         ]
-    types = typology.commune_types(grids, codes)
-    reports["ot_density"]["classes_density3"] = typology.grid_report(
+    types = commune_types(grids, codes)
+    reports["ot_density"]["classes_density3"] = grid_report(
         types["density3"], "density3", {}
     )["classes"]
     return types, reports, details
-
-
-def place_points(points: pd.DataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
-    """Commune code containing each (lon, lat) point, by point-in-polygon."""
-    has = points["lon"].notna() & points["lat"].notna()
-    geo = gpd.GeoDataFrame(
-        index=points.index[has],
-        geometry=gpd.points_from_xy(points.loc[has, "lon"], points.loc[has, "lat"]),
-        crs="EPSG:4326",
-    )
-    joined = gpd.sjoin(geo, communes[["code", "geometry"]], predicate="within")
-    joined = joined[~joined.index.duplicated(keep="first")]
-    return joined["code"].reindex(points.index).astype("string")
 
 
 def mobile_sites(raw: Path, communes: gpd.GeoDataFrame) -> tuple[pd.DataFrame, dict]:
@@ -487,7 +476,7 @@ def commune_base(
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict, pd.DataFrame]:
     """All per-commune base columns, the sites table, the quality report, the rates.
 
-    The report's ``details`` (popped by :func:`divide.atlas.build`) lists every
+    The report's ``details`` (popped by :func:`divide.build.atlas.build`) lists every
     row that was not a plain match: ``source``, ``record``, ``reason``,
     ``commune``.
     """

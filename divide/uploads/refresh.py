@@ -7,7 +7,9 @@ from typing import NamedTuple
 import pandas as pd
 
 from divide.build.harmonise import harmonise
+from divide.build.readers.broadband import read_arcep_fixed
 from divide.errors import DivideError, SourceError
+from divide.registry import source
 from divide.uploads.codes import code_reference
 from divide.uploads.common import quoted, safe_text
 from divide.uploads.tables import as_bytes, check_size
@@ -81,9 +83,6 @@ def compare_refresh(content: bytes, name: str, atlas) -> RefreshComparison:
     SourceError
         The file is not a readable ARCEP file, or is too large.
     """
-    from divide.build.readers.broadband import read_arcep_fixed
-    from divide.registry import source
-
     file = safe_text(name, 120) or "upload"
     content = as_bytes(content, file)
     check_size(content, file)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from divide.build.geography import place_points
 from divide.build.readers._checks import in_france
 from divide.build.readers.mediation import read_lieux_mediation
 from divide.errors import SourceError
@@ -432,8 +433,6 @@ def _place(
     lines: np.ndarray,
 ) -> pd.DataFrame:
     """Add ``commune``, ``departement``, ``located_by``; fill missing points."""
-    from divide.build.sources import place_points
-
     communes = atlas.level("commune")
     commune = pd.Series(
         current.iloc[index].to_numpy(), index=unified.index, dtype="string"

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pyproj import Transformer
 
 from divide.errors import DivideError, SourceError
 from divide.uploads.common import (
@@ -369,7 +370,7 @@ def _xlsx_rows(
 ) -> tuple[list[list[str | None]], list[int], str, list[str]]:
     archive = _check_zip(content, file)
     archive.close()
-    import openpyxl
+    import openpyxl  # heavy: only for spreadsheet uploads, kept off the app's start
 
     rows: list[list[str | None]] = []
     lines: list[int] = []
@@ -742,8 +743,6 @@ def _geojson_crs(crs: object, file: str) -> int:
 
 def from_lambert93(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Lambert-93 metres to WGS84 longitude, latitude."""
-    from pyproj import Transformer
-
     transformer = Transformer.from_crs(2154, 4326, always_xy=True)
     lon, lat = transformer.transform(np.asarray(x, float), np.asarray(y, float))
     return np.asarray(lon, float), np.asarray(lat, float)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from divide.build.buildings.layout import MANIFEST, SYNTHETIC_MARKER, TABLES
 from divide.errors import DivideError, SourceError
 
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
@@ -150,8 +151,6 @@ def output_folder(out: str | Path, *, overwrite: bool = False, what: str = "data
 
 def _ours(folder: Path) -> bool:
     """Whether a folder was written by ``divide buildings`` (safe to replace)."""
-    from divide.build.buildings.layout import MANIFEST, SYNTHETIC_MARKER, TABLES
-
     names = {p.name for p in folder.iterdir()}
     return bool(names & {MANIFEST, SYNTHETIC_MARKER, *TABLES}) or all(
         n.startswith("SYNTHETIC") for n in names

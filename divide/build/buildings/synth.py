@@ -29,11 +29,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import shapely
 
+from divide.atlas import DEFAULT_ATLAS
 from divide.build.buildings import engine
 from divide.build.buildings.layout import ARCEP_CLASSES, PARTITION, SYNTHETIC_MARKER
 from divide.build.buildings.projection import lonlat_to_mercator
@@ -125,8 +127,6 @@ def eligibility_rows(best: np.ndarray, rng: np.random.Generator):
 
 @cache
 def _atlas_tables(atlas: str) -> tuple[pd.DataFrame, pd.Series]:
-    import geopandas as gpd
-
     root = Path(atlas)
     try:
         terr = pd.read_parquet(root / "territories.parquet")
@@ -306,8 +306,6 @@ def synthesize(
         Unknown département, a row count below 1, a bad format, ``out`` not
         writable or not empty.
     """
-    from divide.atlas import DEFAULT_ATLAS
-
     if fmt not in ("parquet", "csv"):
         raise unknown("format", fmt, ("parquet", "csv"))
     if int(rows) < 1:
