@@ -36,14 +36,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from divide.errors import DivideError, suggest
+from divide.i18n import both
 from divide.spreadsheet import neutralise_text, restore_text
 
-SOURCE = {
-    "fr": "Fing et Iddri, « Audacities — Gouverner et innover dans la ville "
-    "numérique réelle », 2018, CC BY 3.0 FR",
-    "en": "Fing and Iddri, \u201cAudacities — Gouverner et innover dans la ville "
-    "numérique réelle\u201d, 2018, CC BY 3.0 FR",
-}
+
+def _texts(kind: str, ids: tuple[str, ...]) -> dict[str, dict[str, dict[str, str]]]:
+    """Id → ``label`` and ``help`` in both languages, from the strings table."""
+    return {i: {f: both(f"aud_{kind}_{i}_{f}") for f in ("label", "help")} for i in ids}
+
+
+SOURCE = both("aud_citation")
 LICENCE_URL = "http://creativecommons.org/licenses/by/3.0/fr/"
 MIN_RATING, MAX_RATING = 0, 5
 MAX_NAME = 200
@@ -53,270 +55,61 @@ RISK_PRESSURE = 4
 OPPORTUNITY_PRESSURE = 2
 
 #: The six criteria, in Audacities' order: id → labels and explanations.
-CRITERIA: dict[str, dict[str, dict[str, str]]] = {
-    "data_capture": {
-        "label": {
-            "fr": "Captation de données personnelles",
-            "en": "Personal-data capture",
-        },
-        "help": {
-            "fr": "L'acteur collecte-t-il, sur les habitants et leurs déplacements, "
-            "des données que la collectivité n'a pas et ne peut pas obtenir ?",
-            "en": "Does the actor collect data on residents and their movements "
-            "that the authority does not have and cannot obtain?",
-        },
-    },
-    "audience": {
-        "label": {"fr": "Audience du service", "en": "Audience"},
-        "help": {
-            "fr": "Combien d'habitants, d'usagers ou de visiteurs utilisent le "
-            "service, et à quel point y sont-ils attachés ?",
-            "en": "How many residents, users or visitors use the service, and how "
-            "attached are they to it?",
-        },
-    },
-    "financial_power": {
-        "label": {
-            "fr": "Pouvoir financier et économique",
-            "en": "Financial and economic power",
-        },
-        "help": {
-            "fr": "Son modèle économique est-il viable, ses moyens permettent-ils "
-            "de tenir face à la régulation ou à la concurrence ?",
-            "en": "Is its business model viable, and do its means let it hold out "
-            "against regulation or competition?",
-        },
-    },
-    "legitimacy_challenge": {
-        "label": {
-            "fr": "Contestation de la légitimité de l'acteur public",
-            "en": "Challenge to public legitimacy",
-        },
-        "help": {
-            "fr": "Se pose-t-il en alternative à l'action publique, ou contourne-t-il "
-            "les règles locales (espace public, urbanisme, fiscalité) ?",
-            "en": "Does it present itself as an alternative to public action, or "
-            "bypass local rules (public space, planning, tax)?",
-        },
-    },
-    "competing_representations": {
-        "label": {
-            "fr": "Représentations concurrentes",
-            "en": "Competing representations",
-        },
-        "help": {
-            "fr": "Propose-t-il sa propre image de la ville (cartes, classements, "
-            "itinéraires) qui concurrence celle des pouvoirs publics ?",
-            "en": "Does it offer its own picture of the city (maps, rankings, "
-            "routes) that competes with the public one?",
-        },
-    },
-    "independence": {
-        "label": {
-            "fr": "Indépendance vis-à-vis de l'acteur public urbain",
-            "en": "Independence from public resources",
-        },
-        "help": {
-            "fr": "Peut-il fonctionner sans les ressources que contrôle la "
-            "collectivité (voirie, données, autorisations, subventions) ?",
-            "en": "Can it run without the resources the authority controls "
-            "(streets, data, permits, subsidies)?",
-        },
-    },
-}
+CRITERIA: dict[str, dict[str, dict[str, str]]] = _texts(
+    "criterion",
+    (
+        "data_capture",
+        "audience",
+        "financial_power",
+        "legitimacy_challenge",
+        "competing_representations",
+        "independence",
+    ),
+)
 CONTROL_CRITERIA = ("data_capture", "legitimacy_challenge", "competing_representations")
 
 #: The four ways to put innovation up for public debate (Audacities), our wording.
-DEBATE_FORMATS: dict[str, dict[str, dict[str, str]]] = {
-    "innovation_policy": {
-        "label": {"fr": "Une politique de l'innovation", "en": "An innovation policy"},
-        "help": {
-            "fr": "Les élus disent quelles innovations ils soutiennent, pourquoi et "
-            "sous quelle forme, et les rattachent aux objectifs du mandat.",
-            "en": "Elected officials say which innovations they back, why and in "
-            "what form, and tie them to the goals of their term.",
-        },
-    },
-    "grand_objective": {
-        "label": {"fr": "Un grand objectif", "en": "A grand objective"},
-        "help": {
-            "fr": "Un horizon ambitieux et chiffré (« zéro déchet en 2040 ») qui "
-            "fédère l'écosystème et oriente hackathons, incubateurs et tiers-lieux ; "
-            "un signal clair pour les grands acteurs.",
-            "en": "An ambitious, measurable horizon (\u201czero waste by 2040\u201d) "
-            "that rallies the ecosystem and steers hackathons, incubators and "
-            "third places; a clear signal to large players.",
-        },
-    },
-    "participatory_innovation": {
-        "label": {
-            "fr": "L'innovation participative",
-            "en": "Participatory innovation",
-        },
-        "help": {
-            "fr": "Comme un budget participatif : les habitants votent pour les "
-            "projets d'innovateurs locaux qui recevront des moyens publics.",
-            "en": "Like a participatory budget: residents vote for the local "
-            "innovators' projects that will receive public means.",
-        },
-    },
-    "innovation_agora": {
-        "label": {"fr": "Une agora de l'innovation", "en": "An innovation agora"},
-        "help": {
-            "fr": "Des débats locaux pour passer de choix individuels de "
-            "consommateurs à un choix collectif, en citoyens et en travailleurs.",
-            "en": "Local debates that turn individual consumer choices into a "
-            "collective choice, made as citizens and as workers too.",
-        },
-    },
-}
+DEBATE_FORMATS: dict[str, dict[str, dict[str, str]]] = _texts(
+    "format",
+    (
+        "innovation_policy",
+        "grand_objective",
+        "participatory_innovation",
+        "innovation_agora",
+    ),
+)
 
 #: The roles of the individual in the digital city (Audacities), our wording.
-ROLES: dict[str, dict[str, dict[str, str]]] = {
-    "citizen": {
-        "label": {"fr": "Citoyen numérique", "en": "Digital citizen"},
-        "help": {
-            "fr": "Celui qui délibère sur la ville ; le rôle le moins servi par les "
-            "plateformes, à renforcer par l'autonomie numérique et collective.",
-            "en": "The one who deliberates about the city; the role platforms serve "
-            "least, to be strengthened through digital and collective "
-            "empowerment.",
-        },
-    },
-    "contributor_consumer": {
-        "label": {
-            "fr": "Contributeur et consommateur",
-            "en": "Contributor and consumer",
-        },
-        "help": {
-            "fr": "De l'usager de services à la demande au bénévole de l'économie "
-            "collaborative ; trop sollicité, il risque l'épuisement.",
-            "en": "From the user of on-demand services to the volunteer of the "
-            "sharing economy; asked too much, they risk burn-out.",
-        },
-    },
-    "digital_worker": {
-        "label": {"fr": "Travailleur numérique", "en": "Digital worker"},
-        "help": {
-            "fr": "Livreur, chauffeur, ou simple producteur de traces dont la valeur "
-            "est captée par les plateformes, souvent sans rémunération juste.",
-            "en": "Courier, driver, or simply a producer of data traces whose value "
-            "platforms capture, often without fair pay.",
-        },
-    },
-}
+ROLES: dict[str, dict[str, dict[str, str]]] = _texts(
+    "role",
+    ("citizen", "contributor_consumer", "digital_worker"),
+)
 
 #: The three readings: what they mean and what a local authority can do.
 READINGS: dict[str, dict] = {
     "risk": {
-        "label": {"fr": "Risque", "en": "Risk"},
-        "meaning": {
-            "fr": "L'acteur prend la main sur ce dont la collectivité a besoin pour "
-            "gouverner : données, règles de l'espace public, image de la ville, "
-            "égalité d'accès au service.",
-            "en": "The actor takes hold of what the authority needs to govern: "
-            "data, rules of public space, the picture of the city, equal access "
-            "to the service.",
-        },
-        "actions": [
-            {
-                "fr": "Fixer des règles : conditions d'usage de l'espace public, "
-                "clauses de partage de données d'intérêt général, respect du RGPD.",
-                "en": "Set rules: conditions for using public space, clauses on "
-                "sharing data of general interest, GDPR compliance.",
-            },
-            {
-                "fr": "Garder une représentation publique de la ville (données et "
-                "cartes ouvertes) plutôt que dépendre de celle de l'acteur.",
-                "en": "Keep a public picture of the city (open data and maps) "
-                "rather than rely on the actor's.",
-            },
-            {
-                "fr": "Ouvrir une agora de l'innovation : débattre de l'acteur en "
-                "citoyens et en travailleurs, pas seulement en consommateurs.",
-                "en": "Open an innovation agora: debate the actor as citizens and "
-                "workers, not only as consumers.",
-            },
-        ],
+        "label": both("aud_reading_risk_label"),
+        "meaning": both("aud_reading_risk_meaning"),
+        "actions": [both(f"aud_reading_risk_action_{i}") for i in (1, 2, 3)],
         "formats": ["innovation_agora", "innovation_policy"],
         "roles": ["citizen", "digital_worker"],
     },
     "tension": {
-        "label": {"fr": "Tension", "en": "Tension"},
-        "meaning": {
-            "fr": "L'acteur bouscule les acteurs en place sans confisquer les "
-            "leviers publics ; la secousse peut faire naître des partenariats.",
-            "en": "The actor shakes incumbents up without seizing public levers; "
-            "the jolt can give rise to partnerships.",
-        },
-        "actions": [
-            {
-                "fr": "Négocier un partenariat : échange de données, "
-                "expérimentation encadrée, engagements réciproques.",
-                "en": "Negotiate a partnership: data exchange, supervised trial, "
-                "mutual commitments.",
-            },
-            {
-                "fr": "Énoncer un grand objectif qui oriente l'acteur vers les "
-                "priorités du territoire.",
-                "en": "State a grand objective that steers the actor towards the "
-                "territory's priorities.",
-            },
-            {
-                "fr": "Associer les habitants en contributeurs, sans leur demander "
-                "plus de bénévolat qu'ils ne peuvent en donner.",
-                "en": "Involve residents as contributors, without asking more "
-                "volunteering than they can give.",
-            },
-        ],
+        "label": both("aud_reading_tension_label"),
+        "meaning": both("aud_reading_tension_meaning"),
+        "actions": [both(f"aud_reading_tension_action_{i}") for i in (1, 2, 3)],
         "formats": ["grand_objective", "innovation_policy"],
         "roles": ["contributor_consumer", "citizen"],
     },
     "opportunity": {
-        "label": {"fr": "Opportunité", "en": "Opportunity"},
-        "meaning": {
-            "fr": "De nouvelles données, de nouveaux outils ou de nouvelles "
-            "approches qui peuvent renforcer l'action publique.",
-            "en": "New data, tools or approaches that can reinforce public action.",
-        },
-        "actions": [
-            {
-                "fr": "Soutenir et intégrer : expérimentation, commande publique, "
-                "accueil en tiers-lieu, lien avec les services existants.",
-                "en": "Support and integrate: trials, public procurement, a place "
-                "in a third place, links with existing services.",
-            },
-            {
-                "fr": "Soumettre le soutien à l'innovation participative : les "
-                "habitants choisissent les projets financés.",
-                "en": "Put support to participatory innovation: residents choose "
-                "the projects that get funded.",
-            },
-            {
-                "fr": "Veiller à la pérennité du modèle économique et à la "
-                "lisibilité du service pour les habitants.",
-                "en": "Watch that the business model lasts and the service stays "
-                "clear to residents.",
-            },
-        ],
+        "label": both("aud_reading_opportunity_label"),
+        "meaning": both("aud_reading_opportunity_meaning"),
+        "actions": [both(f"aud_reading_opportunity_action_{i}") for i in (1, 2, 3)],
         "formats": ["participatory_innovation", "grand_objective"],
         "roles": ["contributor_consumer", "citizen"],
     },
 }
-RULE_TEXT = {
-    "fr": (
-        "Intensité = somme des six notes / 30. Pression sur le contrôle = note "
-        "la plus haute parmi captation de données, contestation de la légitimité "
-        "et représentations concurrentes. Risque si intensité ≥ 50 % et pression "
-        "≥ 4 ; opportunité si pression ≤ 2 et intensité < 60 % ; tension sinon."
-    ),
-    "en": (
-        "Intensity = sum of the six ratings / 30. Control pressure = highest rating "
-        "among data capture, challenge to legitimacy and competing "
-        "representations. Risk if intensity ≥ 50 % and pressure ≥ 4; opportunity "
-        "if pressure ≤ 2 and intensity < 60 %; tension otherwise."
-    ),
-}
+RULE_TEXT = both("aud_rule_text")
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ import plotly.graph_objects as go
 from divide.atlas import Atlas, check_level
 from divide.errors import DivideError, unknown
 from divide.formatting import format_count, format_decimal, plotly_separators
-from divide.i18n import t
+from divide.i18n import both, t
 from divide.indicators import format_value
 from divide.registry import Indicator, catalogue, indicator
 from divide.safe_text import html
@@ -623,7 +623,7 @@ def ifn_scatter(
 #: The index score as an indicator, for map classes, legends and formatting.
 SCORE = Indicator(
     id="fragility_score",
-    label={"fr": "Indice de fragilité", "en": "Fragility index"},
+    label=both("frag_score_label"),
     unit="index",
     direction="higher_worse",
     numerator="score",

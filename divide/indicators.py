@@ -243,6 +243,10 @@ def aggregate_by(communes: pd.DataFrame, key: str) -> pd.DataFrame:
     return sums
 
 
+#: Rates per so many people → decimals shown.
+PER_PEOPLE = {"per100k": 1, "per1k": 1, "per10k": 2}
+
+
 def format_value(
     value: float, ind: Indicator, lang: str = "en", *, suffix: bool = True
 ) -> str:
@@ -251,7 +255,7 @@ def format_value(
     ``suffix=False`` drops the long "per 10,000 people" where a label says it.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "pas de données" if lang == "fr" else "no data"
+        return t("no_data", lang)
     unit = ind.unit
     if unit == "share":
         return format_share(value, lang, 1)
@@ -261,37 +265,15 @@ def format_value(
         return f"{format_count(value, lang)}\u00a0€"
     if unit == "index":
         return format_count(value, lang, 1)
-    if unit == "per100k":
-        words = "pour 100 000 hab." if lang == "fr" else "per 100,000 people"
-        shown = format_count(value, lang, 1)
-        return f"{shown} {words}" if suffix else shown
-    if unit == "per1k":
-        words = "pour 1 000 hab." if lang == "fr" else "per 1,000 people"
-        shown = format_count(value, lang, 1)
-        return f"{shown} {words}" if suffix else shown
-    if unit == "per10k":
-        words = "pour 10 000 hab." if lang == "fr" else "per 10,000 people"
-        shown = format_count(value, lang, 2)
-        return f"{shown} {words}" if suffix else shown
+    if unit in PER_PEOPLE:
+        shown = format_count(value, lang, PER_PEOPLE[unit])
+        return f"{shown} {t(f'unit_word_{unit}', lang)}" if suffix else shown
     return format_count(value, lang)
 
 
 def unit_label(ind: Indicator, lang: str = "en") -> str:
     """The unit as shown in legends."""
-    labels = {
-        "people": ("personnes", "people"),
-        "premises": ("locaux", "premises"),
-        "sites": ("sites", "sites"),
-        "share": ("%", "%"),
-        "km": ("km", "km"),
-        "index": ("indice", "index"),
-        "EUR": ("€", "€"),
-        "per10k": ("pour 10 000 hab.", "per 10,000 people"),
-        "per100k": ("pour 100 000 hab.", "per 100,000 people"),
-        "per1k": ("pour 1 000 hab.", "per 1,000 people"),
-    }
-    fr, en = labels[ind.unit]
-    return fr if lang == "fr" else en
+    return t(f"unit_word_{ind.unit}", lang)
 
 
 def display_values(values: pd.Series, ind: Indicator) -> pd.Series:

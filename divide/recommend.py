@@ -39,7 +39,7 @@ from divide.atlas import Atlas, check_level
 from divide.errors import DivideError, unknown
 from divide.formatting import format_count
 from divide.fragility import as_atlas
-from divide.i18n import t
+from divide.i18n import both, t
 from divide.indicators import format_value
 from divide.knowledge import (
     KINDS,
@@ -65,57 +65,12 @@ PARENT = {
 }
 _ORDER = ALL_LEVELS
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-PEERS = {
-    "commune": {"fr": "communes", "en": "communes"},
-    "epci": {"fr": "EPCI", "en": "EPCIs"},
-    "departement": {"fr": "départements", "en": "départements"},
-    "region": {"fr": "régions", "en": "régions"},
-}
-_TEXT = {
-    "no_data": {
-        "fr": "non évalué : pas de données ({what})",
-        "en": "not evaluated: no data ({what})",
-    },
-    "not_applicable": {
-        "fr": "ne s'applique pas à ce niveau (niveaux : {what})",
-        "en": "not applicable at this level (levels: {what})",
-    },
-    "threshold": {"fr": "seuil", "en": "threshold"},
-    "percentile": {
-        "fr": "{p:g}e centile des {peers}",
-        "en": "{p:g}th percentile of {peers}",
-    },
-    "points": {"fr": "points", "en": "points"},
-    "not_fired": {"fr": "Non déclenchée : {what}.", "en": "Did not fire: {what}."},
-    "fires_if_missing": {
-        "fr": "se déclenche seulement en l'absence de valeur",
-        "en": "fires only when there is no value",
-    },
-    "against": {"fr": "contre", "en": "against"},
-    # issue 17: what a territory calls for first
-    "top_need": {
-        "fr": "Plus grand écart avec la France : {what}, {value} contre {reference} "
-        "({gap}).",
-        "en": "Largest gap against France: {what}, {value} against {reference} "
-        "({gap}).",
-    },
-    "top_need_better": {
-        "fr": "Aucun indicateur plus mauvais qu'en France ; le plus proche : {what}, "
-        "{value} contre {reference} ({gap}).",
-        "en": "No indicator worse than France's; the closest: {what}, {value} "
-        "against {reference} ({gap}).",
-    },
-    "top_need_title": {"fr": "Priorité", "en": "Top need"},
-    "top_need_none": {
-        "fr": "Aucun écart avec la France à signaler (pas de données).",
-        "en": "No gap against France to report (no data).",
-    },
-}
+#: Key of "fires below / at most / above / from" in the strings table.
 _FIRES_WHEN = {
-    "<": {"fr": "se déclenche sous {cut}", "en": "fires below {cut}"},
-    "<=": {"fr": "se déclenche à {cut} ou moins", "en": "fires at {cut} or less"},
-    ">": {"fr": "se déclenche au-dessus de {cut}", "en": "fires above {cut}"},
-    ">=": {"fr": "se déclenche à partir de {cut}", "en": "fires from {cut} up"},
+    "<": "rec_fires_lt",
+    "<=": "rec_fires_le",
+    ">": "rec_fires_gt",
+    ">=": "rec_fires_ge",
 }
 
 
@@ -395,7 +350,7 @@ def _gap(value: float | None, reference: float | None, ind_id: str, lang: str) -
     ind = indicator(ind_id)
     if ind.unit == "share":
         number = format_count(abs(diff) * 100, lang, 1)
-        return f"{sign}{number}\u00a0{_TEXT['points'][lang]}"
+        return f"{sign}{number}\u00a0{t('rec_points', lang)}"
     return f"{sign}{format_value(abs(diff), ind, lang)}"
 
 
@@ -405,11 +360,14 @@ def _reference_name(
     if cond.kind == "missing":
         return {"fr": "", "en": ""}
     if cond.kind == "threshold":
-        return dict(_TEXT["threshold"])
+        return both("rec_threshold")
     if cond.kind == "percentile":
         return {
-            lang: _TEXT["percentile"][lang].format(
-                p=cond.percentile, peers=PEERS[level][lang]
+            lang: t(
+                "rec_percentile",
+                lang,
+                p=cond.percentile,
+                peers=t(f"rec_peers_{level}", lang),
             )
             for lang in ("fr", "en")
         }
@@ -451,18 +409,16 @@ def _match(
     reason = {}
     for lang in ("fr", "en"):
         if status == "not_applicable":
-            reason[lang] = _TEXT["not_applicable"][lang].format(
-                what=", ".join(rule.levels)
-            )
+            reason[lang] = t("rec_not_applicable", lang, what=", ".join(rule.levels))
         elif status == "no_data":
             what = ", ".join(
                 indicator(r.indicator).name(lang) for r in results if r.passed is None
             )
-            reason[lang] = _TEXT["no_data"][lang].format(what=what)
+            reason[lang] = t("rec_no_data", lang, what=what)
         elif status == "not_fired":
             sep = "\u202f; " if lang == "fr" else "; "
             what = sep.join(_describe(r, lang) for r in results if r.passed is False)
-            reason[lang] = _TEXT["not_fired"][lang].format(what=what)
+            reason[lang] = t("rec_not_fired", lang, what=what)
         else:
             reason[lang] = rule.reason[lang].format(
                 **_placeholders(results, lang, level, name)
@@ -482,19 +438,17 @@ def _match(
 def _describe(result: ConditionResult, lang: str) -> str:
     """One condition in words, with its numbers (for rules that did not fire)."""
     label = indicator(result.indicator).name(lang)
-    value = _fmt(result.value, result.indicator, lang) or (
-        "pas de données" if lang == "fr" else "no data"
-    )
+    value = _fmt(result.value, result.indicator, lang) or t("no_data", lang)
     colon = "\u00a0:" if lang == "fr" else ":"
     if result.kind == "missing":
-        return f"{label}{colon} {value}, {_TEXT['fires_if_missing'][lang]}"
+        return f"{label}{colon} {value}, {t('rec_fires_if_missing', lang)}"
     text = f"{label}{colon} {value}"
     if result.kind == "reference":
         reference = _fmt(result.reference, result.indicator, lang)
         name = result.reference_name[lang]
-        text += f" {_TEXT['against'][lang]} {reference} ({name})"
+        text += f" {t('rec_against', lang)} {reference} ({name})"
     cut = _fmt(result.cut, result.indicator, lang)
-    text = f"{text}, {_FIRES_WHEN[result.op][lang].format(cut=cut)}"
+    text = f"{text}, {t(_FIRES_WHEN[result.op], lang, cut=cut)}"
     if result.kind == "percentile":
         text += f" ({result.reference_name[lang]})"
     return text
@@ -503,11 +457,11 @@ def _describe(result: ConditionResult, lang: str) -> str:
 def _placeholders(
     results: list[ConditionResult], lang: str, level: str, name: str
 ) -> dict[str, str]:
-    values = {"name": name, "peers": PEERS[level][lang]}
+    values = {"name": name, "peers": t(f"rec_peers_{level}", lang)}
     for i, r in enumerate(results, start=1):
         suffix = "" if i == 1 else f"_{i}"
         values[f"value{suffix}"] = _fmt(r.value, r.indicator, lang) or (
-            "pas de données" if lang == "fr" else "no data"
+            t("no_data", lang)
         )
         values[f"reference{suffix}"] = _fmt(r.reference, r.indicator, lang)
         values[f"gap{suffix}"] = _gap(r.value, r.reference, r.indicator, lang)
@@ -631,7 +585,9 @@ def top_need(
     text = {}
     for lang in ("fr", "en"):
         key = "top_need" if gap > 0 else "top_need_better"
-        text[lang] = _TEXT[key][lang].format(
+        text[lang] = t(
+            f"rec_{key}",
+            lang,
             what=indicator(ind_id).name(lang),
             value=_fmt(value, ind_id, lang),
             reference=_fmt(ref, ind_id, lang),
@@ -676,14 +632,14 @@ def first_call(
             "kind": "none",
             "rule": None,
             "indicator": None,
-            "title": _TEXT["top_need_title"][lang],
-            "text": _TEXT["top_need_none"][lang],
+            "title": t("rec_top_need_title", lang),
+            "text": t("rec_top_need_none", lang),
         }
     return {
         "kind": "top_need",
         "rule": None,
         "indicator": need.indicator,
-        "title": _TEXT["top_need_title"][lang],
+        "title": t("rec_top_need_title", lang),
         "text": need.text[lang],
     }
 
@@ -935,7 +891,7 @@ def where_it_fires(
 #: A recommendation's strength in a territory, as an indicator for maps.
 STRENGTH = Indicator(
     id="recommendation_strength",
-    label={"fr": "Intensité", "en": "Strength"},
+    label=both("reco_strength"),
     unit="index",
     direction="higher_worse",
     numerator="strength",
