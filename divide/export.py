@@ -27,7 +27,7 @@ import shapely
 from divide import territory_types, typology
 from divide.atlas import TYPE_COLUMNS, Atlas, check_level
 from divide.errors import DivideError, unknown
-from divide.formatting import format_count, format_share
+from divide.formatting import counted, format_count, format_share
 from divide.i18n import t
 from divide.indicators import format_value, unit_label
 from divide.registry import Indicator, indicator, indicators, source
@@ -531,7 +531,7 @@ def precision_text(unit: str) -> str:
     digits = PRECISION.get(unit)
     if digits is None:
         return "as computed"
-    text = "integer" if digits == 0 else f"{digits} decimals"
+    text = "integer" if digits == 0 else counted(digits, "decimal", "en")
     return f"{text} (0.01 point)" if unit == "share" else text
 
 

@@ -134,7 +134,8 @@ def test_csv_values_rounded_per_unit_and_documented(atlas, bretagne_raw):
     precision = dict(zip(notes["id"], notes["precision"], strict=True))
     assert precision["thd30_share"] == "4 decimals (0.01 point)"
     assert precision["population"] == "integer"
-    assert precision["dist_4g_km"] == "1 decimals"
+    assert precision["dist_4g_km"] == "1 decimal"  # one, not "1 decimals"
+    assert export.precision_text("per10k") == "2 decimals"
 
 
 def test_vintage_column_in_the_csv_itself(atlas):
