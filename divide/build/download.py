@@ -48,8 +48,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from divide.errors import DivideError, unknown
 from divide.build.readers.broadband import QUARTER
+from divide.errors import DivideError, unknown
 
 __all__ = [
     "REMOTES",
@@ -252,28 +252,14 @@ def download(
         try:
             resource = None
             if remote.dataset:
-                resource = _resolve_dataset(remote, fetch, timeout)
+                api = _fetch(fetch, url, source_id, timeout)
+                resource = _pick_resource(remote, api)
                 url = resource["url"]
-            content = fetch(url, timeout=timeout)
-            content = _unzip(content, remote)
+            content = _unzip(_fetch(fetch, url, source_id, timeout), remote)
             path = folder / remote.filename
             _write(path, content)
-        except urllib.error.HTTPError as exc:
-            yield (
-                f"  {source_id}: error: {_host(url)} answered HTTP {exc.code} "
-                f"({exc.reason}) for {url} — skipped; the embedded atlas stays in use"
-            )
-            continue
-        except (
-            urllib.error.URLError,
-            TimeoutError,
-            ConnectionError,
-            http.client.HTTPException,
-        ):
-            yield (
-                f"  {source_id}: offline: could not reach {_host(url)} — the "
-                "embedded atlas stays in use"
-            )
+        except _Skipped as exc:
+            yield str(exc)
             continue
         except DivideError as exc:
             yield f"  {source_id}: error: {exc} — skipped"
@@ -314,10 +300,39 @@ def download(
         yield f"0 of {len(wanted)} file(s) fetched: the embedded atlas stays in use."
 
 
-def _resolve_dataset(remote: Remote, fetch: Fetch, timeout: float) -> dict:
-    """The CSV resource of a data.gouv.fr dataset (main first, newest first)."""
-    api = DATAGOUV_API.format(slug=remote.dataset)
-    raw = fetch(api, timeout=timeout)
+class _Skipped(Exception):
+    """A file that could not be fetched; ``str()`` is the line saying why."""
+
+
+#: Could not reach the server: no network, a timeout, a broken answer.
+OFFLINE = (OSError, http.client.HTTPException)
+
+
+def _fetch(fetch: Fetch, url: str, label: str, timeout: float) -> bytes:
+    """Fetch ``url``; else raise :class:`_Skipped` with the line naming ``label``.
+
+    An error status, an unreachable server and a refused answer (not https, too
+    large) each give one plain line; the embedded atlas stays in use.
+    """
+    try:
+        return fetch(url, timeout=timeout)
+    except urllib.error.HTTPError as exc:
+        why = (
+            f"error: {_host(url)} answered HTTP {exc.code} ({exc.reason}) for {url} "
+            "— skipped; the embedded atlas stays in use"
+        )
+    except OFFLINE:
+        why = f"offline: could not reach {_host(url)} — the embedded atlas stays in use"
+    except DivideError as exc:
+        why = f"error: {exc} — skipped"
+    raise _Skipped(f"  {label}: {why}")
+
+
+def _pick_resource(remote: Remote, raw: bytes) -> dict:
+    """The CSV resource of a data.gouv.fr dataset (main first, newest first).
+
+    ``raw`` is the answer of the data.gouv.fr API for the dataset.
+    """
     try:
         meta = json.loads(raw.decode("utf-8"))
         resources = meta["resources"]
@@ -445,32 +460,16 @@ def download_arcep_quarters(
         for name in ARCEP_QUARTER_FILES:
             url = arcep_quarter_url(quarter, name)
             try:
-                content = fetch(url, timeout=timeout)
+                content = _fetch(fetch, url, f"{quarter} {name}", timeout)
                 folder.mkdir(parents=True, exist_ok=True)
                 _write(folder / name, content)
-            except urllib.error.HTTPError as exc:
+            except (_Skipped, OSError) as exc:
                 yield (
-                    f"  {quarter} {name}: error: {_host(url)} answered HTTP "
-                    f"{exc.code} — skipped"
+                    str(exc)
+                    if isinstance(exc, _Skipped)
+                    else f"  {quarter} {name}: error: cannot write the file ({exc}) "
+                    "— skipped"
                 )
-                if name == "commune_debit.csv":
-                    break
-                continue
-            except (
-                urllib.error.URLError,
-                TimeoutError,
-                ConnectionError,
-                http.client.HTTPException,
-            ):
-                yield (
-                    f"  {quarter} {name}: offline: could not reach {_host(url)} — "
-                    "the embedded atlas stays in use"
-                )
-                if name == "commune_debit.csv":
-                    break
-                continue
-            except (DivideError, OSError) as exc:
-                yield f"  {quarter} {name}: error: {exc} — skipped"
                 if name == "commune_debit.csv":
                     break
                 continue
