@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from divide import classify, maps  # noqa: E402
 from divide.atlas import Atlas  # noqa: E402
+from divide.indicators import value_column  # noqa: E402
 from divide.registry import indicator  # noqa: E402
 
 VIEWS = [
@@ -38,7 +39,7 @@ def build_view(atlas: Atlas, shapes, level: str, scope, ind_id: str):
     ind = indicator(ind_id)
     rows = atlas.members(level, scope)
     values = rows[["code", "name"]].reset_index(drop=True)
-    values["value"] = rows[f"v_{ind_id}"].to_numpy()
+    values["value"] = rows[value_column(ind_id)].to_numpy()
     edges = classify.breaks(values["value"], 5, "quantiles")
     colours = classify.palette(len(edges) - 1, ind.direction)
     part = shapes[shapes["code"].isin(values["code"])]

@@ -37,7 +37,13 @@ import pandas as pd
 
 from divide import safe_text
 from divide.errors import DivideError, unknown
-from divide.indicators import COVERAGE_MIN, compute, coverage
+from divide.indicators import (
+    COVERAGE_MIN,
+    VALUE_PREFIX,
+    compute,
+    coverage,
+    value_column,
+)
 from divide.registry import base_columns
 from divide.territory import ALL_LEVELS as LEVELS
 from divide.territory import PARENT_LEVELS
@@ -199,7 +205,7 @@ class Atlas:
             for level, series in per_level.items():
                 rows = table["level"] == level
                 column[rows] = table.loc[rows, "code"].map(series).astype(float)
-            columns[f"v_{ind_id}"] = column
+            columns[value_column(ind_id)] = column
         if columns:
             clash = sorted(set(columns) & set(table.columns))
             if clash:
@@ -307,7 +313,9 @@ def derived_values(table: pd.DataFrame) -> pd.DataFrame:
     values = values.where(
         (table["level"] == "commune").to_numpy()[:, None] | (covered >= COVERAGE_MIN)
     )
-    return pd.concat([values.add_prefix("v_"), covered.add_prefix("cov_")], axis=1)
+    return pd.concat(
+        [values.add_prefix(VALUE_PREFIX), covered.add_prefix("cov_")], axis=1
+    )
 
 
 def check_level(level: str, *, allow_france: bool = True) -> None:

@@ -20,7 +20,7 @@ from divide.atlas import Atlas
 from divide.errors import DivideError, unknown
 from divide.formatting import counted, plotly_separators
 from divide.i18n import t
-from divide.indicators import display_values, format_value, unit_label
+from divide.indicators import display_values, format_value, unit_label, value_column
 from divide.registry import Indicator, indicator, indicators
 from divide.safe_text import html
 from divide.territory import LEVELS
@@ -170,7 +170,7 @@ def ranking(frame: pd.DataFrame, ind_id: str) -> pd.DataFrame:
         ``name``, ``value``, ``target``, ``population``, sorted by rank then name.
     """
     ind = indicator(ind_id)
-    column = f"v_{ind_id}"
+    column = value_column(ind_id)
     if column not in frame.columns:
         raise DivideError(f"the peer table has no values for '{ind_id}'")
     values = frame[column].astype(float)
@@ -309,7 +309,7 @@ def ranking_table(
     for ind_id in ids:
         ind = indicator(ind_id)
         table[labels[ind_id]] = [
-            format_value(float(v), ind, lang) for v in order[f"v_{ind_id}"]
+            format_value(float(v), ind, lang) for v in order[value_column(ind_id)]
         ]
     table["target"] = ranked["target"].to_numpy(dtype=bool)
     return table
@@ -338,8 +338,8 @@ def percentiles(
     table = atlas.level(level)
     out = {}
     for ind_id in ids:
-        values = table[f"v_{ind_id}"].astype(float)
-        value = float(row[f"v_{ind_id}"])
+        values = table[value_column(ind_id)].astype(float)
+        value = float(row[value_column(ind_id)])
         if math.isnan(value):
             out[ind_id] = np.nan
             continue
@@ -477,7 +477,7 @@ def scatter_figure(
         Hover label of the population.
     """
     x_ind, y_ind, pop_ind = indicator(x_id), indicator(y_id), indicator("population")
-    data = frame[frame[f"v_{x_id}"].notna() & frame[f"v_{y_id}"].notna()]
+    data = frame[frame[value_column(x_id)].notna() & frame[value_column(y_id)].notna()]
     pop = data["v_population"].astype(float).fillna(0).clip(lower=0)
     top = math.sqrt(pop.max()) if len(pop) and pop.max() > 0 else 1.0
     size = 5 + 25 * np.sqrt(pop.to_numpy()) / top
@@ -485,8 +485,8 @@ def scatter_figure(
         np.column_stack(
             [
                 [html(str(n)) for n in data["name"]],
-                [html(format_value(v, x_ind, lang)) for v in data[f"v_{x_id}"]],
-                [html(format_value(v, y_ind, lang)) for v in data[f"v_{y_id}"]],
+                [html(format_value(v, x_ind, lang)) for v in data[value_column(x_id)]],
+                [html(format_value(v, y_ind, lang)) for v in data[value_column(y_id)]],
                 [html(format_value(v, pop_ind, lang)) for v in data["v_population"]],
             ]
         )
@@ -517,8 +517,8 @@ def scatter_figure(
         )
         fig.add_trace(
             trace(
-                x=display_values(data[f"v_{x_id}"][part], x_ind),
-                y=display_values(data[f"v_{y_id}"][part], y_ind),
+                x=display_values(data[value_column(x_id)][part], x_ind),
+                y=display_values(data[value_column(y_id)][part], y_ind),
                 mode="markers",
                 name=name,
                 marker={
@@ -588,7 +588,7 @@ def implied_count(table: pd.DataFrame, ind: Indicator) -> pd.Series | None:
     if ind.unit != "share" or not ind.denominator or ind.denominator not in table:
         return None
     den = table[ind.denominator].astype(float)
-    share = table[f"v_{ind.id}"].astype(float)
+    share = table[value_column(ind.id)].astype(float)
     if ind.direction == "lower_worse":
         return den * (1.0 - share)
     if ind.direction == "higher_worse":
@@ -634,7 +634,7 @@ def ranked_rows(
         {
             "code": table["code"].astype(str).to_numpy(),
             "name": table["name"].astype(str).to_numpy(),
-            "value": table[f"v_{ind.id}"].astype(float).to_numpy(),
+            "value": table[value_column(ind.id)].astype(float).to_numpy(),
         }
     )
     count = implied_count(table, ind)

@@ -29,7 +29,7 @@ from divide.atlas import TYPE_COLUMNS, Atlas, check_level
 from divide.errors import DivideError, unknown
 from divide.formatting import counted, format_count, format_share
 from divide.i18n import t
-from divide.indicators import format_value, unit_label
+from divide.indicators import format_value, unit_label, value_column
 from divide.registry import Indicator, indicator, indicators, source
 from divide.safe_text import markdown, visible
 from divide.spreadsheet import RISKY_START
@@ -221,7 +221,7 @@ def table(
     types = list(TYPE_COLUMNS) if level == "commune" else []
     out = rows[id_columns(level) + types].copy()
     for ind_id in ids:
-        out[ind_id] = rows[f"v_{ind_id}"]
+        out[ind_id] = rows[value_column(ind_id)]
     for ind_id, bounds in (ranges or {}).items():
         indicator(ind_id)
         if ind_id not in out.columns:

@@ -63,7 +63,7 @@ from divide.atlas import Atlas, check_level
 from divide.errors import DivideError, unknown
 from divide.formatting import format_count, format_decimal, plotly_separators
 from divide.i18n import both, t
-from divide.indicators import format_value
+from divide.indicators import format_value, value_column
 from divide.registry import Indicator, catalogue, indicator
 from divide.safe_text import html
 from divide.territory import LEVELS
@@ -337,8 +337,10 @@ def compute_index(
     if table.empty:
         raise DivideError(f"no territory at level '{level}' in this table")
     for ind_id in weights:
-        if f"v_{ind_id}" not in table.columns:
-            raise DivideError(f"the territory table has no column 'v_{ind_id}'")
+        if value_column(ind_id) not in table.columns:
+            raise DivideError(
+                f"the territory table has no column '{value_column(ind_id)}'"
+            )
     scope = _reference_scope(table, level, reference)
 
     out = pd.DataFrame(index=table.index.astype(str))
@@ -349,7 +351,7 @@ def compute_index(
             out[parent] = table[parent].astype("string").to_numpy()
     scores = pd.DataFrame(index=out.index)
     for ind_id, weight in weights.items():
-        values = table[f"v_{ind_id}"].astype(float)
+        values = table[value_column(ind_id)].astype(float)
         values.index = out.index
         direction = indicator(ind_id).direction
         out[f"value_{ind_id}"] = values

@@ -27,6 +27,16 @@ LEVEL_KEYS = {"epci": "epci", "departement": "departement", "region": "region"}
 #: communes where the source has a value hold at least this share of the
 #: territory's population; below it the value is withheld (and said why).
 COVERAGE_MIN = 0.8
+#: The prefix of an indicator's value column in the atlas's territories.
+VALUE_PREFIX = "v_"
+
+
+def value_column(ind_id: str) -> str:
+    """The column of an indicator's values in :attr:`divide.atlas.Atlas.territories`.
+
+    ``v_<id>``, derived on load by :func:`divide.atlas.derived_values`.
+    """
+    return f"{VALUE_PREFIX}{ind_id}"
 
 
 def compute(table: pd.DataFrame, ids: list[str] | None = None) -> pd.DataFrame:

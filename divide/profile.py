@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from divide.atlas import TYPE_COLUMNS, Atlas
-from divide.indicators import compute, format_value, withheld_reason
+from divide.indicators import compute, format_value, value_column, withheld_reason
 from divide.registry import indicators, source
 from divide.territory import PARENT_LEVELS
 
@@ -56,7 +56,7 @@ def territory_json(atlas: Atlas, level: str, code: str | None) -> dict:
             for grid in TYPE_COLUMNS
         }
     for ind in indicators().values():
-        value = _clean(row[f"v_{ind.id}"])
+        value = _clean(row[value_column(ind.id)])
         entry = out["indicators"][ind.id] = {
             "label": ind.label["en"],
             "label_fr": ind.label["fr"],
@@ -92,7 +92,7 @@ def comparison(
     data = {}
     for lvl, c, name in chain:
         row = atlas.territory(lvl, c)
-        data[(lvl, c, name)] = [row[f"v_{i}"] for i in ids]
+        data[(lvl, c, name)] = [row[value_column(i)] for i in ids]
     frame = pd.DataFrame(data, index=ids)
     return frame
 

@@ -40,7 +40,7 @@ from divide.errors import DivideError, unknown
 from divide.formatting import format_count
 from divide.fragility import as_atlas
 from divide.i18n import both, t
-from divide.indicators import format_value
+from divide.indicators import format_value, value_column
 from divide.knowledge import (
     KINDS,
     SOURCES,
@@ -233,7 +233,7 @@ class _Context:
 
     def column(self, level: str, ind_id: str) -> pd.Series:
         table = self.level(level)
-        column = f"v_{ind_id}"
+        column = value_column(ind_id)
         if column not in table.columns:
             raise DivideError(f"the territory table has no column '{column}'")
         return table[column].astype(float)
@@ -279,7 +279,9 @@ def _condition_frame(ctx: _Context, cond: Condition, level: str) -> pd.DataFrame
         frame["ref_level"] = ref_level
         if ref_level == "france":
             row = ctx.france
-            ref_value = np.nan if row is None else float(row[f"v_{cond.indicator}"])
+            ref_value = (
+                np.nan if row is None else float(row[value_column(cond.indicator)])
+            )
             frame["reference"] = ref_value
             frame["ref_code"] = "FR" if row is not None else None
         else:
@@ -569,7 +571,7 @@ def top_need(
         return None
     best = None
     for ind_id in NEED_INDICATORS:
-        column = f"v_{ind_id}"
+        column = value_column(ind_id)
         if column not in row.index or column not in france.index:
             continue
         value, ref = _number(row[column]), _number(france[column])

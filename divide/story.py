@@ -42,6 +42,7 @@ from divide.indicators import (
     format_value,
     sources_as_of_text,
     unit_label,
+    value_column,
 )
 from divide.knowledge import SOURCES, Knowledge, knowledge
 from divide.profile import parents
@@ -354,7 +355,8 @@ def _indicator_figure(
     atlas, chain, lang = ctx["atlas"], ctx["chain"], ctx["lang"]
     ind = indicator(ind_id)
     values = [
-        (lvl, name, _float(ctx["row"](lvl, c)[f"v_{ind_id}"])) for lvl, c, name in chain
+        (lvl, name, _float(ctx["row"](lvl, c)[value_column(ind_id)]))
+        for lvl, c, name in chain
     ]
     value = values[0][2]
     text = format_value(math.nan if value is None else value, ind, lang)
@@ -375,7 +377,7 @@ def _extremes(atlas: Atlas, ind_id: str, lang: str) -> tuple[tuple[str, str], ..
     """For France: the worst and best département on an indicator."""
     ind = indicator(ind_id)
     table = atlas.level("departement")
-    values = table[f"v_{ind_id}"].astype(float).dropna()
+    values = table[value_column(ind_id)].astype(float).dropna()
     if values.empty:
         return ()
     worst_first = ind.direction != "lower_worse"
@@ -398,7 +400,7 @@ def _bars_against_parents(ctx: dict, ind_id: str) -> dict:
     ind = indicator(ind_id)
     bars = []
     for i, (lvl, c, name) in enumerate(ctx["chain"]):
-        value = _float(ctx["row"](lvl, c)[f"v_{ind_id}"])
+        value = _float(ctx["row"](lvl, c)[value_column(ind_id)])
         bars.append(
             {
                 "label": _place(lvl, name, lang),
@@ -500,7 +502,10 @@ class _Advisor:
         best = None
         for ind_id in ind_ids:
             ind = indicator(ind_id)
-            value, national = _float(here[f"v_{ind_id}"]), _float(france[f"v_{ind_id}"])
+            value, national = (
+                _float(here[value_column(ind_id)]),
+                _float(france[value_column(ind_id)]),
+            )
             if value is None or national is None or ind.direction == "neutral":
                 continue
             worse = (

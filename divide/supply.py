@@ -27,7 +27,7 @@ from divide.build.readers.mediation import KINDS, MEDIATION_KINDS
 from divide.errors import DivideError, unknown
 from divide.formatting import plural_text
 from divide.i18n import t
-from divide.indicators import format_date, format_value
+from divide.indicators import format_date, format_value, value_column
 from divide.registry import indicator
 
 SCOPE_LEVELS = ("region", "departement", "epci")
@@ -935,7 +935,7 @@ def use_supply_need(
     rows = []
     for ind_id, nature in USE_SUPPLY_NEED:
         ind = indicator(ind_id)
-        value = row.get(f"v_{ind_id}")
+        value = row.get(value_column(ind_id))
         as_of = ind.as_of()
         rows.append(
             {

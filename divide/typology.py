@@ -45,6 +45,7 @@ from divide.errors import DivideError, suggest, unknown
 from divide.i18n import t
 from divide.indicators import (
     COVERAGE_MIN,
+    VALUE_PREFIX,
     aggregate,
     aggregate_by,
     compute,
@@ -243,7 +244,9 @@ def restrict(atlas: Atlas, where: Mapping[str, Iterable[str]] | None) -> Atlas:
     derived = derived_values(stacked)
     stacked[derived.columns] = derived
     # Other values (uploads) are known at commune level only.
-    others = [c for c in stacked.columns if c.startswith("v_") and c not in derived]
+    others = [
+        c for c in stacked.columns if c.startswith(VALUE_PREFIX) and c not in derived
+    ]
     stacked.loc[stacked["level"] != "commune", others] = np.nan
     view = RestrictedAtlas(atlas.path, full=atlas, where=where)
     for name in ("quality", "provenance", "illectronisme_rates"):

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from divide import export
 from divide.atlas import TYPE_COLUMNS
 from divide.errors import DivideError
+from divide.indicators import value_column
 from divide.registry import indicator, indicators
 from divide.spreadsheet import RISKY_START, neutralise_text, restore_text
 from divide.territory import ALL_LEVELS
@@ -479,10 +480,12 @@ def test_size_warning_names_the_largest_format():
 # ---------------------------------------------------------------- invariants
 @pytest.mark.parametrize("ind_id", COUNTS)
 def test_national_totals_equal_the_sum_over_communes(atlas, communes, ind_id):
-    national = atlas.territory("france", None)[f"v_{ind_id}"]
-    assert national == pytest.approx(communes[f"v_{ind_id}"].sum(), rel=1e-9, abs=1)
+    national = atlas.territory("france", None)[value_column(ind_id)]
+    assert national == pytest.approx(
+        communes[value_column(ind_id)].sum(), rel=1e-9, abs=1
+    )
     for level in ("departement", "region"):
-        total = atlas.level(level)[f"v_{ind_id}"].sum()
+        total = atlas.level(level)[value_column(ind_id)].sum()
         assert total == pytest.approx(national, rel=1e-9, abs=1), level
 
 
@@ -510,7 +513,7 @@ def test_rates_are_sums_of_numerators_over_denominators(
     covered = rows.loc[rows[ind.denominator].notna(), "population"].sum()
     if covered < 0.8 * rows["population"].sum():
         expected = np.nan
-    value = atlas.territory(level, code)[f"v_{ind_id}"]
+    value = atlas.territory(level, code)[value_column(ind_id)]
     assert value == pytest.approx(expected, rel=1e-6, nan_ok=True)
     exported = export.table(atlas, level, indicator_ids=[ind_id]).set_index("code")
     assert exported.loc[code, ind_id] == pytest.approx(expected, rel=1e-6, nan_ok=True)

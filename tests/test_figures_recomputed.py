@@ -13,6 +13,7 @@ import pytest
 from divide import plausibility, supply
 from divide.cli import main
 from divide.export import dictionary
+from divide.indicators import value_column
 from divide.profile import territory_json
 from divide.registry import indicators
 
@@ -148,7 +149,9 @@ def test_france_poverty_rate_is_withheld_on_partial_coverage(atlas, raw_dir, eta
 def test_well_covered_aggregates_are_shown(atlas):
     france = atlas.territory("france", None)
     for ind_id in ("thd30_share", "median_income", "illectronisme_est"):
-        assert france[f"cov_{ind_id}"] >= 0.95 and not np.isnan(france[f"v_{ind_id}"])
+        assert france[f"cov_{ind_id}"] >= 0.95 and not np.isnan(
+            france[value_column(ind_id)]
+        )
 
 
 # ------------------------------------------------------------ 5–6. registry texts

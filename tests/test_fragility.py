@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from divide import fragility
 from divide.errors import DivideError
+from divide.indicators import value_column
 
 COMPONENTS = list(fragility.DEFAULT_COMPONENTS)
 
@@ -163,7 +164,7 @@ def test_making_a_territory_worse_never_lowers_its_score(method, component):
     worse = frame.copy()
     target = worse["code"] == "D4"
     for step in (0.01, 0.1, 1.0):
-        worse.loc[target, f"v_{component}"] += sign * step
+        worse.loc[target, value_column(component)] += sign * step
         after = fragility.compute_index(worse, "departement", normalisation=method)
         assert (
             after.at["D4", f"score_{component}"]
@@ -243,7 +244,7 @@ def test_missing_component_is_reweighted_and_flagged():
 
 def test_territory_without_any_component_has_no_score():
     frame = table()
-    frame.loc[frame["code"] == "D3", [f"v_{c}" for c in COMPONENTS]] = np.nan
+    frame.loc[frame["code"] == "D3", [value_column(c) for c in COMPONENTS]] = np.nan
     index = fragility.compute_index(frame, "departement")
     assert np.isnan(index.loc["D3", "score"])
     assert pd.isna(index.loc["D3", "rank"])

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from divide import audacities as aud
 from divide import classify, maps, safe_text, story
 from divide.i18n import t
+from divide.indicators import value_column
 from divide.knowledge import knowledge
 from divide.registry import indicator
 
@@ -149,7 +150,7 @@ def test_map_figure_offline_and_highlighted(atlas, stories):
     ind = indicator(visual["indicator"])
     rows = atlas.members(visual["level"], visual["scope"])
     values = rows[["code", "name"]].reset_index(drop=True)
-    values["value"] = rows[f"v_{ind.id}"].to_numpy()
+    values["value"] = rows[value_column(ind.id)].to_numpy()
     edges = classify.breaks(values["value"], 5, "quantiles")
     colours = classify.palette(len(edges) - 1, ind.direction)
     shapes = atlas.geometry("commune")

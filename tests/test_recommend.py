@@ -16,6 +16,7 @@ import yaml
 
 from divide import cli, recommend
 from divide.errors import DivideError
+from divide.indicators import value_column
 from divide.knowledge import HERE, KnowledgeError, knowledge, load, placeholders
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +75,7 @@ def crafted(changes: dict | None = None) -> pd.DataFrame:
 
     def add(level, code, values, **parents):
         row = {"level": level, "code": code, "name": f"Territory {code}", **parents}
-        row.update({f"v_{k}": v for k, v in values.items()})
+        row.update({value_column(k): v for k, v in values.items()})
         rows.append(row)
 
     add(
@@ -105,7 +106,7 @@ def crafted(changes: dict | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     for code, values in (changes or {}).items():
         for key, value in values.items():
-            frame.loc[frame["code"] == code, f"v_{key}"] = value
+            frame.loc[frame["code"] == code, value_column(key)] = value
     return frame
 
 

@@ -21,7 +21,7 @@ from divide.build.readers.typology import CLASSES, read_grid
 from divide.errors import DivideError, SourceError
 from divide.formatting import plotly_separators
 from divide.i18n import STRINGS, t
-from divide.indicators import compute
+from divide.indicators import compute, value_column
 from divide.registry import indicators, source
 
 DENSITY_COUNTS = {
@@ -373,7 +373,7 @@ def test_by_type_totals_and_invariants(atlas):
         row = atlas.territory("france" if code == "FR" else "departement", code)
         for ind_id in typology.DEFAULT_IDS:
             assert part.loc["all", ind_id] == pytest.approx(
-                row[f"v_{ind_id}"], rel=1e-6, nan_ok=True
+                row[value_column(ind_id)], rel=1e-6, nan_ok=True
             )
             assert part.loc["all", f"cov_{ind_id}"] == pytest.approx(
                 row[f"cov_{ind_id}"], rel=1e-9

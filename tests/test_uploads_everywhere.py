@@ -19,6 +19,7 @@ from apptest import open_page
 
 from divide import export, fragility, safe_text, supply, uploads
 from divide.errors import DivideError
+from divide.indicators import value_column
 from divide.registry import catalogue, indicator, use_session_indicators
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +92,7 @@ def test_with_additions_adds_columns_and_sites_and_leaves_the_atlas(
 ):
     layer, _ = sites
     view = atlas.with_additions({share.id: share.values}, layer.sites)
-    column = f"v_{share.id}"
+    column = value_column(share.id)
     assert view.level("departement").loc["29", column] == pytest.approx(0.241)
     assert view.level("commune")[column].isna().all()
     assert column not in atlas.territories.columns

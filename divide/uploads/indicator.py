@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from divide.errors import DivideError, SourceError, suggest, translated, unknown
+from divide.indicators import value_column
 from divide.registry import DIRECTIONS, UNITS, Indicator, Source
 from divide.territory import normalise_codes
 from divide.uploads.codes import (
@@ -136,7 +137,7 @@ class UploadedIndicator(Indicator):
         values = self.values_at(level)
         return pd.DataFrame(
             {
-                f"v_{self.id}": values,
+                value_column(self.id): values,
                 f"coverage_{self.id}": self.coverage[level].reindex(values.index),
             }
         )
