@@ -126,7 +126,7 @@ def territory_types(raw: Path, ref: Reference) -> tuple[pd.DataFrame, dict, list
     -------
     table : DataFrame
         Indexed by today's commune code: the attributes of
-        :data:`divide.typology.GRIDS` (strings, missing where no class).
+        :data:`divide.territory_types.GRIDS` (strings, missing where no class).
     reports : dict
         Source id → rows read / matched / unmatched (listed), counts per class and
         the communes left without a class (listed, except for the massifs).
