@@ -457,6 +457,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Les communes sont affichées dans une région ou un département : choisissez-en un dans la barre latérale.",
         "Communes are drawn within a région or département: pick one in the sidebar.",
     ),
+    "upload_level_shown": (
+        "Votre indicateur n'a de valeurs qu'à l'échelle {levels} : la carte est dessinée à cette échelle.",
+        "Your indicator has values only at the {levels} level: the map is drawn at that level.",
+    ),
     "legend": ("Légende", "Legend"),
     "click_hint": (
         "Cliquez un territoire pour le sélectionner.",
