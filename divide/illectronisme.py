@@ -14,14 +14,18 @@ The model (one survey year, 2021 by default):
    CAP/BEP), standard of living in 3 (national bottom 40 %, middle 40 %, top
    20 %). A commune's cell shares are the products of its own shares
    (:func:`commune_cells`): census ratios for age and diploma, a log-normal
-   around its Filosofi median for income (département fallback when secret).
+   around its Filosofi median, of its own Filosofi D9/D1, for income (where
+   Filosofi has no median: predicted from IRCOM 2018, else the département's,
+   zone's or national mean, flagged).
 2. ``logit p(cell) = a + b_age + c_diploma + d_income`` (one term per published
    breakdown). The terms are fitted by raking (iterative proportional fitting
    on the logit scale) so that the national joint population — the sum over the
    communes of the survey field of their people 15+ times their cell shares —
    reproduces every published one-way margin and the national rate jointly
    (:func:`fit`). A category the survey does not publish takes the rate that
-   closes its breakdown on the national rate.
+   closes its breakdown on the national rate. A published figure that only
+   bounds its model category (bac+3 for "above CAP/BEP", AT_LEAST) is raised
+   from its published value to the lowest one at which all margins are met.
 3. A commune's rate is ``Σ share(cell) × p(cell)``; no later calibration factor.
 4. The range: each breakdown in turn is left out, the model refitted on the
    others, and the published rates of the left-out breakdown predicted
@@ -917,18 +921,28 @@ def estimate(
     )
 
 
-def _loo_covered(m: _Model) -> bool:
-    """Whether each published figure's range contains its leave-one-out prediction."""
-    ok = True
+def _category_ranges(m: _Model) -> list:
+    """The range of each published category's population (fractions)."""
+    out = []
     for r in m.loo:
         b, k = r["breakdown"], r["category"]
         w = np.zeros(m.joint.shape)
         sl = [slice(None)] * 3
         sl[_AXIS[b]] = BREAKDOWNS[b].index(k)
         w[tuple(sl)] = m.joint[tuple(sl)]
-        _, low, high = group_range(m.central, m.variants, w)
-        ok &= bool(low - 1e-9 <= r["predicted"] <= high + 1e-9)
-        ok &= bool(low - 1e-9 <= r["published"] <= high + 1e-9)
+        est, low, high = group_range(m.central, m.variants, w)
+        out.append(
+            {"breakdown": b, "category": k, "estimate": est, "low": low, "high": high}
+        )
+    return out
+
+
+def _loo_covered(m: _Model) -> bool:
+    """Whether each published figure's range contains its leave-one-out prediction."""
+    ok = True
+    for r, g in zip(m.loo, _category_ranges(m), strict=True):
+        ok &= bool(g["low"] - 1e-9 <= r["predicted"] <= g["high"] + 1e-9)
+        ok &= bool(g["low"] - 1e-9 <= r["published"] <= g["high"] + 1e-9)
     return ok
 
 
@@ -998,6 +1012,10 @@ def calibration_report(
             for b in m.central.breakdowns
         },
         "loo_covered": _loo_covered(m),
+        "category_ranges": [
+            {k: (round(v, 6) if isinstance(v, float) else v) for k, v in g.items()}
+            for g in _category_ranges(m)
+        ],
         "raised_to_fit": {k: round(v, 6) for k, v in m.central.extra["raised"].items()},
         "misfit_points": round(100 * m.central.extra["misfit"], 6),
         "ircom_relation": {
