@@ -757,8 +757,8 @@ def test_ircom_sample(stats, tmp_path):
     df = read_ircom_low_income(stats / "ircom2018_sample.csv")
     assert list(df.columns) == ["code", "ircom_low_income_share"]
     by = df.set_index("code")["ircom_low_income_share"]
-    # the empty share (01001) is left out, the others are fractions
-    assert "01001" not in by.index and len(by) == 6
+    # the empty share (01001) is NaN, never 0; the others are fractions
+    assert np.isnan(by["01001"]) and len(by) == 7
     assert by["97302"] == pytest.approx(0.51705383178794925)
     assert by["2A004"] == pytest.approx(0.27441333370187127)
     bad = write(tmp_path, "bad.csv", "CODE_INSEE,LIBCOM,TX_POVERTY\n01004,A,140\n")

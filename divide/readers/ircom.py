@@ -35,8 +35,9 @@ def read_ircom_low_income(
     Returns
     -------
     pandas.DataFrame
-        One row per commune with a value: ``code`` (str) and
-        ``ircom_low_income_share`` (``TX_POVERTY`` / 100, a fraction).
+        One row per commune of the file: ``code`` (str) and
+        ``ircom_low_income_share`` (``TX_POVERTY`` / 100, a fraction; NaN where
+        the file leaves it empty, i.e. fewer than 1,000 households).
 
     Raises
     ------
@@ -50,7 +51,6 @@ def read_ircom_low_income(
     df = read_table(path, [CODE], name=file)
     require(df, [CODE, SHARE], file)
     share = to_number(df, SHARE, file, minimum=0, maximum=100)
-    df, share = df[share.notna()], share[share.notna()]
     code = commune_codes(df, CODE, file)
     check = pd.DataFrame({CODE: code, "_line": df["_line"]})
     check_unique(check, CODE, file)
