@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from divide.i18n import t
+from divide.i18n import LANGS, t
 
 
 class DivideError(ValueError):
@@ -112,3 +112,10 @@ def unknown(kind: str, value: str, valid: Iterable[str], show: int = 12) -> Divi
     return DivideError(
         f"unknown {kind} '{value}'.{suggest(value, choices)} Valid: {listed}"
     )
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` when it is one of :data:`divide.i18n.LANGS`, else a clear error."""
+    if lang not in LANGS:
+        raise DivideError(f"unknown language '{lang}': use 'fr' or 'en'")
+    return lang

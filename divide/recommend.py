@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from divide.atlas import Atlas, check_level
-from divide.errors import DivideError, unknown
+from divide.errors import DivideError, check_lang, unknown
 from divide.formatting import format_count
 from divide.fragility import as_atlas
 from divide.i18n import both, t
@@ -72,12 +72,6 @@ _FIRES_WHEN = {
     ">": "rec_fires_gt",
     ">=": "rec_fires_ge",
 }
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in ("fr", "en"):
-        raise DivideError(f"unknown language '{lang}': use 'fr' or 'en'")
-    return lang
 
 
 def _check(level: str) -> None:
@@ -615,7 +609,7 @@ def first_call(
         None), ``indicator`` (the top need's, or None), ``title`` and ``text`` in
         ``lang``.
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     atlas = as_atlas(atlas)
     if level != "france":
         fired = [m for m in evaluate(atlas, level, code, kb=kb) if m.fired]
@@ -675,7 +669,7 @@ def recommend_json(
         by the fired rules, each with the ``rules`` that selected it;
         ``not_fired`` (every other rule with its status and reason); ``sources``.
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     base = kb or knowledge()
     atlas = as_atlas(atlas)
     matches = evaluate(atlas, level, code, kb=base)
@@ -1019,5 +1013,5 @@ def fires_view(
     }
     keep = [c for c in heads if c in out.columns]
     out = out[keep]
-    out.columns = [t(heads[c], _check_lang(lang)) for c in keep]
+    out.columns = [t(heads[c], check_lang(lang)) for c in keep]
     return out

@@ -15,7 +15,7 @@ from divide import maps
 from divide.atlas import Atlas
 from divide.build.readers.mediation import KINDS
 from divide.compare import percentile_text, percentiles
-from divide.errors import DivideError
+from divide.errors import check_lang
 from divide.formatting import counted, format_count
 from divide.i18n import t
 from divide.indicators import format_value, unit_label
@@ -299,8 +299,7 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
         mediation sites, the sources and licences; inline CSS for screen and A4
         print, no script and no external resource.
     """
-    if lang not in ("fr", "en"):
-        raise DivideError(f"unknown language '{lang}': use 'fr' or 'en'")
+    check_lang(lang)
     row = atlas.territory(level, code)
     name = str(row["name"])
     chain = parents(atlas, level, code)

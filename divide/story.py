@@ -33,8 +33,9 @@ from divide import fragility, maps
 from divide import series as dated
 from divide.atlas import Atlas
 from divide.classify import NO_DATA
-from divide.errors import DivideError
-from divide.i18n import LANGS, t
+from divide.errors import check_lang
+from divide.formatting import format_count
+from divide.i18n import t
 from divide.indicators import (
     display_values,
     format_date,
@@ -270,13 +271,6 @@ class Slide:
 # ------------------------------------------------------------------ helpers
 
 
-def _number(value: float, lang: str, digits: int = 0) -> str:
-    text = f"{value:,.{digits}f}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
-
-
 def _missing(value) -> bool:
     return (
         value is None
@@ -296,7 +290,7 @@ def _about(value: float, lang: str) -> str:
     if value >= 1000:
         digits = math.floor(math.log10(value)) - 2
         value = round(value, -digits)
-    return f"≈\u00a0{_number(value, lang)}"
+    return f"≈\u00a0{format_count(value, lang)}"
 
 
 def source_text(source_ids, lang: str, *, modelled: bool = False) -> str:
@@ -527,7 +521,7 @@ class _Advisor:
             gap = t(
                 "story_points",
                 self.lang,
-                n=_number(100 * abs(value - national), self.lang, 1),
+                n=format_count(100 * abs(value - national), self.lang, 1),
             )
         else:
             gap = format_value(abs(value - national), ind, self.lang)
@@ -654,7 +648,7 @@ def _slide_broadband(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     detail = (
         ""
         if no_thd is None
-        else t("story_premises_no_thd", lang, n=_number(no_thd, lang))
+        else t("story_premises_no_thd", lang, n=format_count(no_thd, lang))
     )
     figure = KeyFigure(
         label=ind.name(lang),
@@ -729,7 +723,9 @@ def _slide_mobile(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     sites = _float(ctx["row"](chain[0][0], chain[0][1])["v_sites_4g"])
     # The label says it is a distance, not coverage; the method note stays in
     # the dictionary and on the map page (a slide has no room for it).
-    detail = "" if sites is None else t("story_sites_4g", lang, n=_number(sites, lang))
+    detail = (
+        "" if sites is None else t("story_sites_4g", lang, n=format_count(sites, lang))
+    )
     figure = KeyFigure(
         label=ind.name(lang),
         text=text,
@@ -799,7 +795,9 @@ def _slide_mediation(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     row = ctx["row"](chain[0][0], chain[0][1])
     dist, far_ind = indicator("dist_mediation_km"), indicator("people_at_risk_far")
     sites = _float(row["v_mediation_sites"])
-    sites_text = "" if sites is None else t("story_sites", lang, n=_number(sites, lang))
+    sites_text = (
+        "" if sites is None else t("story_sites", lang, n=format_count(sites, lang))
+    )
     colon = " :" if lang == "fr" else ":"
     if level == "commune":
         value, text, comparison = _indicator_figure(ctx, dist.id)
@@ -868,13 +866,16 @@ def _slide_fragility(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         n = {k: int(counts.get(k, 0)) for k in ("deployment", "mediation", "both")}
         figure = KeyFigure(
             label=t("story_frag_france_label", lang),
-            text=_number(n["mediation"], lang),
+            text=format_count(n["mediation"], lang),
             value=float(n["mediation"]),
             indicator=None,
             detail=t("story_frag_method", lang),
             comparison=(
-                (t("story_calls_deployment", lang), _number(n["deployment"], lang)),
-                (t("story_calls_both", lang), _number(n["both"], lang)),
+                (
+                    t("story_calls_deployment", lang),
+                    format_count(n["deployment"], lang),
+                ),
+                (t("story_calls_both", lang), format_count(n["both"], lang)),
             ),
             source=sources,
             modelled=True,
@@ -887,7 +888,7 @@ def _slide_fragility(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
                 {
                     "label": t(f"story_calls_{k}", lang),
                     "value": float(v),
-                    "text": _number(v, lang),
+                    "text": format_count(v, lang),
                     "highlight": k == "mediation",
                     "group": None,
                 }
@@ -909,7 +910,7 @@ def _slide_fragility(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     ranked = int(index["rank"].notna().sum())
 
     def points(x: float | None) -> str:
-        return t("no_data", lang) if x is None else f"{_number(x, lang)}/100"
+        return t("no_data", lang) if x is None else f"{format_count(x, lang)}/100"
 
     comparison = [(infra_label, points(infra)), (skills_label, points(skills))]
     if not _missing(row["rank"]):
@@ -919,8 +920,8 @@ def _slide_fragility(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
                 t(
                     "story_rank_of",
                     lang,
-                    rank=_number(int(row["rank"]), lang),
-                    n=_number(ranked, lang),
+                    rank=format_count(int(row["rank"]), lang),
+                    n=format_count(ranked, lang),
                     levels=t(f"levels_plural_{level}", lang),
                 ),
             )
@@ -950,7 +951,7 @@ def _slide_fragility(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
                 {
                     "label": _place(lvl, name, lang),
                     "value": value,
-                    "text": "" if value is None else _number(value, lang),
+                    "text": "" if value is None else format_count(value, lang),
                     "highlight": i == 0,
                     "group": group,
                 }
@@ -982,14 +983,14 @@ def _slide_actions(ctx: dict) -> tuple[KeyFigure, dict, Advice, tuple[Advice, ..
         top_rec, top_n = counts[0]
         figure = KeyFigure(
             label=t("story_actions_france_label", lang, title=top_rec.title[lang]),
-            text=f"{_number(top_n, lang)} / {_number(total, lang)}",
+            text=f"{format_count(top_n, lang)} / {format_count(total, lang)}",
             value=float(top_n),
             indicator=None,
             detail=t("story_actions_france_detail", lang),
             comparison=tuple(
                 (
                     f"{r.number}. {r.title[lang]}",
-                    f"{_number(n, lang)} / {_number(total, lang)}",
+                    f"{format_count(n, lang)} / {format_count(total, lang)}",
                 )
                 for r, n in counts[1:3]
             ),
@@ -1004,7 +1005,7 @@ def _slide_actions(ctx: dict) -> tuple[KeyFigure, dict, Advice, tuple[Advice, ..
                 {
                     "label": f"{r.number}. {_short(r.title[lang], 34)}",
                     "value": float(n),
-                    "text": _number(n, lang),
+                    "text": format_count(n, lang),
                     "highlight": i == 0,
                     "group": None,
                 }
@@ -1032,7 +1033,7 @@ def _slide_actions(ctx: dict) -> tuple[KeyFigure, dict, Advice, tuple[Advice, ..
     modelled = any(indicator(c.indicator).modelled for r in rules for c in r.conditions)
     figure = KeyFigure(
         label=t("story_actions_label", lang),
-        text=f"{_number(len(fired), lang)} / {_number(len(applicable), lang)}",
+        text=" / ".join(format_count(len(n), lang) for n in (fired, applicable)),
         value=float(len(fired)),
         indicator=None,
         detail=t("story_actions_detail", lang),
@@ -1052,7 +1053,7 @@ def _slide_actions(ctx: dict) -> tuple[KeyFigure, dict, Advice, tuple[Advice, ..
             {
                 "label": m.title[lang],
                 "value": float(m.strength),
-                "text": _number(m.strength, lang),
+                "text": format_count(m.strength, lang),
                 "highlight": m.fired,
                 "group": None,
             }
@@ -1173,8 +1174,7 @@ def slides(
     DivideError
         Unknown language, level or code (with close matches).
     """
-    if lang not in LANGS:
-        raise DivideError(f"unknown language '{lang}': use 'fr' or 'en'")
+    check_lang(lang)
     row = atlas.territory(level, code)
     code = "FR" if level == "france" else str(row["code"])
     name = str(row["name"])
@@ -1331,7 +1331,7 @@ def class_labels(edges: list[float], ind_id: str, lang: str) -> list[str]:
         digits = (
             0 if abs(shown) >= 100 or ind.unit in ("people", "premises", "sites") else 1
         )
-        return _number(shown, lang, digits)
+        return format_count(shown, lang, digits)
 
     unit = unit_label(ind, lang)
     return [
