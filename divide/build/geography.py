@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import lzma
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,7 +147,7 @@ def load_reference(raw_dir: str | Path) -> Reference:
                 code_map.setdefault(old, record["code"])
                 kind.setdefault(old, "merged")
     codes = set(communes["code"])
-    code_map = {old: _resolve(old, code_map, codes) for old in code_map}
+    code_map = {old: resolve_code(old, code_map, codes) for old in code_map}
     code_map = {k: v for k, v in code_map.items() if v is not None and k not in codes}
     kind = {k: kind[k] for k in code_map}
     communes["postcodes"] = communes["code"].map(postcodes).fillna("")
@@ -192,7 +193,10 @@ def _fill_from_children(
     return out
 
 
-def _resolve(code: str, code_map: dict[str, str], current: set[str]) -> str | None:
+def resolve_code(
+    code: str, code_map: Mapping[str, str], current: Collection[str]
+) -> str | None:
+    """Follow old → newer codes until a current one (None on a dead end/cycle)."""
     seen = set()
     while code not in current:
         if code in seen or code not in code_map:

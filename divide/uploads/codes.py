@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from divide.build.geography import resolve_code
 from divide.build.harmonise import map_codes
 from divide.errors import DivideError, SourceError, suggest, translated, unknown
 from divide.territory import LEVELS, PLM_ARRONDISSEMENTS, normalise_codes
@@ -88,23 +89,12 @@ def code_reference(atlas) -> CodeReference:
         for number in numbers:
             mapping.setdefault(str(number), parent)
             kinds.setdefault(str(number), "arrondissement")
-    mapping = {old: _resolve(old, mapping, codes) for old in mapping}
+    mapping = {old: resolve_code(old, mapping, codes) for old in mapping}
     mapping = {k: v for k, v in mapping.items() if v is not None and k not in codes}
     kinds = {k: kinds.get(k, "merged") for k in mapping}
     ref = CodeReference(codes, mapping, kinds, origin)
     _REFERENCES[key] = ref
     return ref
-
-
-def _resolve(code: str, mapping: dict[str, str], current: frozenset) -> str | None:
-    """Follow old → newer codes until a current one (None on a dead end/cycle)."""
-    seen = set()
-    while code not in current:
-        if code in seen or code not in mapping:
-            return None
-        seen.add(code)
-        code = mapping[code]
-    return code
 
 
 class _Matcher:
