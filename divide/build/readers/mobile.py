@@ -119,22 +119,13 @@ def read_mobile_sites_mainland(
     """
     file = Path(path).name
     if vintage is None:
-        match = re.search(r"(20\d\d)_(0[1-9]|1[0-2])(?!\d)", file)
-        if not match:
-            raise SourceError(
-                file,
-                "cannot tell the month of the list from the file name "
-                "(expected e.g. '2018_01'); pass vintage='YYYY-MM'",
-            )
-        vintage = f"{match.group(1)}-{match.group(2)}"
+        year, month = _from_name(
+            file, r"(20\d\d)_(0[1-9]|1[0-2])(?!\d)", "the month", "2018_01", "YYYY-MM"
+        )
+        vintage = f"{year}-{month}"
     df = read_table(path, ["Operateur", "x", "y", "2G", "3G", "4G"])
-    x = to_number(df, "x", file, missing=MISSING)
-    y = to_number(df, "y", file, missing=MISSING)
-    keep = x.notna() & y.notna()
-    dropped = int((~keep).sum())
-    dropped_rows = _dropped_rows(file, np.flatnonzero(~keep.to_numpy()))
-    df, x, y = df[keep], x[keep].to_numpy(), y[keep].to_numpy()
-    lon, lat = _L93_TO_WGS84.transform(x, y)
+    df, x, y, dropped_rows = _located(df, "x", "y", file)
+    lon, lat = _L93_TO_WGS84.transform(x.to_numpy(), y.to_numpy())
     lon, lat = pd.Series(lon, index=df.index), pd.Series(lat, index=df.index)
     _check_box(
         df,
@@ -146,9 +137,7 @@ def read_mobile_sites_mainland(
         "mainland France (Lambert-93 metres, EPSG:2154, expected)",
     )
     out = _assemble(df, lon, lat, ("2G", "3G", "4G"), file, "mainland", vintage)
-    out.attrs["dropped"] = {"no coordinates": dropped}
-    out.attrs["dropped_rows"] = dropped_rows
-    return out
+    return _with_dropped(out, dropped_rows)
 
 
 def read_mobile_sites_overseas(
@@ -201,21 +190,12 @@ def read_mobile_sites_overseas(
             f"unknown territory '{territory}'. Valid: {', '.join(TERRITORY_BOXES)}",
         )
     if vintage is None:
-        match = re.search(r"(20\d\d)_T([1-4])(?!\d)", file)
-        if not match:
-            raise SourceError(
-                file,
-                "cannot tell the quarter of the list from the file name "
-                "(expected e.g. '2020_T2'); pass vintage='YYYY-Qn'",
-            )
-        vintage = f"{match.group(1)}-Q{match.group(2)}"
+        year, quarter = _from_name(
+            file, r"(20\d\d)_T([1-4])(?!\d)", "the quarter", "2020_T2", "YYYY-Qn"
+        )
+        vintage = f"{year}-Q{quarter}"
     df = read_table(path, ["Operateur", "X", "Y", "C2G", "C3G", "C4G"])
-    lon = to_number(df, "X", file, missing=MISSING)
-    lat = to_number(df, "Y", file, missing=MISSING)
-    keep = lon.notna() & lat.notna()
-    dropped = int((~keep).sum())
-    dropped_rows = _dropped_rows(file, np.flatnonzero(~keep.to_numpy()))
-    df, lon, lat = df[keep], lon[keep], lat[keep]
+    df, lon, lat, dropped_rows = _located(df, "X", "Y", file)
     _check_box(
         df,
         lon,
@@ -226,7 +206,37 @@ def read_mobile_sites_overseas(
         f"territory {territory} (longitude X, latitude Y in WGS84 degrees expected)",
     )
     out = _assemble(df, lon, lat, ("C2G", "C3G", "C4G"), file, territory, vintage)
-    out.attrs["dropped"] = {"no coordinates": dropped}
+    return _with_dropped(out, dropped_rows)
+
+
+def _from_name(
+    file: str, pattern: str, what: str, example: str, form: str
+) -> tuple[str, str]:
+    """The vintage's two groups of ``pattern`` in the file name, or a clear error."""
+    match = re.search(pattern, file)
+    if not match:
+        raise SourceError(
+            file,
+            f"cannot tell {what} of the list from the file name "
+            f"(expected e.g. '{example}'); pass vintage='{form}'",
+        )
+    return match.group(1), match.group(2)
+
+
+def _located(
+    df: pd.DataFrame, x: str, y: str, file: str
+) -> tuple[pd.DataFrame, pd.Series, pd.Series, list[dict]]:
+    """The rows with both coordinates, the coordinates, and the rows dropped."""
+    xs = to_number(df, x, file, missing=MISSING)
+    ys = to_number(df, y, file, missing=MISSING)
+    keep = xs.notna() & ys.notna()
+    dropped_rows = _dropped_rows(file, np.flatnonzero(~keep.to_numpy()))
+    return df[keep], xs[keep], ys[keep], dropped_rows
+
+
+def _with_dropped(out: pd.DataFrame, dropped_rows: list[dict]) -> pd.DataFrame:
+    """The sites, with the count and the list of rows dropped in ``attrs``."""
+    out.attrs["dropped"] = {"no coordinates": len(dropped_rows)}
     out.attrs["dropped_rows"] = dropped_rows
     return out
 
