@@ -41,9 +41,28 @@ def _path(raw: Path, source_id: str) -> Path:
 
 
 def fixed_broadband(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
-    """Premises by best available download class (ARCEP)."""
-    df = broadband.read_arcep_fixed(_path(raw, "arcep_fixed_2019"))
+    """Premises by best available download class (ARCEP), of the newest vintage.
+
+    The newest quarter of ARCEP's statistics under :data:`ARCEP_STATISTICS`
+    when there is one, else the 2019 commune file (see :func:`fixed_vintage`).
+    """
+    _, path = fixed_vintage(raw)
+    df = broadband.read_arcep_fixed(path)
     return _premises_by_class(df, ref, "arcep_fixed_2019")
+
+
+def fixed_vintage(raw: Path) -> tuple[str, Path]:
+    """The date and file of the fixed-broadband snapshot ``divide build`` takes.
+
+    The newest ``<YYYY_Tn>/commune/commune_debit.csv`` under
+    :data:`ARCEP_STATISTICS` when one is there, else the 2019 commune file
+    (``arcep_fixed_2019`` of the registry, dated by its ``as_of``).
+    """
+    quarters = broadband.statistics_vintages(Path(raw) / ARCEP_STATISTICS)
+    if quarters:
+        date, folder = quarters[-1]
+        return date, folder / "commune_debit.csv"
+    return source("arcep_fixed_2019").as_of, _path(raw, "arcep_fixed_2019")
 
 
 def _premises_by_class(
@@ -492,6 +511,8 @@ def commune_base(
     """
     raw = Path(raw)
     quality: dict = {"sources": {}, "details": []}
+    # The date the snapshot's premises columns are for (popped by the build).
+    quality["as_of"] = {"arcep_fixed_2019": fixed_vintage(raw)[0]}
     base = pd.DataFrame(index=pd.Index(communes["code"], name="code"))
     base["population"] = communes.set_index("code")["population"]
 
@@ -680,15 +701,21 @@ ARCEP_STATISTICS = Path("broadband") / "arcep_statistiques"
 
 
 def arcep_series(
-    raw: Path, ref: Reference, communes: pd.DataFrame, snapshot: pd.DataFrame
+    raw: Path,
+    ref: Reference,
+    communes: pd.DataFrame,
+    snapshot: pd.DataFrame,
+    snapshot_date: str | None = None,
 ) -> tuple[pd.DataFrame, list[dict]]:
     """Fixed-broadband shares at every date ARCEP files exist for.
 
-    The 2019 commune file (``snapshot``: the atlas's premises columns) is the
-    first point of ``thd30_share``; each quarterly statistics folder found under
-    :data:`ARCEP_STATISTICS` adds a point, and its best-technology file a point of
-    ``ftth_eligible_share``. Codes are harmonised onto today's communes; levels
-    above sum numerators and denominators.
+    The 2019 commune file is the first point of ``thd30_share``: ``snapshot``
+    (the atlas's premises columns) when ``snapshot_date`` is the 2019 file's
+    (the default), else the file read again (the snapshot then being the newest
+    quarter, see :func:`fixed_vintage`). Each quarterly statistics folder found
+    under :data:`ARCEP_STATISTICS` adds a point, and its best-technology file a
+    point of ``ftth_eligible_share``. Codes are harmonised onto today's
+    communes; levels above sum numerators and denominators.
 
     Returns
     -------
@@ -699,7 +726,16 @@ def arcep_series(
         Unmatched rows of each file, for the quality details.
     """
     first_date = source("arcep_fixed_2019").as_of
-    rows = [_points("thd30_share", snapshot, first_date, "premises_thd30")]
+    rows = []
+    if snapshot_date in (None, first_date):
+        rows.append(_points("thd30_share", snapshot, first_date, "premises_thd30"))
+    elif _path(raw, "arcep_fixed_2019").is_file():
+        first, _ = _premises_by_class(
+            broadband.read_arcep_fixed(_path(raw, "arcep_fixed_2019")),
+            ref,
+            "arcep_fixed_2019",
+        )
+        rows.append(_points("thd30_share", first, first_date, "premises_thd30"))
     details: list[dict] = []
     for date, folder in broadband.statistics_vintages(raw / ARCEP_STATISTICS):
         debit = broadband.read_arcep_fixed(folder / "commune_debit.csv")

@@ -553,7 +553,7 @@ def source_caption(ind: Indicator) -> str:
     note = ind.note.get(lg)
     if note:
         text += f" {md(note)}"
-    as_of = as_of_text(ind, lg)
+    as_of = as_of_text(ind, lg, dates=atlas().as_of)
     return f"{text} **{as_of}**" if as_of else text
 
 

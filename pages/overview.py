@@ -58,7 +58,7 @@ for i, ind_id in enumerate(HEADLINE):
             help=_shared.source_caption(ind),
             label_visibility="collapsed",
         )
-        st.caption(as_of_short(ind, lg))
+        st.caption(as_of_short(ind, lg, dates=atlas.as_of))
 
 _shared.figure_notes(row, HEADLINE)
 

@@ -103,9 +103,13 @@ class Indicator:
         """The sources behind the indicator, as :class:`Source` records."""
         return [source(s) for s in self.sources]
 
-    def as_of(self) -> str:
-        """ISO date the figure describes: the oldest of its sources' (or "")."""
-        return as_of(self.source_records())
+    def as_of(self, dates: Mapping[str, str] | None = None) -> str:
+        """ISO date the figure describes: the oldest of its sources' (or "").
+
+        ``dates`` (source id → date, such as :attr:`divide.atlas.Atlas.as_of`)
+        overrides the registry's ``as_of`` of the sources it names.
+        """
+        return as_of(self.source_records(), dates)
 
     def vintage(self, lang: str | None = None) -> str:
         """Vintages of the sources behind the indicator (in ``lang`` if given)."""
@@ -187,10 +191,15 @@ def indicators() -> dict[str, Indicator]:
     return out
 
 
-def as_of(records) -> str:
-    """ISO date a figure from these :class:`Source` records describes: the oldest."""
-    dates = [s.as_of for s in records if s.id not in GEOGRAPHY_SOURCES and s.as_of]
-    return min(dates, default="")
+def as_of(records, dates: Mapping[str, str] | None = None) -> str:
+    """ISO date a figure from these :class:`Source` records describes: the oldest.
+
+    ``dates`` maps source ids to the date an atlas was built with (the newest
+    ARCEP vintage found); it wins over a record's ``as_of``.
+    """
+    dates = dates or {}
+    found = [dates.get(s.id, s.as_of) for s in records if s.id not in GEOGRAPHY_SOURCES]
+    return min((d for d in found if d), default="")
 
 
 @dataclass(frozen=True)
