@@ -122,6 +122,8 @@ class Atlas:
         """Unified mediation sites."""
         sites = pd.read_parquet(self.path / "sites.parquet")
         sites["name"] = _visible(sites["name"])
+        if "posts" not in sites.columns:  # an atlas built before posts were kept
+            sites["posts"] = np.nan
         return sites
 
     @cached_property
@@ -522,7 +524,7 @@ def write_quality_details(rows: list[dict], out: Path) -> None:
 def _write_sites(sites: pd.DataFrame, out: Path) -> None:
     sites = sites.sort_values("site_id", ignore_index=True)
     for column in sites.columns:
-        if column not in ("lat", "lon"):
+        if column not in ("lat", "lon", "posts"):
             sites[column] = sites[column].astype("string")
     sites.to_parquet(out / "sites.parquet", index=False, compression="zstd")
 

@@ -689,7 +689,8 @@ def quality_table(quality: dict) -> pd.DataFrame:
         commune; ``merged``: old codes folded into a commune nouvelle;
         ``unmatched``: rows with no current commune (their codes or ids are in
         :func:`unmatched`). For mediation sites, "matched" counts sites placed
-        in a commune (by code or by point) after de-duplication.
+        in a commune (by code, by point, or for Aidants Connect structures with
+        neither, by postcode and commune name) after de-duplication.
     """
     rows = []
     for name, report in sorted(quality.get("sources", {}).items()):
@@ -699,6 +700,7 @@ def quality_table(quality: dict) -> pd.DataFrame:
         matched = report.get("matched")
         if matched is None and "placed_by_code" in report:
             matched = report["placed_by_code"] + report.get("placed_by_point", 0)
+            matched += report.get("placed_by_postcode_and_name", 0)
         unmatched_n = report.get("unmatched", report.get("not_placed"))
         rows.append(
             {

@@ -1478,6 +1478,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Structures Aidants Connect : seules les actives (Is Active = true) sont comptées et montrées ; {n} inactives sont écartées (liste du 2024-02-12).",
         "Aidants Connect structures: only active ones (Is Active = true) are counted and shown; {n} inactive ones are left out (list of 2024-02-12).",
     ),
+    "noun_cnfs_post": (
+        "poste de conseiller numérique|postes de conseiller numérique",
+        "conseiller numérique post|conseiller numérique posts",
+    ),
+    "site_at_commune_point": (
+        "placé au centre de la commune (sans coordonnées)",
+        "placed at the commune's centre (no coordinates)",
+    ),
     "use_heading": ("Usage de la médiation", "Use of mediation"),
     "use_caption": (
         "Personnes accompagnées par les conseillers numériques (comptes rendus d'activité jusqu'au {date}), à côté de l'offre et du besoin modélisé. Un code postal couvrant plusieurs communes est réparti au prorata de la population.",

@@ -126,8 +126,18 @@ def _claim_text(claims: object, site, lang: str) -> str:
     return f" ({t('site_claim_fs', lang, sources=by)})"
 
 
+def _posts_text(site, lang: str) -> str:
+    """" · 3 conseiller numérique posts" for a host structure's site, else ""."""
+    posts = getattr(site, "posts", None)
+    if posts is None or pd.isna(posts) or float(posts) <= 0:
+        return ""
+    return " · " + counted(float(posts), "cnfs_post", lang)
+
+
 def sites_table(atlas: Atlas, sites: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Mediation sites as a readable table: name, kind, address, source.
+
+    The kind cell adds a host structure's conseiller numérique posts.
 
     Parameters
     ----------
@@ -162,7 +172,8 @@ def sites_table(atlas: Atlas, sites: pd.DataFrame, lang: str = "en") -> pd.DataF
             {
                 t("name", lang): str(s.name),
                 t("prof_kind", lang): _kind_text(kinds, lang)
-                + _claim_text(getattr(s, "claims", None), s, lang),
+                + _claim_text(getattr(s, "claims", None), s, lang)
+                + _posts_text(s, lang),
                 t("prof_address", lang): address,
                 t("source", lang): str(
                     s.sources if isinstance(s.sources, str) else s.source
@@ -228,6 +239,7 @@ def mini_map(shape: gpd.GeoDataFrame, sites: pd.DataFrame, lang: str) -> folium.
             sites,
             {k: t(f"kind_{k}", lang) for k in KINDS},
             t("show_sites", lang),
+            lang,
         )
     return fmap
 

@@ -252,10 +252,29 @@ def mediation_sites(
     report.pop("seconds", None)  # the atlas must rebuild to the same bytes
     current, how = map_codes(sites["commune_code"], ref)
     placed = place_points(sites, communes)
-    # A commune code in the file wins; points place the rest.
+    # A commune code in the file wins; points place the rest; an Aidants Connect
+    # structure with neither, its postcode and commune name (La Poste).
     sites["commune"] = current.fillna(placed)
+    by_postcode, _ = map_codes(sites["site_id"].map(aidants_by_postcode(raw)), ref)
+    by_postcode = by_postcode.where(sites["commune"].isna())
+    sites["commune"] = sites["commune"].fillna(by_postcode)
     report["placed_by_code"] = int(current.notna().sum())
     report["placed_by_point"] = int((current.isna() & placed.notna()).sum())
+    report["placed_by_postcode_and_name"] = int(by_postcode.notna().sum())
+    report["details"] += [
+        {
+            "source": str(site_id).split(":")[0],
+            "record": str(site_id),
+            "reason": "no commune code nor coordinates: placed by postcode and "
+            "commune name (La Poste), drawn at the commune's centre",
+            "commune": code,
+        }
+        for site_id, code in zip(
+            sites.loc[by_postcode.notna(), "site_id"],
+            by_postcode.dropna(),
+            strict=True,
+        )
+    ]
     report["code_via_merged_commune"] = int((how == "merged").sum())
     lost = sites["commune"].isna()
     report["not_placed"] = int(lost.sum())
@@ -275,11 +294,38 @@ def mediation_sites(
     point = communes.set_index("code")[["lon", "lat"]]
     no_xy = sites["lon"].isna() | sites["lat"].isna()
     sites["located_by"] = np.where(no_xy, "commune point", "coordinates")
+    report["at_commune_point"] = int((no_xy & ~lost).sum())
     for axis in ("lon", "lat"):
         fallback = sites.loc[no_xy, "commune"].map(point[axis]).to_numpy(dtype=float)
         sites[axis] = sites[axis].astype(float)
         sites.loc[no_xy, axis] = fallback
     return sites[~lost].reset_index(drop=True), report
+
+
+def _by_postcode(raw: Path, rows: pd.DataFrame) -> pd.Series:
+    """Commune code of each row from its postcode and commune name (La Poste).
+
+    ``rows`` has ``postcode`` and ``city`` (Aidants Connect structures without a
+    commune code); NA where La Poste's table does not tell.
+    """
+    postcodes = mediation_use.read_postcodes(_path(raw, "laposte_postcodes"))
+    return mediation_use.commune_by_postcode(rows["postcode"], rows["city"], postcodes)
+
+
+def aidants_by_postcode(raw: Path) -> pd.Series:
+    """Active Aidants Connect structures without a commune code, placed by postcode.
+
+    Returns the commune code found from the postcode and the commune name in La
+    Poste's table (as :func:`mediation_supply` counts them), indexed by
+    ``site_id``; structures it cannot place are left out.
+    """
+    folder = Path(raw) / "mediation"
+    aidants = mediation.active_aidants(
+        mediation.read_aidants_connect(folder / mediation.FILES["aidants_connect_2024"])
+    )
+    no_code = aidants[aidants["commune_code"].isna()]
+    found = _by_postcode(raw, no_code)
+    return pd.Series(found.to_numpy(), index=no_code["site_id"].to_numpy()).dropna()
 
 
 def mediation_supply(
@@ -303,11 +349,8 @@ def mediation_supply(
     )
     aidants = mediation.active_aidants(every)
     # Rows without a commune code: by postcode and commune name (La Poste).
-    postcodes = mediation_use.read_postcodes(_path(raw, "laposte_postcodes"))
     no_code = aidants["commune_code"].isna()
-    by_postcode = mediation_use.commune_by_postcode(
-        aidants.loc[no_code, "postcode"], aidants.loc[no_code, "city"], postcodes
-    )
+    by_postcode = _by_postcode(raw, aidants[no_code])
     aidants.loc[no_code, "commune_code"] = by_postcode
     placed_by_postcode = int(by_postcode.notna().sum())
     reports: dict = {}

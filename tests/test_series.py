@@ -318,7 +318,8 @@ def test_the_snapshot_takes_the_newest_arcep_quarter(fixtures, tmp_path):
     atlas = built("2019-09-30")
     assert atlas.as_of["arcep_fixed_2019"] == "2019-09-30"
     text = as_of_text(ind, "en", day, dates=atlas.as_of)
-    assert text.startswith("Data as of 30 Sep 2019 · " + t("stale_badge", "en", years=3))
+    badge = t("stale_badge", "en", years=3)
+    assert text.startswith(f"Data as of 30 Sep 2019 · {badge}")
     assert export.dictionary(["thd30_share"], atlas.as_of)["as_of"][0] == "2019-09-30"
 
     # Two quarters present: the newest one makes the snapshot.
