@@ -157,6 +157,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "report_detail_columns_used": ("colonnes utilisées", "columns used"),
     "report_detail_placed": ("placés", "placed"),
+    "report_placed_value": (
+        "{coordinates} par leurs coordonnées, {point} au centre de leur commune",
+        "{coordinates} by coordinates, {point} at their commune's centre",
+    ),
     "word_line": ("ligne", "line"),
     "word_row": ("ligne", "row"),
     "word_record": ("enregistrement", "record"),
