@@ -521,7 +521,7 @@ def dictionary(
                 "precision": precision_text(ind.unit),
                 "modelled": ind.modelled,
                 "sources": "; ".join(f"{s.producer}: {s.title}" for s in srcs),
-                "vintage": ind.vintage(),
+                "vintage": ind.vintage(dates=dates),
                 "as_of": ind.as_of(dates),
                 "licence": "; ".join(sorted({s.licence for s in srcs})),
                 "url": " ".join(s.url for s in srcs if s.url),
@@ -563,7 +563,7 @@ def vintage_text(ind_id: str, dates: Mapping[str, str] | None = None) -> str:
     """
     ind = indicator(ind_id)
     sources = "; ".join(f"{s.producer}: {s.title}" for s in ind.source_records())
-    parts = [sources, f"vintage {ind.vintage()}"]
+    parts = [sources, f"vintage {ind.vintage(dates=dates)}"]
     if ind.as_of(dates):
         parts.append(f"as of {ind.as_of(dates)}")
     if ind.modelled:

@@ -100,7 +100,7 @@ def profile_table(
         ]
     out[t("prof_unit", lang)] = [unit_label(registry[i], lang) for i in raw.index]
     out[t("prof_source_vintage", lang)] = [
-        registry[i].vintage(lang)
+        registry[i].vintage(lang, atlas.as_of)
         if type(registry[i]) is Indicator
         else registry[i].vintage()
         for i in raw.index
@@ -127,7 +127,7 @@ def _claim_text(claims: object, site, lang: str) -> str:
 
 
 def _posts_text(site, lang: str) -> str:
-    """" · 3 conseiller numérique posts" for a host structure's site, else ""."""
+    """The posts of a host structure's site (" · 3 … posts"), else ""."""
     posts = getattr(site, "posts", None)
     if posts is None or pd.isna(posts) or float(posts) <= 0:
         return ""
@@ -336,7 +336,8 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
         parts.append(f" — {_e(t('sheet_within', lang))} {_e(within)}")
     parts.append("</p>")
     vintages = "; ".join(
-        f"{source(s).producer.split(' (')[0]} {source(s).text('vintage', lang)}"
+        f"{source(s).producer.split(' (')[0]} "
+        f"{source(s).vintage_text(lang, atlas.as_of)}"
         for s in _used_sources()
         if s != "divide_model"
     )
@@ -373,9 +374,9 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
     for ind_id in raw.index:
         ind = registry[ind_id]
         label = indicator_label(ind, lang) + (" *" if ind.modelled else "")
+        vintage = ind.vintage(dates=atlas.as_of)
         cells = [
-            f'<td class="label">{_e(label)}<div class="src">{_e(ind.vintage())}'
-            "</div></td>"
+            f'<td class="label">{_e(label)}<div class="src">{_e(vintage)}</div></td>'
         ]
         for lvl, c, _ in chain:
             value = format_value(float(raw.at[ind_id, f"{lvl}:{c}"]), ind, lang)
@@ -428,9 +429,10 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
     parts.append(f"<h2>{_e(t('sheet_sources', lang))}</h2><ul class='sources'>")
     for sid in _used_sources():
         src = source(sid)
+        vintage = src.vintage_text(lang, atlas.as_of)
         text = (
             f"<b>{_e(src.text('producer', lang))}</b> — <i>{_e(src.title)}</i>. "
-            f"{_e(t('vintage', lang).capitalize())} {_e(src.text('vintage', lang))}. "
+            f"{_e(t('vintage', lang).capitalize())} {_e(vintage)}. "
             f"{_e(t('sheet_licence', lang))}{colon}{_e(src.text('licence', lang))}."
         )
         if src.url:

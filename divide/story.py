@@ -318,7 +318,7 @@ def source_text(
             parts.append(t("story_model_source", lang))
             continue
         src = source(sid)
-        producer, vintage = src.text("producer", lang), src.text("vintage", lang)
+        producer, vintage = src.text("producer", lang), src.vintage_text(lang, dates)
         parts.append(f"{producer} ({t('vintage', lang)} {vintage})")
     colon = "\u00a0:" if lang == "fr" else ":"
     if len(ids) > COMPACT_SOURCES:

@@ -547,7 +547,7 @@ def source_caption(ind: Indicator) -> str:
     Markdown, with every text escaped (an upload's producer is its file name).
     """
     lg = lang()
-    text = source_caption_of(ind.source_records())
+    text = source_caption_of(ind.source_records(), atlas().as_of)
     if ind.modelled:
         text += f" — **{md(t('modelled_note', lg))}**"
     note = ind.note.get(lg)
@@ -557,11 +557,14 @@ def source_caption(ind: Indicator) -> str:
     return f"{text} **{as_of}**" if as_of else text
 
 
-def source_caption_of(records) -> str:
-    """'Source: producer (vintage …); …' for these source records."""
+def source_caption_of(records, dates=None) -> str:
+    """'Source: producer (vintage …); …' for these source records.
+
+    ``dates``: the atlas's built dates (see ``Source.vintage_text``).
+    """
     lg = lang()
     parts = [
-        f"{src.text('producer', lg)} ({t('vintage', lg)} {src.text('vintage', lg)})"
+        f"{src.text('producer', lg)} ({t('vintage', lg)} {src.vintage_text(lg, dates)})"
         for src in records
     ]
     text = f"{t('source', lg)} : " if lg == "fr" else f"{t('source', lg)}: "

@@ -321,6 +321,7 @@ def test_the_snapshot_takes_the_newest_arcep_quarter(fixtures, tmp_path):
     badge = t("stale_badge", "en", years=3)
     assert text.startswith(f"Data as of 30 Sep 2019 · {badge}")
     assert export.dictionary(["thd30_share"], atlas.as_of)["as_of"][0] == "2019-09-30"
+    assert ind.vintage("en", atlas.as_of) == "ARCEP 2019-09-30"
 
     # Two quarters present: the newest one makes the snapshot.
     (raw / ARCEP_STATISTICS).parent.mkdir(parents=True, exist_ok=True)
@@ -347,6 +348,12 @@ def test_the_snapshot_takes_the_newest_arcep_quarter(fixtures, tmp_path):
     )
     assert export.dictionary(["thd30_share"], atlas.as_of)["as_of"][0] == "2024-09-30"
     assert "as of 2024-09-30" in export.vintage_text("thd30_share", atlas.as_of)
+    # The vintage beside the date says the quarter too, not the 2019 file.
+    assert ind.vintage("en", atlas.as_of) == "ARCEP 2024-09-30"
+    assert source("arcep_fixed_2019").vintage_text("fr", atlas.as_of) == "2024-09-30"
+    assert story.source_text(ind.sources, "en", dates=atlas.as_of).startswith(
+        "Source: ARCEP (vintage 2024-09-30) — Data as of 30 Sep 2024"
+    )
 
     # The series keeps the 2019 file as its first point (read again, not the
     # snapshot, which is now the newest quarter).

@@ -65,6 +65,20 @@ class Source:
         wording = {"fr": self.fr, "en": self.en}.get(lang or "", {})
         return wording.get(name, getattr(self, name))
 
+    def vintage_text(
+        self, lang: str | None = None, dates: Mapping[str, str] | None = None
+    ) -> str:
+        """The vintage as read in ``lang``, or the date an atlas was built with.
+
+        ``dates`` (source id → date, :attr:`divide.atlas.Atlas.as_of`): when the
+        build took a newer vintage than the registry's (the newest ARCEP quarter
+        found), the vintage is that date.
+        """
+        built = (dates or {}).get(self.id)
+        if built and built != self.as_of:
+            return built
+        return self.text("vintage", lang)
+
     def load_reader(self):
         """Import and return the reader function."""
         module, _, name = self.reader.partition(":")
@@ -111,10 +125,15 @@ class Indicator:
         """
         return as_of(self.source_records(), dates)
 
-    def vintage(self, lang: str | None = None) -> str:
-        """Vintages of the sources behind the indicator (in ``lang`` if given)."""
+    def vintage(
+        self, lang: str | None = None, dates: Mapping[str, str] | None = None
+    ) -> str:
+        """Vintages of the sources behind the indicator (in ``lang`` if given).
+
+        ``dates``: as for :meth:`Source.vintage_text`.
+        """
         return "; ".join(
-            f"{source(s).producer.split(' (')[0]} {source(s).text('vintage', lang)}"
+            f"{source(s).producer.split(' (')[0]} {source(s).vintage_text(lang, dates)}"
             for s in self.sources
             if s != "divide_model"
         )
