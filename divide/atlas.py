@@ -552,7 +552,7 @@ def write_provenance(out: Path, built: Mapping[str, str] | None = None) -> None:
                 "numerator": ind.numerator,
                 "denominator": ind.denominator,
                 "sources": list(ind.sources),
-                "vintage": ind.vintage(),
+                "vintage": ind.vintage(dates=built),
                 "as_of": ind.as_of(built),
             }
             for ind in indicators().values()
@@ -562,7 +562,7 @@ def write_provenance(out: Path, built: Mapping[str, str] | None = None) -> None:
             key: {
                 "producer": s.producer,
                 "title": s.title,
-                "vintage": s.vintage,
+                "vintage": s.vintage_text(dates=built),
                 "licence": s.licence,
                 "url": s.url,
                 "file": s.file,
@@ -585,7 +585,7 @@ def write_provenance(out: Path, built: Mapping[str, str] | None = None) -> None:
         lines.append(
             f"| `{ind.id}` — {ind.label['en']} | {ind.unit} | "
             f"{'yes' if ind.modelled else 'no'} | {', '.join(ind.sources)} | "
-            f"{ind.vintage()} | {ind.as_of(built)} | {licences} |"
+            f"{ind.vintage(dates=built)} | {ind.as_of(built)} | {licences} |"
         )
     lines += [
         "",
@@ -603,8 +603,9 @@ def write_provenance(out: Path, built: Mapping[str, str] | None = None) -> None:
         )
     lines += ["", "## Sources", ""]
     for key, s in registry.items():
+        vintage = s.vintage_text(dates=built)
         lines.append(
-            f"- **{key}** — {s.producer}, *{s.title}*, vintage {s.vintage}, "
+            f"- **{key}** — {s.producer}, *{s.title}*, vintage {vintage}, "
             f"licence: {s.licence}. {s.url}"
         )
     (out / "PROVENANCE.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

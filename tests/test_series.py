@@ -339,6 +339,10 @@ def test_the_snapshot_takes_the_newest_arcep_quarter(fixtures, tmp_path):
     assert table.loc[codes, "premises"].tolist() == new.loc[codes, "nbr"].tolist()
     atlas = built("2024-09-30")
     assert atlas.as_of["arcep_fixed_2019"] == "2024-09-30"
+    # Every indicator says which date its value is for (provenance.json).
+    record = atlas.provenance["indicators"]["thd30_share"]
+    assert (record["as_of"], record["vintage"]) == ("2024-09-30", "ARCEP 2024-09-30")
+    assert atlas.provenance["indicators"]["poverty_rate"]["as_of"] == "2021-12-31"
     assert as_of_text(ind, "en", day, dates=atlas.as_of) == "Data as of 30 Sep 2024"
     assert as_of_text(ind, "fr", day, dates=atlas.as_of) == "Données au 30 sept. 2024"
     assert as_of_short(ind, "en", day, dates=atlas.as_of) == "30 Sep 2024"
