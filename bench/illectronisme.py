@@ -34,6 +34,23 @@ def main() -> None:
     inputs["median_income"] = (
         communes["median_x_persons"] / communes["median_persons"]
     ).to_numpy()
+    filosofi = pd.read_csv(
+        RAW / "poverty" / "insee_filosofi_2021_cc_filosofi_2021_COM.csv",
+        sep=";",
+        dtype=str,
+    ).set_index("CODGEO")
+    inputs["income_d9_d1"] = (
+        pd.to_numeric(filosofi["RD21"].str.replace(",", "."), errors="coerce")
+        .reindex(inputs["code"])
+        .to_numpy()
+    )
+    ircom = pd.read_csv(
+        RAW / "poverty" / "DERIVED_batch8_taux_pauvrete_IRCOM2018.csv",
+        dtype={"CODE_INSEE": str},
+    ).set_index("CODE_INSEE")
+    inputs["ircom_low_income_share"] = (
+        (ircom["TX_POVERTY"] / 100).reindex(inputs["code"]).to_numpy()
+    )
     for name, call in (
         ("estimate", lambda: il.estimate(inputs, rates)),
         ("calibration_report", lambda: il.calibration_report(inputs, rates)),

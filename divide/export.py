@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -29,7 +30,7 @@ from divide import typology
 from divide.atlas import TYPE_COLUMNS, Atlas, check_level
 from divide.errors import DivideError, unknown
 from divide.formatting import format_count, format_share
-from divide.i18n import t
+from divide.i18n import STRINGS, t
 from divide.indicators import format_value, unit_label
 from divide.registry import Indicator, indicator, indicators, source
 from divide.safe_text import markdown, visible
@@ -658,7 +659,23 @@ QUALITY_COLUMNS = [
 ]
 
 
-def _scalar_notes(report: dict, skip: set[str]) -> str:
+#: Report keys shown in quality_table's own columns, not among its notes.
+QUALITY_COUNTED = frozenset(
+    {
+        "source",
+        "rows_read",
+        "matched",
+        "merged",
+        "unmatched",
+        "match_rate",
+        "not_placed",
+        "placed_by_code",
+        "placed_by_point",
+    }
+)
+
+
+def _scalar_notes(report: dict, skip: frozenset[str]) -> str:
     parts = []
     for key, value in report.items():
         if key in skip or isinstance(value, list):
@@ -710,20 +727,7 @@ def quality_table(quality: dict) -> pd.DataFrame:
                 "merged": report.get("merged"),
                 "unmatched": unmatched_n,
                 "match_rate": report.get("match_rate"),
-                "notes": _scalar_notes(
-                    report,
-                    {
-                        "source",
-                        "rows_read",
-                        "matched",
-                        "merged",
-                        "unmatched",
-                        "match_rate",
-                        "not_placed",
-                        "placed_by_code",
-                        "placed_by_point",
-                    },
-                ),
+                "notes": _scalar_notes(report, QUALITY_COUNTED),
             }
         )
     frame = pd.DataFrame(rows, columns=QUALITY_COLUMNS)
@@ -1249,9 +1253,55 @@ def sources_markdown(lang: str) -> str:
     )
 
 
+def _note_text(key: str, lang: str) -> str:
+    """A quality note's label in ``lang`` (``qn_<key>``), else the key as written.
+
+    Keys of nested counts are often data values (class ids, source ids, kinds),
+    which stay as the data writes them.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "_", str(key).lower()).strip("_")
+    return t(f"qn_{slug}", lang) if f"qn_{slug}" in STRINGS else str(key)
+
+
+def _note_value(value, lang: str) -> str:
+    if isinstance(value, bool):
+        return t("qn_yes" if value else "qn_no", lang)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if math.isfinite(value) and float(value).is_integer():
+            return format_count(int(value), lang)
+        return format_count(value, lang, 2)
+    return _note_text(value, lang) if isinstance(value, str) else str(value)
+
+
+def quality_notes(report: dict, lang: str) -> str:
+    """The notes of one source's quality report, worded in ``lang``.
+
+    The same facts as :func:`quality_table`'s ``notes`` column (which keeps the
+    report's own keys for machines), as a reader would have them.
+    """
+    colon = " : " if lang == "fr" else ": "
+    parts = []
+    for key, value in report.items():
+        if key in QUALITY_COUNTED or isinstance(value, list):
+            continue
+        if isinstance(value, dict):
+            flat = {k: v for k, v in value.items() if not isinstance(v, dict | list)}
+            if flat and len(flat) == len(value):
+                inner = ", ".join(
+                    f"{_note_text(k, lang)}{colon}{_note_value(v, lang)}"
+                    for k, v in flat.items()
+                )
+                parts.append(f"{_note_text(key, lang)} ({inner})")
+            continue
+        parts.append(f"{_note_text(key, lang)}{colon}{_note_value(value, lang)}")
+    return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+
+
 def quality_view(quality: dict, lang: str) -> pd.DataFrame:
-    """:func:`quality_table` as text to read: translated headers, blanks for n/a."""
+    """:func:`quality_table` as text to read: headers and notes translated."""
     frame = quality_table(quality).astype(object)
+    reports = quality.get("sources", {})
+    frame["notes"] = [quality_notes(reports[name], lang) for name in frame["source"]]
     for column in ("rows_read", "matched", "merged", "unmatched"):
         frame[column] = [
             "" if pd.isna(v) else count_text(int(v), lang) for v in frame[column]

@@ -461,6 +461,83 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Les communes sont affichées dans une région ou un département : choisissez-en un dans la barre latérale.",
         "Communes are drawn within a région or département: pick one in the sidebar.",
     ),
+    "upload_level_shown": (
+        "Votre indicateur n'a de valeurs qu'à l'échelle {levels} : la carte est dessinée à cette échelle.",
+        "Your indicator has values only at the {levels} level: the map is drawn at that level.",
+    ),
+    # Quality report notes (divide.export.quality_notes): qn_<key of the report>.
+    "qn_yes": ("oui", "yes"),
+    "qn_no": ("non", "no"),
+    "qn_active": ("actives", "active"),
+    "qn_arrondissements": (
+        "lignes d'arrondissements (Paris, Lyon, Marseille) regroupées",
+        "rows of arrondissements (Paris, Lyon, Marseille) grouped",
+    ),
+    "qn_arrondissements_ignored": (
+        "arrondissements ignorés (la commune a déjà sa ligne)",
+        "arrondissements ignored (the commune has its own row)",
+    ),
+    "qn_code_via_merged_commune": (
+        "codes d'anciennes communes rattachés à la commune nouvelle",
+        "codes of former communes placed in the new commune",
+    ),
+    "qn_counted": ("comptées", "counted"),
+    "qn_departements": ("départements", "départements"),
+    "qn_france_services_claims_not_official": (
+        "lieux dits France Services absents de la liste officielle",
+        "places labelled France Services not on the official list",
+    ),
+    "qn_france_services_label": (
+        "labellisées France Services",
+        "labelled France Services",
+    ),
+    "qn_inactive_not_counted": ("inactives, non comptées", "inactive, not counted"),
+    "qn_malformed_postcodes": ("codes postaux mal formés", "malformed postcodes"),
+    "qn_no_class": ("communes sans classe", "communes without a class"),
+    "qn_no_commune_code": ("sans code commune", "without a commune code"),
+    "qn_note": ("remarque", "note"),
+    "qn_operator_offers": ("offres d'opérateurs", "operator offers"),
+    "qn_people": ("personnes", "people"),
+    "qn_people_not_placed": ("personnes non placées", "people not placed"),
+    "qn_people_placed": ("personnes placées", "people placed"),
+    "qn_at_commune_point": (
+        "au centre de leur commune (sans coordonnées)",
+        "at their commune's centre (no coordinates)",
+    ),
+    "qn_placed_by_postcode_and_name": (
+        "placées par code postal et nom de commune",
+        "placed by postcode and commune name",
+    ),
+    "qn_postcodes_split_by_population": (
+        "codes postaux répartis entre communes selon la population",
+        "postcodes split between communes by population",
+    ),
+    "qn_posts": ("postes", "posts"),
+    "qn_sites_4g": ("sites 4G", "4G sites"),
+    "qn_sites_4g_outside_any_commune": (
+        "sites 4G hors de toute commune",
+        "4G sites outside any commune",
+    ),
+    "qn_classes": ("classes", "classes"),
+    "qn_classes_density3": (
+        "classes de densité (3 niveaux)",
+        "density classes (3 levels)",
+    ),
+    "qn_dropped": ("écartées", "dropped"),
+    "qn_last_date": ("dernière date", "last date"),
+    "qn_no_class_labels": ("libellés sans classe", "labels without a class"),
+    "qn_rows_kept": ("lignes gardées", "rows kept"),
+    "qn_rows_read": ("lignes lues", "rows read"),
+    "qn_sites_by_kind": ("lieux par type", "sites by kind"),
+    "qn_inactive_is_active_false_not_counted": (
+        "inactives (Is Active faux), non comptées",
+        "inactive (Is Active false), not counted",
+    ),
+    "qn_no_coordinates": ("sans coordonnées", "no coordinates"),
+    "qn_territories_without_a_4g_site_file_none_of_977_978_are_in_cog_keep_no_distance": (
+        "les territoires sans fichier de sites 4G (977 et 978, hors COG) n'ont pas de distance",
+        "territories without a 4G site file (977 and 978, outside the COG) keep no distance",
+    ),
     "legend": ("Légende", "Legend"),
     "click_hint": (
         "Cliquez un territoire pour le sélectionner.",

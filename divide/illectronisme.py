@@ -14,14 +14,18 @@ The model (one survey year, 2021 by default):
    CAP/BEP), standard of living in 3 (national bottom 40 %, middle 40 %, top
    20 %). A commune's cell shares are the products of its own shares
    (:func:`commune_cells`): census ratios for age and diploma, a log-normal
-   around its Filosofi median for income (département fallback when secret).
+   around its Filosofi median, of its own Filosofi D9/D1, for income (where
+   Filosofi has no median: predicted from IRCOM 2018, else the département's,
+   zone's or national mean, flagged).
 2. ``logit p(cell) = a + b_age + c_diploma + d_income`` (one term per published
    breakdown). The terms are fitted by raking (iterative proportional fitting
    on the logit scale) so that the national joint population — the sum over the
    communes of the survey field of their people 15+ times their cell shares —
    reproduces every published one-way margin and the national rate jointly
    (:func:`fit`). A category the survey does not publish takes the rate that
-   closes its breakdown on the national rate.
+   closes its breakdown on the national rate. A published figure that only
+   bounds its model category (bac+3 for "above CAP/BEP", AT_LEAST) is raised
+   from its published value to the lowest one at which all margins are met.
 3. A commune's rate is ``Σ share(cell) × p(cell)``; no later calibration factor.
 4. The range: each breakdown in turn is left out, the model refitted on the
    others, and the published rates of the left-out breakdown predicted
@@ -83,6 +87,13 @@ LOGIT_BOUND = 5.0
 income independent within each commune, the three published breakdowns cannot
 all be met exactly, and unbounded raking would drive some cells to 0 or 1. The
 misfit left is reported (``fitted_margins`` of :func:`calibration_report`)."""
+FIT_TOL = 5e-5
+"""A fit meets the published margins when none is off by more than 0.005 point."""
+AT_LEAST = (("diploma", "above CAP/BEP"),)
+"""Published figures that are only a lower bound of their model category: the
+census splits diploma at CAP/BEP, and INSEE's 3 % is the rate of its most
+graduated part (bac+3 or more); students and bac/bac+2 holders, in the same
+class, are more often in illectronisme. See :func:`fit`."""
 OUTSIDE_SURVEY = ("975", "976", "977", "978", "98")  # Mayotte and the COM
 LANGS = ("en", "fr")
 
@@ -105,7 +116,13 @@ _PUBLISHED = {
     ("niveau_de_vie", "20 % des menages les plus aises"): ("income", "top 20 %"),
 }
 INPUTS = ("age65_share", "low_diploma_share")
-OPTIONAL = ("young_share", "median_income")
+OPTIONAL = ("young_share", "median_income", "income_d9_d1", "ircom_low_income_share")
+Z90 = 1.2815516
+"""The 90th percentile of the standard normal: ln(D9/D1) = 2 × Z90 × σ."""
+IRCOM_MIN_COMMUNES = 10
+"""Fewest communes with both a Filosofi median and an IRCOM share needed to fit
+the IRCOM → median relation on their own zone (overseas, or mainland); below
+that, the relation is fitted on every such commune."""
 
 
 def _norm(text: object) -> str:
@@ -286,6 +303,29 @@ def _prepare(communes: pd.DataFrame, what: str) -> pd.DataFrame:
             f"{code[income <= 0].iloc[0]} has {income[income <= 0].iloc[0]:g}"
         )
     out["median_income"] = income
+    ratio = (
+        _number(communes, "income_d9_d1", code, what)
+        if "income_d9_d1" in communes.columns
+        else pd.Series(np.nan, index=communes.index)
+    )
+    if (ratio < 1).any():
+        raise DivideError(
+            f"{what}: income_d9_d1 (Filosofi D9/D1) must be at least 1; commune "
+            f"{code[ratio < 1].iloc[0]} has {ratio[ratio < 1].iloc[0]:g}"
+        )
+    out["sigma"] = np.log(ratio) / (2 * Z90)
+    ircom = (
+        _number(communes, "ircom_low_income_share", code, what)
+        if "ircom_low_income_share" in communes.columns
+        else pd.Series(np.nan, index=communes.index)
+    )
+    if ((ircom < 0) | (ircom > 1)).any():
+        raise DivideError(
+            f"{what}: ircom_low_income_share must be a fraction between 0 and 1; "
+            f"commune {code[(ircom < 0) | (ircom > 1)].iloc[0]} has "
+            f"{ircom[(ircom < 0) | (ircom > 1)].iloc[0]:g}"
+        )
+    out["ircom"] = ircom
     given = (
         _number(communes, "population_15p", code, what)
         if "population_15p" in communes.columns
@@ -302,16 +342,94 @@ def _prepare(communes: pd.DataFrame, what: str) -> pd.DataFrame:
     return out
 
 
-def _impute(target: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
-    """Fill missing inputs with the département (else national) mean; flag them.
+def _zone(dep: pd.Series) -> pd.Series:
+    """``overseas`` for the DROM (97x), ``mainland`` otherwise."""
+    return pd.Series(
+        np.where(dep.astype(str).str.startswith("97"), "overseas", "mainland"),
+        index=dep.index,
+        dtype=object,
+    )
 
-    Shares are weighted by population; the median income by the log-mean of
-    the département's known communes (weighted by population). An imputed
-    median income is the documented fallback for Filosofi's secret communes.
+
+def _ircom_relation(reference: pd.DataFrame) -> dict:
+    """The IRCOM → Filosofi median relation, fitted per zone.
+
+    ``log(median) = a + b × share`` where ``share`` is the IRCOM 2018 share of
+    tax households with a reference income of at most 12,000 €, fitted by least
+    squares weighted by population on the communes that have both, separately
+    overseas and on the mainland (both fitted on every such commune when a zone
+    has fewer than IRCOM_MIN_COMMUNES). Returns ``{zone: (a, b, n, rmse)}``.
+    """
+    both = reference[reference["median_income"].notna() & reference["ircom"].notna()]
+    out: dict = {}
+    if len(both) < 2:
+        return out
+
+    def line(rows: pd.DataFrame) -> tuple:
+        w = rows["population"].clip(lower=0).to_numpy() + 1e-9
+        x, y = rows["ircom"].to_numpy(), np.log(rows["median_income"].to_numpy())
+        b, a = np.polyfit(x, y, 1, w=np.sqrt(w))
+        rmse = float(np.sqrt(np.average((y - a - b * x) ** 2, weights=w)))
+        return float(a), float(b), len(rows), rmse
+
+    everyone = line(both)
+    zones = _zone(both["dep"])
+    for zone in ("mainland", "overseas"):
+        rows = both[zones == zone]
+        out[zone] = line(rows) if len(rows) >= IRCOM_MIN_COMMUNES else everyone
+    return out
+
+
+def _fill_from_ircom(frame: pd.DataFrame, relation: dict) -> pd.Series:
+    """Rows whose median income comes from IRCOM (filled in place): a mask."""
+    use = frame["median_income"].isna() & frame["ircom"].notna()
+    if not relation or not use.any():
+        return pd.Series(False, index=frame.index)
+    zones = _zone(frame.loc[use, "dep"])
+    a = zones.map(lambda z: relation[z][0]).to_numpy(dtype=float)
+    b = zones.map(lambda z: relation[z][1]).to_numpy(dtype=float)
+    frame.loc[use, "median_income"] = np.exp(a + b * frame.loc[use, "ircom"].to_numpy())
+    return use
+
+
+def _means(known: pd.DataFrame, values: pd.Series) -> tuple:
+    """Population-weighted means of ``values`` by département, by zone, overall."""
+    w = known["population"].where(known["population"] > 0, 0.0)
+    if w.sum() <= 0:
+        w = pd.Series(1.0, index=known.index)
+    frame = pd.DataFrame(
+        {"w": w, "wx": w * values, "dep": known["dep"], "zone": _zone(known["dep"])}
+    )
+    by_dep = frame.groupby("dep")[["w", "wx"]].sum()
+    by_zone = frame.groupby("zone")[["w", "wx"]].sum()
+    return (
+        (by_dep["wx"] / by_dep["w"]).where(by_dep["w"] > 0),
+        (by_zone["wx"] / by_zone["w"]).where(by_zone["w"] > 0),
+        float(np.average(values, weights=w)),
+    )
+
+
+def _impute(target: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Fill missing inputs; flag them.
+
+    The median income first: where Filosofi has none and IRCOM 2018 gives the
+    share of low-income tax households, the median is predicted from it (see
+    :func:`_ircom_relation`), flagged ``median_income_ircom``. Then every input
+    still missing takes the population-weighted mean of its département, else of
+    its zone (the DROM together, or the mainland), else of all communes, flagged
+    with the input's name (the median income as a mean of log income). The
+    within-commune income dispersion (``income_d9_d1``, published by Filosofi
+    for the larger communes) falls back the same way, unflagged, and finally to
+    INCOME_SIGMA.
     """
     out = target.copy()
+    reference = reference.copy()
     out["imputed_inputs"] = ""
-    for col in (*INPUTS, "young_share", "median_income"):
+    relation = _ircom_relation(reference)
+    _fill_from_ircom(reference, relation)
+    from_ircom = _fill_from_ircom(out, relation)
+    out.loc[from_ircom, "imputed_inputs"] = "median_income_ircom"
+    for col in (*INPUTS, "young_share", "median_income", "sigma"):
         known = reference[reference[col].notna()]
         miss = out[col].isna()
         if known.empty:
@@ -321,20 +439,21 @@ def _impute(target: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
                     "at least some communes a value (missing ones take their "
                     "département's mean)"
                 )
+            if col == "sigma":
+                out.loc[miss, col] = INCOME_SIGMA
             continue
         values = np.log(known[col]) if col == "median_income" else known[col]
-        w = known["population"].where(known["population"] > 0, 0.0)
-        if w.sum() <= 0:
-            w = pd.Series(1.0, index=known.index)
-        national = float(np.average(values, weights=w))
-        sums = (
-            pd.DataFrame({"w": w, "wx": w * values, "dep": known["dep"]})
-            .groupby("dep")[["w", "wx"]]
-            .sum()
+        dep_mean, zone_mean, national = _means(known, values)
+        filled = (
+            out.loc[miss, "dep"]
+            .map(dep_mean)
+            .fillna(_zone(out.loc[miss, "dep"]).map(zone_mean))
+            .fillna(national)
+            .to_numpy(dtype=float)
         )
-        dep_mean = (sums["wx"] / sums["w"]).where(sums["w"] > 0)
-        filled = out.loc[miss, "dep"].map(dep_mean).fillna(national).to_numpy()
         out.loc[miss, col] = np.exp(filled) if col == "median_income" else filled
+        if col == "sigma":
+            continue
         out.loc[miss, "imputed_inputs"] = np.where(
             out.loc[miss, "imputed_inputs"] == "",
             col,
@@ -342,6 +461,7 @@ def _impute(target: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
         )
     out["imputed"] = out["imputed_inputs"] != ""
     out["people_15p"] = _people_15p(out, reference)
+    out.attrs["ircom_relation"] = relation
     return out
 
 
@@ -367,21 +487,29 @@ def _people_15p(prepared: pd.DataFrame, reference: pd.DataFrame) -> pd.Series:
 
 
 def _income_cuts(reference: pd.DataFrame) -> tuple[float, float]:
-    """National 40th and 80th percentiles of the people-weighted income mixture."""
-    med = reference["median_income"].to_numpy()
-    w = reference["population"].to_numpy()
+    """National 40th and 80th percentiles of the people-weighted income mixture.
+
+    Each commune is a log-normal of its own median and dispersion (``sigma``);
+    the cuts are the percentiles of their mixture weighted by population.
+    """
+    med = reference["median_income"].to_numpy(dtype=float)
+    sig = _sigma(reference)
+    w = reference["population"].to_numpy(dtype=float)
     ok = np.isfinite(med) & (w > 0)
     if not ok.any():
         return float("nan"), float("nan")
-    # communes grouped on a 0.1 % grid of log income: same cuts, far fewer terms
-    lm, inverse = np.unique(np.round(np.log(med[ok]), 3), return_inverse=True)
+    # communes grouped on a 0.1 % grid of log income and dispersion: same cuts,
+    # far fewer terms
+    pairs = np.column_stack([np.round(np.log(med[ok]), 3), np.round(sig[ok], 3)])
+    grid, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    lm, sg = grid[:, 0], grid[:, 1]
     w = np.bincount(inverse.ravel(), weights=w[ok]) / w[ok].sum()
 
     def quantile(q: float) -> float:
-        lo, hi = lm.min() - 6 * INCOME_SIGMA, lm.max() + 6 * INCOME_SIGMA
+        lo, hi = lm.min() - 6 * sg.max(), lm.max() + 6 * sg.max()
         for _ in range(60):
             mid = (lo + hi) / 2
-            if np.dot(w, ndtr((mid - lm) / INCOME_SIGMA)) < q:
+            if np.dot(w, ndtr((mid - lm) / sg)) < q:
                 lo = mid
             else:
                 hi = mid
@@ -390,14 +518,24 @@ def _income_cuts(reference: pd.DataFrame) -> tuple[float, float]:
     return quantile(0.40), quantile(0.80)
 
 
+def _sigma(prepared: pd.DataFrame) -> np.ndarray:
+    """Each commune's dispersion of log income (INCOME_SIGMA where unknown)."""
+    if "sigma" not in prepared:
+        return np.full(len(prepared), INCOME_SIGMA)
+    sig = prepared["sigma"].to_numpy(dtype=float)
+    return np.where(np.isfinite(sig) & (sig > 0), sig, INCOME_SIGMA)
+
+
 def commune_cells(prepared: pd.DataFrame, cuts: tuple[float, float]) -> np.ndarray:
     """Cell shares of each commune, shape ``(communes, 4, 2, 3)``.
 
     Age: 15–24 = ``young_share`` (national mean if unknown), 65–74 and 75+ split
     ``age65_share`` with SHARE_75P_OF_65P, 25–64 the rest. Diploma:
-    ``low_diploma_share``. Income: a log-normal of dispersion INCOME_SIGMA
-    around the commune's median, cut at the national 40th and 80th percentiles.
-    The three are taken as independent within a commune.
+    ``low_diploma_share``. Income: a log-normal around the commune's median,
+    of the commune's own dispersion (Filosofi D9/D1; département, zone or
+    INCOME_SIGMA where not published), cut at the national 40th and 80th
+    percentiles. The three are taken as independent within a commune (the
+    staged census ratios cross nothing).
     """
     s65 = prepared["age65_share"].to_numpy()
     young = prepared["young_share"].to_numpy()
@@ -407,10 +545,11 @@ def commune_cells(prepared: pd.DataFrame, cuts: tuple[float, float]) -> np.ndarr
     )
     low = prepared["low_diploma_share"].to_numpy()
     dip = np.column_stack([1 - low, low])
-    lm = np.log(prepared["median_income"].to_numpy())
+    lm = np.log(prepared["median_income"].to_numpy(dtype=float))
+    sig = _sigma(prepared)
     if np.isfinite(cuts[0]):
-        b40 = ndtr((cuts[0] - lm) / INCOME_SIGMA)
-        b80 = ndtr((cuts[1] - lm) / INCOME_SIGMA)
+        b40 = ndtr((cuts[0] - lm) / sig)
+        b80 = ndtr((cuts[1] - lm) / sig)
         b40 = np.where(np.isfinite(lm), b40, 0.4)
         b80 = np.where(np.isfinite(lm), b80, 0.8)
     else:
@@ -463,32 +602,8 @@ def _shares(joint: np.ndarray, breakdown: str) -> np.ndarray:
     return joint.sum(axis=axes) / joint.sum()
 
 
-def fit(
-    joint: np.ndarray,
-    published: dict,
-    *,
-    breakdowns: tuple = tuple(BREAKDOWNS),
-    survey_year: str = "2021",
-    tol: float = 1e-10,
-    max_iter: int = 300,
-) -> Fit:
-    """Fit the logistic terms by raking to the published margins, jointly.
-
-    Parameters
-    ----------
-    joint : numpy.ndarray
-        National joint population of people 15+, shape ``(4, 2, 3)``.
-    published : dict
-        Output of :func:`margins`.
-    breakdowns : tuple
-        The breakdowns to use (others get no term).
-    fits : dict, optional
-        (For :func:`leave_one_out`) fits already made without each breakdown.
-    """
-    joint = np.asarray(joint, dtype=float)
-    total = joint.sum()
-    nat = published["national"]
-    used = tuple(b for b in breakdowns if published.get(b))
+def _targets(joint: np.ndarray, published: dict, used: tuple, nat: float) -> dict:
+    """Per breakdown, the rate of each category: published, or closing on ``nat``."""
     targets: dict = {}
     for b in used:
         share = _shares(joint, b)
@@ -509,6 +624,13 @@ def fit(
             )
         t[idx] = residual
         targets[b] = dict(zip(BREAKDOWNS[b], t.tolist(), strict=True))
+    return targets
+
+
+def _rake(
+    joint: np.ndarray, targets: dict, used: tuple, nat: float, tol: float, max_iter: int
+) -> tuple[np.ndarray, int]:
+    """Raking on the logit scale (one Newton solve per category and sweep)."""
     eta = np.full(joint.shape, logit(nat))
     it = 0
     previous = np.inf
@@ -538,10 +660,77 @@ def fit(
         if worst < tol or abs(previous - worst) < tol:
             break  # met, or stalled against the bounds (see LOGIT_BOUND)
         previous = worst
+    return eta, it
+
+
+def _misfit(joint: np.ndarray, cells: np.ndarray, targets: dict, used: tuple) -> float:
+    """Largest gap (fraction) between a fitted margin and its target."""
+    gaps = [
+        abs(_margin_rates(joint, cells, b)[k] - v)
+        for b in used
+        for k, v in targets[b].items()
+    ]
+    return max(gaps, default=0.0)
+
+
+def fit(
+    joint: np.ndarray,
+    published: dict,
+    *,
+    breakdowns: tuple = tuple(BREAKDOWNS),
+    survey_year: str = "2021",
+    tol: float = 1e-10,
+    max_iter: int = 300,
+) -> Fit:
+    """Fit the logistic terms by raking to the published margins, jointly.
+
+    A published figure that is only a bound for its model category (AT_LEAST)
+    is first taken at its published value; if the margins cannot then all be
+    met (misfit above FIT_TOL), it is raised, by bisection, to the lowest value
+    at which they can (``extra["raised"]`` records it).
+
+    Parameters
+    ----------
+    joint : numpy.ndarray
+        National joint population of people 15+, shape ``(4, 2, 3)``.
+    published : dict
+        Output of :func:`margins`.
+    breakdowns : tuple
+        The breakdowns to use (others get no term).
+    """
+    joint = np.asarray(joint, dtype=float)
+    total = joint.sum()
+    nat = published["national"]
+    used = tuple(b for b in breakdowns if published.get(b))
+
+    def attempt(pub: dict) -> tuple:
+        targets = _targets(joint, pub, used, nat)
+        eta, it = _rake(joint, targets, used, nat, tol, max_iter)
+        return targets, eta, it, _misfit(joint, expit(eta), targets, used)
+
+    targets, eta, it, misfit = attempt(published)
+    raised: dict = {}
+    for b, k in AT_LEAST:
+        if misfit <= FIT_TOL or b not in used or k not in published[b]:
+            continue
+        lo, hi = published[b][k], nat
+        best = None
+        for _ in range(30):
+            mid = (lo + hi) / 2
+            trial = {**published, b: {**published[b], k: mid}}
+            result = attempt(trial)
+            if result[3] <= FIT_TOL:
+                hi, best = mid, result
+            else:
+                lo = mid
+            if hi - lo < 1e-5:
+                break
+        if best is not None:
+            targets, eta, it, misfit = best
+            raised[f"{b}: {k}"] = hi
     cells = expit(eta)
     if not used:
         cells = np.full(joint.shape, nat)
-    # exact national rate (holds after convergence; rescale guards residual drift)
     rate = float(np.sum(joint * cells) / total)
     return Fit(
         survey_year=str(survey_year),
@@ -551,7 +740,7 @@ def fit(
         published=published,
         cells=cells,
         iterations=it,
-        extra={"fitted_national": rate},
+        extra={"fitted_national": rate, "misfit": misfit, "raised": raised},
     )
 
 
@@ -732,18 +921,28 @@ def estimate(
     )
 
 
-def _loo_covered(m: _Model) -> bool:
-    """Whether each published figure's range contains its leave-one-out prediction."""
-    ok = True
+def _category_ranges(m: _Model) -> list:
+    """The range of each published category's population (fractions)."""
+    out = []
     for r in m.loo:
         b, k = r["breakdown"], r["category"]
         w = np.zeros(m.joint.shape)
         sl = [slice(None)] * 3
         sl[_AXIS[b]] = BREAKDOWNS[b].index(k)
         w[tuple(sl)] = m.joint[tuple(sl)]
-        _, low, high = group_range(m.central, m.variants, w)
-        ok &= bool(low - 1e-9 <= r["predicted"] <= high + 1e-9)
-        ok &= bool(low - 1e-9 <= r["published"] <= high + 1e-9)
+        est, low, high = group_range(m.central, m.variants, w)
+        out.append(
+            {"breakdown": b, "category": k, "estimate": est, "low": low, "high": high}
+        )
+    return out
+
+
+def _loo_covered(m: _Model) -> bool:
+    """Whether each published figure's range contains its leave-one-out prediction."""
+    ok = True
+    for r, g in zip(m.loo, _category_ranges(m), strict=True):
+        ok &= bool(g["low"] - 1e-9 <= r["predicted"] <= g["high"] + 1e-9)
+        ok &= bool(g["low"] - 1e-9 <= r["published"] <= g["high"] + 1e-9)
     return ok
 
 
@@ -791,7 +990,7 @@ def calibration_report(
         "communes_imputed": int(ref["imputed"].sum()),
         "communes_income_fallback": int(
             ref["imputed_inputs"].str.contains("median_income").sum()
-        ),
+        ),  # IRCOM-based ones included
         "breakdowns": list(m.central.breakdowns),
         "targets": {
             b: {k: round(v, 6) for k, v in t.items()}
@@ -813,6 +1012,24 @@ def calibration_report(
             for b in m.central.breakdowns
         },
         "loo_covered": _loo_covered(m),
+        "category_ranges": [
+            {k: (round(v, 6) if isinstance(v, float) else v) for k, v in g.items()}
+            for g in _category_ranges(m)
+        ],
+        "raised_to_fit": {k: round(v, 6) for k, v in m.central.extra["raised"].items()},
+        "misfit_points": round(100 * m.central.extra["misfit"], 6),
+        "ircom_relation": {
+            zone: {
+                "intercept": round(a, 6),
+                "slope": round(b, 6),
+                "communes": n,
+                "rmse_log": round(r, 6),
+            }
+            for zone, (a, b, n, r) in ref.attrs.get("ircom_relation", {}).items()
+        },
+        "communes_income_ircom": int(
+            ref["imputed_inputs"].str.contains("median_income_ircom").sum()
+        ),
     }
 
 

@@ -19,7 +19,7 @@ from folium.plugins import FastMarkerCluster
 from divide import assets, classify
 from divide.formatting import counted, format_count
 from divide.i18n import t
-from divide.indicators import format_value
+from divide.indicators import display_values, format_value, unit_label
 from divide.registry import Indicator
 from divide.safe_text import html
 
@@ -108,19 +108,25 @@ def base_map(bounds: list[list[float]], *, basemap: bool = False) -> folium.Map:
 
 
 def add_choropleth(
-    fmap: folium.Map, collection: dict, labels: dict[str, str], *, selected: str | None
+    fmap: folium.Map,
+    collection: dict,
+    labels: dict[str, str],
+    *,
+    selected: str | None,
+    plain: bool = False,
 ) -> None:
     """Draw the territories filled by class, with a tooltip and a selected outline.
 
     The labels are plain text (an uploaded indicator's name can hold anything);
     they are HTML-escaped here, as folium writes them into the page as HTML.
+    ``plain`` fills every territory alike (under proportional circles).
     """
 
     def style(feature):
         props = feature["properties"]
         chosen = selected is not None and props["code"] == selected
         return {
-            "fillColor": props["fill"],
+            "fillColor": PLAIN_FILL if plain else props["fill"],
             "fillOpacity": 0.85,
             "color": "#000000"
             if chosen
@@ -249,7 +255,6 @@ def legend_html(
     no_data: str,
 ) -> str:
     """An accessible HTML legend: a swatch per class with its range, then no data."""
-    from divide.indicators import display_values, unit_label
 
     def fmt(x: float) -> str:
         shown = float(display_values(pd.Series([x]), ind).iloc[0])
@@ -463,3 +468,115 @@ def bounds_around(shapes: gpd.GeoDataFrame, codes) -> list[list[float]]:
     if chosen.empty:
         return bounds_of("mainland")
     return bounds_of(tuple(chosen.total_bounds))
+
+
+#: Units of counts: a choropleth of a count shows where people live, not need,
+#: so counts are drawn as circles whose area is proportional to the value.
+COUNT_UNITS = ("people", "premises", "sites")
+CIRCLE_FILL = "#b2182b"
+PLAIN_FILL = "#e8e8e8"
+MAX_CIRCLE_PX = 26.0
+
+
+def is_count(ind: Indicator) -> bool:
+    """True for an indicator drawn as proportional circles (a count, not a ratio)."""
+    return ind.unit in COUNT_UNITS and not ind.denominator
+
+
+def circle_radii(values: pd.Series, largest: float, max_px: float = MAX_CIRCLE_PX):
+    """Radii in pixels whose areas are proportional to ``values``.
+
+    ``largest`` gets ``max_px``; zero, negative and missing values get 0.
+    """
+    scaled = values.astype(float).clip(lower=0).fillna(0) / largest if largest else 0
+    return max_px * (scaled**0.5)
+
+
+def add_proportional_circles(
+    fmap: folium.Map,
+    points: pd.DataFrame,
+    ind: Indicator,
+    lang: str,
+    *,
+    name: str,
+    labels: dict[str, str],
+) -> None:
+    """A circle per territory, its area proportional to the count ``value``.
+
+    Parameters
+    ----------
+    points : DataFrame
+        ``code``, ``name``, ``lat``, ``lon`` and ``value``.
+    labels : dict
+        Plain-text tooltip labels for ``name`` and ``value`` (escaped here).
+
+    The largest circles are drawn first, so that small ones stay on top and can
+    be hovered; the tooltip gives the name and the formatted value.
+    """
+    shown = points.dropna(subset=["lat", "lon", "value"])
+    shown = shown[shown["value"] > 0].sort_values("value", ascending=False)
+    radii = circle_radii(shown["value"], float(shown["value"].max() or 0))
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(float(row.lon), 4), round(float(row.lat), 4)],
+            },
+            "properties": {
+                "name": html(str(row.name)),
+                "value": html(format_value(row.value, ind, lang)),
+                "radius": round(float(r), 1),
+            },
+        }
+        for row, r in zip(shown.itertuples(index=False), radii, strict=True)
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=html(name),
+        marker=folium.CircleMarker(),
+        style_function=lambda f: {
+            "radius": f["properties"]["radius"],
+            "color": "#ffffff",
+            "weight": 1,
+            "fillColor": CIRCLE_FILL,
+            "fillOpacity": 0.7,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "value"],
+            aliases=[html(labels["name"]), html(labels["value"])],
+            sticky=True,
+        ),
+    ).add_to(fmap)
+
+
+def circles_legend_html(
+    values: pd.Series, ind: Indicator, lang: str, *, title: str
+) -> str:
+    """Legend of proportional circles: three reference sizes with their values."""
+    largest = float(values.max()) if values.notna().any() else 0.0
+    items = []
+    for share in (1.0, 0.25, 0.05):
+        value = largest * share
+        radius = float(circle_radii(pd.Series([value]), largest).iloc[0])
+        if radius <= 0:
+            continue
+        side = 2 * radius
+        items.append(
+            f'<li><span class="slot"><span class="circle" style="width:{side:.0f}px;'
+            f'height:{side:.0f}px"></span></span>'
+            f"{html(format_value(value, ind, lang))}</li>"
+        )
+    style = (
+        "<style>.divide-legend ul{list-style:none;padding:0;margin:0}"
+        ".divide-legend li{display:flex;align-items:center;gap:.6em;margin:.2em 0}"
+        f".divide-legend .slot{{display:inline-flex;justify-content:center;"
+        f"flex:none;width:{2 * MAX_CIRCLE_PX:.0f}px}}"
+        f".divide-legend .circle{{display:inline-block;border-radius:50%;"
+        f"opacity:.7;background:{CIRCLE_FILL}}}</style>"
+    )
+    return (
+        f'{style}<div class="divide-legend" aria-label="{html(title)}">'
+        f"<b>{html(title)}</b> ({html(unit_label(ind, lang))})"
+        f"<ul>{''.join(items)}</ul></div>"
+    )

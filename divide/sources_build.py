@@ -24,6 +24,7 @@ from divide.readers import (
     filosofi,
     ifn,
     ifn2023,
+    ircom,
     mediation,
     mediation_use,
     mobile,
@@ -90,6 +91,24 @@ def poverty(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
     )
     counts = [c for c in derived.columns if c != "code"]
     return harmonise(derived, ref, "insee_filosofi_2021", counts=counts)
+
+
+def income_inputs(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
+    """The model's income inputs beside the median: Filosofi D9/D1, IRCOM 2018.
+
+    ``income_d9_d1`` (Filosofi 2021, larger communes only) and
+    ``ircom_low_income_share`` (IRCOM 2018, share of tax households at most
+    12,000 €), per current commune; the report is IRCOM's.
+    """
+    df = filosofi.read_filosofi(_path(raw, "insee_filosofi_2021"))
+    d9d1 = df.loc[df["d9_d1"].notna(), ["code", "d9_d1"]]
+    table, _ = harmonise(d9d1, ref, "insee_filosofi_2021", ratios=["d9_d1"])
+    low = ircom.read_ircom_low_income(_path(raw, "ircom_2018"))
+    shares, report = harmonise(
+        low, ref, "ircom_2018", ratios=["ircom_low_income_share"]
+    )
+    out = table.rename(columns={"d9_d1": "income_d9_d1"}).join(shares, how="outer")
+    return out, report
 
 
 def census_shares(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
@@ -628,6 +647,10 @@ def commune_base(
     inputs["code"] = base.index
     inputs["population"] = base["population"]
     inputs["median_income"] = base["median_x_persons"] / base["median_persons"]
+    income, report = income_inputs(raw, ref)
+    quality["sources"][report.source] = report.to_dict()
+    quality["details"] += report.details
+    inputs = inputs.join(income.reindex(base.index))
     model = illectronisme.estimate(inputs.reset_index(drop=True), rates, SURVEY_YEAR)
     model.index = base.index
     base["people_at_risk"] = model["people_at_risk"]

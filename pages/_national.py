@@ -20,6 +20,8 @@ def _on_click() -> None:
     code = (st.session_state.get(KEY) or {}).get("code")
     if code and _shared.territory() != ("commune", code):
         _shared.choose("commune", code)
+        # The click picks a commune without leaving the national view.
+        st.session_state["map_view_for"] = ("commune", code)
 
 
 def render(ind: Indicator, method: str, k: int, lg: str, where: dict) -> None:

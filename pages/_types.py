@@ -13,6 +13,7 @@ from divide import typology
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicator, source
+from divide.safe_text import markdown as md
 from pages import _shared
 
 IDS = typology.DEFAULT_IDS
@@ -43,7 +44,7 @@ def _section(prefix: str, level: str, code: str, lg: str) -> None:
         shown = typology.class_label(
             "density3", cls if isinstance(cls, str) else "none", lg
         )
-        st.caption(t("type_table_commune", lg, name=row["name"], cls=shown, dep=dep))
+        st.caption(md(t("type_table_commune", lg, name=row["name"], cls=shown, dep=dep)))
     left, right = st.columns(2)
     grid = left.selectbox(
         t("type_grid_pick", lg),

@@ -61,7 +61,7 @@ if where and frame.empty:
     st.info(t("type_filter_empty", lg))
     st.stop()
 if where and code is not None and not frame["target"].any():
-    st.caption(t("type_filter_outside", lg, name=name))
+    st.caption(md(t("type_filter_outside", lg, name=name)))
 
 # ------------------------------------------------------------------ ranking
 _shared.forget_removed(

@@ -138,7 +138,7 @@ if t_level == "france":
     st.info(t("frag_pick", lg))
 elif t_code not in own.index:  # outside the filters by type
     name = atlas.territory(t_level, t_code)["name"]
-    st.caption(t("type_filter_outside", lg, name=name))
+    st.caption(md(t("type_filter_outside", lg, name=name)))
 else:
     info = fragility.summary(own, t_code, lg)
     name = atlas.territory(t_level, t_code)["name"]

@@ -46,6 +46,14 @@ with controls[3]:
 _shared.set_url_param("mlevel", level)
 _shared.set_url_param("classes", method)
 
+uploaded = _shared.user_indicators().get(ind.id)
+drawn_level = "commune" if level == _national.LEVEL else level
+if uploaded is not None and drawn_level not in uploaded.levels:
+    # An upload has values at its own level and above only.
+    level = next(lvl for lvl in reversed(LEVELS) if lvl in uploaded.levels)
+    names = ", ".join(t(f"level_{lvl}", lg) for lvl in uploaded.levels)
+    st.info(t("upload_level_shown", lg, levels=names))
+
 if level == _national.LEVEL:
     _national.render(ind, method, int(k), lg, _shared.type_filters("map"))
     st.stop()

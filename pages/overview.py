@@ -23,6 +23,24 @@ HEADLINE = [
 ]
 
 
+#: Modelled rates shown with their range (the registry's ``<id>_low``/``_high``).
+RANGED = {"illectronisme_est": ("illectronisme_low", "illectronisme_high")}
+
+
+def range_text(territory, ind_id: str) -> str:
+    """ "plausible range 13.0 % – 18.3 %" of a modelled rate, or "" without one."""
+    low, high = (territory.get(f"v_{i}") for i in RANGED[ind_id])
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return ""
+    ind = indicator(ind_id)
+    return t(
+        "story_range",
+        lg,
+        low=format_value(float(low), ind, lg),
+        high=format_value(float(high), ind, lg),
+    )
+
+
 def _column_name(name: str, level: str) -> str:
     """ "Finistère (Département)"; "France" alone, not "France (France)"."""
     kind = t("level_" + level, lg)
@@ -58,6 +76,8 @@ for i, ind_id in enumerate(HEADLINE):
             help=_shared.source_caption(ind),
             label_visibility="collapsed",
         )
+        if ind_id in RANGED and not withheld_reason(row, ind, lg):
+            st.caption(range_text(row, ind_id))
         st.caption(as_of_short(ind, lg, dates=atlas.as_of))
 
 _shared.figure_notes(row, HEADLINE)
@@ -66,6 +86,11 @@ shown = pd.DataFrame(
     {
         _column_name(n, lvl): [
             _shared.value_text(v, indicator(i))
+            + (
+                f" ({range_text(atlas.territory(lvl, c), i)})"
+                if i in RANGED and range_text(atlas.territory(lvl, c), i)
+                else ""
+            )
             for i, v in zip(HEADLINE, table[(lvl, c, n)], strict=True)
         ]
         for lvl, c, n in table.columns

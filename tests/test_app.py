@@ -316,3 +316,25 @@ def test_bad_url_parameters_do_not_crash(page, params):
     at = open_page(page, **params)
     assert not at.error, texts(at.error)
     assert at.title
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_overview_shows_the_modelled_illectronisme_with_its_range(lang):
+    """The card and the table say 'modelled' and give the range (issue 15)."""
+    from divide.indicators import format_value
+    from divide.registry import indicator
+
+    at = open_page(lang=lang, level="departement", code="973")
+    row = Atlas.load("data/atlas").territory("departement", "973")
+    ind = indicator("illectronisme_est")
+    expected = t(
+        "story_range",
+        lang,
+        low=format_value(float(row["v_illectronisme_low"]), ind, lang),
+        high=format_value(float(row["v_illectronisme_high"]), ind, lang),
+    )
+    assert expected in texts(at.caption), texts(at.caption)
+    assert t("modelled", lang) in ind.name(lang).lower()
+    table = at.dataframe[0].value
+    cell = table.loc[ind.name(lang)].iloc[0]
+    assert expected in cell

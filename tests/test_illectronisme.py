@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,8 @@ from scipy.special import expit
 
 from divide import illectronisme as il
 from divide.errors import DivideError
+
+BREAKDOWNS = tuple(il.BREAKDOWNS)
 
 # Published figures of 2021 (Insee Première n°1953), as fractions, in the shape
 # of divide.readers.illectronisme's output.
@@ -156,6 +160,92 @@ def test_income_fallback_is_flagged(france, rates):
     assert flagged.sum() == 10 and flagged[:10].all()
 
 
+def test_income_from_ircom_where_filosofi_has_none(rates):
+    """The IRCOM → median relation is fitted per zone and its fill flagged."""
+    france = synthetic_france()
+    rng = np.random.default_rng(11)
+    share = rng.uniform(0.2, 0.6, len(france))
+    france["ircom_low_income_share"] = share
+    # overseas communes whose log median follows a known line of the IRCOM share
+    dom = pd.DataFrame(
+        {
+            "code": [f"97{2 + i % 2}{i:02d}" for i in range(30)],
+            "population": 5000.0,
+            "age65_share": 0.2,
+            "young_share": 0.14,
+            "low_diploma_share": 0.6,
+            "ircom_low_income_share": np.linspace(0.35, 0.6, 30),
+        }
+    )
+    dom["median_income"] = np.exp(10.6 - 1.7 * dom["ircom_low_income_share"])
+    hidden = dom.index < 5
+    truth = dom.loc[hidden, "median_income"].to_numpy()
+    dom.loc[hidden, "median_income"] = np.nan
+    everything = pd.concat([france, dom], ignore_index=True)
+    prepared = il._impute(il._prepare(everything, "t"), il._prepare(everything, "t"))
+    got = prepared.loc[len(france) + np.flatnonzero(hidden), "median_income"]
+    np.testing.assert_allclose(got.to_numpy(), truth, rtol=1e-6)
+    flags = prepared.loc[len(france) + np.flatnonzero(hidden), "imputed_inputs"]
+    assert (flags == "median_income_ircom").all()
+    a, b, n, _ = prepared.attrs["ircom_relation"]["overseas"]
+    assert (a, b, n) == (pytest.approx(10.6), pytest.approx(-1.7), 25)
+    # a commune with neither takes its département's mean of log income
+    none = everything.assign(ircom_low_income_share=np.nan)
+    none.loc[len(france), "median_income"] = np.nan
+    est = il.estimate(none, rates)
+    assert est.loc[len(france), "illectronisme_imputed_inputs"] == "median_income"
+
+
+def test_own_income_dispersion(france, rates):
+    """A wider income spread moves people out of the middle band, both ways."""
+    base = france.iloc[:2].assign(
+        code=["01998", "01999"], median_income=27000.0, income_d9_d1=[2.5, 4.5]
+    )
+    prepared = il._impute(il._prepare(base, "t"), il._prepare(france, "f"))
+    cuts = il._income_cuts(
+        il._impute(il._prepare(france, "f"), il._prepare(france, "f"))
+    )
+    income = il.commune_cells(prepared, cuts).sum(axis=(1, 2))
+    assert income[1, 1] < income[0, 1]
+    assert income[1, 0] > income[0, 0] and income[1, 2] > income[0, 2]
+    from statistics import NormalDist
+
+    sigma = np.log(4.5) / (2 * NormalDist().inv_cdf(0.9))
+    low = NormalDist(np.log(27000.0), sigma).cdf(cuts[0])
+    assert income[1, 0] == pytest.approx(low, rel=1e-5)
+    with pytest.raises(DivideError, match="at least 1"):
+        il.estimate(france.assign(income_d9_d1=0.5), rates)
+
+
+def test_a_lower_bound_is_raised_only_as_far_as_needed(france, rates, monkeypatch):
+    """bac+3's 3 % bounds the class above CAP/BEP from below: raised if need be."""
+    m = il._build(france, rates, "2021", None)
+    central = m.central
+    published = il.margins(rates)
+    fitted = {b: il._margin_rates(m.joint, central.cells, b) for b in BREAKDOWNS}
+    for b, cats in published.items():
+        if b == "national":
+            continue
+        for k, v in cats.items():
+            if (b, k) in il.AT_LEAST:
+                assert fitted[b][k] >= v - 1e-9
+            else:
+                assert fitted[b][k] == pytest.approx(v, abs=il.FIT_TOL)
+    # independent age, diploma and income within communes: 3 % cannot be met
+    value = central.extra["raised"]["diploma: above CAP/BEP"]
+    assert value > 0.03
+    below = {**published, "diploma": {"above CAP/BEP": value - 0.002}}
+    with monkeypatch.context() as patch:
+        patch.setattr(il, "AT_LEAST", ())  # no raising: the plain misfit
+        assert il.fit(m.joint, below).extra["misfit"] > il.FIT_TOL
+    # without the age breakdown the published 3 % can be met: left as it is
+    no_age = il.fit(m.joint, published, breakdowns=("diploma", "income"))
+    assert no_age.extra["raised"] == {}
+    assert il._margin_rates(m.joint, no_age.cells, "diploma")[
+        "above CAP/BEP"
+    ] == pytest.approx(0.03, abs=il.FIT_TOL)
+
+
 def test_leave_one_out_is_computed(france, rates):
     report = il.calibration_report(france, rates)
     loo = pd.DataFrame(report["leave_one_out"])
@@ -242,6 +332,25 @@ def test_atlas_national_rate_is_the_published_one(raw_dir):
     assert c.people_at_risk.sum() / c.people_15p.sum() == pytest.approx(
         published, abs=1e-6
     )
+
+
+@pytest.mark.realdata
+def test_atlas_fit_meets_the_published_margins(raw_dir):
+    """Every 2021 figure the model uses is met; the bac+3 bound is at least met."""
+    import json
+
+    raw = pd.read_csv(raw_dir / "illectronisme" / FIGURES, dtype=str)
+    raw = raw[(raw.survey_year == "2021") & (raw.indicator == "illectronisme")]
+    pct = raw.set_index(["dimension", "category"])["value_pct"].astype(float) / 100
+    quality = json.loads(Path("data/atlas/quality.json").read_text(encoding="utf-8"))
+    fitted = quality["illectronisme_model"]["fitted_margins"]
+    assert fitted["age"]["15-24"] == pytest.approx(pct["age", "15-24 ans"], abs=5e-5)
+    assert fitted["age"]["75+"] == pytest.approx(pct["age", "75 ans ou plus"], abs=5e-5)
+    assert fitted["income"]["top 20 %"] == pytest.approx(
+        pct["niveau_de_vie", "20 % des ménages les plus aisés"], abs=5e-5
+    )
+    assert fitted["diploma"]["above CAP/BEP"] >= pct["diplome", "bac+3 ou plus"]
+    print(quality["illectronisme_model"]["raised_to_fit"])
 
 
 # ---------------------------------------------------------------- the panel

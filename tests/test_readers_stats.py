@@ -352,6 +352,7 @@ def test_filosofi_sample(stats):
         "persons",
         "median_income",
         "poverty_rate",
+        "d9_d1",
         "vintage",
     ]
     assert len(df) == 22
@@ -368,6 +369,9 @@ def test_filosofi_sample(stats):
     # decimal comma and percent -> fraction
     assert by.loc["13055", "poverty_rate"] == pytest.approx(0.26)
     assert by.loc["2A004", "poverty_rate"] == pytest.approx(0.16)
+    # D9/D1 (RD21): as published, secret -> NaN
+    assert by.loc["13055", "d9_d1"] == pytest.approx(4.1)
+    assert np.isnan(by.loc["01001", "d9_d1"])
     # Paris, Lyon, Marseille: the commune and its arrondissements are all kept
     assert {"75056", "75101", "75120", "69123", "69381", "13055", "13201"} <= set(
         df["code"]
@@ -740,3 +744,23 @@ def test_real_illectronisme(raw_dir):
     }
     assert headline == pytest.approx({2017: 0.19, 2019: 0.17, 2021: 0.154})
     assert set(rates_for(df, 2021)) == {"ensemble", "age", "diplome", "niveau_de_vie"}
+
+
+# --------------------------------------------------------------------------- #
+# IRCOM 2018 (derived share of low-income tax households)
+# --------------------------------------------------------------------------- #
+
+
+def test_ircom_sample(stats, tmp_path):
+    from divide.readers.ircom import read_ircom_low_income
+
+    df = read_ircom_low_income(stats / "ircom2018_sample.csv")
+    assert list(df.columns) == ["code", "ircom_low_income_share"]
+    by = df.set_index("code")["ircom_low_income_share"]
+    # the empty share (01001) is NaN, never 0; the others are fractions
+    assert np.isnan(by["01001"]) and len(by) == 7
+    assert by["97302"] == pytest.approx(0.51705383178794925)
+    assert by["2A004"] == pytest.approx(0.27441333370187127)
+    bad = write(tmp_path, "bad.csv", "CODE_INSEE,LIBCOM,TX_POVERTY\n01004,A,140\n")
+    with pytest.raises(SourceError, match="TX_POVERTY"):
+        read_ircom_low_income(bad)

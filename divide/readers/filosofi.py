@@ -34,7 +34,10 @@ STEMS = {
     "median_income": "MED",
     "poverty_rate": "TP60",
 }
-OUTPUT = ["code", *STEMS, "vintage"]
+#: Optional: D9/D1, the ratio of the 9th to the 1st decile (published for the
+#: larger communes only); NaN when the column is absent.
+DISPERSION = "RD"
+OUTPUT = ["code", *STEMS, "d9_d1", "vintage"]
 
 
 def read_filosofi(path: str | Path | bytes, *, name: str | None = None) -> pd.DataFrame:
@@ -55,7 +58,8 @@ def read_filosofi(path: str | Path | bytes, *, name: str | None = None) -> pd.Da
         households), ``persons`` (``NBPERSMENFISCyy``, people in them),
         ``median_income`` (``MEDyy``, median disposable income per consumption
         unit, euros), ``poverty_rate`` (``TP60yy`` / 100: share of people below
-        60 % of the national median, a fraction in [0, 1]) and ``vintage``
+        60 % of the national median, a fraction in [0, 1]), ``d9_d1`` (``RDyy``,
+        D9/D1, NaN where secret or absent) and ``vintage``
         (str, e.g. ``"2021"``). Secret or unavailable cells are NaN.
 
     Raises
@@ -87,6 +91,18 @@ def read_filosofi(path: str | Path | bytes, *, name: str | None = None) -> pd.Da
             "persons": number("persons", minimum=0),
             "median_income": number("median_income", minimum=0),
             "poverty_rate": number("poverty_rate", minimum=0, maximum=100) / 100,
+            "d9_d1": (
+                to_number(
+                    df,
+                    f"{DISPERSION}{yy}",
+                    file,
+                    decimal_comma=True,
+                    missing=MISSING,
+                    minimum=1,
+                )
+                if f"{DISPERSION}{yy}" in df.columns
+                else float("nan")
+            ),
             "vintage": f"20{yy}",
         }
     )

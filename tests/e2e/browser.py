@@ -10,9 +10,6 @@ from playwright.sync_api import Error as PlaywrightError
 
 from divide import assets
 
-# Seen failing after the merges of 2026-12-02, not yet diagnosed (see the
-# closing note of that session): the map not drawn, site names not in the sheet.
-MERGE_REGRESSION = "regressed in the merges of 2026-12-02, not yet diagnosed"
 FOLIUM_IFRAME = 'iframe[title*="streamlit_folium"]'
 CDN = re.compile(r"^https?://(cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com)/")
 # A map is drawn when Leaflet has SVG paths, or (preferCanvas) a canvas with pixels.

@@ -7,10 +7,8 @@ from __future__ import annotations
 import time
 
 import geopandas as gpd
-import pytest
 from appserver import ROOT
 from browser import (
-    MERGE_REGRESSION,
     no_cdn,
     record_errors,
     record_requests,
@@ -41,10 +39,6 @@ def wait_for_national(page, timeout: float = 120):
     raise AssertionError(f"the national map was not drawn within {timeout} s")
 
 
-@pytest.mark.xfail(
-    reason=MERGE_REGRESSION,
-    strict=False,
-)
 def test_national_map_hover_click_no_error(browser, server, raw_arcep):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = record_errors(page)
