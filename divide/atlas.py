@@ -127,6 +127,8 @@ class Atlas:
         """Unified mediation sites."""
         sites = pd.read_parquet(self.path / "sites.parquet")
         sites["name"] = _visible(sites["name"])
+        if "posts" not in sites.columns:  # an atlas built before posts were kept
+            sites["posts"] = np.nan
         return sites
 
     @cached_property
@@ -137,6 +139,21 @@ class Atlas:
         table["value"] = table["numerator"] / den.where(den > 0)
         table.loc[den.isna(), "value"] = table.loc[den.isna(), "numerator"]
         return table
+
+    @cached_property
+    def as_of(self) -> dict[str, str]:
+        """Source id → the date the atlas's values from that source are for.
+
+        Written by the build (``provenance.json``): the newest ARCEP vintage it
+        found, the registry's ``as_of`` for the others. Pass it as ``dates`` to
+        :func:`divide.indicators.as_of_text` and the like. An atlas built before
+        the dates were written gives {} (the registry's dates then apply).
+        """
+        return {
+            key: record["as_of"]
+            for key, record in self.provenance.get("sources", {}).items()
+            if record.get("as_of")
+        }
 
     @cached_property
     def quality(self) -> dict:
@@ -195,7 +212,7 @@ class Atlas:
         The original is untouched; the copy shares its read-only tables.
         """
         view = Atlas(self.path)
-        for name in ("quality", "provenance", "illectronisme_rates"):
+        for name in ("quality", "provenance", "as_of", "illectronisme_rates"):
             if name in self.__dict__:
                 view.__dict__[name] = self.__dict__[name]
         table = self.territories

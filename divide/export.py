@@ -16,6 +16,7 @@ import math
 import re
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -464,7 +465,9 @@ DICTIONARY_COLUMNS = [
 ]
 
 
-def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
+def dictionary(
+    ids: list[str] | None = None, dates: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Labels, units, method, sources, vintages and licences of the columns.
 
     Parameters
@@ -473,6 +476,9 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
         Columns to describe: indicators and commune attributes (types of
         territory, :data:`~divide.atlas.TYPE_COLUMNS`). All the indicators by
         default.
+    dates : mapping, optional
+        The atlas's :attr:`~divide.atlas.Atlas.as_of` (source id → the date it
+        was built with): each indicator's ``as_of`` is then the date built.
 
     Returns
     -------
@@ -516,8 +522,8 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
                 "precision": precision_text(ind.unit),
                 "modelled": ind.modelled,
                 "sources": "; ".join(f"{s.producer}: {s.title}" for s in srcs),
-                "vintage": ind.vintage(),
-                "as_of": ind.as_of(),
+                "vintage": ind.vintage(dates=dates),
+                "as_of": ind.as_of(dates),
                 "licence": "; ".join(sorted({s.licence for s in srcs})),
                 "url": " ".join(s.url for s in srcs if s.url),
                 "note_fr": ind.note.get("fr", ""),
@@ -551,24 +557,31 @@ def rounded(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def vintage_text(ind_id: str) -> str:
-    """``ARCEP: title; vintage T2 2025; as of 2025-06-30`` for a vintage column."""
+def vintage_text(ind_id: str, dates: Mapping[str, str] | None = None) -> str:
+    """``ARCEP: title; vintage T2 2025; as of 2025-06-30`` for a vintage column.
+
+    ``dates``: as for :func:`dictionary`.
+    """
     ind = indicator(ind_id)
     sources = "; ".join(f"{s.producer}: {s.title}" for s in ind.source_records())
-    parts = [sources, f"vintage {ind.vintage()}"]
-    if ind.as_of():
-        parts.append(f"as of {ind.as_of()}")
+    parts = [sources, f"vintage {ind.vintage(dates=dates)}"]
+    if ind.as_of(dates):
+        parts.append(f"as of {ind.as_of(dates)}")
     if ind.modelled:
         parts.append("modelled estimate")
     return " — ".join(parts)
 
 
-def with_vintages(frame: pd.DataFrame) -> pd.DataFrame:
+def with_vintages(
+    frame: pd.DataFrame, dates: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """A ``<id>_source`` column (source, vintage, date) after each indicator."""
     out = frame.copy()
     for column in indicator_columns(frame):
         out.insert(
-            out.columns.get_loc(column) + 1, f"{column}_source", vintage_text(column)
+            out.columns.get_loc(column) + 1,
+            f"{column}_source",
+            vintage_text(column, dates),
         )
     return out
 
@@ -693,7 +706,8 @@ def quality_table(quality: dict) -> pd.DataFrame:
         commune; ``merged``: old codes folded into a commune nouvelle;
         ``unmatched``: rows with no current commune (their codes or ids are in
         :func:`unmatched`). For mediation sites, "matched" counts sites placed
-        in a commune (by code or by point) after de-duplication.
+        in a commune (by code, by point, or for Aidants Connect structures with
+        neither, by postcode and commune name) after de-duplication.
     """
     rows = []
     for name, report in sorted(quality.get("sources", {}).items()):
@@ -703,6 +717,7 @@ def quality_table(quality: dict) -> pd.DataFrame:
         matched = report.get("matched")
         if matched is None and "placed_by_code" in report:
             matched = report["placed_by_code"] + report.get("placed_by_point", 0)
+            matched += report.get("placed_by_postcode_and_name", 0)
         unmatched_n = report.get("unmatched", report.get("not_placed"))
         rows.append(
             {
@@ -763,12 +778,18 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
 
 
-def csv_files(frame: pd.DataFrame, *, vintages: bool = False) -> dict[str, bytes]:
+def csv_files(
+    frame: pd.DataFrame,
+    *,
+    vintages: bool = False,
+    dates: Mapping[str, str] | None = None,
+) -> dict[str, bytes]:
     """The data CSV and its dictionary CSV (UTF-8, formulas neutralised).
 
     Values are rounded per unit (:func:`rounded`); ``vintages`` adds a
     ``<id>_source`` column beside each indicator, so the CSV still says where
-    and when its figures come from once parted from its dictionary.
+    and when its figures come from once parted from its dictionary. ``dates``:
+    the atlas's :attr:`~divide.atlas.Atlas.as_of` (see :func:`dictionary`).
 
     Lines end with CRLF as RFC 4180 asks: with a bare LF, pandas (like Python's
     csv module) leaves a field holding a carriage return unquoted, and readers
@@ -778,14 +799,18 @@ def csv_files(frame: pd.DataFrame, *, vintages: bool = False) -> dict[str, bytes
     options = {"index": False, "lineterminator": "\r\n"}
     data = rounded(frame)
     if vintages:
-        data = with_vintages(data)
+        data = with_vintages(data, dates)
     data = neutralise_formulas(data).to_csv(float_format="%.12g", **options)
-    notes = neutralise_formulas(dictionary(ids)).to_csv(**options)
+    notes = neutralise_formulas(dictionary(ids, dates)).to_csv(**options)
     return {".csv": data.encode("utf-8"), ".dictionary.csv": notes.encode("utf-8")}
 
 
 def zip_csv(
-    frame: pd.DataFrame, name: str = "divide_export", *, vintages: bool = False
+    frame: pd.DataFrame,
+    name: str = "divide_export",
+    *,
+    vintages: bool = False,
+    dates: Mapping[str, str] | None = None,
 ) -> bytes:
     """A zip holding ``name.csv`` and ``name.dictionary.csv``.
 
@@ -794,7 +819,8 @@ def zip_csv(
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for suffix, payload in csv_files(frame, vintages=vintages).items():
+        files = csv_files(frame, vintages=vintages, dates=dates)
+        for suffix, payload in files.items():
             archive.writestr(f"{name}{suffix}", payload)
     return buffer.getvalue()
 
@@ -823,7 +849,7 @@ def with_geometry(
     return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
 
 
-def _geojson(gdf: gpd.GeoDataFrame, ids: list[str]) -> bytes:
+def _geojson(gdf: gpd.GeoDataFrame, ids: list[str], dates=None) -> bytes:
     # Built from vectorised pieces: gdf.to_json() is ~10× slower on 35,000 communes.
     geoms = shapely.to_geojson(gdf.geometry.to_numpy())
     props = pd.DataFrame(gdf.drop(columns="geometry")).to_json(
@@ -834,7 +860,7 @@ def _geojson(gdf: gpd.GeoDataFrame, ids: list[str]) -> bytes:
         for p, g in zip(props.splitlines(), geoms, strict=True)
     )
     meta = json.dumps(
-        {"crs": "EPSG:4326", "dictionary": dictionary(ids).to_dict("records")},
+        {"crs": "EPSG:4326", "dictionary": dictionary(ids, dates).to_dict("records")},
         ensure_ascii=False,
     )
     text = (
@@ -844,26 +870,26 @@ def _geojson(gdf: gpd.GeoDataFrame, ids: list[str]) -> bytes:
     return text.encode("utf-8")
 
 
-def _parquet(gdf: gpd.GeoDataFrame, ids: list[str]) -> bytes:
+def _parquet(gdf: gpd.GeoDataFrame, ids: list[str], dates=None) -> bytes:
     buffer = io.BytesIO()
     gdf.to_parquet(buffer, index=False)
     arrow = pq.read_table(io.BytesIO(buffer.getvalue()))
     meta = dict(arrow.schema.metadata or {})
     meta[b"divide"] = json.dumps(
-        {"dictionary": dictionary(ids).to_dict("records")}, ensure_ascii=False
+        {"dictionary": dictionary(ids, dates).to_dict("records")}, ensure_ascii=False
     ).encode("utf-8")
     out = io.BytesIO()
     pq.write_table(arrow.replace_schema_metadata(meta), out, compression="zstd")
     return out.getvalue()
 
 
-def _gpkg(gdf: gpd.GeoDataFrame, ids: list[str]) -> bytes:
+def _gpkg(gdf: gpd.GeoDataFrame, ids: list[str], dates=None) -> bytes:
     import pyogrio  # only for GeoPackage exports: kept off the app's start
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.gpkg"
         pyogrio.write_dataframe(gdf, path, layer="territories", driver="GPKG")
-        notes = dictionary(ids).astype(str)
+        notes = dictionary(ids, dates).astype(str)
         pyogrio.write_dataframe(notes, path, layer="dictionary", driver="GPKG")
         return path.read_bytes()
 
@@ -903,11 +929,11 @@ def to_bytes(
         raise unknown("format", fmt, FORMATS)
     check_level(level)
     if fmt == "csv":
-        return csv_files(frame, vintages=vintages)
+        return csv_files(frame, vintages=vintages, dates=atlas.as_of)
     ids = described_columns(frame)
     gdf = with_geometry(atlas, level, rounded(frame), simplified=simplified)
     writer = {"geojson": _geojson, "parquet": _parquet, "gpkg": _gpkg}[fmt]
-    return {f".{fmt}": writer(gdf, ids)}
+    return {f".{fmt}": writer(gdf, ids, atlas.as_of)}
 
 
 DOWNLOADS = {
@@ -933,7 +959,7 @@ def payload(
     The file extension and MIME type are in ``DOWNLOADS[fmt]``.
     """
     if fmt == "csv":
-        return zip_csv(frame, name, vintages=vintages)
+        return zip_csv(frame, name, vintages=vintages, dates=atlas.as_of)
     return to_bytes(atlas, level, frame, fmt, simplified=simplified)[f".{fmt}"]
 
 

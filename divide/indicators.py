@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -142,28 +143,47 @@ def is_stale(iso: str, today: dt.date | None = None) -> bool:
     return (today - day).days > STALE_YEARS * 365.25
 
 
-def as_of_text(ind: Indicator, lang: str = "en", today: dt.date | None = None) -> str:
+def as_of_text(
+    ind: Indicator,
+    lang: str = "en",
+    today: dt.date | None = None,
+    *,
+    dates: Mapping[str, str] | None = None,
+) -> str:
     """The "data as of" line of a figure, the stale badge and how to refresh.
 
-    Returns "" when the indicator has no dated source.
+    ``dates`` (source id → date) is the atlas's :attr:`~divide.atlas.Atlas.as_of`:
+    the date each source was built with (the newest ARCEP vintage found), which
+    wins over the registry's. Returns "" when the indicator has no dated source.
     """
-    return records_as_of_text(ind.source_records(), lang, today)
+    return records_as_of_text(ind.source_records(), lang, today, dates=dates)
 
 
 def sources_as_of_text(
-    source_ids, lang: str = "en", today: dt.date | None = None, *, refresh: bool = True
+    source_ids,
+    lang: str = "en",
+    today: dt.date | None = None,
+    *,
+    refresh: bool = True,
+    dates: Mapping[str, str] | None = None,
 ) -> str:
     """The "data as of" line of a figure built from these registry sources."""
     records = [source(s) for s in source_ids]
-    return records_as_of_text(records, lang, today, refresh=refresh)
+    return records_as_of_text(records, lang, today, refresh=refresh, dates=dates)
 
 
 def records_as_of_text(
-    records, lang: str = "en", today: dt.date | None = None, *, refresh: bool = True
+    records,
+    lang: str = "en",
+    today: dt.date | None = None,
+    *,
+    refresh: bool = True,
+    dates: Mapping[str, str] | None = None,
 ) -> str:
     """The "data as of" line of a figure built from these :class:`Source` records."""
     arcep = any(s.producer == "ARCEP" for s in records)
-    return date_text(as_of(records), lang, arcep=arcep, today=today, refresh=refresh)
+    iso = as_of(records, dates)
+    return date_text(iso, lang, arcep=arcep, today=today, refresh=refresh)
 
 
 def date_text(
@@ -192,9 +212,18 @@ def date_text(
     return text
 
 
-def as_of_short(ind: Indicator, lang: str = "en", today: dt.date | None = None) -> str:
-    """The compact form for a card: "30 sept. 2019 · ⚠ plus de 3 ans"."""
-    iso = ind.as_of()
+def as_of_short(
+    ind: Indicator,
+    lang: str = "en",
+    today: dt.date | None = None,
+    *,
+    dates: Mapping[str, str] | None = None,
+) -> str:
+    """The compact form for a card: "30 sept. 2019 · ⚠ plus de 3 ans".
+
+    ``dates``: as for :func:`as_of_text`.
+    """
+    iso = ind.as_of(dates)
     if not iso:
         return ""
     text = format_date(iso, lang)

@@ -17,7 +17,8 @@ import shapely
 from folium.plugins import FastMarkerCluster
 
 from divide import assets, classify
-from divide.formatting import format_count
+from divide.formatting import counted, format_count
+from divide.i18n import t
 from divide.indicators import display_values, format_value, unit_label
 from divide.registry import Indicator
 from divide.safe_text import html
@@ -155,7 +156,8 @@ SITE_CALLBACK = """
 function (row) {
     var marker = L.circleMarker(new L.LatLng(row[0], row[1]),
         {radius: 6, color: '#ffffff', weight: 1, fillColor: row[2], fillOpacity: 0.95});
-    marker.bindPopup('<b>' + row[3] + '</b><div>' + row[4] + '</div>');
+    marker.bindPopup('<b>' + row[3] + '</b><div>' + row[4] + '</div>'
+        + (row[5] ? '<div>' + row[5] + '</div>' : ''));
     marker.bindTooltip(row[3]);
     return marker;
 }
@@ -184,12 +186,18 @@ function (cluster) {
 
 
 def add_sites(
-    fmap: folium.Map, sites: pd.DataFrame, kind_labels: dict[str, str], name: str
+    fmap: folium.Map,
+    sites: pd.DataFrame,
+    kind_labels: dict[str, str],
+    name: str,
+    lang: str = "en",
 ) -> None:
     """Mediation sites as clustered circle markers, coloured by kind.
 
     Each marker has the site's name as tooltip and its name and kind as popup,
-    HTML-escaped here (Leaflet inserts both as HTML).
+    then, in ``lang``, its conseiller numérique posts and whether it stands at
+    its commune's centre (:func:`site_note`); all HTML-escaped here (Leaflet
+    inserts them as HTML).
     """
     rows = [
         [
@@ -198,6 +206,7 @@ def add_sites(
             KIND_COLOURS.get(s.kind, "#666666"),
             html(s.name),
             html(kind_labels.get(s.kind, s.kind)),
+            html(site_note(s, lang)),
         ]
         for s in sites.itertuples(index=False)
         if pd.notna(s.lat) and pd.notna(s.lon)
@@ -214,6 +223,21 @@ def add_sites(
         ("markercluster_default_css", assets.url("MarkerCluster.Default.css")),
     ]
     cluster.add_to(fmap)
+
+
+def site_note(site, lang: str = "en") -> str:
+    """A site's conseiller numérique posts and "placed at the commune's centre".
+
+    ``site`` is a row of :attr:`divide.atlas.Atlas.sites` (a named tuple or a
+    Series); "" when neither applies (or the columns are absent).
+    """
+    parts = []
+    posts = getattr(site, "posts", None)
+    if posts is not None and pd.notna(posts) and float(posts) > 0:
+        parts.append(counted(float(posts), "cnfs_post", lang))
+    if getattr(site, "located_by", None) == "commune point":
+        parts.append(t("site_at_commune_point", lang))
+    return " · ".join(parts)
 
 
 def payload_size(collection: dict) -> int:

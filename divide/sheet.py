@@ -100,7 +100,7 @@ def profile_table(
         ]
     out[t("prof_unit", lang)] = [unit_label(registry[i], lang) for i in raw.index]
     out[t("prof_source_vintage", lang)] = [
-        registry[i].vintage(lang)
+        registry[i].vintage(lang, atlas.as_of)
         if type(registry[i]) is Indicator
         else registry[i].vintage()
         for i in raw.index
@@ -126,8 +126,18 @@ def _claim_text(claims: object, site, lang: str) -> str:
     return f" ({t('site_claim_fs', lang, sources=by)})"
 
 
+def _posts_text(site, lang: str) -> str:
+    """The posts of a host structure's site (" · 3 … posts"), else ""."""
+    posts = getattr(site, "posts", None)
+    if posts is None or pd.isna(posts) or float(posts) <= 0:
+        return ""
+    return " · " + counted(float(posts), "cnfs_post", lang)
+
+
 def sites_table(atlas: Atlas, sites: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Mediation sites as a readable table: name, kind, address, source.
+
+    The kind cell adds a host structure's conseiller numérique posts.
 
     Parameters
     ----------
@@ -162,7 +172,8 @@ def sites_table(atlas: Atlas, sites: pd.DataFrame, lang: str = "en") -> pd.DataF
             {
                 t("name", lang): str(s.name),
                 t("prof_kind", lang): _kind_text(kinds, lang)
-                + _claim_text(getattr(s, "claims", None), s, lang),
+                + _claim_text(getattr(s, "claims", None), s, lang)
+                + _posts_text(s, lang),
                 t("prof_address", lang): address,
                 t("source", lang): str(
                     s.sources if isinstance(s.sources, str) else s.source
@@ -228,6 +239,7 @@ def mini_map(shape: gpd.GeoDataFrame, sites: pd.DataFrame, lang: str) -> folium.
             sites,
             {k: t(f"kind_{k}", lang) for k in KINDS},
             t("show_sites", lang),
+            lang,
         )
     return fmap
 
@@ -323,7 +335,8 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
         parts.append(f" — {_e(t('sheet_within', lang))} {_e(within)}")
     parts.append("</p>")
     vintages = "; ".join(
-        f"{source(s).producer.split(' (')[0]} {source(s).text('vintage', lang)}"
+        f"{source(s).producer.split(' (')[0]} "
+        f"{source(s).vintage_text(lang, atlas.as_of)}"
         for s in _used_sources()
         if s != "divide_model"
     )
@@ -360,9 +373,9 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
     for ind_id in raw.index:
         ind = registry[ind_id]
         label = indicator_label(ind, lang) + (" *" if ind.modelled else "")
+        vintage = ind.vintage(dates=atlas.as_of)
         cells = [
-            f'<td class="label">{_e(label)}<div class="src">{_e(ind.vintage())}'
-            "</div></td>"
+            f'<td class="label">{_e(label)}<div class="src">{_e(vintage)}</div></td>'
         ]
         for lvl, c, _ in chain:
             value = format_value(float(raw.at[ind_id, f"{lvl}:{c}"]), ind, lang)
@@ -415,9 +428,10 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
     parts.append(f"<h2>{_e(t('sheet_sources', lang))}</h2><ul class='sources'>")
     for sid in _used_sources():
         src = source(sid)
+        vintage = src.vintage_text(lang, atlas.as_of)
         text = (
             f"<b>{_e(src.text('producer', lang))}</b> — <i>{_e(src.title)}</i>. "
-            f"{_e(t('vintage', lang).capitalize())} {_e(src.text('vintage', lang))}. "
+            f"{_e(t('vintage', lang).capitalize())} {_e(vintage)}. "
             f"{_e(t('sheet_licence', lang))}{colon}{_e(src.text('licence', lang))}."
         )
         if src.url:

@@ -22,6 +22,7 @@ HTML-escaped, since plotly renders labels and hover boxes as HTML.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -293,8 +294,18 @@ def _about(value: float, lang: str) -> str:
     return f"≈\u00a0{format_count(value, lang)}"
 
 
-def source_text(source_ids, lang: str, *, modelled: bool = False) -> str:
-    """'Source: producer (vintage …); …' for a figure, with the modelled note."""
+def source_text(
+    source_ids,
+    lang: str,
+    *,
+    modelled: bool = False,
+    dates: Mapping[str, str] | None = None,
+) -> str:
+    """'Source: producer (vintage …); …' for a figure, with the modelled note.
+
+    ``dates``: the atlas's :attr:`~divide.atlas.Atlas.as_of` (the date each
+    source was built with), for the "data as of" part.
+    """
     parts = []
     ids = list(dict.fromkeys(source_ids))
     for sid in ids:
@@ -302,7 +313,7 @@ def source_text(source_ids, lang: str, *, modelled: bool = False) -> str:
             parts.append(t("story_model_source", lang))
             continue
         src = source(sid)
-        producer, vintage = src.text("producer", lang), src.text("vintage", lang)
+        producer, vintage = src.text("producer", lang), src.vintage_text(lang, dates)
         parts.append(f"{producer} ({t('vintage', lang)} {vintage})")
     colon = "\u00a0:" if lang == "fr" else ":"
     if len(ids) > COMPACT_SOURCES:
@@ -319,7 +330,9 @@ def source_text(source_ids, lang: str, *, modelled: bool = False) -> str:
     if modelled:
         text += f" — {t('modelled_note', lang)}"
     # For a room: the date and its age, not the operator's refresh steps.
-    dated = sources_as_of_text(list(dict.fromkeys(source_ids)), lang, refresh=False)
+    dated = sources_as_of_text(
+        list(dict.fromkeys(source_ids)), lang, refresh=False, dates=dates
+    )
     return f"{text} — {dated}" if dated else text
 
 
@@ -657,7 +670,7 @@ def _slide_broadband(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         indicator=ind.id,
         detail=detail,
         comparison=comparison,
-        source=source_text(ind.sources, lang, modelled=ind.modelled),
+        source=source_text(ind.sources, lang, modelled=ind.modelled, dates=atlas.as_of),
         modelled=ind.modelled,
     )
     visual = _choropleth(atlas, ctx["level"], ctx["code"], ind.id, lang)
@@ -695,7 +708,7 @@ def _slide_progress(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         detail=detail,
         comparison=comparison,
         # The label dates the last point; the source line its vintage.
-        source=source_text(entry.sources, lang),
+        source=source_text(entry.sources, lang, dates=atlas.as_of),
         modelled=False,
     )
     visual = {
@@ -733,7 +746,7 @@ def _slide_mobile(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         indicator=ind.id,
         detail=detail,
         comparison=comparison,
-        source=source_text(ind.sources, lang, modelled=ind.modelled),
+        source=source_text(ind.sources, lang, modelled=ind.modelled, dates=atlas.as_of),
         modelled=ind.modelled,
     )
     if ctx["level"] == "france":
@@ -769,7 +782,7 @@ def _slide_illectronisme(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         indicator=ind.id,
         detail="; ".join(parts),
         comparison=comparison,
-        source=source_text(ind.sources, lang, modelled=True),
+        source=source_text(ind.sources, lang, modelled=True, dates=atlas.as_of),
         modelled=True,
     )
     visual = _choropleth(atlas, ctx["level"], ctx["code"], ind.id, lang)
@@ -838,7 +851,12 @@ def _slide_mediation(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         indicator=ind_id,
         detail="; ".join(parts),
         comparison=comparison,
-        source=source_text(dist.sources + far_ind.sources, lang, modelled=True),
+        source=source_text(
+            dist.sources + far_ind.sources,
+            lang,
+            modelled=True,
+            dates=ctx["atlas"].as_of,
+        ),
         modelled=True,
     )
     if level == "france":
@@ -858,7 +876,7 @@ def _fragility_sources() -> tuple[str, ...]:
 def _slide_fragility(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     atlas, chain, lang, level = ctx["atlas"], ctx["chain"], ctx["lang"], ctx["level"]
     advisor: _Advisor = ctx["advisor"]
-    sources = source_text(_fragility_sources(), lang, modelled=True)
+    sources = source_text(_fragility_sources(), lang, modelled=True, dates=atlas.as_of)
     infra_label, skills_label = t("story_infra", lang), t("story_skills", lang)
     if level == "france":
         index = fragility.compute_index(atlas, "departement")
@@ -973,7 +991,7 @@ def _slide_actions(ctx: dict) -> tuple[KeyFigure, dict, Advice, tuple[Advice, ..
     advisor: _Advisor = ctx["advisor"]
     kb: Knowledge = advisor.kb
     if level == "france":
-        source = _rules_source(kb.rules.values(), lang)
+        source = _rules_source(kb.rules.values(), lang, ctx["atlas"].as_of)
         total = len(ctx["atlas"].level("departement"))
         counts = []
         for rec in kb.recommendations.values():
@@ -1038,7 +1056,7 @@ def _slide_actions(ctx: dict) -> tuple[KeyFigure, dict, Advice, tuple[Advice, ..
         indicator=None,
         detail=t("story_actions_detail", lang),
         comparison=tuple((m.title[lang], t("story_fired", lang)) for m in fired[:3]),
-        source=_rules_source(rules, lang),
+        source=_rules_source(rules, lang, ctx["atlas"].as_of),
         modelled=modelled,
     )
     shown = sorted(
@@ -1092,13 +1110,13 @@ def _slide_actions(ctx: dict) -> tuple[KeyFigure, dict, Advice, tuple[Advice, ..
     return figure, visual, advice[0], tuple(advice[1:])
 
 
-def _rules_source(rules, lang: str) -> str:
+def _rules_source(rules, lang: str, dates: Mapping[str, str] | None = None) -> str:
     """Sources of the rules' indicators, then where the rules come from."""
     ids = [
         s for r in rules for c in r.conditions for s in indicator(c.indicator).sources
     ]
     modelled = any(indicator(c.indicator).modelled for r in rules for c in r.conditions)
-    text = source_text(ids, lang, modelled=modelled)
+    text = source_text(ids, lang, modelled=modelled, dates=dates)
     return (
         f"{text} — {t('story_actions_source', lang, pfvt=SOURCES['pfvt_2020'][lang])}"
     )

@@ -936,7 +936,7 @@ def use_supply_need(
     for ind_id, nature in USE_SUPPLY_NEED:
         ind = indicator(ind_id)
         value = row.get(value_column(ind_id))
-        as_of = ind.as_of()
+        as_of = ind.as_of(atlas.as_of)
         rows.append(
             {
                 t("use_col_measure", lang): ind.name(lang),

@@ -547,21 +547,24 @@ def source_caption(ind: Indicator) -> str:
     Markdown, with every text escaped (an upload's producer is its file name).
     """
     lg = lang()
-    text = source_caption_of(ind.source_records())
+    text = source_caption_of(ind.source_records(), atlas().as_of)
     if ind.modelled:
         text += f" — **{md(t('modelled_note', lg))}**"
     note = ind.note.get(lg)
     if note:
         text += f" {md(note)}"
-    as_of = as_of_text(ind, lg)
+    as_of = as_of_text(ind, lg, dates=atlas().as_of)
     return f"{text} **{as_of}**" if as_of else text
 
 
-def source_caption_of(records) -> str:
-    """'Source: producer (vintage …); …' for these source records."""
+def source_caption_of(records, dates=None) -> str:
+    """'Source: producer (vintage …); …' for these source records.
+
+    ``dates``: the atlas's built dates (see ``Source.vintage_text``).
+    """
     lg = lang()
     parts = [
-        f"{src.text('producer', lg)} ({t('vintage', lg)} {src.text('vintage', lg)})"
+        f"{src.text('producer', lg)} ({t('vintage', lg)} {src.vintage_text(lg, dates)})"
         for src in records
     ]
     text = f"{t('source', lg)} : " if lg == "fr" else f"{t('source', lg)}: "

@@ -228,7 +228,9 @@ if scope is not None:
             if kinds:
                 kind_labels = {k_: t(f"kind_{k_}", lg) for k_ in supply.KINDS}
                 sites = atlas.sites_in(scope, kinds)
-                maps.add_sites(fmap, sites, kind_labels, t("access_layer_sites", lg))
+                maps.add_sites(
+                    fmap, sites, kind_labels, t("access_layer_sites", lg), lg
+                )
             maps.add_circles(fmap, under.head(1000), t("access_layer_underserved", lg))
             if placed is not None:
                 name = t("access_layer_hosts", lg)

@@ -145,7 +145,7 @@ def build_map():
     maps.add_place_labels(fmap, places, t("map_places", lg), n=n_places)
     if sites is not None:
         kind_labels = {k_: t(f"kind_{k_}", lg) for k_ in KINDS}
-        maps.add_sites(fmap, sites, kind_labels, t("show_sites", lg))
+        maps.add_sites(fmap, sites, kind_labels, t("show_sites", lg), lg)
     return fmap
 
 

@@ -78,7 +78,7 @@ for i, ind_id in enumerate(HEADLINE):
         )
         if ind_id in RANGED and not withheld_reason(row, ind, lg):
             st.caption(range_text(row, ind_id))
-        st.caption(as_of_short(ind, lg))
+        st.caption(as_of_short(ind, lg, dates=atlas.as_of))
 
 _shared.figure_notes(row, HEADLINE)
 

@@ -208,6 +208,7 @@ with sites_tab:
                 placed,
                 {k: t(f"kind_{k}", lg) for k in maps.KIND_COLOURS},
                 t("show_sites", lg),
+                lg,
             )
             st_folium(
                 fmap,

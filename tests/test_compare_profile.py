@@ -253,7 +253,10 @@ def test_sites_table_labels_kinds(atlas):
     assert list(table.columns) == ["Nom", "Type", "Adresse", "Source"]
     labels = {t(f"kind_{k}", "fr") for k in sheet.KINDS}
     for text in table["Type"]:
-        assert set(text.split(" + ")) <= labels
+        # A host structure's posts follow its kinds ("… · 6 postes de …").
+        kinds, _, posts = text.partition(" · ")
+        assert set(kinds.split(" + ")) <= labels
+        assert not posts or posts.endswith("de conseiller numérique")
 
 
 def test_mini_map_draws_outline_and_sites(atlas):

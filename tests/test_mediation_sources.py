@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import folium
 import pandas as pd
 import pytest
 
@@ -23,6 +24,7 @@ from divide.build.readers.mediation_use import (
     read_postcodes,
 )
 from divide.errors import SourceError
+from divide.i18n import t
 from divide.recommend import cohesion_offers, recommend_json
 
 CNFS = "anct_cnfs_structures_2023-04-05.csv"
@@ -297,3 +299,91 @@ def test_unmatched_rows_are_listed(atlas, raw_dir):
     known = set(atlas.level("departement").index)
     listed = details[details["source"] == "cohesion_operators_2024"]
     assert sorted(listed["record"]) == sorted(deps - known)
+
+
+# ------------------------------------- posts on site rows, sites placed by postcode
+def _cnfs_posts(path) -> pd.Series:
+    """Posts per structure, by the structure's site id, with plain pandas."""
+    raw = pd.read_csv(path, sep=";", dtype=str)
+    siret = raw["SIRET"].str.replace(r"\.0+$", "", regex=True).str.zfill(14)
+    posts = pd.to_numeric(raw["Nombre de conseillers validés par le COSELEC"])
+    return pd.Series(posts.to_numpy(), index="cnfs_structures_2023:" + siret)
+
+
+def test_posts_are_kept_on_site_rows(fixtures, sites_dir):
+    sites, report = med.read_all_sites(fixtures / "sites")
+    expected = _cnfs_posts(sites_dir / CNFS)
+    # A structure merged into another source's row gives its posts to that row.
+    owner = {
+        gone: kept
+        for kept, gones in report["dedup"]["absorbed"].items()
+        for gone in gones
+    }
+    posts = sites.set_index("site_id")["posts"]
+    for site_id, n in expected.items():
+        assert posts[owner.get(site_id, site_id)] == n, site_id
+    assert posts.sum() == expected.sum()
+    assert (
+        posts[~posts.index.isin([owner.get(s, s) for s in expected.index])].isna().all()
+    )
+
+
+@pytest.mark.realdata
+def test_posts_on_the_atlas_site_rows(atlas, raw_dir):
+    from divide import maps, sheet
+
+    expected = _cnfs_posts(raw_dir / "mediation" / CNFS)
+    sites = atlas.sites.set_index("site_id")
+    own = sites.index[sites.index.isin(expected.index)]
+    assert len(own) > 1000
+    assert sites.loc[own, "posts"].tolist() == expected[own].tolist()
+    # Every post of a structure that reached a site row is on one.
+    assert sites["posts"].sum() <= expected.sum()
+    assert sites["posts"].sum() > 0.95 * expected.sum()
+    big = expected[own].idxmax()
+    row = atlas.sites[atlas.sites["site_id"] == big]
+    n = int(expected[big])
+    assert f"{n} conseiller numérique posts" in maps.site_note(row.iloc[0], "en")
+    assert f"{n} postes de conseiller numérique" in maps.site_note(row.iloc[0], "fr")
+    table = sheet.sites_table(atlas, row, "fr")
+    assert table.iloc[0, 1].endswith(f" · {n} postes de conseiller numérique")
+    fmap = folium.Map()
+    maps.add_sites(fmap, row, {}, "sites", "fr")
+    # The popup rows are JSON in the page (é written \u00e9).
+    note = json.dumps(maps.site_note(row.iloc[0], "fr"))
+    assert note.startswith(f'"{n} postes') and note in fmap.get_root().render()
+
+
+@pytest.mark.realdata
+def test_aidants_placed_by_postcode_are_on_the_map(atlas, raw_dir):
+    from divide import maps
+
+    raw = pd.read_csv(raw_dir / "mediation" / AIDANTS, dtype=str)
+    no_code = raw[(raw["Is Active"] == "true") & raw["City Insee Code"].isna()]
+    ids = "aidants_connect_2024:" + no_code["ID"]
+    sites = atlas.sites[atlas.sites["site_id"].isin(ids)]
+    report = atlas.quality["sources"]["mediation_sites"]
+    assert len(sites) == report["placed_by_postcode_and_name"] >= 150
+    # At their commune's representative point, flagged as such.
+    communes = atlas.level("commune")
+    assert (sites["located_by"] == "commune point").all()
+    assert sites["lon"].tolist() == communes.loc[sites["commune"], "lon"].tolist()
+    assert sites["lat"].tolist() == communes.loc[sites["commune"], "lat"].tolist()
+    # The commune is one of the row's postcode's communes.
+    zips = no_code.set_index("aidants_connect_2024:" + no_code["ID"])["Zip Code"]
+    for row in sites.itertuples():
+        assert zips[row.site_id] in str(communes.loc[row.commune, "postcodes"])
+    note = maps.site_note(sites.iloc[0], "fr")
+    assert t("site_at_commune_point", "fr") in note
+    assert "placed at the commune's centre" in maps.site_note(sites.iloc[0], "en")
+    details = atlas.quality_details()
+    listed = details[
+        details["reason"].str.startswith("no commune code nor coordinates")
+    ]
+    assert sorted(listed["record"]) == sorted(sites["site_id"])
+    # Not placed: only what neither the code, a point nor the postcode places.
+    assert not set(report["not_placed_ids"]) & set(sites["site_id"])
+    assert (
+        report["at_commune_point"]
+        == (atlas.sites["located_by"] == "commune point").sum()
+    )

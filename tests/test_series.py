@@ -270,3 +270,116 @@ def test_both_fixed_4g_columns_are_refused(tmp_path):
     )
     with pytest.raises(SourceError, match="elig_4fg and elig_4gf"):
         broadband.read_arcep_best_technology(path)
+
+
+# ------------------------------------ the snapshot takes the newest ARCEP vintage
+#: The 2019 beta layout: a disclaimer line, then exclusive classes summing to nbr.
+BETA_2019 = (
+    "Version beta : les données sont présentées en l'état\n"
+    "code_insee;nom_com;code_dep;code_reg;nbr;type;inel_hd;elig_hd05;elig_hd3;"
+    "elig_hd8;elig_thd30;elig_thd100;elig_thd1g;date\n"
+    "01001;L'Abergement-Clémenciat;01;84;390;logloc;0;10;30;250;60;30;10;2019-09-30\n"
+    "2A004;Ajaccio;2A;94;49000;logloc;0;0;1000;28000;10000;6000;4000;2019-09-30\n"
+    "01015;Arboys en Bugey;01;84;290;logloc;10;20;60;150;30;15;5;2019-09-30\n"
+)
+
+
+def test_the_snapshot_takes_the_newest_arcep_quarter(fixtures, tmp_path):
+    from divide import export
+    from divide.atlas import Atlas
+    from divide.build.atlas import write_provenance
+    from divide.build.sources import fixed_broadband, fixed_vintage
+    from divide.indicators import as_of_short, as_of_text, compute
+    from divide.registry import indicator, source
+
+    raw = tmp_path / "raw"
+    beta = raw / source("arcep_fixed_2019").file
+    beta.parent.mkdir(parents=True)
+    beta.write_text(BETA_2019, encoding="utf-8")
+    codes = ["01001", "01015", "2A004"]
+    ref = Reference(gpd.GeoDataFrame({"code": codes}), {}, {})
+    ind = indicator("thd30_share")
+    day = pd.Timestamp("2025-06-01").date()
+
+    def built(date: str) -> Atlas:
+        out = tmp_path / f"atlas_{date}"
+        out.mkdir()
+        write_provenance(out, {"arcep_fixed_2019": date})
+        return Atlas(out)
+
+    # Without a quarter: the 2019 file, its values and its date.
+    assert fixed_vintage(raw) == ("2019-09-30", beta)
+    table, report = fixed_broadband(raw, ref)
+    assert report.rows_read == 3 and report.unmatched == 0
+    old = pd.read_csv(beta, sep=";", skiprows=1, dtype={"code_insee": str})
+    old = old.set_index("code_insee")
+    expected = (old["elig_thd30"] + old["elig_thd100"] + old["elig_thd1g"]) / old["nbr"]
+    got = compute(table, ["thd30_share"])["thd30_share"]
+    assert got.loc[codes].tolist() == pytest.approx(expected.loc[codes].tolist())
+    atlas = built("2019-09-30")
+    assert atlas.as_of["arcep_fixed_2019"] == "2019-09-30"
+    text = as_of_text(ind, "en", day, dates=atlas.as_of)
+    badge = t("stale_badge", "en", years=3)
+    assert text.startswith(f"Data as of 30 Sep 2019 · {badge}")
+    assert export.dictionary(["thd30_share"], atlas.as_of)["as_of"][0] == "2019-09-30"
+    assert ind.vintage("en", atlas.as_of) == "ARCEP 2019-09-30"
+
+    # Two quarters present: the newest one makes the snapshot.
+    (raw / ARCEP_STATISTICS).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(fixtures / "arcep_statistiques", raw / ARCEP_STATISTICS)
+    newest = raw / ARCEP_STATISTICS / "2024_T3" / "commune" / "commune_debit.csv"
+    assert fixed_vintage(raw) == ("2024-09-30", newest)
+    table, report = fixed_broadband(raw, ref)
+    assert report.rows_read == 3 and report.unmatched == 0
+    new = pd.read_csv(newest, sep=";", dtype={"code_insee": str})
+    new = new.set_index("code_insee")
+    # Cumulative classes: ≥ 30 Mbit/s is elig_thd30 itself.
+    expected = new["elig_thd30"] / new["nbr"]
+    got = compute(table, ["thd30_share"])["thd30_share"]
+    assert got.loc[codes].tolist() == pytest.approx(expected.loc[codes].tolist())
+    assert table.loc[codes, "premises"].tolist() == new.loc[codes, "nbr"].tolist()
+    atlas = built("2024-09-30")
+    assert atlas.as_of["arcep_fixed_2019"] == "2024-09-30"
+    # Every indicator says which date its value is for (provenance.json).
+    record = atlas.provenance["indicators"]["thd30_share"]
+    assert (record["as_of"], record["vintage"]) == ("2024-09-30", "ARCEP 2024-09-30")
+    assert atlas.provenance["indicators"]["poverty_rate"]["as_of"] == "2021-12-31"
+    assert as_of_text(ind, "en", day, dates=atlas.as_of) == "Data as of 30 Sep 2024"
+    assert as_of_text(ind, "fr", day, dates=atlas.as_of) == "Données au 30 sept. 2024"
+    assert as_of_short(ind, "en", day, dates=atlas.as_of) == "30 Sep 2024"
+    later = pd.Timestamp("2028-01-01").date()  # the badge follows the built date
+    assert t("stale_badge", "en", years=3) in as_of_short(
+        ind, "en", later, dates=atlas.as_of
+    )
+    assert export.dictionary(["thd30_share"], atlas.as_of)["as_of"][0] == "2024-09-30"
+    assert "as of 2024-09-30" in export.vintage_text("thd30_share", atlas.as_of)
+    # The vintage beside the date says the quarter too, not the 2019 file.
+    assert ind.vintage("en", atlas.as_of) == "ARCEP 2024-09-30"
+    assert source("arcep_fixed_2019").vintage_text("fr", atlas.as_of) == "2024-09-30"
+    assert story.source_text(ind.sources, "en", dates=atlas.as_of).startswith(
+        "Source: ARCEP (vintage 2024-09-30) — Data as of 30 Sep 2024"
+    )
+
+    # The series keeps the 2019 file as its first point (read again, not the
+    # snapshot, which is now the newest quarter).
+    communes = pd.DataFrame(
+        {
+            "code": codes,
+            "epci": ["e1", "e1", "e2"],
+            "departement": ["01", "01", "2A"],
+            "region": ["84", "84", "94"],
+        }
+    ).set_index("code", drop=False)
+    snapshot = communes.join(table)
+    series, _ = arcep_series(raw, ref, communes, snapshot, "2024-09-30")
+    thd = series[(series["series"] == "thd30_share") & (series["level"] == "france")]
+    assert thd["date"].tolist() == ["2019-09-30", "2020-12-31", "2024-09-30"]
+    first = thd.iloc[0]
+    total_2019 = old["elig_thd30"] + old["elig_thd100"] + old["elig_thd1g"]
+    assert first["numerator"] / first["denominator"] == pytest.approx(
+        total_2019.sum() / old["nbr"].sum()
+    )
+    last = thd.iloc[-1]
+    assert last["numerator"] / last["denominator"] == pytest.approx(
+        new["elig_thd30"].sum() / new["nbr"].sum()
+    )

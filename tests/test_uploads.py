@@ -758,6 +758,17 @@ def test_sites_report(sites_csv):
     assert "29199" in problem(report, "unknown code", 8).message
     problem(report, "no location", 10)
     assert any("swapped" in note for note in report.notes)
+    # How the sites were placed, worded in the report's language.
+    located = sites_csv.sites["located_by"].value_counts()
+    by_xy, at_point = located["coordinates"], located["commune point"]
+    assert (
+        f"placed: {by_xy} by coordinates, {at_point} at their commune's centre"
+        in report.text(lang="en")
+    )
+    assert (
+        f"placés\u00a0: {by_xy} par leurs coordonnées, {at_point} au centre de leur "
+        "commune" in report.text(lang="fr")
+    )
 
 
 def test_sites_work_with_the_access_tools(sites_csv, atlas):

@@ -15,7 +15,6 @@ import pandas as pd
 
 from divide import illectronisme
 from divide.build.geography import Reference, place_points
-from divide.distance import nearest_distance_km
 from divide.build.harmonise import MatchReport, harmonise, harmonise_classes, map_codes
 from divide.build.readers import (
     barometer,
@@ -32,6 +31,7 @@ from divide.build.readers import (
 )
 from divide.build.readers import illectronisme as illectronisme_reader
 from divide.build.readers import typology as typology_reader
+from divide.distance import nearest_distance_km
 from divide.registry import DEFAULT_RADIUS_KM, source
 from divide.territory import ALL_LEVELS
 from divide.territory_types import SOURCES as GRID_SOURCES
@@ -45,9 +45,28 @@ def _path(raw: Path, source_id: str) -> Path:
 
 
 def fixed_broadband(raw: Path, ref: Reference) -> tuple[pd.DataFrame, MatchReport]:
-    """Premises by best available download class (ARCEP)."""
-    df = broadband.read_arcep_fixed(_path(raw, "arcep_fixed_2019"))
+    """Premises by best available download class (ARCEP), of the newest vintage.
+
+    The newest quarter of ARCEP's statistics under :data:`ARCEP_STATISTICS`
+    when there is one, else the 2019 commune file (see :func:`fixed_vintage`).
+    """
+    _, path = fixed_vintage(raw)
+    df = broadband.read_arcep_fixed(path)
     return _premises_by_class(df, ref, "arcep_fixed_2019")
+
+
+def fixed_vintage(raw: Path) -> tuple[str, Path]:
+    """The date and file of the fixed-broadband snapshot ``divide build`` takes.
+
+    The newest ``<YYYY_Tn>/commune/commune_debit.csv`` under
+    :data:`ARCEP_STATISTICS` when one is there, else the 2019 commune file
+    (``arcep_fixed_2019`` of the registry, dated by its ``as_of``).
+    """
+    quarters = broadband.statistics_vintages(Path(raw) / ARCEP_STATISTICS)
+    if quarters:
+        date, folder = quarters[-1]
+        return date, folder / "commune_debit.csv"
+    return source("arcep_fixed_2019").as_of, _path(raw, "arcep_fixed_2019")
 
 
 def _premises_by_class(
@@ -242,10 +261,29 @@ def mediation_sites(
     report.pop("seconds", None)  # the atlas must rebuild to the same bytes
     current, how = map_codes(sites["commune_code"], ref)
     placed = place_points(sites, communes)
-    # A commune code in the file wins; points place the rest.
+    # A commune code in the file wins; points place the rest; an Aidants Connect
+    # structure with neither, its postcode and commune name (La Poste).
     sites["commune"] = current.fillna(placed)
+    by_postcode, _ = map_codes(sites["site_id"].map(aidants_by_postcode(raw)), ref)
+    by_postcode = by_postcode.where(sites["commune"].isna())
+    sites["commune"] = sites["commune"].fillna(by_postcode)
     report["placed_by_code"] = int(current.notna().sum())
     report["placed_by_point"] = int((current.isna() & placed.notna()).sum())
+    report["placed_by_postcode_and_name"] = int(by_postcode.notna().sum())
+    report["details"] += [
+        {
+            "source": str(site_id).split(":")[0],
+            "record": str(site_id),
+            "reason": "no commune code nor coordinates: placed by postcode and "
+            "commune name (La Poste), drawn at the commune's centre",
+            "commune": code,
+        }
+        for site_id, code in zip(
+            sites.loc[by_postcode.notna(), "site_id"],
+            by_postcode.dropna(),
+            strict=True,
+        )
+    ]
     report["code_via_merged_commune"] = int((how == "merged").sum())
     lost = sites["commune"].isna()
     report["not_placed"] = int(lost.sum())
@@ -265,11 +303,38 @@ def mediation_sites(
     point = communes.set_index("code")[["lon", "lat"]]
     no_xy = sites["lon"].isna() | sites["lat"].isna()
     sites["located_by"] = np.where(no_xy, "commune point", "coordinates")
+    report["at_commune_point"] = int((no_xy & ~lost).sum())
     for axis in ("lon", "lat"):
         fallback = sites.loc[no_xy, "commune"].map(point[axis]).to_numpy(dtype=float)
         sites[axis] = sites[axis].astype(float)
         sites.loc[no_xy, axis] = fallback
     return sites[~lost].reset_index(drop=True), report
+
+
+def _by_postcode(raw: Path, rows: pd.DataFrame) -> pd.Series:
+    """Commune code of each row from its postcode and commune name (La Poste).
+
+    ``rows`` has ``postcode`` and ``city`` (Aidants Connect structures without a
+    commune code); NA where La Poste's table does not tell.
+    """
+    postcodes = mediation_use.read_postcodes(_path(raw, "laposte_postcodes"))
+    return mediation_use.commune_by_postcode(rows["postcode"], rows["city"], postcodes)
+
+
+def aidants_by_postcode(raw: Path) -> pd.Series:
+    """Active Aidants Connect structures without a commune code, placed by postcode.
+
+    Returns the commune code found from the postcode and the commune name in La
+    Poste's table (as :func:`mediation_supply` counts them), indexed by
+    ``site_id``; structures it cannot place are left out.
+    """
+    folder = Path(raw) / "mediation"
+    aidants = mediation.active_aidants(
+        mediation.read_aidants_connect(folder / mediation.FILES["aidants_connect_2024"])
+    )
+    no_code = aidants[aidants["commune_code"].isna()]
+    found = _by_postcode(raw, no_code)
+    return pd.Series(found.to_numpy(), index=no_code["site_id"].to_numpy()).dropna()
 
 
 def mediation_supply(
@@ -293,11 +358,8 @@ def mediation_supply(
     )
     aidants = mediation.active_aidants(every)
     # Rows without a commune code: by postcode and commune name (La Poste).
-    postcodes = mediation_use.read_postcodes(_path(raw, "laposte_postcodes"))
     no_code = aidants["commune_code"].isna()
-    by_postcode = mediation_use.commune_by_postcode(
-        aidants.loc[no_code, "postcode"], aidants.loc[no_code, "city"], postcodes
-    )
+    by_postcode = _by_postcode(raw, aidants[no_code])
     aidants.loc[no_code, "commune_code"] = by_postcode
     placed_by_postcode = int(by_postcode.notna().sum())
     reports: dict = {}
@@ -471,9 +533,7 @@ def access_columns(
         columns={"departement": "dep"}
     )
     site_points = sites.rename(columns={"departement": "dep"})
-    any_site = nearest_distance_km(
-        points, site_points, kinds=mediation.MEDIATION_KINDS
-    )
+    any_site = nearest_distance_km(points, site_points, kinds=mediation.MEDIATION_KINDS)
     fs = nearest_distance_km(points, site_points, kinds=["france_services"])
     population = communes["population"].to_numpy()
     table = pd.DataFrame(index=pd.Index(communes["code"], name="code"))
@@ -501,6 +561,8 @@ def commune_base(
     """
     raw = Path(raw)
     quality: dict = {"sources": {}, "details": []}
+    # The date the snapshot's premises columns are for (popped by the build).
+    quality["as_of"] = {"arcep_fixed_2019": fixed_vintage(raw)[0]}
     base = pd.DataFrame(index=pd.Index(communes["code"], name="code"))
     base["population"] = communes.set_index("code")["population"]
 
@@ -693,15 +755,21 @@ ARCEP_STATISTICS = Path("broadband") / "arcep_statistiques"
 
 
 def arcep_series(
-    raw: Path, ref: Reference, communes: pd.DataFrame, snapshot: pd.DataFrame
+    raw: Path,
+    ref: Reference,
+    communes: pd.DataFrame,
+    snapshot: pd.DataFrame,
+    snapshot_date: str | None = None,
 ) -> tuple[pd.DataFrame, list[dict]]:
     """Fixed-broadband shares at every date ARCEP files exist for.
 
-    The 2019 commune file (``snapshot``: the atlas's premises columns) is the
-    first point of ``thd30_share``; each quarterly statistics folder found under
-    :data:`ARCEP_STATISTICS` adds a point, and its best-technology file a point of
-    ``ftth_eligible_share``. Codes are harmonised onto today's communes; levels
-    above sum numerators and denominators.
+    The 2019 commune file is the first point of ``thd30_share``: ``snapshot``
+    (the atlas's premises columns) when ``snapshot_date`` is the 2019 file's
+    (the default), else the file read again (the snapshot then being the newest
+    quarter, see :func:`fixed_vintage`). Each quarterly statistics folder found
+    under :data:`ARCEP_STATISTICS` adds a point, and its best-technology file a
+    point of ``ftth_eligible_share``. Codes are harmonised onto today's
+    communes; levels above sum numerators and denominators.
 
     Returns
     -------
@@ -712,7 +780,16 @@ def arcep_series(
         Unmatched rows of each file, for the quality details.
     """
     first_date = source("arcep_fixed_2019").as_of
-    rows = [_points("thd30_share", snapshot, first_date, "premises_thd30")]
+    rows = []
+    if snapshot_date in (None, first_date):
+        rows.append(_points("thd30_share", snapshot, first_date, "premises_thd30"))
+    elif _path(raw, "arcep_fixed_2019").is_file():
+        first, _ = _premises_by_class(
+            broadband.read_arcep_fixed(_path(raw, "arcep_fixed_2019")),
+            ref,
+            "arcep_fixed_2019",
+        )
+        rows.append(_points("thd30_share", first, first_date, "premises_thd30"))
     details: list[dict] = []
     for date, folder in broadband.statistics_vintages(raw / ARCEP_STATISTICS):
         debit = broadband.read_arcep_fixed(folder / "commune_debit.csv")

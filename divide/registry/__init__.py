@@ -65,6 +65,20 @@ class Source:
         wording = {"fr": self.fr, "en": self.en}.get(lang or "", {})
         return wording.get(name, getattr(self, name))
 
+    def vintage_text(
+        self, lang: str | None = None, dates: Mapping[str, str] | None = None
+    ) -> str:
+        """The vintage as read in ``lang``, or the date an atlas was built with.
+
+        ``dates`` (source id → date, :attr:`divide.atlas.Atlas.as_of`): when the
+        build took a newer vintage than the registry's (the newest ARCEP quarter
+        found), the vintage is that date.
+        """
+        built = (dates or {}).get(self.id)
+        if built and built != self.as_of:
+            return built
+        return self.text("vintage", lang)
+
     def load_reader(self):
         """Import and return the reader function."""
         module, _, name = self.reader.partition(":")
@@ -103,14 +117,23 @@ class Indicator:
         """The sources behind the indicator, as :class:`Source` records."""
         return [source(s) for s in self.sources]
 
-    def as_of(self) -> str:
-        """ISO date the figure describes: the oldest of its sources' (or "")."""
-        return as_of(self.source_records())
+    def as_of(self, dates: Mapping[str, str] | None = None) -> str:
+        """ISO date the figure describes: the oldest of its sources' (or "").
 
-    def vintage(self, lang: str | None = None) -> str:
-        """Vintages of the sources behind the indicator (in ``lang`` if given)."""
+        ``dates`` (source id → date, such as :attr:`divide.atlas.Atlas.as_of`)
+        overrides the registry's ``as_of`` of the sources it names.
+        """
+        return as_of(self.source_records(), dates)
+
+    def vintage(
+        self, lang: str | None = None, dates: Mapping[str, str] | None = None
+    ) -> str:
+        """Vintages of the sources behind the indicator (in ``lang`` if given).
+
+        ``dates``: as for :meth:`Source.vintage_text`.
+        """
         return "; ".join(
-            f"{source(s).producer.split(' (')[0]} {source(s).text('vintage', lang)}"
+            f"{source(s).producer.split(' (')[0]} {source(s).vintage_text(lang, dates)}"
             for s in self.sources
             if s != "divide_model"
         )
@@ -187,10 +210,15 @@ def indicators() -> dict[str, Indicator]:
     return out
 
 
-def as_of(records) -> str:
-    """ISO date a figure from these :class:`Source` records describes: the oldest."""
-    dates = [s.as_of for s in records if s.id not in GEOGRAPHY_SOURCES and s.as_of]
-    return min(dates, default="")
+def as_of(records, dates: Mapping[str, str] | None = None) -> str:
+    """ISO date a figure from these :class:`Source` records describes: the oldest.
+
+    ``dates`` maps source ids to the date an atlas was built with (the newest
+    ARCEP vintage found); it wins over a record's ``as_of``.
+    """
+    dates = dates or {}
+    found = [dates.get(s.id, s.as_of) for s in records if s.id not in GEOGRAPHY_SOURCES]
+    return min((d for d in found if d), default="")
 
 
 @dataclass(frozen=True)

@@ -87,8 +87,12 @@ class UploadedIndicator(Indicator):
         """Levels at which the indicator has values."""
         return tuple(self.values)
 
-    def vintage(self) -> str:
-        """``"user upload: <file>"``: the provenance shown beside the values."""
+    def vintage(self, lang: str | None = None, dates=None) -> str:
+        """``"user upload: <file>"``: the provenance shown beside the values.
+
+        ``lang`` and ``dates`` are accepted as for the registry's indicators (an
+        upload has one wording and no build date).
+        """
         return f"user upload: {self.file}"
 
     def source_records(self) -> list[Source]:

@@ -129,7 +129,8 @@ class Report:
         Rows that made it into the result.
     details : dict
         How the file was read (format, encoding, separator, sheet, level,
-        columns used...), as label → plain text.
+        columns used...), as label → plain text, or → (i18n key, counts) for
+        a text worded in the report's language.
     problems : list of Problem
         The first :data:`MAX_LISTED` problems, in file order within each check.
     counts : dict
@@ -149,7 +150,7 @@ class Report:
     rows_read: int = 0
     rows_joined: int = 0
     usable_rows: int = 0
-    details: dict[str, str] = field(default_factory=dict)
+    details: dict[str, str | tuple[str, dict]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -236,6 +237,11 @@ class Report:
             return "\n".join(lines)
         colon = "\u00a0: " if lang == "fr" else ": "
         for label, value in self.details.items():
+            if isinstance(value, tuple):  # (i18n key, counts): worded in lang
+                text_key, numbers = value
+                value = t(
+                    text_key, lang, **{k: _count(n, lang) for k, n in numbers.items()}
+                )
             key = f"report_detail_{_slug(label)}"
             lines.append(f"  {t(key, lang) if key in STRINGS else label}{colon}{value}")
         counts = {

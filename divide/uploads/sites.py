@@ -309,8 +309,11 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     report.usable_rows = len(sites)
     by = sites["located_by"].value_counts()
     report.details["placed"] = (
-        f"{int(by.get('coordinates', 0)):,} by coordinates, "
-        f"{int(by.get('commune point', 0)):,} at their commune's point"
+        "report_placed_value",
+        {
+            "coordinates": int(by.get("coordinates", 0)),
+            "point": int(by.get("commune point", 0)),
+        },
     )
     return UserSites(
         file, sites[SITE_COLUMNS], report, hashlib.sha256(content).hexdigest()

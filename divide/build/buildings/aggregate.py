@@ -52,8 +52,8 @@ from divide.build.buildings.projection import (
     metric_sql,
     metric_to_lonlat,
 )
-from divide.errors import DivideError, unknown
 from divide.build.readers.broadband import CLASSES, base_columns
+from divide.errors import DivideError, unknown
 
 GRID_COLUMNS = [
     "cell",
@@ -155,7 +155,8 @@ def aggregate(
     cell_size : int
         Side of a grid cell in metres.
     con : duckdb.DuckDBPyConnection, optional
-        Connection (threads, memory limit: :func:`~divide.build.buildings.engine.connect`).
+        Connection (threads, memory limit:
+        :func:`~divide.build.buildings.engine.connect`).
     progress : callable, optional
         Called as ``progress(dep, figures)`` after each département.
 

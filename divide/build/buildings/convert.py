@@ -39,8 +39,8 @@ from divide.build.buildings.layout import (
     departement_of,
 )
 from divide.build.buildings.projection import MERCATOR_RADIUS
-from divide.errors import DivideError, SourceError, suggest
 from divide.build.readers._checks import COMMUNE_CODE as CODE_PATTERN
+from divide.errors import DivideError, SourceError, suggest
 
 #: A département in a file name: ``actuel_29.csv.gz``, ``base_imb_2A.csv``.
 _FILE_DEP = re.compile(r"_(\d{2,3}|2[AB])\.csv", re.IGNORECASE)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide.errors import SourceError
 from divide.build.readers._checks import read_table, to_number
+from divide.errors import SourceError
 from divide.territory import normalise_codes
 
 #: Barometer indicator id → the atlas's series id and the factor to its unit.

@@ -34,7 +34,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from divide.errors import SourceError, suggest
 from divide.build.readers._checks import (
     check_unique,
     commune_codes,
@@ -42,6 +41,7 @@ from divide.build.readers._checks import (
     read_table,
     to_number,
 )
+from divide.errors import SourceError, suggest
 
 #: Output class columns, from no usable speed to 1 Gbit/s and more.
 CLASSES = ("inel", "hd05", "hd3", "hd8", "thd30", "thd100", "thd1g")

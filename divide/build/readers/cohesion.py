@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide.errors import SourceError
 from divide.build.readers._checks import decode
+from divide.errors import SourceError
 
 #: Most operators a feature lists (``opérateur1`` … ``opérateur7``).
 MAX_OPERATORS = 7

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide.errors import SourceError
 from divide.build.readers._checks import (
     check_unique,
     commune_codes,
@@ -23,6 +22,7 @@ from divide.build.readers._checks import (
     require,
     to_number,
 )
+from divide.errors import SourceError
 
 CODE = "CODGEO"
 #: Secrecy and "not available" markers: read as NaN, never 0.

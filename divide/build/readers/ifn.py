@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from divide.errors import DivideError, SourceError, suggest
 from divide.build.readers._checks import (
     check_unique,
     clean_columns,
     to_number,
 )
+from divide.errors import DivideError, SourceError, suggest
 from divide.territory import normalise_codes
 
 IRIS = "code_iris"

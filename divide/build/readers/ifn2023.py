@@ -15,7 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide.build.readers._checks import check_unique, commune_codes, read_table, to_number
+from divide.build.readers._checks import (
+    check_unique,
+    commune_codes,
+    read_table,
+    to_number,
+)
 
 CODE = "code"
 #: Output column -> source column (a score from 0 to 10).

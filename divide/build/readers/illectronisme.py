@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide.errors import DivideError, SourceError, unknown
 from divide.build.readers._checks import read_table, require, to_number
+from divide.errors import DivideError, SourceError, unknown
 
 #: The indicator holding the headline illectronisme rate.
 HEADLINE = "illectronisme"

@@ -63,7 +63,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from divide.errors import SourceError
 from divide.build.readers._checks import (
     clean_columns,
     decode,
@@ -71,6 +70,7 @@ from divide.build.readers._checks import (
     read_table,
 )
 from divide.build.readers._checks import to_number as _to_number
+from divide.errors import SourceError
 from divide.territory import normalise_codes
 
 #: Source ids, most authoritative / recent first: the order in which
@@ -711,6 +711,7 @@ def read_all_sites(raw_dir: str | Path) -> tuple[pd.DataFrame, dict]:
         frames.append(df)
     sites, dedup = deduplicate_sites(pd.concat(frames, ignore_index=True))
     sites = settle_kinds(sites)
+    sites["posts"] = posts_per_site(sites, frames, dedup["absorbed"])
     report["dedup"] = dedup
     details += [
         {
@@ -743,6 +744,24 @@ def read_all_sites(raw_dir: str | Path) -> tuple[pd.DataFrame, dict]:
     report["sites_by_kind"] = {k: int(counts.get(k, 0)) for k in KINDS}
     report["seconds"] = round(time.perf_counter() - start, 2)
     return sites, report
+
+
+def posts_per_site(
+    sites: pd.DataFrame, frames: Iterable[pd.DataFrame], absorbed: dict
+) -> pd.Series:
+    """Conseiller numérique posts of each site (NaN where no structure file says).
+
+    The ``posts`` of the host structures (:func:`read_cnfs_structures_2023`) go
+    to the site that kept the structure's row or absorbed it (``absorbed`` of
+    :func:`deduplicate_sites`; a site holds at most one row per source).
+    """
+    posts = pd.concat(
+        [f.set_index("site_id")["posts"] for f in frames if "posts" in f.columns]
+    )
+    owner = {gone: kept for kept, gones in absorbed.items() for gone in gones}
+    kept = posts.index.map(lambda site_id: owner.get(site_id, site_id))
+    per_site = posts.groupby(kept).sum(min_count=1)
+    return sites["site_id"].map(per_site).astype(float)
 
 
 def settle_kinds(sites: pd.DataFrame) -> pd.DataFrame:

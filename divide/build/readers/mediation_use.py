@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide.errors import SourceError
 from divide.build.readers._checks import read_table, to_number
+from divide.errors import SourceError
 
 #: Age bands of the activity file, in order: their sum is the people accompanied.
 AGE_BANDS = {

@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from divide.errors import SourceError
 from divide.build.readers._checks import FRANCE_BOXES, read_table, to_number
+from divide.errors import SourceError
 
 #: Operator names by MCC-MNC. Mainland codes from the file's documentation; the
 #: overseas ones (MCC 340 French Antilles and Guiana, 647 Réunion and Mayotte) from

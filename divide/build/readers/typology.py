@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide.errors import SourceError
 from divide.build.readers._checks import check_unique, commune_codes, read_table
+from divide.errors import SourceError
 
 CODE, NAME = "insee_com", "lib_com"
 #: File suffix (French, as published) → grid id used in the atlas.
