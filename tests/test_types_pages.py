@@ -17,6 +17,7 @@ from divide import export, fragility, typology
 from divide.atlas import TYPE_COLUMNS
 from divide.formatting import format_count
 from divide.i18n import STRINGS, t
+from divide.safe_text import markdown as md
 
 PAGES = {
     "map": "pages/map.py",
@@ -147,7 +148,7 @@ def test_compare_ranks_peers_of_the_chosen_types(atlas, lang):
     assert not at.exception, problems(at)
     assert len(at.dataframe[0].value) == 243  # Finistère's rural communes
     # Brest is a dense commune: the page says why it left the ranking.
-    assert t("type_filter_outside", lang, name="Brest") in texts(at.caption)
+    assert md(t("type_filter_outside", lang, name="Brest")) in texts(at.caption)
     assert_one_language(at, lang)
 
 
@@ -169,7 +170,7 @@ def test_fragility_index_over_the_chosen_types(atlas, lang):
     at = open_page(
         PAGES["frag"], lang=lang, level="departement", code="75", frag_density3="rural"
     )
-    assert t("type_filter_outside", lang, name="Paris") in texts(at.caption)
+    assert md(t("type_filter_outside", lang, name="Paris")) in texts(at.caption)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -252,7 +253,7 @@ def test_by_type_of_a_commune_shows_its_departement(lang):
     )
     assert at.selectbox(key="overview_type_grid").value == "density"
     cls = typology.class_label("density3", "dense", lang)
-    note = t("type_table_commune", lang, name="Brest", cls=cls, dep="Finistère")
+    note = md(t("type_table_commune", lang, name="Brest", cls=cls, dep="Finistère"))
     assert note in texts(at.caption)
     assert_one_language(at, lang)
 

@@ -19,6 +19,7 @@ from apptest import open_page
 
 from divide import export, fragility, safe_text, supply, uploads
 from divide.errors import DivideError
+from divide.i18n import t
 from divide.indicators import value_column
 from divide.registry import catalogue, indicator, use_session_indicators
 
@@ -180,8 +181,12 @@ def test_map_draws_an_upload_and_says_where_it_has_no_values(held, share):
     at = open_uploaded("pages/map.py", held, setup=pick, level="region")
     assert "part_65_plus (your data)" in texts(at.markdown)  # the legend
     assert not at.error
+    # At a level where the upload has no values, the map is drawn at its own.
     at.selectbox(key="map_level").set_value("region").run()
-    assert "no values at level 'region'" in texts(at.error)
+    assert not at.error
+    levels = t("level_departement", "en")
+    assert t("upload_level_shown", "en", levels=levels) in texts(at.info)
+    assert "part_65_plus (your data)" in texts(at.markdown)
     # the link does not carry an indicator that exists only in this session
     assert at.query_params.get("ind") != share.id
 
