@@ -675,19 +675,29 @@ QUALITY_COUNTED = frozenset(
 )
 
 
-def _scalar_notes(report: dict, skip: frozenset[str]) -> str:
-    parts = []
+def _shown_notes(report: dict):
+    """(key, value) of a report's notes: scalars, and flat dicts of scalars.
+
+    Lists (codes) and deeper structures (what was de-duplicated) have their own
+    files (:func:`unmatched`, ``quality_details.csv``).
+    """
     for key, value in report.items():
-        if key in skip or isinstance(value, list):
+        if key in QUALITY_COUNTED or isinstance(value, list):
             continue
         if isinstance(value, dict):
-            flat = {k: v for k, v in value.items() if not isinstance(v, dict | list)}
-            if flat and len(flat) == len(value):
-                parts.append(
-                    f"{key}: " + ", ".join(f"{k}={v}" for k, v in flat.items())
-                )
+            if value and not any(isinstance(v, dict | list) for v in value.values()):
+                yield key, value
             continue
-        parts.append(f"{key}={value}")
+        yield key, value
+
+
+def _scalar_notes(report: dict) -> str:
+    parts = []
+    for key, value in _shown_notes(report):
+        if isinstance(value, dict):
+            parts.append(f"{key}: " + ", ".join(f"{k}={v}" for k, v in value.items()))
+        else:
+            parts.append(f"{key}={value}")
     return "; ".join(parts)
 
 
@@ -727,7 +737,7 @@ def quality_table(quality: dict) -> pd.DataFrame:
                 "merged": report.get("merged"),
                 "unmatched": unmatched_n,
                 "match_rate": report.get("match_rate"),
-                "notes": _scalar_notes(report, QUALITY_COUNTED),
+                "notes": _scalar_notes(report),
             }
         )
     frame = pd.DataFrame(rows, columns=QUALITY_COLUMNS)
@@ -1281,19 +1291,15 @@ def quality_notes(report: dict, lang: str) -> str:
     """
     colon = " : " if lang == "fr" else ": "
     parts = []
-    for key, value in report.items():
-        if key in QUALITY_COUNTED or isinstance(value, list):
-            continue
+    for key, value in _shown_notes(report):
         if isinstance(value, dict):
-            flat = {k: v for k, v in value.items() if not isinstance(v, dict | list)}
-            if flat and len(flat) == len(value):
-                inner = ", ".join(
-                    f"{_note_text(k, lang)}{colon}{_note_value(v, lang)}"
-                    for k, v in flat.items()
-                )
-                parts.append(f"{_note_text(key, lang)} ({inner})")
-            continue
-        parts.append(f"{_note_text(key, lang)}{colon}{_note_value(value, lang)}")
+            inner = ", ".join(
+                f"{_note_text(k, lang)}{colon}{_note_value(v, lang)}"
+                for k, v in value.items()
+            )
+            parts.append(f"{_note_text(key, lang)} ({inner})")
+        else:
+            parts.append(f"{_note_text(key, lang)}{colon}{_note_value(value, lang)}")
     return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
 
 

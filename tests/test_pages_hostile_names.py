@@ -7,14 +7,12 @@ as Markdown, so each such text must reach it escaped (``divide.safe_text``).
 
 from __future__ import annotations
 
-import shutil
-
-import pandas as pd
 import pytest
 import streamlit as st
 from apptest import open_page
+from poison import poisoned_copy
 
-from divide.atlas import ATLAS_ENV, DEFAULT_ATLAS
+from divide.atlas import ATLAS_ENV
 
 LINK = "[link](javascript:window.__pwned=1) **bold**"
 POISON = {
@@ -48,14 +46,7 @@ MARKDOWN_ELEMENTS = (
 
 @pytest.fixture(scope="module")
 def poisoned_atlas(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("poisoned") / "atlas"
-    shutil.copytree(DEFAULT_ATLAS, folder)
-    table = pd.read_parquet(folder / "territories.parquet")
-    for (level, code), name in POISON.items():
-        where = (table["level"] == level) & (table["code"] == code)
-        assert where.sum() == 1, (level, code)
-        table.loc[where, "name"] = name
-    table.to_parquet(folder / "territories.parquet")
+    folder = poisoned_copy(tmp_path_factory.mktemp("poisoned") / "atlas", POISON)
     patch = pytest.MonkeyPatch()
     patch.setenv(ATLAS_ENV, str(folder))
     # The app caches the atlas for the whole process: read this one instead.

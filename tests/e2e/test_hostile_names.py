@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +39,7 @@ from hostile import (
     watch,
 )
 from leaflet import click_marker, count_markers, hover_marker, hover_point
+from poison import poisoned_copy
 
 from divide import story, uploads
 from divide.atlas import ATLAS_ENV, DEFAULT_ATLAS, Atlas
@@ -297,14 +297,7 @@ SITE_POISON = [
 @pytest.fixture(scope="module")
 def poisoned(tmp_path_factory, chromium_path):
     """A second server, on a copy of the atlas whose names carry hostile text."""
-    folder = tmp_path_factory.mktemp("poisoned") / "atlas"
-    shutil.copytree(DEFAULT_ATLAS, folder)
-    table = pd.read_parquet(folder / "territories.parquet")
-    for (level, code), name in POISON.items():
-        where = (table["level"] == level) & (table["code"] == code)
-        assert where.sum() == 1, (level, code)
-        table.loc[where, "name"] = name
-    table.to_parquet(folder / "territories.parquet")
+    folder = poisoned_copy(tmp_path_factory.mktemp("poisoned") / "atlas", POISON)
     sites = pd.read_parquet(folder / "sites.parquet")
     # Sites the map shows by default (public libraries are a layer of their own).
     shown = (sites["commune"] == "29019") & (sites["kind"] != "public_library")
