@@ -33,6 +33,7 @@ from divide.indicators import format_value, unit_label
 from divide.registry import Indicator, indicator, indicators, source
 from divide.safe_text import markdown, visible
 from divide.spreadsheet import RISKY_START
+from divide.territory import parse_scope, scope_text
 
 FORMATS = ("csv", "geojson", "gpkg", "parquet")
 GEO_FORMATS = ("geojson", "gpkg", "parquet")
@@ -366,79 +367,9 @@ def split_where(items) -> tuple[list[str], list[Threshold]]:
     return types, thresholds
 
 
-@dataclass(frozen=True)
-class SliderSpec:
-    """Bounds and step of a value filter, in display units (shares in %)."""
-
-    low: float
-    high: float
-    step: float
-
-    @property
-    def digits(self) -> int:
-        """Decimals worth showing for this step."""
-        return max(0, -math.floor(math.log10(self.step)))
-
-
 def display_factor(ind_id: str) -> float:
     """Display value = registry value × this factor (100 for shares)."""
     return 100.0 if indicator(ind_id).unit == "share" else 1.0
-
-
-def slider_spec(values: pd.Series, ind_id: str) -> SliderSpec | None:
-    """Bounds that hold every value, rounded to a readable step.
-
-    Returns
-    -------
-    SliderSpec or None
-        None when there is nothing to filter (no value, or a single value).
-    """
-    shown = values.dropna().astype(float) * display_factor(ind_id)
-    if shown.empty or shown.min() == shown.max():
-        return None
-    span = shown.max() - shown.min()
-    step = 10.0 ** math.floor(math.log10(span / 200))
-    if indicator(ind_id).unit in ("people", "premises", "sites"):
-        step = max(step, 1.0)
-    low = math.floor(shown.min() / step) * step
-    high = math.ceil(shown.max() / step) * step
-    digits = SliderSpec(0, 0, step).digits
-    return SliderSpec(round(low, digits), round(high, digits), step)
-
-
-def registry_range(
-    ind_id: str, chosen: tuple[float, float], spec: SliderSpec
-) -> tuple[float | None, float | None] | None:
-    """Turn a slider position (display units) into a filter in registry units.
-
-    A handle left at its end leaves that side open, so the full range is no filter
-    at all (rows without a value are kept) and rounding never drops an end row.
-    """
-    low, high = chosen
-    factor = display_factor(ind_id)
-    out_low = None if low <= spec.low else round(low / factor, 12)
-    out_high = None if high >= spec.high else round(high / factor, 12)
-    if out_low is None and out_high is None:
-        return None
-    return out_low, out_high
-
-
-def carry_range(
-    chosen: tuple[float, float] | None,
-    old: SliderSpec | None,
-    new: SliderSpec,
-) -> tuple[float, float]:
-    """A slider position kept across new bounds (another level or scope).
-
-    A handle that was at its end stays at the (new) end; any other is kept and
-    clamped into the new bounds. Without a previous position: the full range.
-    """
-    if chosen is None or old is None:
-        return new.low, new.high
-    low, high = chosen
-    low = new.low if low <= old.low else min(max(low, new.low), new.high)
-    high = new.high if high >= old.high else max(min(high, new.high), low)
-    return low, high
 
 
 # ---------------------------------------------------------- dictionary, sources
@@ -1079,16 +1010,8 @@ def scope_options(atlas: Atlas, level: str, chosen: tuple[str, str]) -> list[str
         code = str(atlas.territory("commune", code)["departement"])
     options = ["france"]
     if scope_level in SCOPES[level]:
-        options.append(f"{scope_level}:{code}")
+        options.append(scope_text(scope_level, code))
     return options
-
-
-def parse_scope(option: str) -> tuple[str, str] | None:
-    """``departement:29`` → ``("departement", "29")``; ``france`` → None."""
-    if option == "france":
-        return None
-    scope_level, _, code = option.partition(":")
-    return scope_level, code
 
 
 def scope_label(atlas: Atlas, option: str, lang: str) -> str:
@@ -1265,11 +1188,6 @@ def size_warning(sizes: dict[str, int], lang: str, limit: float = 25e6) -> str |
         return None
     size = human_size(sizes[largest], lang)
     return t("export_large", lang, size=size, fmt=largest.upper())
-
-
-def slider_format(ind_id: str, spec: SliderSpec) -> str:
-    """Format string of a filter slider (``%.1f %%`` for shares)."""
-    return f"%.{spec.digits}f" + (" %%" if display_factor(ind_id) == 100 else "")
 
 
 def unmatched_lines(quality: dict, lang: str) -> list[str]:

@@ -379,6 +379,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "national_map": ("Carte nationale par département", "National map by département"),
     # map
     "map_title": ("Carte", "Map"),
+    "map_options": ("Options de la carte", "Map options"),
     "classes": ("Classes de couleur", "Colour classes"),
     "quantiles": ("Quantiles", "Quantiles"),
     "natural_breaks": ("Seuils naturels (Jenks)", "Natural breaks (Jenks)"),
@@ -622,17 +623,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "access_exclude": ("Communes à exclure", "Communes to exclude"),
     "access_before": ("Atteintes aujourd'hui (modélisé)", "Reached today (modelled)"),
-    "access_after": (
-        "Atteintes avec {k} nouveaux lieux (modélisé)",
-        "Reached with {k} new sites (modelled)",
-    ),
     "access_all_covered": (
         "Toutes les personnes en illectronisme du territoire ont déjà un lieu compté à {r} km ou moins : aucun nouveau lieu n'en atteindrait davantage. Réduisez le rayon ou le choix des lieux comptés.",
         "Everyone in illectronisme here already has a counted site within {r} km: no new site would reach anyone more. Lower the radius or the kinds counted.",
-    ),
-    "access_stopped": (
-        "Placement arrêté à {count} : au-delà, aucune commune n'atteint de personne de plus.",
-        "Stopped at {count}: beyond that, no commune reaches anyone more.",
     ),
     "access_col_rank": ("Rang", "Rank"),
     "access_col_code": ("Code", "Code"),
@@ -975,10 +968,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pres_auto": ("Défilement automatique", "Auto-advance"),
     "pres_seconds": ("Durée par diapositive", "Time per slide"),
     "pres_every": ("toutes les {s} s", "every {s} s"),
-    "pres_present": ("Plein écran (sans barre latérale)", "Full screen (no sidebar)"),
     "pres_calls_for": ("Ce que cela appelle", "What it calls for"),
     "pres_initiatives": ("Exemples :", "Examples:"),
-    "pres_summary": ("La recommandation en détail", "The recommendation in full"),
     "aud_title": (
         "Grille Audacities : qui bouscule la ville ?",
         "Audacities grid: who unsettles the city?",
@@ -1376,18 +1367,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Aucun indicateur choisi : l'export ne contiendra que les codes et les noms.",
         "No indicator chosen: the export will hold codes and names only.",
     ),
-    "export_filters": ("Filtrer les lignes par valeur", "Filter rows by value"),
     "export_filter_pick": (
         "Indicateurs à filtrer (3 au plus)",
         "Indicators to filter on (up to 3)",
-    ),
-    "export_filter_note": (
-        "Une poignée laissée en butée laisse ce côté ouvert. Dès qu'un filtre est resserré, les lignes sans valeur pour cet indicateur sont écartées.",
-        "A handle left at its end leaves that side open. Once a filter is narrowed, rows with no value for that indicator are left out.",
-    ),
-    "export_filter_none": (
-        "{name} : rien à filtrer (une seule valeur ou aucune donnée).",
-        "{name}: nothing to filter (a single value or no data).",
     ),
     "export_preview": (
         "Aperçu : {n} lignes, {k} indicateurs",

@@ -14,12 +14,12 @@ from divide.formatting import counted
 from divide.i18n import t
 from divide.safe_text import file_name, html
 from divide.safe_text import markdown as md
-from pages import _shared
+from frontend import sidebar
 
 CATEGORY_COLOURS = {"risk": "red", "tension": "orange", "opportunity": "green"}
 TRACE_COLOURS = ("#bd0026", "#2166ac", "#1b9e77", "#7570b3", "#d95f02", "#666666")
 
-lg = _shared.frame()
+lg = sidebar.frame()
 ss = st.session_state
 ss.setdefault("aud_actors", [])
 

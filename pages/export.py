@@ -1,3 +1,5 @@
+"""Export: a level's territories and indicators as files, with the dictionary."""
+
 import contextvars
 from functools import partial
 
@@ -11,15 +13,15 @@ from divide.indicators import format_count
 from divide.registry import catalogue, indicators
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
-from divide.territory import ALL_LEVELS
-from pages import _shared
+from divide.territory import ALL_LEVELS, parse_scope
+from frontend import cache, components, session, sidebar, state
 
-lg = _shared.frame()
-atlas = _shared.session_atlas()
+lg = sidebar.frame()
+atlas = session.session_atlas()
 ss = st.session_state
 st.title(t("export_title", lg))
 st.caption(t("export_intro", lg))
-chosen = _shared.territory()
+chosen = state.territory()
 if "export_level" not in ss:
     ss["export_level"] = "departement" if chosen[0] == "france" else "commune"
     ss["export_indicators"] = list(indicators())
@@ -47,9 +49,9 @@ option = right.radio(
 )
 if note := export.scope_note(level, chosen, scopes, lg):
     right.caption(note)
-scope = export.parse_scope(option)
+scope = parse_scope(option)
 
-_shared.forget_removed(["export_indicators"], catalogue())
+components.forget_removed(["export_indicators"], catalogue())
 ids = st.multiselect(
     t("export_indicators", lg),
     list(catalogue()),
@@ -59,8 +61,8 @@ ids = st.multiselect(
 )
 if not ids:
     st.info(t("export_no_indicator", lg))
-_shared.note_upload_gaps(ids, level)
-atlas = _shared.typed_atlas(_shared.type_filters("export"))
+components.note_upload_gaps(ids, level)
+atlas = session.typed_atlas(components.type_filters("export"))
 
 # ---------------------------------------------- typed thresholds (≤ / ≥ a value)
 st.markdown(f"**{t('export_thresholds', lg)}**")
@@ -101,7 +103,7 @@ try:
         atlas, level, within=scope, indicator_ids=ids, thresholds=thresholds
     )
 except DivideError as exc:
-    _shared.fail(exc)
+    components.fail(exc)
     st.stop()
 
 # -------------------------------------------------------------------- preview
@@ -160,7 +162,7 @@ st.markdown(export.sources_markdown(lg))
 st.header(t("export_quality", lg))
 st.caption(t("export_quality_note", lg))
 st.dataframe(export.quality_view(atlas.quality, lg), hide_index=True)
-details = _shared.quality_details_csv()
+details = cache.quality_details_csv()
 n_details = details.count(b"\n") - 1
 st.caption(t("quality_details_note", lg, n=format_count(n_details, lg)))
 st.download_button(

@@ -1,6 +1,6 @@
-import pandas as pd
+"""Fragility: a composite index of chosen indicators, its map, movers and benchmark."""
+
 import streamlit as st
-from streamlit_folium import st_folium
 
 from divide import export, fragility, maps
 from divide.errors import DivideError
@@ -8,61 +8,58 @@ from divide.i18n import t
 from divide.registry import indicator
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
-from pages import _shared
+from frontend import cache, components, session, sidebar, state
 
 LEVELS = ("region", "departement", "epci", "commune")
 NORMS = fragility.NORMALISATIONS
 DEFAULTS = tuple(fragility.DEFAULT_COMPONENTS.items())
-SCORE = fragility.SCORE
-HEADS = {"layer": "layer", "name": "name", "code": "code", "value": "frag_score"}
 
 
-# `uploads` (the session's uploads key) is part of each cache key: uploaded
-# indicators can be components.
-# `where` (the filters by type, as a tuple) too: the index is then computed over
-# the communes of those types only.
-@st.cache_data(show_spinner=False, max_entries=24)
-def index(level: str, weights: tuple, norm: str, ref: str, uploads, where=()):
-    source = _shared.typed_atlas(dict(where))
-    return fragility.compute_index(source, level, dict(weights), norm, ref)
+def index(level: str, weights: tuple, norm: str, ref: str):
+    """The index over the session's atlas within the filters by type (cached)."""
+    source = session.typed_atlas(dict(WHERE))
+    return cache.fragility_index(UPLOADS, source, level, weights, norm, ref, WHERE)
 
 
-def scoped(level, weights, norm, ref, scope) -> pd.DataFrame:
-    codes = None if scope is None else _shared.atlas().members("commune", scope).index
-    return fragility.within(index(level, weights, norm, ref, UPLOADS, WHERE), codes)
+def scoped(level, weights, norm, ref, scope):
+    codes = None if scope is None else atlas.members("commune", scope).index
+    return fragility.within(index(level, weights, norm, ref), codes)
 
 
-@st.cache_data(show_spinner=False, max_entries=24)
-def layer(level, scope, weights, norm, ref, lang, uploads, where=()):
-    values = fragility.map_values(scoped(level, weights, norm, ref, scope))
-    return maps.score_layer(_shared.geometry(level), values, SCORE, lang)
-
-
-@st.cache_data(show_spinner=False, max_entries=24)
-def ifn(level: str, weights: tuple, norm: str, ref: str, uploads, where=()) -> dict:
-    frame = index(level, weights, norm, ref, uploads, where)
-    return fragility.correlation_with_ifn(frame, _shared.atlas(), level)
-
-
-lg = _shared.frame()
-atlas = _shared.atlas()
-UPLOADS = _shared.uploads_key()
+lg = sidebar.frame()
+atlas = cache.atlas()
+notes = components.Footnote()
+UPLOADS = session.uploads_key()
 CANDIDATES = fragility.candidates()
-t_level, t_code = _shared.territory()
+t_level, t_code = state.territory()
 ss = st.session_state
-labels = {i: _shared.label(indicator(i)) for i in CANDIDATES}
+labels = components.labels_of(CANDIDATES)
 region = fragility.region_of(atlas, t_level, t_code)
 region_name = atlas.territory("region", region)["name"] if region else None
 
 st.title(t("frag_title", lg))
 st.caption(t("frag_intro", lg))
-if "frag_norm" not in ss:  # first visit of the session: read the URL
-    picked = [c for c in _shared.url_param("fcomp", "").split(",") if c in CANDIDATES]
-    ss["frag_components"] = picked or [c for c, _ in DEFAULTS]
-    ss["frag_norm"] = _shared.url_param("fnorm", "percentile", NORMS)
-    first = t_level if t_level in LEVELS else "departement"
-    ss["frag_level"] = _shared.url_param("flevel", first, LEVELS)
-    ss["frag_ref"] = _shared.url_param("fref", "france", ("france", "region"))
+
+
+def _components(text: str) -> list[str]:
+    picked = [c for c in text.split(",") if c in CANDIDATES]
+    if not picked:
+        raise ValueError(text)
+    return picked
+
+
+state.seed(
+    {
+        "frag_norm": ("fnorm", "percentile", NORMS),
+        "frag_components": ("fcomp", [c for c, _ in DEFAULTS], _components),
+        "frag_level": (
+            "flevel",
+            t_level if t_level in LEVELS else "departement",
+            LEVELS,
+        ),
+        "frag_ref": ("fref", "france", ("france", "region")),
+    }
+)
 if region is None:
     ss["frag_ref"] = "france"
 ref_labels = {
@@ -70,7 +67,7 @@ ref_labels = {
     "region": md(t("frag_ref_region", lg, name=region_name or "—")),
 }
 
-_shared.forget_removed(["frag_components"], CANDIDATES)
+components.forget_removed(["frag_components"], CANDIDATES)
 comps = st.multiselect(
     t("frag_components", lg),
     CANDIDATES,
@@ -95,9 +92,7 @@ ref_choice = c[2].radio(
     format_func=ref_labels.get,
     disabled=region is None,
 )
-_shared.set_url_param("fcomp", ",".join(comps) or None)
-for key, value in (("fnorm", norm), ("flevel", level), ("fref", ref_choice)):
-    _shared.set_url_param(key, value)
+state.keep(fcomp=",".join(comps) or None, fnorm=norm, flevel=level, fref=ref_choice)
 if not comps:
     st.info(t("frag_no_components", lg))
     st.stop()
@@ -108,7 +103,7 @@ with st.expander(t("frag_weights", lg)):
     st.caption(t("frag_weights_note", lg))
 weights = tuple((comp, float(ss.get(f"frag_w_{comp}", 1))) for comp in comps)
 
-WHERE = tuple(_shared.type_filters("frag").items())
+WHERE = tuple(components.type_filters("frag").items())
 if level == "commune" and t_level == "france":
     st.info(t("commune_scope", lg))
 level, scope = fragility.display_scope(atlas, level, t_level, t_code)
@@ -119,19 +114,19 @@ try:
     shown = scoped(level, weights, norm, ref, scope)
     if t_level != "france":
         own_ref = fragility.reference_for(t_level, ref_choice, region, atlas)
-        own = index(t_level, weights, norm, own_ref, UPLOADS, WHERE)
+        own = index(t_level, weights, norm, own_ref)
     base = scoped(level, DEFAULTS, norm, ref, scope)
-    collection, edges, colours = layer(
-        level, scope, weights, norm, ref, lg, UPLOADS, WHERE
-    )
+    key = (weights, norm, ref, WHERE)
+    full = index(level, weights, norm, ref)
+    view = cache.fragility_layer(UPLOADS, full, level, scope, key, lg)
 except DivideError as exc:
-    _shared.fail(exc)
+    components.fail(exc)
     st.stop()
 if shown.empty:
     st.info(t("type_filter_empty", lg))
     st.stop()
 plural = t(f"levels_plural_{level}", lg)
-_shared.note_upload_gaps(comps, level)
+components.note_upload_gaps(comps, level)
 
 # ---------------------------------------------------------- the territory
 if t_level == "france":
@@ -161,23 +156,18 @@ else:
 st.subheader(t("frag_map", lg))
 bounds = maps.bounds_of("mainland")
 if scope is not None:
-    bounds = maps.bounds_around(_shared.geometry("commune"), shown.index)
-fmap = maps.base_map(bounds)
-names = {k: t(v, lg) for k, v in HEADS.items()}
-maps.add_choropleth(
-    fmap, collection, names, selected=t_code if t_level == level else None
+    bounds = maps.bounds_around(cache.geometry("commune"), shown.index)
+side = components.map_block(
+    view,
+    fragility.SCORE,
+    key="frag_map",
+    bounds=bounds,
+    selected=t_code if t_level == level else None,
+    height=520,
+    title=t("frag_score", lg),
+    widths=(4, 1),
 )
-map_col, legend_col = st.columns([4, 1])
-with map_col:
-    st_folium(
-        fmap, height=520, use_container_width=True, returned_objects=[], key="frag_map"
-    )
-with legend_col:
-    legend = maps.legend_html(
-        edges, colours, SCORE, lg, title=t("frag_score", lg), no_data=t("no_data", lg)
-    )
-    st.markdown(legend, unsafe_allow_html=True)
-    st.caption(t("frag_map_note", lg))
+side.caption(t("frag_map_note", lg))
 
 # ------------------------------------------------- movers and the table
 st.subheader(t("frag_movers", lg))
@@ -207,16 +197,14 @@ st.download_button(
 # ------------------------------------------------ benchmark and sources
 st.subheader(t("frag_ifn", lg))
 try:
-    correlation = ifn(level, weights, norm, ref, UPLOADS, WHERE)
+    correlation = cache.fragility_ifn(UPLOADS, full, level, key)
     st.markdown(fragility.ifn_text(correlation, lg, plural))
 except DivideError as exc:
     st.caption(t("frag_ifn_unavailable", lg, error=exc))
-st.caption(
-    t("frag_ifn_caution", lg) + " " + _shared.source_caption(indicator("ifn_mednum"))
-)
+st.caption(t("frag_ifn_caution", lg))
 st.subheader(t("frag_ifn2023", lg))
 try:
-    frame23 = index(level, weights, norm, ref, UPLOADS, WHERE)
+    frame23 = full
     st.markdown(
         fragility.ifn_text(
             fragility.correlation_with_ifn(frame23, atlas, level, "v_ifn2023_total"),
@@ -247,13 +235,11 @@ try:
     )
 except DivideError as exc:
     st.caption(t("frag_ifn_unavailable", lg, error=exc))
-st.caption(
-    t("frag_ifn2023_caption", lg)
-    + " "
-    + _shared.source_caption(indicator("ifn2023_total"))
-)
+st.caption(t("frag_ifn2023_caption", lg))
 with st.expander(t("frag_sources", lg)):
     for comp in comps:
         st.markdown(
-            f"- **{md(labels[comp])}** — {_shared.source_caption(indicator(comp))}"
+            f"- **{md(labels[comp])}** — {components.source_caption(indicator(comp))}"
         )
+notes.add(indicator("ifn_mednum"), indicator("ifn2023_total"), named=True)
+notes.show()

@@ -14,7 +14,7 @@ from divide import story
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.safe_text import markdown as md
-from pages import _shared
+from frontend import cache, components, session, sidebar, state
 
 # Our own static CSS only: large type for the back of a room, high contrast; it
 # styles our keyed containers (``st.container(key=...)`` → ``.st-key-...``, a
@@ -89,39 +89,29 @@ KEYS_JS = """
 SECONDS = (5, 10, 15, 20, 30, 45, 60, 90, 120)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _slides(level: str, code: str, lang: str) -> list[story.Slide]:
-    return story.slides(_shared.atlas(), level, code, lang)
-
-
 def _go(number: int) -> None:
-    _shared.set_url_param("slide", str(number))
+    state.keep(slide=str(number))
 
 
 def _on_sidebar() -> None:
     # Clean (no sidebar) by default: the URL keeps only the exception.
-    _shared.set_url_param(
-        "present", None if not st.session_state["pres_sidebar"] else "0"
-    )
+    state.keep(present="0" if st.session_state["pres_sidebar"] else None)
 
 
-lg = _shared.frame()
+lg = sidebar.frame()
 ss = st.session_state
-level, code = _shared.territory()
+level, code = state.territory()
 try:
-    slides = _slides(level, code, lg)
+    slides = cache.slides(level, code, lg)
 except DivideError as exc:
-    _shared.fail(exc)
+    components.fail(exc)
     st.stop()
 n = len(slides)
-try:
-    number = min(max(int(_shared.url_param("slide", "1")), 1), n)
-except ValueError:
-    number = 1
-_shared.set_url_param("slide", str(number))
+number = min(max(state.read("slide", 1, int), 1), n)
+state.keep(slide=str(number))
 slide = slides[number - 1]
 
-clean = _shared.url_param("present", "1") != "0"
+clean = state.read("present", "1") != "0"
 ss["pres_sidebar"] = not clean
 # A supported route to a clean screen: the sidebar starts collapsed (its own
 # button, or the option below, brings it back).
@@ -183,18 +173,13 @@ with st.container(key="pres_slide"):
         chart = None
         if visual["kind"] == "choropleth":
             try:
-                collection, edges, colours = _shared.collection(
-                    visual["level"],
-                    visual["scope"],
-                    visual["indicator"],
-                    "quantiles",
-                    5,
-                    lg,
+                view = session.collection(
+                    visual["level"], visual["scope"], visual["indicator"], lang=lg
                 )
             except DivideError as exc:
-                _shared.fail(exc)
+                components.fail(exc)
             else:
-                chart = story.map_figure(collection, edges, colours, visual, lg)
+                chart = story.map_figure(*view, visual, lg)
         elif visual["kind"] == "line":
             chart = story.line_figure(visual, lg)
         else:

@@ -1,5 +1,6 @@
+"""Upload: a session's own indicator, sites or refreshed source file."""
+
 import streamlit as st
-from streamlit_folium import st_folium
 
 from divide import maps, uploads
 from divide.errors import DivideError
@@ -9,10 +10,10 @@ from divide.safe_text import clean, file_name
 from divide.safe_text import markdown as md
 from divide.territory import LEVELS
 from divide.uploads import COUNT_UNITS
-from pages import _shared
+from frontend import cache, components, session, sidebar
 
-lg = _shared.frame()
-atlas = _shared.atlas()
+lg = sidebar.frame()
+atlas = cache.atlas()
 ss = st.session_state
 ss.setdefault("user_indicators", {})
 ss.setdefault("user_sites", {})
@@ -50,26 +51,30 @@ def show_report(report) -> None:
 
 def draw(ind, *, key: str) -> None:
     """The uploaded indicator at its own level, over the territories it covers."""
-    collection, edges, colours = _shared.collection(
-        ind.level, None, ind.id, "quantiles", 5, lg, only_known=True
-    )
-    shapes = _shared.geometry(ind.level)
+    view = session.collection(ind.level, None, ind.id, lang=lg, only_known=True)
+    shapes = cache.geometry(ind.level)
     covered = shapes[shapes["code"].isin(ind.values_at(ind.level).dropna().index)]
-    fmap = maps.base_map(maps.bounds_of(tuple(covered.total_bounds)))
-    labels = {
-        "layer": t("layer", lg),
-        "name": t("name", lg),
-        "code": t("code", lg),
-        "value": _shared.label(ind),
-    }
-    maps.add_choropleth(fmap, collection, labels, selected=None)
-    st_folium(fmap, height=480, use_container_width=True, returned_objects=[], key=key)
-    st.markdown(
-        maps.legend_html(
-            edges, colours, ind, lg, title=_shared.label(ind), no_data=t("no_data", lg)
-        ),
-        unsafe_allow_html=True,
+    bounds = maps.bounds_of(tuple(covered.total_bounds))
+    components.map_block(view, ind, key=key, bounds=bounds, what=(ind.sha256,))
+
+
+def draw_sites(sites, *, key: str) -> None:
+    """An uploaded site file's located places."""
+    box = (
+        sites["lon"].min(),
+        sites["lat"].min(),
+        sites["lon"].max(),
+        sites["lat"].max(),
     )
+    bounds = maps.bounds_of(box)
+    kinds = {k: t(f"kind_{k}", lg) for k in maps.KIND_COLOURS}
+
+    def build():
+        fmap = maps.base_map(bounds)
+        maps.add_sites(fmap, sites, kinds, t("show_sites", lg))
+        return fmap
+
+    components.draw_map(build, (key, lg), key=key, height=420, bounds=bounds)
 
 
 indicator_tab, sites_tab, refresh_tab = st.tabs(
@@ -105,7 +110,7 @@ with indicator_tab:
         try:
             raw = read_once(file)
             columns = ["", *raw.frame.columns]
-            _shared.forget_removed(["upload_code_column", "upload_weight"], columns)
+            components.forget_removed(["upload_code_column", "upload_weight"], columns)
             picks = st.columns(3)
             code_column = picks[0].selectbox(
                 t("upload_code_column", lg),
@@ -128,7 +133,7 @@ with indicator_tab:
                 weight_column=weight or None,
                 atlas=atlas,
             )
-            _shared.forget_removed(["upload_column"], loaded.value_columns)
+            components.forget_removed(["upload_column"], loaded.value_columns)
             column = picks[2].selectbox(
                 t("upload_column", lg), loaded.value_columns, key="upload_column"
             )
@@ -144,7 +149,7 @@ with indicator_tab:
                 renamed = t("upload_renamed", lg, name=ind.name(lg), new=kept.name(lg))
                 st.warning(md(renamed), icon=":material/edit_note:")
         except DivideError as exc:
-            _shared.fail(exc)
+            components.fail(exc)
     for ind in list(ss["user_indicators"].values()):
         st.subheader(md(ind.name(lg)))
         st.caption(
@@ -162,14 +167,14 @@ with indicator_tab:
             # click cannot cancel the file the browser is still fetching.
             st.download_button(
                 t("export_download", lg) + " CSV",
-                _shared.csv_file(table.reset_index()),
+                cache.csv_file(table.reset_index()),
                 file_name=file_name(ind.id, "csv"),
                 mime="text/csv",
                 key=f"upload_download_{ind.id}",
                 on_click="ignore",
             )
         except DivideError as exc:
-            _shared.fail(exc)
+            components.fail(exc)
         st.button(
             t("upload_remove", lg),
             key=f"upload_remove_{ind.id}",
@@ -189,33 +194,14 @@ with sites_tab:
             show_report(loaded.report)
             ss["user_sites"][loaded.sha256] = loaded
         except DivideError as exc:
-            _shared.fail(exc)
+            components.fail(exc)
     if ss["user_sites"]:
         st.caption(t("upload_sites_used", lg))
     for sha, layer in list(ss["user_sites"].items()):
         st.subheader(md(f"{layer.file} — {len(layer.sites):,}"))
         placed = layer.sites.dropna(subset=["lon", "lat"])
         if not placed.empty:
-            box = (
-                placed["lon"].min(),
-                placed["lat"].min(),
-                placed["lon"].max(),
-                placed["lat"].max(),
-            )
-            fmap = maps.base_map(maps.bounds_of(box))
-            maps.add_sites(
-                fmap,
-                placed,
-                {k: t(f"kind_{k}", lg) for k in maps.KIND_COLOURS},
-                t("show_sites", lg),
-            )
-            st_folium(
-                fmap,
-                height=420,
-                use_container_width=True,
-                returned_objects=[],
-                key=f"upload_sites_map_{sha[:8]}",
-            )
+            draw_sites(placed, key=f"upload_sites_map_{sha[:8]}")
         st.dataframe(
             layer.sites[["name", "kind", "commune", "lat", "lon", "located_by"]],
             width="stretch",
@@ -238,4 +224,4 @@ with refresh_tab:
             st.code(result.text(), language=None, wrap_lines=True)
             st.dataframe(result.table.head(200), width="stretch", hide_index=True)
         except DivideError as exc:
-            _shared.fail(exc)
+            components.fail(exc)
