@@ -1,7 +1,7 @@
 """The map: one indicator over a level, a ranked table beside it; a click selects.
 
-On a phone the map and its answer come first, the options folded below
-(``MOBILE_CSS``).
+Two controls stand above the map (indicator, level); the others are folded
+(map options, types of territory), so that on a phone the map comes first.
 """
 
 import streamlit as st
@@ -16,17 +16,11 @@ from divide.safe_text import markdown as md
 from frontend import cache, components, national, ranked, session, sidebar, state
 
 LEVELS = ("region", "departement", "epci", "commune", national.LEVEL)
-# Our keyed containers (documented ``.st-key-…`` classes): on a narrow screen the
-# view moves above the controls.
-MOBILE_CSS = """<style>
-@media (max-width: 640px) { .st-key-map_view {order: -1;} }
-</style>"""
 
 lg = sidebar.frame()
 atlas = session.session_atlas()
 notes = components.Footnote()
 st.title(t("map_title", lg))
-st.markdown(MOBILE_CSS, unsafe_allow_html=True)
 ss = st.session_state
 current = state.territory()
 view_level, view_scope = compare.view_of(atlas, *current)

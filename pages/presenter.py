@@ -7,6 +7,7 @@ keys move between slides. Maps and charts are plotly (no network).
 """
 
 import time
+from pathlib import Path
 
 import streamlit as st
 
@@ -16,76 +17,14 @@ from divide.i18n import t
 from divide.safe_text import markdown as md
 from frontend import cache, components, session, sidebar, state
 
-# Our own static CSS only: large type for the back of a room, high contrast; it
-# styles our keyed containers (``st.container(key=...)`` → ``.st-key-...``, a
-# documented hook), never Streamlit's internal test ids. No data goes in here.
-# Sizes hold a slide in 1280×720 (headline ≥ 40 px, body ≥ 22 px); taller
-# screens get larger type. The negative margins pull the slide over Streamlit's
-# empty top and bottom padding: one screen, no scroll. On a 720 px high screen
-# the examples give way to the figures and the advice.
-CSS = """
-<style>
-.st-key-pres_slide {margin-top: -3rem; margin-bottom: -12rem; gap: .4rem;}
-.st-key-pres_slide h1 {font-size: 2.6rem; line-height: 1.1; color: #111827;
-  padding: 0; margin: 0;}
-.st-key-pres_nav p {font-size: 1.375rem;}
-.st-key-pres_nav button p {font-size: 1.25rem; white-space: nowrap;}
-.st-key-pres_visual_title p {font-size: 1.375rem; font-weight: 700; line-height: 1.2;}
-.st-key-pres_value p {font-size: 4.2rem; font-weight: 800; line-height: 1.05;
-  color: #111827;}
-.st-key-pres_value_long p {font-size: 2.75rem; font-weight: 800; line-height: 1.1;
-  color: #111827;}
-.st-key-pres_label p {font-size: 1.5rem; font-weight: 600; color: #111827;
-  line-height: 1.25;}
-.st-key-pres_facts p, .st-key-pres_facts li {font-size: 1.375rem; color: #1f2937;
-  line-height: 1.3;}
-.st-key-pres_reco {border: 3px solid #bd0026; border-radius: .6rem;
-  padding: .45rem .9rem; background: #fff7f7; gap: .2rem;}
-.st-key-pres_reco p, .st-key-pres_reco li {font-size: 1.375rem; color: #111827;
-  line-height: 1.3;}
-.st-key-pres_reco_title p {font-size: 1.5rem; font-weight: 700; line-height: 1.2;}
-.st-key-pres_vintage p {font-size: 1.375rem; color: #1f2937; line-height: 1.3;
-  }
-.st-key-pres_keys {display: none;}
-@media (max-height: 800px) {
-  .st-key-pres_examples, .st-key-pres_reason_list, .st-key-pres_note,
-  [class*="st-key-pres_more_reason"] {display: none;}
-}
-@media (min-height: 1000px) {
-  .st-key-pres_slide h1 {font-size: 3.4rem;}
-  .st-key-pres_value p {font-size: 5.6rem;}
-  .st-key-pres_label p, .st-key-pres_reco_title p {font-size: 2rem;}
-  .st-key-pres_facts p, .st-key-pres_facts li, .st-key-pres_reco p,
-  .st-key-pres_reco li, .st-key-pres_vintage p {font-size: 1.75rem;}
-}
-</style>
-"""
-# Arrow keys (and Page Up / Page Down, as remote clickers send) press the
-# previous / next buttons; typing in a field is left alone. Bound once a tab.
-KEYS_JS = """
-<script>
-(() => {
-  const doc = window.parent && window.parent.document ? window.parent.document : document;
-  if (doc.__divideSlideKeys) return;
-  doc.__divideSlideKeys = true;
-  const keys = {ArrowRight: "pres_next", PageDown: "pres_next",
-                ArrowLeft: "pres_prev", PageUp: "pres_prev"};
-  doc.addEventListener("keydown", (event) => {
-    const target = event.target || {};
-    const tag = (target.tagName || "").toLowerCase();
-    if (["input", "textarea", "select"].includes(tag) || target.isContentEditable) return;
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const key = keys[event.key];
-    if (!key) return;
-    const button = doc.querySelector(".st-key-" + key + " button");
-    if (button && !button.disabled) {
-      event.preventDefault();
-      button.click();
-    }
-  });
-})();
-</script>
-"""
+# Our own static CSS (``slide.css``: large type, high contrast, one screen at
+# 1280×720) styles our keyed containers (``st.container(key=...)`` →
+# ``.st-key-...``, a documented hook), never Streamlit's internal test ids; the
+# arrow keys' listener (``keys.js``) presses the previous / next buttons.
+FILES = Path(__file__).resolve().parents[1] / "frontend" / "presenter_files"
+CSS = f"<style>\n{(FILES / 'slide.css').read_text(encoding='utf-8')}</style>"
+KEYS_JS = f"<script>\n{(FILES / 'keys.js').read_text(encoding='utf-8')}</script>"
+
 SECONDS = (5, 10, 15, 20, 30, 45, 60, 90, 120)
 
 

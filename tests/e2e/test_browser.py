@@ -115,7 +115,9 @@ def test_maps_work_offline(page, server, artifacts, timing):
     errors = record_errors(page)
     page.goto(server + "/map?lang=en&level=departement&code=29&mlevel=commune")
     wait_for_map(page)
-    # Mediation sites add the marker-cluster plugin, also vendored.
+    # Mediation sites add the marker-cluster plugin, also vendored; the option
+    # is folded with the map's other options.
+    page.locator(".st-key-map_options summary").click()
     page.locator(".st-key-map_sites label").click()
     started = time.monotonic()
     try:
