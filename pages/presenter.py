@@ -17,10 +17,15 @@ from divide.i18n import t
 from divide.safe_text import markdown as md
 from frontend import cache, components, session, sidebar, state
 
-# Our own static CSS (``slide.css``: large type, high contrast, one screen at
-# 1280×720) styles our keyed containers (``st.container(key=...)`` →
-# ``.st-key-...``, a documented hook), never Streamlit's internal test ids; the
-# arrow keys' listener (``keys.js``) presses the previous / next buttons.
+# Our own static CSS (``slide.css``, no data in it, no comment: it is sent as
+# is) styles our keyed containers (``st.container(key=...)`` → ``.st-key-...``,
+# a documented hook), never Streamlit's internal test ids: large type for the
+# back of a room, high contrast; sizes hold a slide in 1280×720 (headline ≥ 40
+# px, body ≥ 22 px), taller screens get larger type; negative margins pull the
+# slide over Streamlit's empty padding (one screen, no scroll); on a 720 px high
+# screen the examples give way to the figures and the advice. ``keys.js``: the
+# arrow keys (and Page Up / Page Down, as remote clickers send) press the
+# previous / next buttons, typing in a field is left alone; bound once a tab.
 FILES = Path(__file__).resolve().parents[1] / "frontend" / "presenter_files"
 CSS = f"<style>\n{(FILES / 'slide.css').read_text(encoding='utf-8')}</style>"
 KEYS_JS = f"<script>\n{(FILES / 'keys.js').read_text(encoding='utf-8')}</script>"

@@ -1,5 +1,3 @@
-// Arrow keys (and Page Up / Page Down, as remote clickers send) press the previous /
-// next buttons; typing in a field is left alone. Bound once a tab.
 (() => {
   const doc = window.parent && window.parent.document ? window.parent.document : document;
   if (doc.__divideSlideKeys) return;
