@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from divide import export, fragility, maps
+from divide import fragility, maps
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicator
-from divide.safe_text import file_name
 from divide.safe_text import markdown as md
 from frontend import cache, components, session, sidebar, state
+from frontend import fragility as sections
 
 LEVELS = ("region", "departement", "epci", "commune")
 NORMS = fragility.NORMALISATIONS
@@ -110,6 +110,7 @@ level, scope = fragility.display_scope(atlas, level, t_level, t_code)
 ref = fragility.reference_for(level, ref_choice, region, atlas)
 if ref_choice == "region" and ref == "france":
     st.caption(t("frag_ref_france_forced", lg))
+own = None
 try:
     shown = scoped(level, weights, norm, ref, scope)
     if t_level != "france":
@@ -125,32 +126,9 @@ except DivideError as exc:
 if shown.empty:
     st.info(t("type_filter_empty", lg))
     st.stop()
-plural = t(f"levels_plural_{level}", lg)
 components.note_upload_gaps(comps, level)
 
-# ---------------------------------------------------------- the territory
-if t_level == "france":
-    st.info(t("frag_pick", lg))
-elif t_code not in own.index:  # outside the filters by type
-    name = atlas.territory(t_level, t_code)["name"]
-    st.caption(t("type_filter_outside", lg, name=name))
-else:
-    info = fragility.summary(own, t_code, lg)
-    name = atlas.territory(t_level, t_code)["name"]
-    st.subheader(md(f"{name} — {t('level_' + t_level, lg)}"))
-    for card, (label, value) in zip(st.columns(4), info["cards"], strict=True):
-        card.metric(label, value)
-    st.caption(f"{info['rank']} **{t('frag_calls_for', lg)}** — {info['calls']}")
-    table = fragility.component_table(own, t_code)
-    st.markdown(f"**{t('frag_contrib', lg)}**")
-    fig = fragility.contribution_figure(table, labels, lg, total=t("frag_total", lg))
-    st.plotly_chart(fig, width="stretch", key="frag_contrib_chart")
-    st.markdown(f"**{t('frag_components_table', lg)}**")
-    detail = fragility.component_view(table, labels, lg)
-    st.dataframe(detail, hide_index=True, width="stretch", key="frag_components_table")
-    if info["missing"]:
-        what = ", ".join(labels[comp] for comp in info["missing"])
-        st.caption(md(t("frag_missing", lg, what=what)))
+sections.territory_card(atlas, own, t_level, t_code, labels, lg)
 
 # ---------------------------------------------------------------- the map
 st.subheader(t("frag_map", lg))
@@ -170,72 +148,13 @@ side = components.map_block(
 side.caption(t("frag_map_note", lg))
 
 # ------------------------------------------------- movers and the table
-st.subheader(t("frag_movers", lg))
-if fragility.same_weights(dict(weights), dict(DEFAULTS)):
-    st.caption(t("frag_movers_none", lg))
-else:
-    moves = fragility.movers_view(base, shown, lg)
-    st.dataframe(moves, hide_index=True, width="stretch", key="frag_movers_table")
-    st.caption(t("frag_movers_note", lg))
-
-st.subheader(t("frag_table", lg))
-view = fragility.index_view(shown, lg)
-st.dataframe(view, hide_index=True, width="stretch", height=380, key="frag_table")
-st.caption(t("frag_table_note", lg, n=len(view), plural=plural))
-ranked = shown.sort_values(["rank", "name"], na_position="last").reset_index()
-ranked = ranked.assign(normalisation=norm, reference=ref)
-st.download_button(
-    t("frag_download", lg),
-    data=export.csv_bytes(ranked),
-    file_name=file_name(f"divide_fragility_{level}_{norm}", "csv"),
-    mime="text/csv",
-    key="frag_download",
-    on_click="ignore",
-    icon=":material/download:",
-)
+moved = not fragility.same_weights(dict(weights), dict(DEFAULTS))
+sections.index_tables(base if moved else None, shown, level, norm, ref, lg)
 
 # ------------------------------------------------ benchmark and sources
-st.subheader(t("frag_ifn", lg))
-try:
-    correlation = cache.fragility_ifn(UPLOADS, full, level, key)
-    st.markdown(fragility.ifn_text(correlation, lg, plural))
-except DivideError as exc:
-    st.caption(t("frag_ifn_unavailable", lg, error=exc))
-st.caption(t("frag_ifn_caution", lg))
-st.subheader(t("frag_ifn2023", lg))
-try:
-    frame23 = full
-    st.markdown(
-        fragility.ifn_text(
-            fragility.correlation_with_ifn(frame23, atlas, level, "v_ifn2023_total"),
-            lg,
-            plural,
-        )
-    )
-    st.plotly_chart(
-        fragility.ifn_scatter(frame23, atlas, level, lg),
-        width="stretch",
-        key="frag_ifn2023_scatter",
-    )
-    worst = fragility.ifn_disagreements(frame23, atlas, level).round(2)
-    worst = worst[["code", "name", "score", "ifn", "rank_index", "rank_ifn", "gap"]]
-    st.dataframe(
-        worst.rename(
-            columns={
-                "code": t("code", lg),
-                "name": t("name", lg),
-                "score": t("frag_score", lg),
-                "ifn": t("frag_ifn2023_axis", lg),
-                "rank_index": t("frag_ifn2023_rank_index", lg),
-                "rank_ifn": t("frag_ifn2023_rank_ifn", lg),
-                "gap": t("frag_ifn2023_gap", lg),
-            }
-        ),
-        hide_index=True,
-    )
-except DivideError as exc:
-    st.caption(t("frag_ifn_unavailable", lg, error=exc))
-st.caption(t("frag_ifn2023_caption", lg))
+sections.benchmarks(
+    atlas, full, level, lambda: cache.fragility_ifn(UPLOADS, full, level, key), lg
+)
 with st.expander(t("frag_sources", lg)):
     for comp in comps:
         st.markdown(
