@@ -6,15 +6,14 @@ from functools import partial
 import streamlit as st
 
 from divide import export
-from divide.atlas import TYPE_COLUMNS
 from divide.errors import DivideError
 from divide.i18n import t
-from divide.indicators import format_count
 from divide.registry import catalogue, indicators
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
 from divide.territory import ALL_LEVELS, parse_scope
-from frontend import cache, components, session, sidebar, state
+from frontend import components, session, sidebar, state
+from frontend import export as parts
 
 lg = sidebar.frame()
 atlas = session.session_atlas()
@@ -64,39 +63,7 @@ if not ids:
 components.note_upload_gaps(ids, level)
 atlas = session.typed_atlas(components.type_filters("export"))
 
-# ---------------------------------------------- typed thresholds (≤ / ≥ a value)
-st.markdown(f"**{t('export_thresholds', lg)}**")
-ss["export_filter_ids"] = [i for i in ss.get("export_filter_ids", []) if i in ids]
-picked = st.multiselect(
-    t("export_filter_pick", lg),
-    ids,
-    key="export_filter_ids",
-    max_selections=3,
-    format_func=label,
-    placeholder=t("choose_options", lg),
-)
-thresholds = []
-for ind_id in picked:
-    factor = export.display_factor(ind_id)
-    cells = st.columns([3, 1, 2], vertical_alignment="bottom")
-    cells[0].markdown(md(export.indicator_label(ind_id, lg, unit=True)))
-    op = cells[1].selectbox(
-        t("export_threshold_op", lg),
-        export.OPERATORS,
-        key=f"export_op_{ind_id}",
-        format_func=export.OPERATOR_SIGNS.get,
-    )
-    typed = cells[2].number_input(
-        t("export_threshold_value", lg, unit=export.display_unit(ind_id, lg)),
-        value=None,
-        step=1.0 if factor == 100 else None,
-        key=f"export_value_{ind_id}",
-        placeholder=t("export_threshold_placeholder", lg),
-    )
-    if typed is not None:
-        thresholds.append(export.threshold(ind_id, op, typed / factor))
-if picked:
-    st.caption(t("export_threshold_note", lg))
+thresholds = parts.thresholds(ids, lg)
 
 try:
     frame = export.table(
@@ -153,26 +120,4 @@ for column, fmt in zip(st.columns([1.5, 1, 1, 1]), export.FORMATS, strict=True):
     )
 st.caption(t("export_csv_why", lg))
 
-# ------------------------------------------- dictionary, sources, data quality
-st.header(t("export_dictionary", lg))
-st.dataframe(export.dictionary_view(lg, [*TYPE_COLUMNS, *catalogue()]), hide_index=True)
-st.caption(t("export_dictionary_note", lg))
-st.header(t("export_sources", lg))
-st.markdown(export.sources_markdown(lg))
-st.header(t("export_quality", lg))
-st.caption(t("export_quality_note", lg))
-st.dataframe(export.quality_view(atlas.quality, lg), hide_index=True)
-details = cache.quality_details_csv()
-n_details = details.count(b"\n") - 1
-st.caption(t("quality_details_note", lg, n=format_count(n_details, lg)))
-st.download_button(
-    t("quality_details_download", lg),
-    data=details,
-    file_name="divide_quality_details.csv",
-    mime="text/csv",
-    key="export_quality_details",
-    on_click="ignore",
-)
-missing = sum(map(len, export.unmatched(atlas.quality).values()))
-with st.expander(f"{t('export_unmatched', lg)} ({missing})"):
-    st.markdown("\n\n".join(export.unmatched_lines(atlas.quality, lg)))
+parts.about(atlas.quality, lg)
