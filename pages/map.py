@@ -11,9 +11,18 @@ from divide.classify import METHODS
 from divide.errors import DivideError
 from divide.formatting import format_count
 from divide.i18n import t
-from divide.readers.mediation import KINDS, MEDIATION_KINDS
+from divide.readers.mediation import KINDS
 from divide.safe_text import markdown as md
-from frontend import cache, components, national, ranked, session, sidebar, state
+from frontend import (
+    cache,
+    components,
+    map_options,
+    national,
+    ranked,
+    session,
+    sidebar,
+    state,
+)
 
 LEVELS = ("region", "departement", "epci", "commune", national.LEVEL)
 
@@ -56,35 +65,11 @@ with st.container(key="map_controls"):
         scope = current
     elif level == view_level and view_scope is not None:
         scope = view_scope
-    with st.expander(t("map_options", lg), key="map_options"):
-        cells = st.columns(3)
-        method = cells[0].selectbox(
-            t("classes", lg), METHODS, key="map_method", format_func=lambda v: t(v, lg)
-        )
-        k = int(cells[1].number_input(t("n_classes", lg), 3, 7, 5, key="map_k"))
-        frame, basemap, show_sites = "mainland", False, False
-        if scope is None and level != national.LEVEL:
-            frame = cells[2].selectbox(
-                t("frame", lg),
-                tuple(maps.FRAMES),
-                key="map_frame",
-                format_func=lambda f: t(f"frame_{f}", lg),
-            )
-        if level != national.LEVEL:
-            basemap = st.checkbox(t("basemap", lg), key="map_basemap")
-            show_sites = st.checkbox(t("show_sites", lg), key="map_sites")
-        # The kinds are asked only once sites are shown (a greyed-out control
-        # would be unreadable text: it fails the contrast check).
-        kinds = list(MEDIATION_KINDS)
-        if show_sites:
-            kinds = st.multiselect(
-                t("site_kinds", lg),
-                KINDS,
-                default=list(MEDIATION_KINDS),
-                key="map_site_kinds",
-                format_func=lambda v: t(f"kind_{v}", lg),
-                placeholder=t("choose_options", lg),
-            )
+    chosen = map_options.options(
+        lg, framed=scope is not None, national=level == national.LEVEL
+    )
+    method, k, frame = chosen.method, chosen.k, chosen.frame
+    basemap, show_sites, kinds = chosen.basemap, chosen.show_sites, chosen.kinds
     state.keep(classes=method)
     where = components.type_filters("map")
 
