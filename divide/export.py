@@ -15,7 +15,8 @@ import json
 import math
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -100,8 +101,13 @@ def with_names(atlas: Atlas, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def check_indicators(ids: list[str] | None) -> list[str]:
+def check_indicators(
+    ids: list[str] | None, extra: Mapping[str, Indicator] | None = None
+) -> list[str]:
     """Checked indicator ids, duplicates dropped (all of them when ``None``).
+
+    ``extra``: indicators of one's own (a session's uploads) besides the
+    registry's, as :attr:`divide.atlas.Atlas.uploaded`.
 
     Raises
     ------
@@ -114,7 +120,7 @@ def check_indicators(ids: list[str] | None) -> list[str]:
         ids = [ids]
     out = []
     for ind_id in ids:
-        indicator(ind_id)
+        indicator(ind_id, extra)
         if ind_id not in out:
             out.append(ind_id)
     return out
@@ -215,7 +221,7 @@ def table(
         territory (:data:`~divide.atlas.TYPE_COLUMNS`, class ids), then one
         column per indicator.
     """
-    ids = check_indicators(indicator_ids)
+    ids = check_indicators(indicator_ids, atlas.uploaded)
     atlas = typology.restrict(atlas, where)
     scope = resolve_scope(atlas, level, within)
     rows = atlas.members(level, scope)
@@ -224,7 +230,7 @@ def table(
     for ind_id in ids:
         out[ind_id] = rows[f"v_{ind_id}"]
     for ind_id, bounds in (ranges or {}).items():
-        indicator(ind_id)
+        atlas.indicator(ind_id)
         if ind_id not in out.columns:
             raise DivideError(
                 f"cannot filter on '{ind_id}': it is not among the exported "
@@ -275,6 +281,8 @@ class Threshold:
     indicator: str
     op: str
     value: float
+    #: The indicator itself (an upload is not in the registry).
+    about: Indicator | None = field(default=None, compare=False, repr=False)
 
     def mask(self, values: pd.Series) -> pd.Series:
         """True where a value passes (a missing value never does)."""
@@ -288,12 +296,17 @@ class Threshold:
 
     def text(self, lang: str) -> str:
         """``Accès ≥ 30 Mbit/s < 50,0 %`` as the app shows it."""
-        from_value = format_value(self.value, indicator(self.indicator), lang)
-        sign = OPERATOR_SIGNS[self.op]
-        return f"{indicator(self.indicator).name(lang)} {sign} {from_value}"
+        ind = self.about or indicator(self.indicator)
+        from_value = format_value(self.value, ind, lang)
+        return f"{ind.name(lang)} {OPERATOR_SIGNS[self.op]} {from_value}"
 
 
-def threshold(ind_id: str, op: str, value: float | str) -> Threshold:
+def threshold(
+    ind_id: str,
+    op: str,
+    value: float | str,
+    extra: Mapping[str, Indicator] | None = None,
+) -> Threshold:
     """A checked :class:`Threshold` (``value`` in registry units).
 
     Raises
@@ -301,7 +314,7 @@ def threshold(ind_id: str, op: str, value: float | str) -> Threshold:
     DivideError
         Unknown indicator or operator, or a value that is not a finite number.
     """
-    indicator(ind_id)
+    about = indicator(ind_id, extra)
     if op not in OPERATORS:
         raise DivideError(
             f"unknown comparison '{op}' for '{ind_id}': use one of "
@@ -316,7 +329,7 @@ def threshold(ind_id: str, op: str, value: float | str) -> Threshold:
             f"threshold on '{ind_id}': '{value}' is not a number; write e.g. "
             f"{ind_id}{op}0.5"
         )
-    return Threshold(ind_id, op, number)
+    return Threshold(ind_id, op, number, about)
 
 
 def parse_threshold(item: str) -> Threshold | None:
@@ -367,9 +380,9 @@ def split_where(items) -> tuple[list[str], list[Threshold]]:
     return types, thresholds
 
 
-def display_factor(ind_id: str) -> float:
+def display_factor(ind_id: str, extra: Mapping[str, Indicator] | None = None) -> float:
     """Display value = registry value × this factor (100 for shares)."""
-    return 100.0 if indicator(ind_id).unit == "share" else 1.0
+    return 100.0 if indicator(ind_id, extra).unit == "share" else 1.0
 
 
 # ---------------------------------------------------------- dictionary, sources
@@ -394,7 +407,9 @@ DICTIONARY_COLUMNS = [
 ]
 
 
-def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
+def dictionary(
+    ids: list[str] | None = None, extra: Mapping[str, Indicator] | None = None
+) -> pd.DataFrame:
     """Labels, units, method, sources, vintages and licences of the columns.
 
     Parameters
@@ -430,8 +445,8 @@ def dictionary(ids: list[str] | None = None) -> pd.DataFrame:
     ]
     if ids is not None:
         ids = [i for i in ids if i not in TYPE_COLUMNS]
-    for ind_id in check_indicators(ids):
-        ind = indicator(ind_id)
+    for ind_id in check_indicators(ids, extra):
+        ind = indicator(ind_id, extra)
         srcs = ind.source_records()
         rows.append(
             {
@@ -466,14 +481,16 @@ def precision_text(unit: str) -> str:
     return f"{text} (0.01 point)" if unit == "share" else text
 
 
-def rounded(frame: pd.DataFrame) -> pd.DataFrame:
+def rounded(
+    frame: pd.DataFrame, extra: Mapping[str, Indicator] | None = None
+) -> pd.DataFrame:
     """Indicator values rounded to the precision of their unit (:data:`PRECISION`).
 
     Counts become integers (nullable: a missing value stays empty).
     """
     out = frame.copy()
     for column in indicator_columns(out):
-        digits = PRECISION.get(indicator(column).unit)
+        digits = PRECISION.get(indicator(column, extra).unit)
         if digits is None:
             continue
         values = pd.to_numeric(out[column], errors="coerce").round(digits)
@@ -481,9 +498,9 @@ def rounded(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def vintage_text(ind_id: str) -> str:
+def vintage_text(ind_id: str, extra: Mapping[str, Indicator] | None = None) -> str:
     """``ARCEP: title; vintage T2 2025; as of 2025-06-30`` for a vintage column."""
-    ind = indicator(ind_id)
+    ind = indicator(ind_id, extra)
     sources = "; ".join(f"{s.producer}: {s.title}" for s in ind.source_records())
     parts = [sources, f"vintage {ind.vintage()}"]
     if ind.as_of():
@@ -493,12 +510,16 @@ def vintage_text(ind_id: str) -> str:
     return " — ".join(parts)
 
 
-def with_vintages(frame: pd.DataFrame) -> pd.DataFrame:
+def with_vintages(
+    frame: pd.DataFrame, extra: Mapping[str, Indicator] | None = None
+) -> pd.DataFrame:
     """A ``<id>_source`` column (source, vintage, date) after each indicator."""
     out = frame.copy()
     for column in indicator_columns(frame):
         out.insert(
-            out.columns.get_loc(column) + 1, f"{column}_source", vintage_text(column)
+            out.columns.get_loc(column) + 1,
+            f"{column}_source",
+            vintage_text(column, extra),
         )
     return out
 
@@ -690,7 +711,12 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
 
 
-def csv_files(frame: pd.DataFrame, *, vintages: bool = False) -> dict[str, bytes]:
+def csv_files(
+    frame: pd.DataFrame,
+    *,
+    vintages: bool = False,
+    extra: Mapping[str, Indicator] | None = None,
+) -> dict[str, bytes]:
     """The data CSV and its dictionary CSV (UTF-8, formulas neutralised).
 
     Values are rounded per unit (:func:`rounded`); ``vintages`` adds a
@@ -703,16 +729,20 @@ def csv_files(frame: pd.DataFrame, *, vintages: bool = False) -> dict[str, bytes
     """
     ids = described_columns(frame)
     options = {"index": False, "lineterminator": "\r\n"}
-    data = rounded(frame)
+    data = rounded(frame, extra)
     if vintages:
-        data = with_vintages(data)
+        data = with_vintages(data, extra)
     data = neutralise_formulas(data).to_csv(float_format="%.12g", **options)
-    notes = neutralise_formulas(dictionary(ids)).to_csv(**options)
+    notes = neutralise_formulas(dictionary(ids, extra)).to_csv(**options)
     return {".csv": data.encode("utf-8"), ".dictionary.csv": notes.encode("utf-8")}
 
 
 def zip_csv(
-    frame: pd.DataFrame, name: str = "divide_export", *, vintages: bool = False
+    frame: pd.DataFrame,
+    name: str = "divide_export",
+    *,
+    vintages: bool = False,
+    extra: Mapping[str, Indicator] | None = None,
 ) -> bytes:
     """A zip holding ``name.csv`` and ``name.dictionary.csv``.
 
@@ -721,7 +751,8 @@ def zip_csv(
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for suffix, payload in csv_files(frame, vintages=vintages).items():
+        files = csv_files(frame, vintages=vintages, extra=extra)
+        for suffix, payload in files.items():
             archive.writestr(f"{name}{suffix}", payload)
     return buffer.getvalue()
 
@@ -750,7 +781,7 @@ def with_geometry(
     return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
 
 
-def _geojson(gdf: gpd.GeoDataFrame, ids: list[str]) -> bytes:
+def _geojson(gdf: gpd.GeoDataFrame, notes: pd.DataFrame) -> bytes:
     # Built from vectorised pieces: gdf.to_json() is ~10× slower on 35,000 communes.
     geoms = shapely.to_geojson(gdf.geometry.to_numpy())
     props = pd.DataFrame(gdf.drop(columns="geometry")).to_json(
@@ -761,7 +792,7 @@ def _geojson(gdf: gpd.GeoDataFrame, ids: list[str]) -> bytes:
         for p, g in zip(props.splitlines(), geoms, strict=True)
     )
     meta = json.dumps(
-        {"crs": "EPSG:4326", "dictionary": dictionary(ids).to_dict("records")},
+        {"crs": "EPSG:4326", "dictionary": notes.to_dict("records")},
         ensure_ascii=False,
     )
     text = (
@@ -771,26 +802,26 @@ def _geojson(gdf: gpd.GeoDataFrame, ids: list[str]) -> bytes:
     return text.encode("utf-8")
 
 
-def _parquet(gdf: gpd.GeoDataFrame, ids: list[str]) -> bytes:
+def _parquet(gdf: gpd.GeoDataFrame, notes: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     gdf.to_parquet(buffer, index=False)
     arrow = pq.read_table(io.BytesIO(buffer.getvalue()))
     meta = dict(arrow.schema.metadata or {})
     meta[b"divide"] = json.dumps(
-        {"dictionary": dictionary(ids).to_dict("records")}, ensure_ascii=False
+        {"dictionary": notes.to_dict("records")}, ensure_ascii=False
     ).encode("utf-8")
     out = io.BytesIO()
     pq.write_table(arrow.replace_schema_metadata(meta), out, compression="zstd")
     return out.getvalue()
 
 
-def _gpkg(gdf: gpd.GeoDataFrame, ids: list[str]) -> bytes:
+def _gpkg(gdf: gpd.GeoDataFrame, notes: pd.DataFrame) -> bytes:
     import pyogrio  # only for GeoPackage exports: kept off the app's start
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.gpkg"
         pyogrio.write_dataframe(gdf, path, layer="territories", driver="GPKG")
-        notes = dictionary(ids).astype(str)
+        notes = notes.astype(str)
         pyogrio.write_dataframe(notes, path, layer="dictionary", driver="GPKG")
         return path.read_bytes()
 
@@ -830,11 +861,12 @@ def to_bytes(
         raise unknown("format", fmt, FORMATS)
     check_level(level)
     if fmt == "csv":
-        return csv_files(frame, vintages=vintages)
-    ids = described_columns(frame)
-    gdf = with_geometry(atlas, level, rounded(frame), simplified=simplified)
+        return csv_files(frame, vintages=vintages, extra=atlas.uploaded)
+    notes = dictionary(described_columns(frame), atlas.uploaded)
+    values = rounded(frame, atlas.uploaded)
+    gdf = with_geometry(atlas, level, values, simplified=simplified)
     writer = {"geojson": _geojson, "parquet": _parquet, "gpkg": _gpkg}[fmt]
-    return {f".{fmt}": writer(gdf, ids)}
+    return {f".{fmt}": writer(gdf, notes)}
 
 
 DOWNLOADS = {
@@ -860,7 +892,7 @@ def payload(
     The file extension and MIME type are in ``DOWNLOADS[fmt]``.
     """
     if fmt == "csv":
-        return zip_csv(frame, name, vintages=vintages)
+        return zip_csv(frame, name, vintages=vintages, extra=atlas.uploaded)
     return to_bytes(atlas, level, frame, fmt, simplified=simplified)[f".{fmt}"]
 
 
@@ -994,8 +1026,8 @@ PREVIEW_FORMATS = {
 }
 
 
-def _label(ind_id: str, lang: str) -> str:
-    return indicator(ind_id).name(lang)
+def _label(ind_id: str, lang: str, extra: Mapping[str, Indicator] | None = None) -> str:
+    return indicator(ind_id, extra).name(lang)
 
 
 def scope_options(atlas: Atlas, level: str, chosen: tuple[str, str]) -> list[str]:
@@ -1024,13 +1056,21 @@ def scope_label(atlas: Atlas, option: str, lang: str) -> str:
     return t("export_scope_territory", lang, name=name, level=level_name, code=scope[1])
 
 
-def indicator_label(ind_id: str, lang: str, *, unit: bool = False) -> str:
+def indicator_label(
+    ind_id: str,
+    lang: str,
+    *,
+    unit: bool = False,
+    extra: Mapping[str, Indicator] | None = None,
+) -> str:
     """An indicator's label (marked when modelled), with its unit if asked."""
-    text = _label(ind_id, lang)
-    return f"{text} ({unit_label(indicator(ind_id), lang)})" if unit else text
+    ind = indicator(ind_id, extra)
+    return f"{ind.name(lang)} ({unit_label(ind, lang)})" if unit else ind.name(lang)
 
 
-def preview_columns(frame: pd.DataFrame, lang: str) -> dict[str, tuple[str, str]]:
+def preview_columns(
+    frame: pd.DataFrame, lang: str, extra: Mapping[str, Indicator] | None = None
+) -> dict[str, tuple[str, str]]:
     """Column id → (label with unit, number format) for the preview table."""
     out = {}
     for column in frame.columns:
@@ -1043,26 +1083,32 @@ def preview_columns(frame: pd.DataFrame, lang: str) -> dict[str, tuple[str, str]
         elif column in TYPE_COLUMNS:
             out[column] = (typology.grid_label(column, lang), "")
         else:
-            fmt = PREVIEW_FORMATS.get(indicator(column).unit, "localized")
-            out[column] = (indicator_label(column, lang, unit=True), fmt)
+            fmt = PREVIEW_FORMATS.get(indicator(column, extra).unit, "localized")
+            label = indicator_label(column, lang, unit=True, extra=extra)
+            out[column] = (label, fmt)
     return out
 
 
-def display_unit(ind_id: str, lang: str) -> str:
+def display_unit(
+    ind_id: str, lang: str, extra: Mapping[str, Indicator] | None = None
+) -> str:
     """The unit a threshold is typed in (% for shares)."""
-    return unit_label(indicator(ind_id), lang)
+    return unit_label(indicator(ind_id, extra), lang)
 
 
-def preview_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+def preview_frame(
+    frame: pd.DataFrame, lang: str, extra: Mapping[str, Indicator] | None = None
+) -> pd.DataFrame:
     """The export table as text in the language's number style, headers translated.
 
     Every value reads as it does elsewhere in the app ("42,2 %", "3.1 km").
     """
     out = frame.copy()
     for column in indicator_columns(frame):
-        ind = indicator(column)
+        ind = indicator(column, extra)
         out[column] = [format_value(_float_or_nan(v), ind, lang) for v in frame[column]]
-    headers = {c: name for c, (name, _) in preview_columns(frame, lang).items()}
+    named = preview_columns(frame, lang, extra)
+    headers = {c: name for c, (name, _) in named.items()}
     return out.rename(columns=headers)
 
 
@@ -1079,14 +1125,20 @@ def _headers(columns, lang: str) -> dict[str, str]:
     return {c: t(f"export_col_{c}", lang) for c in columns}
 
 
-def dictionary_view(lang: str, ids: list[str] | None = None) -> pd.DataFrame:
+def dictionary_view(
+    lang: str,
+    ids: list[str] | None = None,
+    extra: Mapping[str, Indicator] | None = None,
+) -> pd.DataFrame:
     """Indicators (all of the registry's by default), described in one language."""
-    notes = dictionary(ids)
+    notes = dictionary(ids, extra)
     view = pd.DataFrame(
         {
             "id": notes["id"],
             "label": [
-                typology.grid_label(i, lang) if i in TYPE_COLUMNS else _label(i, lang)
+                typology.grid_label(i, lang)
+                if i in TYPE_COLUMNS
+                else _label(i, lang, extra)
                 for i in notes["id"]
             ],
             "unit": [
@@ -1112,7 +1164,7 @@ def dictionary_view(lang: str, ids: list[str] | None = None) -> pd.DataFrame:
 
 def _is_indicator(column: str) -> bool:
     """True for a registry indicator (not a type of territory, not an upload)."""
-    return column not in TYPE_COLUMNS and type(indicator(column)) is Indicator
+    return column not in TYPE_COLUMNS and column in indicators()
 
 
 def _in_registry(column: str) -> bool:

@@ -42,9 +42,14 @@ def label(ind: Indicator, lg: str | None = None) -> str:
     return text
 
 
+def find(ind_id: str) -> Indicator:
+    """An indicator of the registry or of this session's uploads."""
+    return indicator(ind_id, session.user_indicators())
+
+
 def labels_of(ids: Iterable[str]) -> dict[str, str]:
     """Indicator ids → their labels (bound now: AppTest formats options later)."""
-    return {i: label(indicator(i)) for i in ids}
+    return {i: label(find(i)) for i in ids}
 
 
 def value_text(value, ind: Indicator) -> str:
@@ -125,7 +130,7 @@ def indicator_picker(
     kept across pages and in the URL.
     """
     ss = st.session_state
-    options = list(ids or catalogue())
+    options = list(ids or catalogue(session.user_indicators()))
     shared = key == "indicator"
     if shared:
         ss[key] = ss["_indicator"]
@@ -143,15 +148,15 @@ def indicator_picker(
         format_func=labels_of(options).get,
         on_change=remember,
     )
-    return indicator(ss[key])
+    return find(ss[key])
 
 
 def current_indicator() -> Indicator:
     """The session's current indicator (as chosen on the map or in the URL)."""
     ss = st.session_state
-    if ss["_indicator"] not in catalogue():  # an upload since removed
-        ss["_indicator"] = DEFAULT_INDICATOR
-    return indicator(ss["_indicator"])
+    if ss["_indicator"] not in catalogue(session.user_indicators()):
+        ss["_indicator"] = DEFAULT_INDICATOR  # an upload since removed
+    return find(ss["_indicator"])
 
 
 def forget_removed(keys, options) -> None:

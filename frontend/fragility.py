@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import streamlit as st
 
@@ -9,14 +11,24 @@ from divide import export, fragility
 from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.i18n import t
+from divide.registry import Indicator
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
 
 
 def territory_card(
-    atlas: Atlas, own: pd.DataFrame | None, level: str, code: str, labels, lg: str
+    atlas: Atlas,
+    own: pd.DataFrame | None,
+    level: str,
+    code: str,
+    labels,
+    uploaded: Mapping[str, Indicator],
+    lg: str,
 ) -> None:
-    """The chosen territory's score, rank, contributions and components."""
+    """The chosen territory's score, rank, contributions and components.
+
+    ``uploaded``: the session's uploads (some may be components).
+    """
     if level == "france":
         st.info(t("frag_pick", lg))
         return
@@ -29,12 +41,12 @@ def territory_card(
     for card, (label, value) in zip(st.columns(4), info["cards"], strict=True):
         card.metric(label, value)
     st.caption(f"{info['rank']} **{t('frag_calls_for', lg)}** — {info['calls']}")
-    table = fragility.component_table(own, code)
+    table = fragility.component_table(own, code, uploaded)
     st.markdown(f"**{t('frag_contrib', lg)}**")
     fig = fragility.contribution_figure(table, labels, lg, total=t("frag_total", lg))
     st.plotly_chart(fig, width="stretch", key="frag_contrib_chart")
     st.markdown(f"**{t('frag_components_table', lg)}**")
-    detail = fragility.component_view(table, labels, lg)
+    detail = fragility.component_view(table, labels, lg, uploaded)
     st.dataframe(detail, hide_index=True, width="stretch", key="frag_components_table")
     if info["missing"]:
         what = ", ".join(labels[comp] for comp in info["missing"])

@@ -3,7 +3,8 @@
 The shared atlas (:func:`frontend.cache.atlas`) serves every session; a session
 with uploads gets its own view (:func:`session_atlas`), built once per change of
 its uploads and held in its state. A page holds that view and passes it to the
-library.
+library, which finds the uploaded indicators through it
+(:attr:`divide.atlas.Atlas.uploaded`): no state is shared behind the page's back.
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ def session_atlas() -> Atlas:
 
     def build() -> Atlas:
         layers = [layer.sites for layer in user_site_layers()]
-        return cache.atlas().with_additions(
-            values={i.id: i.values for i in user_indicators().values()},
+        return cache.atlas().with_uploads(
+            user_indicators(),
             sites=pd.concat(layers, ignore_index=True) if layers else None,
         )
 

@@ -6,11 +6,10 @@ import streamlit as st
 
 from divide import assets
 from divide.i18n import LANGS, t
-from divide.registry import use_session_indicators
 from divide.safe_text import markdown as md
 from divide.search import label as search_label
 from divide.search import search
-from frontend import cache, navigation, session, state
+from frontend import cache, navigation, state
 from frontend.state import DRILL
 
 
@@ -18,7 +17,6 @@ def frame() -> str:
     """Draw the shared sidebar (language, territory picker); returns the language."""
     lg = state.start()
     navigation.require_router(lg)
-    use_session_indicators(session.user_indicators())
     ss = st.session_state
     # Widget state does not survive a change of page: restore the sidebar widgets
     # from the session's own state before drawing them.

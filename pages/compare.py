@@ -5,14 +5,14 @@ import streamlit as st
 from divide import compare
 from divide.errors import DivideError
 from divide.i18n import t
-from divide.registry import catalogue, indicator
 from divide.safe_text import markdown as md
 from frontend import components, ranked, session, sidebar, state
 
 lg = sidebar.frame()
 atlas = session.session_atlas()
 notes = components.Footnote()
-IDS = list(catalogue())
+IDS = list(atlas.catalogue())
+UPLOADED = atlas.uploaded  # a session's uploads, passed to the library
 level, code = state.territory()
 ss = st.session_state
 labels = components.labels_of(IDS)
@@ -82,11 +82,11 @@ else:
         t("cmp_rank_by", lg), chosen, key="compare_indicator", format_func=labels.get
     )
     state.keep(cind=rank_by)
-    ranks = compare.target_ranks(frame, chosen)
+    ranks = compare.target_ranks(frame, chosen, UPLOADED)
     if not ranks.empty:
         cards = st.columns(min(len(chosen), 4))
         for i, ind_id in enumerate(chosen):
-            ind = indicator(ind_id)
+            ind = atlas.indicator(ind_id)
             with cards[i % len(cards)]:
                 st.metric(
                     md(labels[ind_id]),
@@ -98,7 +98,9 @@ else:
     st.subheader(t("ranking", lg))
     st.caption(t("cmp_rank_note", lg))
     headers = {"rank": t("rank", lg), "name": t("name", lg), "code": t("code", lg)}
-    table = compare.ranking_table(frame, chosen, rank_by, lg, labels, headers)
+    table = compare.ranking_table(
+        frame, chosen, rank_by, lg, labels, headers, extra=UPLOADED
+    )
     targets = table.pop("target")
     shown = table
     if targets.any() and len(table) <= 1000:  # Styler is slow on long tables
@@ -107,7 +109,7 @@ else:
             axis=1,
         )
     st.dataframe(shown, hide_index=True, width="stretch", key="compare_table")
-    notes.add(*(indicator(i) for i in chosen), named=True)
+    notes.add(*(atlas.indicator(i) for i in chosen), named=True)
 
     # The territory's own members (its communes, a région's EPCIs), ranked.
     own_level, own_code = state.territory()
@@ -116,16 +118,23 @@ else:
         view_name = atlas.territory(*view_scope)["name"]
         st.subheader(md(t("rank_title", lg, name=view_name)))
         ranked.ranked_table(
-            atlas, view_level, view_scope, indicator(rank_by), lg, key="compare_rank"
+            atlas,
+            view_level,
+            view_scope,
+            atlas.indicator(rank_by),
+            lg,
+            key="compare_rank",
         )
 
-    ordered = compare.ranking(frame, rank_by)
+    ordered = compare.ranking(frame, rank_by, UPLOADED)
     bars = compare.bar_selection(ordered)
     heading, note = compare.bar_notes(ordered, bars, labels[rank_by], lg)
     st.markdown(f"**{md(heading)}**")
     if not bars.empty:
         st.plotly_chart(
-            compare.bar_figure(bars, rank_by, lg, title=labels[rank_by]),
+            compare.bar_figure(
+                bars, rank_by, lg, title=labels[rank_by], extra=UPLOADED
+            ),
             width="stretch",
             key="compare_bar",
         )
@@ -147,9 +156,10 @@ figure = compare.scatter_figure(
     y_title=labels[y_id],
     peers_name=t("cmp_peers_legend", lg),
     population_label=labels["population"],
+    extra=UPLOADED,
 )
 st.plotly_chart(figure, width="stretch", key="compare_scatter")
 notes_text = [t("cmp_size_note", lg)] + ([t("cmp_highlight_note", lg)] if code else [])
 st.caption(" ".join(notes_text))
-notes.add(*(indicator(i) for i in (x_id, y_id, "population")), named=True)
+notes.add(*(atlas.indicator(i) for i in (x_id, y_id, "population")), named=True)
 notes.show()

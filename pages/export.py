@@ -1,6 +1,5 @@
 """Export: a level's territories and indicators as files, with the dictionary."""
 
-import contextvars
 from functools import partial
 
 import streamlit as st
@@ -8,7 +7,7 @@ import streamlit as st
 from divide import export
 from divide.errors import DivideError
 from divide.i18n import t
-from divide.registry import catalogue, indicators
+from divide.registry import indicators
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
 from divide.territory import ALL_LEVELS, parse_scope
@@ -26,7 +25,7 @@ if "export_level" not in ss:
     ss["export_indicators"] = list(indicators())
 
 
-label = partial(export.indicator_label, lang=lg)
+label = partial(export.indicator_label, lang=lg, extra=atlas.uploaded)
 
 # ------------------------------------------------------------- what to export
 left, right = st.columns([1, 2])
@@ -50,10 +49,10 @@ if note := export.scope_note(level, chosen, scopes, lg):
     right.caption(note)
 scope = parse_scope(option)
 
-components.forget_removed(["export_indicators"], catalogue())
+components.forget_removed(["export_indicators"], atlas.catalogue())
 ids = st.multiselect(
     t("export_indicators", lg),
-    list(catalogue()),
+    list(atlas.catalogue()),
     key="export_indicators",
     format_func=label,
     placeholder=t("choose_options", lg),
@@ -63,7 +62,7 @@ if not ids:
 components.note_upload_gaps(ids, level)
 atlas = session.typed_atlas(components.type_filters("export"))
 
-thresholds = parts.thresholds(ids, lg)
+thresholds = parts.thresholds(ids, atlas.uploaded, lg)
 
 try:
     frame = export.table(
@@ -78,7 +77,8 @@ n = export.count_text(len(frame), lg)
 st.subheader(t("export_preview", lg, n=n, k=len(ids)))
 if thresholds:
     st.caption(md(" · ".join(rule.text(lg) for rule in thresholds)))
-st.dataframe(export.preview_frame(frame, lg), hide_index=True, height=320)
+preview = export.preview_frame(frame, lg, atlas.uploaded)
+st.dataframe(preview, hide_index=True, height=320)
 st.caption(t("export_preview_note", lg))
 if frame.empty:
     st.warning(t("export_empty", lg))
@@ -103,8 +103,6 @@ for column, fmt in zip(st.columns([1.5, 1, 1, 1]), export.FORMATS, strict=True):
         simplified=simplified,
         vintages=vintages,
     )
-    if fmt != "csv":  # the worker thread must see this session's uploads too
-        build = partial(contextvars.copy_context().run, build)
     column.download_button(
         t(f"export_fmt_{fmt}", lg, size=export.human_size(sizes[fmt], lg)),
         # The CSV is light: built now, its file stays tied to the session (files
@@ -120,4 +118,4 @@ for column, fmt in zip(st.columns([1.5, 1, 1, 1]), export.FORMATS, strict=True):
     )
 st.caption(t("export_csv_why", lg))
 
-parts.about(atlas.quality, lg)
+parts.about(atlas, lg)

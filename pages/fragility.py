@@ -30,7 +30,8 @@ lg = sidebar.frame()
 atlas = cache.atlas()
 notes = components.Footnote()
 UPLOADS = session.uploads_key()
-CANDIDATES = fragility.candidates()
+UPLOADED = session.session_atlas().uploaded  # uploads can be components
+CANDIDATES = fragility.candidates(UPLOADED)
 t_level, t_code = state.territory()
 ss = st.session_state
 labels = components.labels_of(CANDIDATES)
@@ -128,7 +129,7 @@ if shown.empty:
     st.stop()
 components.note_upload_gaps(comps, level)
 
-sections.territory_card(atlas, own, t_level, t_code, labels, lg)
+sections.territory_card(atlas, own, t_level, t_code, labels, UPLOADED, lg)
 
 # ---------------------------------------------------------------- the map
 st.subheader(t("frag_map", lg))
@@ -148,7 +149,7 @@ side = components.map_block(
 side.caption(t("frag_map_note", lg))
 
 # ------------------------------------------------- movers and the table
-moved = not fragility.same_weights(dict(weights), dict(DEFAULTS))
+moved = not fragility.same_weights(dict(weights), dict(DEFAULTS), UPLOADED)
 sections.index_tables(base if moved else None, shown, level, norm, ref, lg)
 
 # ------------------------------------------------ benchmark and sources
@@ -158,7 +159,7 @@ sections.benchmarks(
 with st.expander(t("frag_sources", lg)):
     for comp in comps:
         st.markdown(
-            f"- **{md(labels[comp])}** — {components.source_caption(indicator(comp))}"
+            f"- **{md(labels[comp])}** — {components.source_caption(components.find(comp))}"
         )
 notes.add(indicator("ifn_mednum"), indicator("ifn2023_total"), named=True)
 notes.show()
