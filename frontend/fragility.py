@@ -16,6 +16,25 @@ from divide.safe_text import file_name
 from divide.safe_text import markdown as md
 
 
+def components_of(candidates: list[str], text: str) -> list[str]:
+    """The components a link names (``fcomp=a,b``); a ValueError when none is."""
+    picked = [c for c in text.split(",") if c in candidates]
+    if not picked:
+        raise ValueError(text)
+    return picked
+
+
+def weights(comps: list[str], labels, lg: str) -> tuple[tuple[str, float], ...]:
+    """A slider per component (folded); returns (component, weight) pairs."""
+    with st.expander(t("frag_weights", lg)):
+        cols = st.columns(3)
+        for i, comp in enumerate(comps):
+            cols[i % 3].slider(md(labels[comp]), 0, 5, 1, key=f"frag_w_{comp}")
+        st.caption(t("frag_weights_note", lg))
+    ss = st.session_state
+    return tuple((comp, float(ss.get(f"frag_w_{comp}", 1))) for comp in comps)
+
+
 def territory_card(
     atlas: Atlas,
     own: pd.DataFrame | None,

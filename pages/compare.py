@@ -6,6 +6,7 @@ from divide import compare
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.safe_text import markdown as md
+from frontend import compare as parts
 from frontend import components, ranked, session, sidebar, state
 
 lg = sidebar.frame()
@@ -95,20 +96,7 @@ else:
                 )
                 st.caption(compare.rank_text(ranks, ind_id, lg))
 
-    st.subheader(t("ranking", lg))
-    st.caption(t("cmp_rank_note", lg))
-    headers = {"rank": t("rank", lg), "name": t("name", lg), "code": t("code", lg)}
-    table = compare.ranking_table(
-        frame, chosen, rank_by, lg, labels, headers, extra=UPLOADED
-    )
-    targets = table.pop("target")
-    shown = table
-    if targets.any() and len(table) <= 1000:  # Styler is slow on long tables
-        shown = table.style.apply(
-            lambda r: ["background-color: #fde0dd" if targets[r.name] else ""] * len(r),
-            axis=1,
-        )
-    st.dataframe(shown, hide_index=True, width="stretch", key="compare_table")
+    parts.ranking_table(frame, chosen, rank_by, labels, UPLOADED, lg)
     notes.add(*(atlas.indicator(i) for i in chosen), named=True)
 
     # The territory's own members (its communes, a région's EPCIs), ranked.
@@ -126,20 +114,7 @@ else:
             key="compare_rank",
         )
 
-    ordered = compare.ranking(frame, rank_by, UPLOADED)
-    bars = compare.bar_selection(ordered)
-    heading, note = compare.bar_notes(ordered, bars, labels[rank_by], lg)
-    st.markdown(f"**{md(heading)}**")
-    if not bars.empty:
-        st.plotly_chart(
-            compare.bar_figure(
-                bars, rank_by, lg, title=labels[rank_by], extra=UPLOADED
-            ),
-            width="stretch",
-            key="compare_bar",
-        )
-    if note:
-        st.caption(note)
+    parts.bars(frame, rank_by, labels, UPLOADED, lg)
 
 # ------------------------------------------------------------------ scatter
 st.subheader(t("scatter", lg))

@@ -1,5 +1,7 @@
 """Fragility: a composite index of chosen indicators, its map, movers and benchmark."""
 
+from functools import partial
+
 import streamlit as st
 
 from divide import fragility, maps
@@ -42,22 +44,13 @@ st.title(t("frag_title", lg))
 st.caption(t("frag_intro", lg))
 
 
-def _components(text: str) -> list[str]:
-    picked = [c for c in text.split(",") if c in CANDIDATES]
-    if not picked:
-        raise ValueError(text)
-    return picked
-
-
+picked = partial(sections.components_of, CANDIDATES)
+first_level = t_level if t_level in LEVELS else "departement"
 state.seed(
     {
         "frag_norm": ("fnorm", "percentile", NORMS),
-        "frag_components": ("fcomp", [c for c, _ in DEFAULTS], _components),
-        "frag_level": (
-            "flevel",
-            t_level if t_level in LEVELS else "departement",
-            LEVELS,
-        ),
+        "frag_components": ("fcomp", [c for c, _ in DEFAULTS], picked),
+        "frag_level": ("flevel", first_level, LEVELS),
         "frag_ref": ("fref", "france", ("france", "region")),
     }
 )
@@ -97,12 +90,7 @@ state.keep(fcomp=",".join(comps) or None, fnorm=norm, flevel=level, fref=ref_cho
 if not comps:
     st.info(t("frag_no_components", lg))
     st.stop()
-with st.expander(t("frag_weights", lg)):
-    cols = st.columns(3)
-    for i, comp in enumerate(comps):
-        cols[i % 3].slider(md(labels[comp]), 0, 5, 1, key=f"frag_w_{comp}")
-    st.caption(t("frag_weights_note", lg))
-weights = tuple((comp, float(ss.get(f"frag_w_{comp}", 1))) for comp in comps)
+weights = sections.weights(comps, labels, lg)
 
 WHERE = tuple(components.type_filters("frag").items())
 if level == "commune" and t_level == "france":

@@ -581,7 +581,7 @@ def test_page_renders_in_both_languages(params, title, rows):
 def test_page_interactions_change_the_preview(atlas):
     at = _page({"lang": "en", "level": "departement", "code": "29"})
     assert at.selectbox(key="export_level").value == "commune"
-    assert at.radio(key="export_scope").value == "departement:29"
+    assert at.radio(key="export_scope").value == "dep:29"
     at.selectbox(key="export_level").select("epci").run()
     epcis = export.table(atlas, "epci", within="dep:29", indicator_ids=[])
     assert _rows(at) == len(epcis) > 5
