@@ -1,7 +1,7 @@
 """The map: one indicator over a level, a ranked table beside it; a click selects.
 
-Two controls stand above the map (indicator, level); the others are folded
-(map options, types of territory), so that on a phone the map comes first.
+Two controls stand above the map (indicator, level), the others are folded
+(map options, types of territory); on a phone the map comes first.
 """
 
 import streamlit as st
@@ -25,11 +25,18 @@ from frontend import (
 )
 
 LEVELS = ("region", "departement", "epci", "commune", national.LEVEL)
+# On a phone the map comes first: our keyed containers' wrappers are reordered
+# (the controls, folded, below it; the sources last). No internal test id.
+PHONE_CSS = """<style>@media (max-width: 640px) {
+div:has(> .st-key-map_controls) {order: 1;}
+div:has(> .st-key-page_sources) {order: 2;}
+}</style>"""
 
 lg = sidebar.frame()
 atlas = session.session_atlas()
 notes = components.Footnote()
 st.title(t("map_title", lg))
+st.markdown(PHONE_CSS, unsafe_allow_html=True)
 ss = st.session_state
 current = state.territory()
 view_level, view_scope = compare.view_of(atlas, *current)
