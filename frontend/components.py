@@ -280,13 +280,15 @@ def map_block(
     layers: Callable[[folium.Map], None] | None = None,
     what: tuple = (),
     basemap: bool = False,
-    widths: tuple[float, float] = (3, 1),
+    widths: tuple[float, float] | None = (3, 1),
     returned_objects: tuple[str, ...] = (),
     on_change: Callable[[], None] | None = None,
 ) -> st.delta_generator.DeltaGenerator:
     """A choropleth with its legend beside it; returns the legend's column.
 
-    ``view`` is (GeoJSON, class edges, colours) of :func:`session.collection`;
+    ``widths`` are the map's and the legend's columns (None: the map takes the
+    whole width, the legend below it). ``view`` is (GeoJSON, class edges,
+    colours) of :func:`session.collection`;
     ``title`` heads the legend and the tooltip's value (the indicator's label
     by default); ``layers`` adds more to the map (sites, labels), named in
     ``what`` with everything else it depends on.
@@ -304,7 +306,7 @@ def map_block(
         return fmap
 
     key_of = (key, fingerprint(collection), ind.id, title, lg, selected, str(bounds))
-    left, right = st.columns(list(widths))
+    left, right = st.columns(list(widths)) if widths else (st.container(),) * 2
     with left:
         draw_map(
             build,

@@ -59,6 +59,7 @@ def indicators(atlas: Atlas, lg: str) -> None:
                 key=f"upload_map_{ind.id}",
                 bounds=maps.bounds_of(box),
                 what=(ind.sha256,),
+                widths=None,  # the whole width: a few communes spread over France
             )
             names = atlas.level(ind.level)[["name"]]
             table = ind.frame(ind.level).join(names, how="left")

@@ -118,7 +118,11 @@ def test_maps_work_offline(page, server, artifacts, timing):
     # Mediation sites add the marker-cluster plugin, also vendored; the option
     # is folded with the map's other options.
     page.locator(".st-key-map_options summary").click()
-    page.locator(".st-key-map_sites label").click()
+    sites = page.locator(".st-key-map_sites label")
+    sites.wait_for(state="visible")
+    page.wait_for_timeout(500)  # the expander's opening transition
+    sites.click()
+    page.locator(".st-key-map_sites input:checked").wait_for(state="attached")
     started = time.monotonic()
     try:
         wait_for_map(
