@@ -27,9 +27,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 
 import geopandas as gpd
 import numpy as np
@@ -44,7 +45,13 @@ from divide.indicators import (
     coverage,
     value_column,
 )
-from divide.registry import base_columns
+from divide.registry import (
+    Indicator,
+    base_columns,
+    catalogue,
+    check_extra,
+    indicator,
+)
 from divide.territory import ALL_LEVELS as LEVELS
 from divide.territory import PARENT_LEVELS
 
@@ -83,9 +90,15 @@ class Atlas:
     ----------
     path : Path
         The atlas folder.
+    uploaded : mapping
+        Indicators of a session's own, by id (empty but in a view made by
+        :meth:`with_uploads`); :meth:`indicator` and :meth:`catalogue` know them.
     """
 
     path: Path
+    uploaded: Mapping[str, Indicator] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Atlas:
@@ -234,6 +247,39 @@ class Atlas:
         else:
             view.__dict__["sites"] = self.sites
         return view
+
+    def with_uploads(
+        self,
+        uploaded: Mapping[str, Indicator],
+        sites: pd.DataFrame | None = None,
+    ) -> Atlas:
+        """A view carrying a session's uploaded indicators (and sites).
+
+        Parameters
+        ----------
+        uploaded : mapping
+            Id → indicator with ``values`` (level → values by code), as
+            :class:`divide.uploads.UploadedIndicator`; an id of the registry is
+            refused.
+        sites : DataFrame, optional
+            Extra rows for :attr:`sites`.
+
+        The view's :meth:`indicator` and :meth:`catalogue` find the uploads:
+        pass the view, not the atlas, to functions given their ids.
+        """
+        check_extra(uploaded)
+        values = {ind_id: ind.values for ind_id, ind in uploaded.items()}
+        view = self.with_additions(values=values, sites=sites)
+        view.uploaded = MappingProxyType(dict(uploaded))
+        return view
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """An indicator of the registry or of this view's uploads, by id."""
+        return indicator(indicator_id, self.uploaded)
+
+    def catalogue(self) -> dict[str, Indicator]:
+        """The registry's indicators, then this view's uploads."""
+        return catalogue(self.uploaded)
 
     def level(self, level: str) -> pd.DataFrame:
         """Territories of one level, indexed by code."""

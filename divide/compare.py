@@ -11,6 +11,7 @@ HTML-escaped, since plotly renders labels and hover boxes as HTML.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -147,7 +148,9 @@ def peers(
     return frame
 
 
-def ranking(frame: pd.DataFrame, ind_id: str) -> pd.DataFrame:
+def ranking(
+    frame: pd.DataFrame, ind_id: str, extra: Mapping[str, Indicator] | None = None
+) -> pd.DataFrame:
     """Rank peers on one indicator, rank 1 being the worst situation.
 
     "Worst" follows the registry: the highest value for a ``higher_worse``
@@ -169,7 +172,7 @@ def ranking(frame: pd.DataFrame, ind_id: str) -> pd.DataFrame:
         ``rank`` (nullable integer, missing when there is no value), ``code``,
         ``name``, ``value``, ``target``, ``population``, sorted by rank then name.
     """
-    ind = indicator(ind_id)
+    ind = indicator(ind_id, extra)
     column = value_column(ind_id)
     if column not in frame.columns:
         raise DivideError(f"the peer table has no values for '{ind_id}'")
@@ -195,7 +198,9 @@ def ranking(frame: pd.DataFrame, ind_id: str) -> pd.DataFrame:
     return out.drop(columns="_missing").reset_index(drop=True)
 
 
-def target_ranks(frame: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+def target_ranks(
+    frame: pd.DataFrame, ids: list[str], extra: Mapping[str, Indicator] | None = None
+) -> pd.DataFrame:
     """The singled-out territory's value and rank on each indicator.
 
     Returns
@@ -206,7 +211,7 @@ def target_ranks(frame: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
     """
     rows = {}
     for ind_id in ids:
-        ranked = ranking(frame, ind_id)
+        ranked = ranking(frame, ind_id, extra)
         hit = ranked[ranked["target"]]
         if hit.empty:
             continue
@@ -268,6 +273,7 @@ def ranking_table(
     lang: str = "en",
     labels: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
+    extra: Mapping[str, Indicator] | None = None,
 ) -> pd.DataFrame:
     """The ranking as a table of display strings, sorted on ``rank_by``.
 
@@ -285,6 +291,9 @@ def ranking_table(
         Column header per indicator id (default: the registry label).
     headers : dict, optional
         Headers for ``marker``, ``rank``, ``name``, ``code``.
+    extra : mapping, optional
+        Indicators of one's own by id (a session's uploads,
+        :attr:`divide.atlas.Atlas.uploaded`), besides the registry's.
 
     Returns
     -------
@@ -293,10 +302,10 @@ def ranking_table(
         name, code, one column per indicator; plus a boolean ``target`` column
         for styling (drop it before display if not needed).
     """
-    labels = labels or {i: indicator(i).name(lang) for i in ids}
+    labels = labels or {i: indicator(i, extra).name(lang) for i in ids}
     head = {"marker": "", "rank": "rank", "name": "name", "code": "code"}
     head.update(headers or {})
-    ranked = ranking(frame, rank_by)
+    ranked = ranking(frame, rank_by, extra)
     order = frame.set_index("code").loc[ranked["code"]]
     table = pd.DataFrame(
         {
@@ -307,7 +316,7 @@ def ranking_table(
         }
     )
     for ind_id in ids:
-        ind = indicator(ind_id)
+        ind = indicator(ind_id, extra)
         table[labels[ind_id]] = [
             format_value(float(v), ind, lang) for v in order[value_column(ind_id)]
         ]
@@ -354,7 +363,7 @@ def percentile(atlas: Atlas, level: str, code: str | None, ind_id: str) -> float
     See :func:`percentiles`. Returns None when the value is missing or the
     level is ``france``.
     """
-    indicator(ind_id)
+    atlas.indicator(ind_id)
     value = percentiles(atlas, level, code, [ind_id]).iloc[0]
     return None if math.isnan(value) else float(value)
 
@@ -391,7 +400,12 @@ def _separators(lang: str) -> str:
 
 
 def bar_figure(
-    ranked: pd.DataFrame, ind_id: str, lang: str, *, title: str
+    ranked: pd.DataFrame,
+    ind_id: str,
+    lang: str,
+    *,
+    title: str,
+    extra: Mapping[str, Indicator] | None = None,
 ) -> go.Figure:
     """Horizontal bars of a ranking, worst at the top, the territory highlighted.
 
@@ -406,7 +420,7 @@ def bar_figure(
     title : str
         Axis title (the indicator's label; the unit is appended).
     """
-    ind = indicator(ind_id)
+    ind = indicator(ind_id, extra)
     shown = display_values(ranked["value"], ind)
     names = [
         html(f"{MARKER} {n} ({c})" if tgt else f"{n} ({c})")
@@ -458,6 +472,7 @@ def scatter_figure(
     y_title: str,
     peers_name: str,
     population_label: str,
+    extra: Mapping[str, Indicator] | None = None,
 ) -> go.Figure:
     """Scatter of two indicators over the peers, point size by population.
 
@@ -476,7 +491,8 @@ def scatter_figure(
     population_label : str
         Hover label of the population.
     """
-    x_ind, y_ind, pop_ind = indicator(x_id), indicator(y_id), indicator("population")
+    x_ind, y_ind = indicator(x_id, extra), indicator(y_id, extra)
+    pop_ind = indicator("population")
     data = frame[frame[value_column(x_id)].notna() & frame[value_column(y_id)].notna()]
     pop = data["v_population"].astype(float).fillna(0).clip(lower=0)
     top = math.sqrt(pop.max()) if len(pop) and pop.max() > 0 else 1.0
@@ -628,7 +644,7 @@ def ranked_rows(
     """
     if by not in RANK_BY:
         raise unknown("ranking key", by, RANK_BY)
-    ind = indicator(ind_id)
+    ind = atlas.indicator(ind_id)
     table = atlas.members(level, within)
     out = pd.DataFrame(
         {

@@ -17,7 +17,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from divide.indicators import format_value, unit_label, value_column
 from divide.registry import Indicator, indicator, indicators, source
 from divide.safe_text import markdown, visible
 from divide.spreadsheet import RISKY_START
+from divide.territory import parse_scope, scope_text
 
 FORMATS = ("csv", "geojson", "gpkg", "parquet")
 GEO_FORMATS = ("geojson", "gpkg", "parquet")
@@ -101,8 +102,13 @@ def with_names(atlas: Atlas, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def check_indicators(ids: list[str] | None) -> list[str]:
+def check_indicators(
+    ids: list[str] | None, extra: Mapping[str, Indicator] | None = None
+) -> list[str]:
     """Checked indicator ids, duplicates dropped (all of them when ``None``).
+
+    ``extra``: indicators of one's own (a session's uploads) besides the
+    registry's, as :attr:`divide.atlas.Atlas.uploaded`.
 
     Raises
     ------
@@ -115,7 +121,7 @@ def check_indicators(ids: list[str] | None) -> list[str]:
         ids = [ids]
     out = []
     for ind_id in ids:
-        indicator(ind_id)
+        indicator(ind_id, extra)
         if ind_id not in out:
             out.append(ind_id)
     return out
@@ -216,7 +222,7 @@ def table(
         territory (:data:`~divide.atlas.TYPE_COLUMNS`, class ids), then one
         column per indicator.
     """
-    ids = check_indicators(indicator_ids)
+    ids = check_indicators(indicator_ids, atlas.uploaded)
     atlas = typology.restrict(atlas, where)
     scope = resolve_scope(atlas, level, within)
     rows = atlas.members(level, scope)
@@ -225,7 +231,7 @@ def table(
     for ind_id in ids:
         out[ind_id] = rows[value_column(ind_id)]
     for ind_id, bounds in (ranges or {}).items():
-        indicator(ind_id)
+        atlas.indicator(ind_id)
         if ind_id not in out.columns:
             raise DivideError(
                 f"cannot filter on '{ind_id}': it is not among the exported "
@@ -276,6 +282,8 @@ class Threshold:
     indicator: str
     op: str
     value: float
+    #: The indicator itself (an upload is not in the registry).
+    about: Indicator | None = field(default=None, compare=False, repr=False)
 
     def mask(self, values: pd.Series) -> pd.Series:
         """True where a value passes (a missing value never does)."""
@@ -289,12 +297,17 @@ class Threshold:
 
     def text(self, lang: str) -> str:
         """``Accès ≥ 30 Mbit/s < 50,0 %`` as the app shows it."""
-        from_value = format_value(self.value, indicator(self.indicator), lang)
-        sign = OPERATOR_SIGNS[self.op]
-        return f"{indicator(self.indicator).name(lang)} {sign} {from_value}"
+        ind = self.about or indicator(self.indicator)
+        from_value = format_value(self.value, ind, lang)
+        return f"{ind.name(lang)} {OPERATOR_SIGNS[self.op]} {from_value}"
 
 
-def threshold(ind_id: str, op: str, value: float | str) -> Threshold:
+def threshold(
+    ind_id: str,
+    op: str,
+    value: float | str,
+    extra: Mapping[str, Indicator] | None = None,
+) -> Threshold:
     """A checked :class:`Threshold` (``value`` in registry units).
 
     Raises
@@ -302,7 +315,7 @@ def threshold(ind_id: str, op: str, value: float | str) -> Threshold:
     DivideError
         Unknown indicator or operator, or a value that is not a finite number.
     """
-    indicator(ind_id)
+    about = indicator(ind_id, extra)
     if op not in OPERATORS:
         raise DivideError(
             f"unknown comparison '{op}' for '{ind_id}': use one of "
@@ -317,7 +330,7 @@ def threshold(ind_id: str, op: str, value: float | str) -> Threshold:
             f"threshold on '{ind_id}': '{value}' is not a number; write e.g. "
             f"{ind_id}{op}0.5"
         )
-    return Threshold(ind_id, op, number)
+    return Threshold(ind_id, op, number, about)
 
 
 def parse_threshold(item: str) -> Threshold | None:
@@ -368,79 +381,9 @@ def split_where(items) -> tuple[list[str], list[Threshold]]:
     return types, thresholds
 
 
-@dataclass(frozen=True)
-class SliderSpec:
-    """Bounds and step of a value filter, in display units (shares in %)."""
-
-    low: float
-    high: float
-    step: float
-
-    @property
-    def digits(self) -> int:
-        """Decimals worth showing for this step."""
-        return max(0, -math.floor(math.log10(self.step)))
-
-
-def display_factor(ind_id: str) -> float:
+def display_factor(ind_id: str, extra: Mapping[str, Indicator] | None = None) -> float:
     """Display value = registry value × this factor (100 for shares)."""
-    return 100.0 if indicator(ind_id).unit == "share" else 1.0
-
-
-def slider_spec(values: pd.Series, ind_id: str) -> SliderSpec | None:
-    """Bounds that hold every value, rounded to a readable step.
-
-    Returns
-    -------
-    SliderSpec or None
-        None when there is nothing to filter (no value, or a single value).
-    """
-    shown = values.dropna().astype(float) * display_factor(ind_id)
-    if shown.empty or shown.min() == shown.max():
-        return None
-    span = shown.max() - shown.min()
-    step = 10.0 ** math.floor(math.log10(span / 200))
-    if indicator(ind_id).unit in ("people", "premises", "sites"):
-        step = max(step, 1.0)
-    low = math.floor(shown.min() / step) * step
-    high = math.ceil(shown.max() / step) * step
-    digits = SliderSpec(0, 0, step).digits
-    return SliderSpec(round(low, digits), round(high, digits), step)
-
-
-def registry_range(
-    ind_id: str, chosen: tuple[float, float], spec: SliderSpec
-) -> tuple[float | None, float | None] | None:
-    """Turn a slider position (display units) into a filter in registry units.
-
-    A handle left at its end leaves that side open, so the full range is no filter
-    at all (rows without a value are kept) and rounding never drops an end row.
-    """
-    low, high = chosen
-    factor = display_factor(ind_id)
-    out_low = None if low <= spec.low else round(low / factor, 12)
-    out_high = None if high >= spec.high else round(high / factor, 12)
-    if out_low is None and out_high is None:
-        return None
-    return out_low, out_high
-
-
-def carry_range(
-    chosen: tuple[float, float] | None,
-    old: SliderSpec | None,
-    new: SliderSpec,
-) -> tuple[float, float]:
-    """A slider position kept across new bounds (another level or scope).
-
-    A handle that was at its end stays at the (new) end; any other is kept and
-    clamped into the new bounds. Without a previous position: the full range.
-    """
-    if chosen is None or old is None:
-        return new.low, new.high
-    low, high = chosen
-    low = new.low if low <= old.low else min(max(low, new.low), new.high)
-    high = new.high if high >= old.high else max(min(high, new.high), low)
-    return low, high
+    return 100.0 if indicator(ind_id, extra).unit == "share" else 1.0
 
 
 # ---------------------------------------------------------- dictionary, sources
@@ -466,7 +409,9 @@ DICTIONARY_COLUMNS = [
 
 
 def dictionary(
-    ids: list[str] | None = None, dates: Mapping[str, str] | None = None
+    ids: list[str] | None = None,
+    extra: Mapping[str, Indicator] | None = None,
+    dates: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Labels, units, method, sources, vintages and licences of the columns.
 
@@ -506,8 +451,8 @@ def dictionary(
     ]
     if ids is not None:
         ids = [i for i in ids if i not in TYPE_COLUMNS]
-    for ind_id in check_indicators(ids):
-        ind = indicator(ind_id)
+    for ind_id in check_indicators(ids, extra):
+        ind = indicator(ind_id, extra)
         srcs = ind.source_records()
         rows.append(
             {
@@ -542,14 +487,16 @@ def precision_text(unit: str) -> str:
     return f"{text} (0.01 point)" if unit == "share" else text
 
 
-def rounded(frame: pd.DataFrame) -> pd.DataFrame:
+def rounded(
+    frame: pd.DataFrame, extra: Mapping[str, Indicator] | None = None
+) -> pd.DataFrame:
     """Indicator values rounded to the precision of their unit (:data:`PRECISION`).
 
     Counts become integers (nullable: a missing value stays empty).
     """
     out = frame.copy()
     for column in indicator_columns(out):
-        digits = PRECISION.get(indicator(column).unit)
+        digits = PRECISION.get(indicator(column, extra).unit)
         if digits is None:
             continue
         values = pd.to_numeric(out[column], errors="coerce").round(digits)
@@ -557,12 +504,16 @@ def rounded(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def vintage_text(ind_id: str, dates: Mapping[str, str] | None = None) -> str:
+def vintage_text(
+    ind_id: str,
+    extra: Mapping[str, Indicator] | None = None,
+    dates: Mapping[str, str] | None = None,
+) -> str:
     """``ARCEP: title; vintage T2 2025; as of 2025-06-30`` for a vintage column.
 
     ``dates``: as for :func:`dictionary`.
     """
-    ind = indicator(ind_id)
+    ind = indicator(ind_id, extra)
     sources = "; ".join(f"{s.producer}: {s.title}" for s in ind.source_records())
     parts = [sources, f"vintage {ind.vintage(dates=dates)}"]
     if ind.as_of(dates):
@@ -573,7 +524,9 @@ def vintage_text(ind_id: str, dates: Mapping[str, str] | None = None) -> str:
 
 
 def with_vintages(
-    frame: pd.DataFrame, dates: Mapping[str, str] | None = None
+    frame: pd.DataFrame,
+    extra: Mapping[str, Indicator] | None = None,
+    dates: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """A ``<id>_source`` column (source, vintage, date) after each indicator."""
     out = frame.copy()
@@ -581,7 +534,7 @@ def with_vintages(
         out.insert(
             out.columns.get_loc(column) + 1,
             f"{column}_source",
-            vintage_text(column, dates),
+            vintage_text(column, extra, dates),
         )
     return out
 
@@ -792,6 +745,7 @@ def csv_files(
     frame: pd.DataFrame,
     *,
     vintages: bool = False,
+    extra: Mapping[str, Indicator] | None = None,
     dates: Mapping[str, str] | None = None,
 ) -> dict[str, bytes]:
     """The data CSV and its dictionary CSV (UTF-8, formulas neutralised).
@@ -807,11 +761,11 @@ def csv_files(
     """
     ids = described_columns(frame)
     options = {"index": False, "lineterminator": "\r\n"}
-    data = rounded(frame)
+    data = rounded(frame, extra)
     if vintages:
-        data = with_vintages(data, dates)
+        data = with_vintages(data, extra, dates)
     data = neutralise_formulas(data).to_csv(float_format="%.12g", **options)
-    notes = neutralise_formulas(dictionary(ids, dates)).to_csv(**options)
+    notes = neutralise_formulas(dictionary(ids, extra, dates)).to_csv(**options)
     return {".csv": data.encode("utf-8"), ".dictionary.csv": notes.encode("utf-8")}
 
 
@@ -820,6 +774,7 @@ def zip_csv(
     name: str = "divide_export",
     *,
     vintages: bool = False,
+    extra: Mapping[str, Indicator] | None = None,
     dates: Mapping[str, str] | None = None,
 ) -> bytes:
     """A zip holding ``name.csv`` and ``name.dictionary.csv``.
@@ -829,7 +784,7 @@ def zip_csv(
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        files = csv_files(frame, vintages=vintages, dates=dates)
+        files = csv_files(frame, vintages=vintages, extra=extra, dates=dates)
         for suffix, payload in files.items():
             archive.writestr(f"{name}{suffix}", payload)
     return buffer.getvalue()
@@ -859,7 +814,7 @@ def with_geometry(
     return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
 
 
-def _geojson(gdf: gpd.GeoDataFrame, ids: list[str], dates=None) -> bytes:
+def _geojson(gdf: gpd.GeoDataFrame, notes: pd.DataFrame) -> bytes:
     # Built from vectorised pieces: gdf.to_json() is ~10× slower on 35,000 communes.
     geoms = shapely.to_geojson(gdf.geometry.to_numpy())
     props = pd.DataFrame(gdf.drop(columns="geometry")).to_json(
@@ -870,7 +825,7 @@ def _geojson(gdf: gpd.GeoDataFrame, ids: list[str], dates=None) -> bytes:
         for p, g in zip(props.splitlines(), geoms, strict=True)
     )
     meta = json.dumps(
-        {"crs": "EPSG:4326", "dictionary": dictionary(ids, dates).to_dict("records")},
+        {"crs": "EPSG:4326", "dictionary": notes.to_dict("records")},
         ensure_ascii=False,
     )
     text = (
@@ -880,26 +835,26 @@ def _geojson(gdf: gpd.GeoDataFrame, ids: list[str], dates=None) -> bytes:
     return text.encode("utf-8")
 
 
-def _parquet(gdf: gpd.GeoDataFrame, ids: list[str], dates=None) -> bytes:
+def _parquet(gdf: gpd.GeoDataFrame, notes: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     gdf.to_parquet(buffer, index=False)
     arrow = pq.read_table(io.BytesIO(buffer.getvalue()))
     meta = dict(arrow.schema.metadata or {})
     meta[b"divide"] = json.dumps(
-        {"dictionary": dictionary(ids, dates).to_dict("records")}, ensure_ascii=False
+        {"dictionary": notes.to_dict("records")}, ensure_ascii=False
     ).encode("utf-8")
     out = io.BytesIO()
     pq.write_table(arrow.replace_schema_metadata(meta), out, compression="zstd")
     return out.getvalue()
 
 
-def _gpkg(gdf: gpd.GeoDataFrame, ids: list[str], dates=None) -> bytes:
+def _gpkg(gdf: gpd.GeoDataFrame, notes: pd.DataFrame) -> bytes:
     import pyogrio  # only for GeoPackage exports: kept off the app's start
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.gpkg"
         pyogrio.write_dataframe(gdf, path, layer="territories", driver="GPKG")
-        notes = dictionary(ids, dates).astype(str)
+        notes = notes.astype(str)
         pyogrio.write_dataframe(notes, path, layer="dictionary", driver="GPKG")
         return path.read_bytes()
 
@@ -939,11 +894,14 @@ def to_bytes(
         raise unknown("format", fmt, FORMATS)
     check_level(level)
     if fmt == "csv":
-        return csv_files(frame, vintages=vintages, dates=atlas.as_of)
-    ids = described_columns(frame)
-    gdf = with_geometry(atlas, level, rounded(frame), simplified=simplified)
+        return csv_files(
+            frame, vintages=vintages, extra=atlas.uploaded, dates=atlas.as_of
+        )
+    notes = dictionary(described_columns(frame), atlas.uploaded, atlas.as_of)
+    values = rounded(frame, atlas.uploaded)
+    gdf = with_geometry(atlas, level, values, simplified=simplified)
     writer = {"geojson": _geojson, "parquet": _parquet, "gpkg": _gpkg}[fmt]
-    return {f".{fmt}": writer(gdf, ids, atlas.as_of)}
+    return {f".{fmt}": writer(gdf, notes)}
 
 
 DOWNLOADS = {
@@ -969,7 +927,9 @@ def payload(
     The file extension and MIME type are in ``DOWNLOADS[fmt]``.
     """
     if fmt == "csv":
-        return zip_csv(frame, name, vintages=vintages, dates=atlas.as_of)
+        return zip_csv(
+            frame, name, vintages=vintages, extra=atlas.uploaded, dates=atlas.as_of
+        )
     return to_bytes(atlas, level, frame, fmt, simplified=simplified)[f".{fmt}"]
 
 
@@ -1103,8 +1063,8 @@ PREVIEW_FORMATS = {
 }
 
 
-def _label(ind_id: str, lang: str) -> str:
-    return indicator(ind_id).name(lang)
+def _label(ind_id: str, lang: str, extra: Mapping[str, Indicator] | None = None) -> str:
+    return indicator(ind_id, extra).name(lang)
 
 
 def scope_options(atlas: Atlas, level: str, chosen: tuple[str, str]) -> list[str]:
@@ -1119,16 +1079,8 @@ def scope_options(atlas: Atlas, level: str, chosen: tuple[str, str]) -> list[str
         code = str(atlas.territory("commune", code)["departement"])
     options = ["france"]
     if scope_level in SCOPES[level]:
-        options.append(f"{scope_level}:{code}")
+        options.append(scope_text(scope_level, code))
     return options
-
-
-def parse_scope(option: str) -> tuple[str, str] | None:
-    """``departement:29`` → ``("departement", "29")``; ``france`` → None."""
-    if option == "france":
-        return None
-    scope_level, _, code = option.partition(":")
-    return scope_level, code
 
 
 def scope_label(atlas: Atlas, option: str, lang: str) -> str:
@@ -1141,13 +1093,21 @@ def scope_label(atlas: Atlas, option: str, lang: str) -> str:
     return t("export_scope_territory", lang, name=name, level=level_name, code=scope[1])
 
 
-def indicator_label(ind_id: str, lang: str, *, unit: bool = False) -> str:
+def indicator_label(
+    ind_id: str,
+    lang: str,
+    *,
+    unit: bool = False,
+    extra: Mapping[str, Indicator] | None = None,
+) -> str:
     """An indicator's label (marked when modelled), with its unit if asked."""
-    text = _label(ind_id, lang)
-    return f"{text} ({unit_label(indicator(ind_id), lang)})" if unit else text
+    ind = indicator(ind_id, extra)
+    return f"{ind.name(lang)} ({unit_label(ind, lang)})" if unit else ind.name(lang)
 
 
-def preview_columns(frame: pd.DataFrame, lang: str) -> dict[str, tuple[str, str]]:
+def preview_columns(
+    frame: pd.DataFrame, lang: str, extra: Mapping[str, Indicator] | None = None
+) -> dict[str, tuple[str, str]]:
     """Column id → (label with unit, number format) for the preview table."""
     out = {}
     for column in frame.columns:
@@ -1160,26 +1120,32 @@ def preview_columns(frame: pd.DataFrame, lang: str) -> dict[str, tuple[str, str]
         elif column in TYPE_COLUMNS:
             out[column] = (typology.grid_label(column, lang), "")
         else:
-            fmt = PREVIEW_FORMATS.get(indicator(column).unit, "localized")
-            out[column] = (indicator_label(column, lang, unit=True), fmt)
+            fmt = PREVIEW_FORMATS.get(indicator(column, extra).unit, "localized")
+            label = indicator_label(column, lang, unit=True, extra=extra)
+            out[column] = (label, fmt)
     return out
 
 
-def display_unit(ind_id: str, lang: str) -> str:
+def display_unit(
+    ind_id: str, lang: str, extra: Mapping[str, Indicator] | None = None
+) -> str:
     """The unit a threshold is typed in (% for shares)."""
-    return unit_label(indicator(ind_id), lang)
+    return unit_label(indicator(ind_id, extra), lang)
 
 
-def preview_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+def preview_frame(
+    frame: pd.DataFrame, lang: str, extra: Mapping[str, Indicator] | None = None
+) -> pd.DataFrame:
     """The export table as text in the language's number style, headers translated.
 
     Every value reads as it does elsewhere in the app ("42,2 %", "3.1 km").
     """
     out = frame.copy()
     for column in indicator_columns(frame):
-        ind = indicator(column)
+        ind = indicator(column, extra)
         out[column] = [format_value(_float_or_nan(v), ind, lang) for v in frame[column]]
-    headers = {c: name for c, (name, _) in preview_columns(frame, lang).items()}
+    named = preview_columns(frame, lang, extra)
+    headers = {c: name for c, (name, _) in named.items()}
     return out.rename(columns=headers)
 
 
@@ -1196,14 +1162,20 @@ def _headers(columns, lang: str) -> dict[str, str]:
     return {c: t(f"export_col_{c}", lang) for c in columns}
 
 
-def dictionary_view(lang: str, ids: list[str] | None = None) -> pd.DataFrame:
+def dictionary_view(
+    lang: str,
+    ids: list[str] | None = None,
+    extra: Mapping[str, Indicator] | None = None,
+) -> pd.DataFrame:
     """Indicators (all of the registry's by default), described in one language."""
-    notes = dictionary(ids)
+    notes = dictionary(ids, extra)
     view = pd.DataFrame(
         {
             "id": notes["id"],
             "label": [
-                typology.grid_label(i, lang) if i in TYPE_COLUMNS else _label(i, lang)
+                typology.grid_label(i, lang)
+                if i in TYPE_COLUMNS
+                else _label(i, lang, extra)
                 for i in notes["id"]
             ],
             "unit": [
@@ -1229,7 +1201,7 @@ def dictionary_view(lang: str, ids: list[str] | None = None) -> pd.DataFrame:
 
 def _is_indicator(column: str) -> bool:
     """True for a registry indicator (not a type of territory, not an upload)."""
-    return column not in TYPE_COLUMNS and type(indicator(column)) is Indicator
+    return column not in TYPE_COLUMNS and column in indicators()
 
 
 def _in_registry(column: str) -> bool:
@@ -1347,11 +1319,6 @@ def size_warning(sizes: dict[str, int], lang: str, limit: float = 25e6) -> str |
         return None
     size = human_size(sizes[largest], lang)
     return t("export_large", lang, size=size, fmt=largest.upper())
-
-
-def slider_format(ind_id: str, spec: SliderSpec) -> str:
-    """Format string of a filter slider (``%.1f %%`` for shares)."""
-    return f"%.{spec.digits}f" + (" %%" if display_factor(ind_id) == 100 else "")
 
 
 def unmatched_lines(quality: dict, lang: str) -> list[str]:

@@ -142,7 +142,10 @@ def as_atlas(atlas_or_table: Atlas | pd.DataFrame) -> Atlas:
     return atlas
 
 
-def normalise_weights(components: Mapping[str, float] | None) -> dict[str, float]:
+def normalise_weights(
+    components: Mapping[str, float] | None,
+    extra: Mapping[str, Indicator] | None = None,
+) -> dict[str, float]:
     """Check components and weights; return weights that sum to one.
 
     Parameters
@@ -167,7 +170,7 @@ def normalise_weights(components: Mapping[str, float] | None) -> dict[str, float
         raise DivideError("give at least one component: {indicator id: weight}")
     weights = {}
     for ind_id, weight in components.items():
-        ind = indicator(ind_id)
+        ind = indicator(ind_id, extra)
         if ind.direction == "neutral":
             raise DivideError(
                 f"'{ind_id}' has no direction (neither higher nor lower is worse): "
@@ -332,7 +335,7 @@ def compute_index(
     margin = float(balance_margin)
     if math.isnan(margin) or margin < 0:
         raise DivideError("balance_margin must be 0 or more")
-    weights = normalise_weights(components)
+    weights = normalise_weights(components, atlas.uploaded)
     table = atlas.level(level)
     if table.empty:
         raise DivideError(f"no territory at level '{level}' in this table")
@@ -353,7 +356,7 @@ def compute_index(
     for ind_id, weight in weights.items():
         values = table[value_column(ind_id)].astype(float)
         values.index = out.index
-        direction = indicator(ind_id).direction
+        direction = atlas.indicator(ind_id).direction
         out[f"value_{ind_id}"] = values
         scores[ind_id] = badness(
             values, values[scope.to_numpy()], direction, normalisation
@@ -642,18 +645,18 @@ NOT_COMPONENTS = (
 )
 
 
-def candidates() -> list[str]:
+def candidates(extra: Mapping[str, Indicator] | None = None) -> list[str]:
     """Indicators that can enter the index, in registry order.
 
     Returns
     -------
     list of str
         Every indicator with a direction, except :data:`NOT_COMPONENTS`,
-        including those added for the current context (a session's uploads).
+        then those of ``extra`` (a session's uploads).
     """
     return [
         ind_id
-        for ind_id, ind in catalogue().items()
+        for ind_id, ind in catalogue(extra).items()
         if ind.direction != "neutral" and ind_id not in NOT_COMPONENTS
     ]
 
@@ -716,7 +719,9 @@ def within(index_df: pd.DataFrame, codes=None) -> pd.DataFrame:
     return out
 
 
-def component_table(index_df: pd.DataFrame, code: str) -> pd.DataFrame:
+def component_table(
+    index_df: pd.DataFrame, code: str, extra: Mapping[str, Indicator] | None = None
+) -> pd.DataFrame:
     """One territory's components: raw value, percentile, score and contribution.
 
     Parameters
@@ -748,7 +753,7 @@ def component_table(index_df: pd.DataFrame, code: str) -> pd.DataFrame:
         pct = badness(
             pd.Series([value], dtype=float),
             reference[f"value_{ind_id}"],
-            indicator(ind_id).direction,
+            indicator(ind_id, extra).direction,
             "percentile",
         )
         percentiles.append(float(pct.iloc[0]))
@@ -810,11 +815,15 @@ def contribution_figure(
     return fig
 
 
-def same_weights(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
+def same_weights(
+    a: Mapping[str, float],
+    b: Mapping[str, float],
+    extra: Mapping[str, Indicator] | None = None,
+) -> bool:
     """True when two settings give the same index (same components, same ratios)."""
     if set(a) != set(b):
         return False
-    wa, wb = normalise_weights(a), normalise_weights(b)
+    wa, wb = normalise_weights(a, extra), normalise_weights(b, extra)
     return all(math.isclose(wa[c], wb[c], abs_tol=1e-12) for c in wa)
 
 
@@ -828,14 +837,18 @@ def calls_for_text(value, lang: str) -> str:
 
 
 def component_view(
-    table: pd.DataFrame, labels: Mapping[str, str], lang: str
+    table: pd.DataFrame,
+    labels: Mapping[str, str],
+    lang: str,
+    extra: Mapping[str, Indicator] | None = None,
 ) -> pd.DataFrame:
     """:func:`component_table` with formatted values and headers in a language."""
     return pd.DataFrame(
         {
             t("frag_col_component", lang): [labels.get(c, c) for c in table.index],
             t("frag_col_value", lang): [
-                format_value(v, indicator(c), lang) for c, v in table["value"].items()
+                format_value(v, indicator(c, extra), lang)
+                for c, v in table["value"].items()
             ],
             t("frag_col_percentile", lang): table["percentile"].round(1).to_numpy(),
             t("frag_col_score", lang): table["score"].round(1).to_numpy(),

@@ -248,7 +248,7 @@ def restrict(atlas: Atlas, where: Mapping[str, Iterable[str]] | None) -> Atlas:
         c for c in stacked.columns if c.startswith(VALUE_PREFIX) and c not in derived
     ]
     stacked.loc[stacked["level"] != "commune", others] = np.nan
-    view = RestrictedAtlas(atlas.path, full=atlas, where=where)
+    view = RestrictedAtlas(atlas.path, uploaded=atlas.uploaded, full=atlas, where=where)
     for name in ("quality", "provenance", "illectronisme_rates"):
         if name in atlas.__dict__:
             view.__dict__[name] = atlas.__dict__[name]
@@ -302,7 +302,7 @@ def by_type(
     check_grid(grid)
     ids = list(DEFAULT_IDS if indicator_ids is None else indicator_ids)
     for ind_id in ids:
-        indicator(ind_id)
+        atlas.indicator(ind_id)
         if ind_id not in indicators():
             raise DivideError(
                 f"'{ind_id}' cannot be shown by type of territory: only the atlas's "

@@ -1,71 +1,33 @@
-import math
+"""Access to mediation: need against supply, underserved communes, where to add sites."""
 
-import folium
 import streamlit as st
 
-from divide import export, illectronisme, maps, supply
+from divide import illectronisme, supply
 from divide.errors import DivideError
 from divide.formatting import counted, format_count, plural_text
 from divide.i18n import t
 from divide.registry import DEFAULT_RADIUS_KM, indicator
-from divide.safe_text import file_name
 from divide.safe_text import markdown as md
-from pages import _shared, _use
+from frontend import access as parts
+from frontend import components, session, sidebar, state, use
 
-lg = _shared.frame()
-atlas = _shared.session_atlas()  # uploaded sites count too
+lg = sidebar.frame()
+atlas = session.session_atlas()  # uploaded sites count too
+notes = components.Footnote()
 ss = st.session_state
 RISK, DIST = indicator("people_at_risk"), indicator("dist_mediation_km")
-UPLOADS = _shared.uploads_key()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def run(uploads, name: str, *args):
-    """A divide.supply function on the session's atlas, cached per arguments.
-
-    ``uploads`` is the session's uploads key: sessions with the same uploads
-    (or none) share results.
-    """
-    return getattr(supply, name)(_shared.session_atlas(), *args)
-
-
-def from_url(key, default, cast):
-    try:
-        value = cast(_shared.url_param(key, str(default)))
-    except ValueError:
-        return default
-    return value if math.isfinite(value) else default
-
-
-def cards(items):
-    for col, (label, value, note) in zip(st.columns(len(items)), items, strict=True):
-        col.metric(label, value)
-        col.caption(note)
-
-
-def table(frame, columns):
-    st.dataframe(supply.display(frame, columns, lg), hide_index=True, width="stretch")
-
-
-def downloads(frame, stem, key, **extra):
-    meta = {"scope": scope_name, "radius_km": radius, "kinds": kinds, **extra}
-    meta |= {"note": t("modelled_note", lg), "source": _shared.source_caption(RISK)}
-    geojson = supply.to_geojson(frame, meta)
-    files = {"csv": export.csv_bytes(frame), "geojson": geojson}
-    for col, (ext, data) in zip(st.columns(2), files.items(), strict=True):
-        label = t(f"access_export_{ext}", lg)
-        name = file_name(stem, ext)
-        col.download_button(label, data, name, key=f"{key}_{ext}", on_click="ignore")
-
-
-if "access_radius" not in ss:
-    ss["access_radius"] = from_url("radius", DEFAULT_RADIUS_KM, float)
-    ss["access_k"] = from_url("k", 5, int)
-    ss["access_kinds"] = list(supply.MEDIATION_KINDS)
-
+state.seed(
+    {
+        "access_radius": ("radius", DEFAULT_RADIUS_KM, float),
+        "access_k": ("k", 5, int),
+    }
+)
+ss.setdefault("access_kinds", list(supply.MEDIATION_KINDS))
 st.title(t("access_title", lg))
 st.caption(t("access_intro", lg))
-if layers := _shared.user_site_layers():
+if layers := session.user_site_layers():
     files = ", ".join(layer.file for layer in layers)
     n = format_count(sum(len(layer.sites) for layer in layers), lg)
     st.info(md(t("access_user_sites", lg, n=n, files=files)))
@@ -82,43 +44,42 @@ st.caption(t("kinds_counted_note", lg))
 min_need = cols[2].number_input(
     t("access_min_need", lg), min_value=0.0, step=10.0, key="access_min_need"
 )
-_shared.set_url_param("radius", f"{radius:g}")
+state.keep(radius=f"{radius:g}")
 kinds_t, r_text = tuple(kinds), f"{radius:g}"
 if not kinds:
     st.info(t("access_kinds_none", lg))
 
-level, code = _shared.territory()
+level, code = state.territory()
 scope = supply.analysis_scope(atlas, level, code)
 scope_name = atlas.territory(*(scope or ("france", "FR")))["name"]
 if scope is None:
     st.info(t("access_scope_france", lg))
 elif level == "commune":
     st.caption(md(t("access_scope_commune", lg, name=scope_name)))
+job = parts.Analysis(atlas, scope, radius, kinds_t)
+meta = {"scope": scope_name, "radius_km": radius, "kinds": kinds}
 try:
-    summary = run(UPLOADS, "access_summary", scope, radius, kinds_t)
-    per_kind = run(UPLOADS, "kind_summary", scope, radius)
-    under = run(UPLOADS, "underserved_table", scope, radius, kinds_t, float(min_need))
-    epcis = run(UPLOADS, "epci_summary", scope, radius, kinds_t)
+    summary = job.run("access_summary", scope, radius, kinds_t)
+    per_kind = job.run("kind_summary", scope, radius)
+    under = job.run("underserved_table", scope, radius, kinds_t, float(min_need))
+    epcis = job.run("epci_summary", scope, radius, kinds_t)
 except DivideError as exc:
-    _shared.fail(exc)
+    components.fail(exc)
     st.stop()
+notes.add(RISK, f"{t('access_distance_note', lg)} {components.source_caption(DIST)}")
 
 # ------------------------------------------------------------ need and access
 st.subheader(md(f"{t('access_need', lg)} — {scope_name}"))
-cards(supply.summary_cards(summary, lg))
-st.caption(_shared.source_caption(RISK))
+parts.cards(supply.summary_cards(summary, lg))
 with st.expander(t("access_method", lg)):
     st.markdown(illectronisme.method_summary(lg))
     st.markdown(f"**{t('il_ref_title', lg)}**")
-    st.dataframe(
-        illectronisme.reference_table(atlas.level("commune"), lg).round(1),
-        hide_index=True,
-    )
+    reference = illectronisme.reference_table(atlas.level("commune"), lg)
+    st.dataframe(reference.round(1), hide_index=True)
     st.caption(t("il_ref_caption", lg))
 st.markdown(f"**{t('access_per_kind', lg)}**")
-table(per_kind, "kinds")
-_use.render("access", *(scope or ("france", "FR")), lg)  # use next to supply and need
-st.caption(f"{t('access_distance_note', lg)} {_shared.source_caption(DIST)}")
+parts.table(per_kind, "kinds", lg)
+use.render("access", *(scope or ("france", "FR")), lg, notes)  # use beside supply
 map_box = st.container()
 
 # ---------------------------------------------------------------- underserved
@@ -126,135 +87,42 @@ st.subheader(t("access_underserved", lg, r=r_text))
 if under.empty:
     st.success(t("access_underserved_none", lg, r=r_text))
 else:
-    people = _shared.value_text(under["people_at_risk"].sum(), RISK)
+    people = components.value_text(under["people_at_risk"].sum(), RISK)
     st.caption(plural_text("access_underserved_count", lg, len(under), people=people))
-    table(under, "underserved")
+    parts.table(under, "underserved", lg)
     stem = f"underserved_{scope[1] if scope else 'FR'}_{r_text}km"
-    downloads(under, stem, "access_under")
+    parts.downloads(under, stem, "access_under", meta, lg)
 if summary.unlocated_communes:
-    st.caption(
-        t(
-            "access_unlocated",
-            lg,
-            count=counted(summary.unlocated_communes, "commune", lg),
-        )
-    )
-st.caption(_shared.source_caption(RISK))
+    count = counted(summary.unlocated_communes, "commune", lg)
+    st.caption(t("access_unlocated", lg, count=count))
 st.markdown(f"**{t('access_by_epci', lg)}**")
-table(epcis, "epci")
-st.caption(_shared.source_caption(RISK))
+parts.table(epcis, "epci", lg)
 
 # ------------------------------------------------------------------ placement
 st.subheader(t("access_place", lg))
 st.markdown(t("access_place_intro", lg))
-placed = None
+placed = args = None
 if scope is None:
     st.info(t("access_place_france", lg))
 else:
-    points = run(UPLOADS, "scope_points", scope)
-    names = dict(zip(points["code"], points["name"], strict=True))
-    ss["access_exclude"] = [c for c in ss.get("access_exclude", []) if c in names]
-    cols = st.columns([1, 1, 3])
-    # K from the URL or a stricter host rule may leave the range: bring it back.
-    hosts_max = run(
-        UPLOADS,
-        "host_count",
-        scope,
-        tuple(ss["access_exclude"]),
-        float(ss.get("access_min_pop", 0)),
-    )
-    top = max(hosts_max, 1)
-    asked = ss.get("access_k", 5)
-    if not 1 <= asked <= top:
-        ss["access_k"] = min(max(int(asked), 1), top)
-        st.info(t("access_k_clamped", lg, asked=asked, high=top, k=ss["access_k"]))
-    k = cols[0].number_input(
-        t("access_k", lg), min_value=1, max_value=top, step=1, key="access_k"
-    )
-    min_pop = cols[1].number_input(
-        t("access_min_pop", lg), min_value=0, step=100, key="access_min_pop"
-    )
-    exclude = cols[2].multiselect(
-        t("access_exclude", lg),
-        sorted(names, key=lambda c: (names[c], c)),
-        key="access_exclude",
-        format_func=lambda c: f"{names[c]} ({c})",
-        placeholder=t("choose_options", lg),
-    )
-    _shared.set_url_param("k", str(k))
-    args = (scope, radius, int(k), kinds_t, tuple(exclude), float(min_pop))
-    if hosts_max == 0:
-        st.info(t("access_no_host", lg))
-    else:
-        try:
-            placed = run(UPLOADS, "placement", *args)
-        except DivideError as exc:
-            _shared.fail(exc)
+    placed, args, k = parts.placement(job, lg)
 if placed is not None and placed.hosts.empty:
     st.success(t("access_all_covered", lg, r=r_text))
 elif placed is not None:
-    cards(supply.placement_cards(placed, lg))
+    parts.cards(supply.placement_cards(placed, lg))
     if placed.result.stopped_early:
         st.info(supply.stop_reason(placed, lg))
-    table(placed.hosts, "hosts")
-    stem = f"placement_{scope[1]}_{r_text}km_k{int(k)}"
+    parts.table(placed.hosts, "hosts", lg)
+    stem = f"placement_{scope[1]}_{r_text}km_k{k}"
     method = "greedy maximum coverage, within 1 - 1/e of the optimum"
-    downloads(placed.hosts, stem, "access_hosts", k=int(k), method=method)
-    st.caption(_shared.source_caption(RISK))
+    parts.downloads(
+        placed.hosts, stem, "access_hosts", meta | {"k": k, "method": method}, lg
+    )
 
 # ------------------------------------------------------------------------ map
 if scope is not None:
     with map_box:
-        st.subheader(t("access_map", lg))
-        layer = st.radio(
-            t("access_layer", lg),
-            ("illectronisme_est", "dist_mediation_km"),
-            key="access_layer",
-            horizontal=True,
-            format_func=lambda i: supply.indicator_label(i, lg),
-        )
-        ind = indicator(layer)
-        collection, edges, colours = _shared.collection(
-            "commune", scope, layer, "quantiles", 5, lg
-        )
-        bounds = _shared.scope_bounds(scope)
-        labels = {"layer": t("layer", lg), "name": t("name", lg), "code": t("code", lg)}
-        labels["value"] = _shared.label(ind)
         selected = code if level == "commune" else None
-
-        def build_map():
-            fmap = maps.base_map(bounds)
-            maps.add_choropleth(fmap, collection, labels, selected=selected)
-            if kinds:
-                kind_labels = {k_: t(f"kind_{k_}", lg) for k_ in supply.KINDS}
-                sites = atlas.sites_in(scope, kinds)
-                maps.add_sites(
-                    fmap, sites, kind_labels, t("access_layer_sites", lg), lg
-                )
-            maps.add_circles(fmap, under.head(1000), t("access_layer_underserved", lg))
-            if placed is not None:
-                name = t("access_layer_hosts", lg)
-                maps.add_numbered(fmap, placed.hosts, name, radius_km=radius)
-            maps.add_place_labels(fmap, points, t("map_places", lg))
-            folium.LayerControl(collapsed=True, position="bottomleft").add_to(fmap)
-            return fmap
-
-        what = ("access", _shared.fingerprint(collection), lg, selected, UPLOADS)
-        what += (
-            str(bounds),
-            radius,
-            kinds_t,
-            float(min_need),
-            placed is not None and args,
-        )
-        left, right = st.columns([4, 1])
-        with left:
-            _shared.draw_map(
-                build_map, what, key="access_map", height=560, bounds=bounds
-            )
-        legend = maps.legend_html(
-            edges, colours, ind, lg, title=_shared.label(ind), no_data=t("no_data", lg)
-        )
-        right.markdown(legend, unsafe_allow_html=True)
-        right.caption(t("access_map_hint", lg))
-        st.caption(_shared.source_caption(ind))
+        what = (float(min_need), placed is not None and args)
+        notes.add(parts.access_map(job, selected, under, placed, what, lg))
+notes.show()

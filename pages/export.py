@@ -1,31 +1,31 @@
-import contextvars
+"""Export: a level's territories and indicators as files, with the dictionary."""
+
 from functools import partial
 
 import streamlit as st
 
 from divide import export
-from divide.atlas import TYPE_COLUMNS
 from divide.errors import DivideError
 from divide.i18n import t
-from divide.indicators import format_count
-from divide.registry import catalogue, indicators
+from divide.registry import indicators
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
-from divide.territory import ALL_LEVELS
-from pages import _shared
+from divide.territory import ALL_LEVELS, parse_scope
+from frontend import components, session, sidebar, state
+from frontend import export as parts
 
-lg = _shared.frame()
-atlas = _shared.session_atlas()
+lg = sidebar.frame()
+atlas = session.session_atlas()
 ss = st.session_state
 st.title(t("export_title", lg))
 st.caption(t("export_intro", lg))
-chosen = _shared.territory()
+chosen = state.territory()
 if "export_level" not in ss:
     ss["export_level"] = "departement" if chosen[0] == "france" else "commune"
     ss["export_indicators"] = list(indicators())
 
 
-label = partial(export.indicator_label, lang=lg)
+label = partial(export.indicator_label, lang=lg, extra=atlas.uploaded)
 
 # ------------------------------------------------------------- what to export
 left, right = st.columns([1, 2])
@@ -47,61 +47,29 @@ option = right.radio(
 )
 if note := export.scope_note(level, chosen, scopes, lg):
     right.caption(note)
-scope = export.parse_scope(option)
+scope = parse_scope(option)
 
-_shared.forget_removed(["export_indicators"], catalogue())
+components.forget_removed(["export_indicators"], atlas.catalogue())
 ids = st.multiselect(
     t("export_indicators", lg),
-    list(catalogue()),
+    list(atlas.catalogue()),
     key="export_indicators",
     format_func=label,
     placeholder=t("choose_options", lg),
 )
 if not ids:
     st.info(t("export_no_indicator", lg))
-_shared.note_upload_gaps(ids, level)
-atlas = _shared.typed_atlas(_shared.type_filters("export"))
+components.note_upload_gaps(ids, level)
+atlas = session.typed_atlas(components.type_filters("export"))
 
-# ---------------------------------------------- typed thresholds (≤ / ≥ a value)
-st.markdown(f"**{t('export_thresholds', lg)}**")
-ss["export_filter_ids"] = [i for i in ss.get("export_filter_ids", []) if i in ids]
-picked = st.multiselect(
-    t("export_filter_pick", lg),
-    ids,
-    key="export_filter_ids",
-    max_selections=3,
-    format_func=label,
-    placeholder=t("choose_options", lg),
-)
-thresholds = []
-for ind_id in picked:
-    factor = export.display_factor(ind_id)
-    cells = st.columns([3, 1, 2], vertical_alignment="bottom")
-    cells[0].markdown(md(export.indicator_label(ind_id, lg, unit=True)))
-    op = cells[1].selectbox(
-        t("export_threshold_op", lg),
-        export.OPERATORS,
-        key=f"export_op_{ind_id}",
-        format_func=export.OPERATOR_SIGNS.get,
-    )
-    typed = cells[2].number_input(
-        t("export_threshold_value", lg, unit=export.display_unit(ind_id, lg)),
-        value=None,
-        step=1.0 if factor == 100 else None,
-        key=f"export_value_{ind_id}",
-        placeholder=t("export_threshold_placeholder", lg),
-    )
-    if typed is not None:
-        thresholds.append(export.threshold(ind_id, op, typed / factor))
-if picked:
-    st.caption(t("export_threshold_note", lg))
+thresholds = parts.thresholds(ids, atlas.uploaded, lg)
 
 try:
     frame = export.table(
         atlas, level, within=scope, indicator_ids=ids, thresholds=thresholds
     )
 except DivideError as exc:
-    _shared.fail(exc)
+    components.fail(exc)
     st.stop()
 
 # -------------------------------------------------------------------- preview
@@ -109,7 +77,8 @@ n = export.count_text(len(frame), lg)
 st.subheader(t("export_preview", lg, n=n, k=len(ids)))
 if thresholds:
     st.caption(md(" · ".join(rule.text(lg) for rule in thresholds)))
-st.dataframe(export.preview_frame(frame, lg), hide_index=True, height=320)
+preview = export.preview_frame(frame, lg, atlas.uploaded)
+st.dataframe(preview, hide_index=True, height=320)
 st.caption(t("export_preview_note", lg))
 if frame.empty:
     st.warning(t("export_empty", lg))
@@ -134,8 +103,6 @@ for column, fmt in zip(st.columns([1.5, 1, 1, 1]), export.FORMATS, strict=True):
         simplified=simplified,
         vintages=vintages,
     )
-    if fmt != "csv":  # the worker thread must see this session's uploads too
-        build = partial(contextvars.copy_context().run, build)
     column.download_button(
         t(f"export_fmt_{fmt}", lg, size=export.human_size(sizes[fmt], lg)),
         # The CSV is light: built now, its file stays tied to the session (files
@@ -151,26 +118,4 @@ for column, fmt in zip(st.columns([1.5, 1, 1, 1]), export.FORMATS, strict=True):
     )
 st.caption(t("export_csv_why", lg))
 
-# ------------------------------------------- dictionary, sources, data quality
-st.header(t("export_dictionary", lg))
-st.dataframe(export.dictionary_view(lg, [*TYPE_COLUMNS, *catalogue()]), hide_index=True)
-st.caption(t("export_dictionary_note", lg))
-st.header(t("export_sources", lg))
-st.markdown(export.sources_markdown(lg))
-st.header(t("export_quality", lg))
-st.caption(t("export_quality_note", lg))
-st.dataframe(export.quality_view(atlas.quality, lg), hide_index=True)
-details = _shared.quality_details_csv()
-n_details = details.count(b"\n") - 1
-st.caption(t("quality_details_note", lg, n=format_count(n_details, lg)))
-st.download_button(
-    t("quality_details_download", lg),
-    data=details,
-    file_name="divide_quality_details.csv",
-    mime="text/csv",
-    key="export_quality_details",
-    on_click="ignore",
-)
-missing = sum(map(len, export.unmatched(atlas.quality).values()))
-with st.expander(f"{t('export_unmatched', lg)} ({missing})"):
-    st.markdown("\n\n".join(export.unmatched_lines(atlas.quality, lg)))
+parts.about(atlas, lg)

@@ -1,3 +1,5 @@
+"""The overview: a territory's headline figures against its parents, its type, a map."""
+
 import pandas as pd
 import streamlit as st
 
@@ -7,7 +9,7 @@ from divide.indicators import as_of_short, format_value, withheld_reason
 from divide.profile import comparison
 from divide.registry import indicator
 from divide.safe_text import markdown as md
-from pages import _applies, _shared, _types
+from frontend import applies, by_type, cache, components, session, sidebar, state
 
 HEADLINE = [
     "premises_no_thd",
@@ -47,9 +49,9 @@ def _column_name(name: str, level: str) -> str:
     return name if name == kind else f"{name} ({kind})"
 
 
-lg = _shared.frame()
-atlas = _shared.atlas()
-level, code = _shared.territory()
+lg = sidebar.frame()
+atlas = cache.atlas()
+level, code = state.territory()
 name = atlas.territory(level, code)["name"]
 st.title(t("overview_title", lg))
 st.subheader(md(name if level == "france" else f"{name} — {t('level_' + level, lg)}"))
@@ -69,23 +71,23 @@ for i, ind_id in enumerate(HEADLINE):
     with cards[i % 5]:
         # The label is written above the figure, where it wraps instead of being
         # cut ("Locaux sans accès ≥ 30 M…"); the metric keeps it for screen readers.
-        st.markdown(f"**{md(_shared.label(ind))}**")
+        st.markdown(f"**{md(components.label(ind))}**")
         st.metric(
-            _shared.label(ind),
+            components.label(ind),
             shown,
-            help=_shared.source_caption(ind),
+            help=components.source_caption(ind),
             label_visibility="collapsed",
         )
         if ind_id in RANGED and not withheld_reason(row, ind, lg):
             st.caption(range_text(row, ind_id))
         st.caption(as_of_short(ind, lg, dates=atlas.as_of))
 
-_shared.figure_notes(row, HEADLINE)
+components.figure_notes(row, HEADLINE)
 
 shown = pd.DataFrame(
     {
         _column_name(n, lvl): [
-            _shared.value_text(v, indicator(i))
+            components.value_text(v, indicator(i))
             + (
                 f" ({range_text(atlas.territory(lvl, c), i)})"
                 if i in RANGED and range_text(atlas.territory(lvl, c), i)
@@ -95,7 +97,7 @@ shown = pd.DataFrame(
         ]
         for lvl, c, n in table.columns
     },
-    index=[_shared.label(indicator(i)) for i in HEADLINE],
+    index=[components.label(indicator(i)) for i in HEADLINE],
 )
 # The labels' column keeps a fixed width (they wrap): on a phone the values
 # stay on screen beside them.
@@ -107,24 +109,19 @@ st.dataframe(
 with st.expander(t("sources", lg)):
     for ind_id in HEADLINE:
         ind = indicator(ind_id)
-        st.markdown(f"- **{_shared.label(ind)}** — {_shared.source_caption(ind)}")
+        st.markdown(f"- **{components.label(ind)}** — {components.source_caption(ind)}")
 
-_types.render("overview", level, code, lg)  # by type of territory
+by_type.render("overview", level, code, lg)  # by type of territory
 
 st.subheader(t("national_map", lg))
-ind = _shared.current_indicator()
-collection, edges, colours = _shared.collection(
-    "departement", None, ind.id, "quantiles", 5, lg
-)
-_shared.map_block(
-    collection,
-    edges,
-    colours,
+ind = components.current_indicator()
+components.map_block(
+    session.collection("departement", None, ind.id, lang=lg),
     ind,
     key="overview_map",
     bounds=maps.bounds_of("mainland"),
     selected=code if level == "departement" else None,
 )
-st.caption(_shared.source_caption(ind))
-_shared.withheld_on_map("departement", ind)
-_applies.render(level, code, lg)  # what applies here
+st.caption(components.source_caption(ind))
+components.withheld_on_map("departement", ind)
+applies.render(level, code, lg)  # what applies here

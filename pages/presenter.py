@@ -10,130 +10,46 @@ import time
 
 import streamlit as st
 
-from divide import story
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.safe_text import markdown as md
-from pages import _shared
+from frontend import cache, components, sidebar, state
+from frontend import slides as slides_view
 
-# Our own static CSS only: large type for the back of a room, high contrast; it
-# styles our keyed containers (``st.container(key=...)`` → ``.st-key-...``, a
-# documented hook), never Streamlit's internal test ids. No data goes in here.
-# Sizes hold a slide in 1280×720 (headline ≥ 40 px, body ≥ 22 px); taller
-# screens get larger type. The negative margins pull the slide over Streamlit's
-# empty top and bottom padding: one screen, no scroll. On a 720 px high screen
-# the examples give way to the figures and the advice.
-CSS = """
-<style>
-.st-key-pres_slide {margin-top: -3rem; margin-bottom: -12rem; gap: .4rem;}
-.st-key-pres_slide h1 {font-size: 2.6rem; line-height: 1.1; color: #111827;
-  padding: 0; margin: 0;}
-.st-key-pres_nav p {font-size: 1.375rem;}
-.st-key-pres_nav button p {font-size: 1.25rem; white-space: nowrap;}
-.st-key-pres_visual_title p {font-size: 1.375rem; font-weight: 700; line-height: 1.2;}
-.st-key-pres_value p {font-size: 4.2rem; font-weight: 800; line-height: 1.05;
-  color: #111827;}
-.st-key-pres_value_long p {font-size: 2.75rem; font-weight: 800; line-height: 1.1;
-  color: #111827;}
-.st-key-pres_label p {font-size: 1.5rem; font-weight: 600; color: #111827;
-  line-height: 1.25;}
-.st-key-pres_facts p, .st-key-pres_facts li {font-size: 1.375rem; color: #1f2937;
-  line-height: 1.3;}
-.st-key-pres_reco {border: 3px solid #bd0026; border-radius: .6rem;
-  padding: .45rem .9rem; background: #fff7f7; gap: .2rem;}
-.st-key-pres_reco p, .st-key-pres_reco li {font-size: 1.375rem; color: #111827;
-  line-height: 1.3;}
-.st-key-pres_reco_title p {font-size: 1.5rem; font-weight: 700; line-height: 1.2;}
-.st-key-pres_vintage p {font-size: 1.375rem; color: #1f2937; line-height: 1.3;
-  }
-.st-key-pres_keys {display: none;}
-@media (max-height: 800px) {
-  .st-key-pres_examples, .st-key-pres_reason_list, .st-key-pres_note,
-  [class*="st-key-pres_more_reason"] {display: none;}
-}
-@media (min-height: 1000px) {
-  .st-key-pres_slide h1 {font-size: 3.4rem;}
-  .st-key-pres_value p {font-size: 5.6rem;}
-  .st-key-pres_label p, .st-key-pres_reco_title p {font-size: 2rem;}
-  .st-key-pres_facts p, .st-key-pres_facts li, .st-key-pres_reco p,
-  .st-key-pres_reco li, .st-key-pres_vintage p {font-size: 1.75rem;}
-}
-</style>
-"""
-# Arrow keys (and Page Up / Page Down, as remote clickers send) press the
-# previous / next buttons; typing in a field is left alone. Bound once a tab.
-KEYS_JS = """
-<script>
-(() => {
-  const doc = window.parent && window.parent.document ? window.parent.document : document;
-  if (doc.__divideSlideKeys) return;
-  doc.__divideSlideKeys = true;
-  const keys = {ArrowRight: "pres_next", PageDown: "pres_next",
-                ArrowLeft: "pres_prev", PageUp: "pres_prev"};
-  doc.addEventListener("keydown", (event) => {
-    const target = event.target || {};
-    const tag = (target.tagName || "").toLowerCase();
-    if (["input", "textarea", "select"].includes(tag) || target.isContentEditable) return;
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const key = keys[event.key];
-    if (!key) return;
-    const button = doc.querySelector(".st-key-" + key + " button");
-    if (button && !button.disabled) {
-      event.preventDefault();
-      button.click();
-    }
-  });
-})();
-</script>
-"""
 SECONDS = (5, 10, 15, 20, 30, 45, 60, 90, 120)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _slides(level: str, code: str, lang: str) -> list[story.Slide]:
-    return story.slides(_shared.atlas(), level, code, lang)
-
-
 def _go(number: int) -> None:
-    _shared.set_url_param("slide", str(number))
+    state.keep(slide=str(number))
 
 
 def _on_sidebar() -> None:
     # Clean (no sidebar) by default: the URL keeps only the exception.
-    _shared.set_url_param(
-        "present", None if not st.session_state["pres_sidebar"] else "0"
-    )
+    state.keep(present="0" if st.session_state["pres_sidebar"] else None)
 
 
-lg = _shared.frame()
+lg = sidebar.frame()
 ss = st.session_state
-level, code = _shared.territory()
+level, code = state.territory()
 try:
-    slides = _slides(level, code, lg)
+    slides = cache.slides(level, code, lg)
 except DivideError as exc:
-    _shared.fail(exc)
+    components.fail(exc)
     st.stop()
 n = len(slides)
-try:
-    number = min(max(int(_shared.url_param("slide", "1")), 1), n)
-except ValueError:
-    number = 1
-_shared.set_url_param("slide", str(number))
+number = min(max(state.read("slide", 1, int), 1), n)
+state.keep(slide=str(number))
 slide = slides[number - 1]
 
-clean = _shared.url_param("present", "1") != "0"
+clean = state.read("present", "1") != "0"
 ss["pres_sidebar"] = not clean
 # A supported route to a clean screen: the sidebar starts collapsed (its own
 # button, or the option below, brings it back).
 st.set_page_config(initial_sidebar_state="collapsed" if clean else "expanded")
-st.markdown(CSS, unsafe_allow_html=True)
+st.markdown(slides_view.CSS, unsafe_allow_html=True)
 ss["_pres_shown"] = (number, time.monotonic())
 
 
-visual = slide.visual
-fig = slide.figure
-colon = " :" if lg == "fr" else ":"
-advice = slide.advice
 with st.container(key="pres_slide"):
     with st.container(key="pres_nav"):
         nav = st.columns([1.5, 1.5, 4.4, 1.6], vertical_alignment="center")
@@ -176,81 +92,7 @@ with st.container(key="pres_slide"):
         st.caption(t("pres_keys", lg))
 
     st.title(slide.title)  # a catalogue title, no data
-    left, right = st.columns([5, 4], gap="medium")
-    with left:
-        with st.container(key="pres_visual_title"):
-            st.markdown(md(visual["title"]))
-        chart = None
-        if visual["kind"] == "choropleth":
-            try:
-                collection, edges, colours = _shared.collection(
-                    visual["level"],
-                    visual["scope"],
-                    visual["indicator"],
-                    "quantiles",
-                    5,
-                    lg,
-                )
-            except DivideError as exc:
-                _shared.fail(exc)
-            else:
-                chart = story.map_figure(collection, edges, colours, visual, lg)
-        elif visual["kind"] == "line":
-            chart = story.line_figure(visual, lg)
-        else:
-            chart = story.bar_figure(visual, lg)
-        if chart is not None:
-            # theme=None: keep the figure's large type (Streamlit's theme shrinks it).
-            st.plotly_chart(
-                chart,
-                width="stretch",
-                key="pres_chart",
-                theme=None,
-                config={"displayModeBar": False},
-            )
-    with right:
-        long = len(fig.text) > story.SHORT_FIGURE
-        with st.container(key="pres_value_long" if long else "pres_value"):
-            st.markdown(md(fig.text))
-        with st.container(key="pres_label"):
-            # A modelled figure says so beside its label (a badge on the line).
-            badge = f" :orange-badge[:material/science: {t('modelled', lg)}]"
-            st.markdown(md(fig.label) + (badge if fig.modelled else ""))
-        with st.container(key="pres_facts"):
-            if fig.detail:
-                st.markdown(md(fig.detail))
-            # The summary slide's list of rules is its chart: not said twice.
-            if fig.comparison and slide.id != "actions":
-                st.markdown(
-                    "\n".join(
-                        f"- {md(where)}{colon} **{md(text)}**"
-                        for where, text in fig.comparison
-                    )
-                )
-        if visual["kind"] == "line" and visual.get("note"):
-            with st.container(key="pres_note"):
-                st.markdown(md(visual["note"]))
-    with st.container(key="pres_vintage"):
-        st.markdown(md(fig.source))
-    with st.container(key="pres_reco"):
-        with st.container(key="pres_reco_title"):
-            st.markdown(
-                f"{t('pres_calls_for', lg)}{colon} "
-                + md(f"{advice.number}. {advice.title}")
-            )
-        # On the summary slide the reason lists the rules its chart shows.
-        with st.container(key="pres_reason_list" if slide.id == "actions" else None):
-            st.markdown(md(advice.reason))
-        if advice.initiatives:
-            with st.container(key="pres_examples"):
-                st.markdown(
-                    f"{t('pres_initiatives', lg)} "
-                    + ", ".join(md(i) for i in advice.initiatives)
-                )
-        for i, extra in enumerate(slide.more):
-            st.markdown(f"**{md(f'{extra.number}. {extra.title}')}**")
-            with st.container(key=f"pres_more_reason_{i}"):
-                st.markdown(md(extra.reason))
+    slides_view.body(slide, lg)
 
 
 @st.fragment(run_every=seconds if auto else None)
@@ -265,5 +107,5 @@ def _advance() -> None:
 
 # Out of sight: the arrow keys' listener and the auto-advance timer.
 with st.container(key="pres_keys"):
-    st.html(KEYS_JS, unsafe_allow_javascript=True)
+    st.html(slides_view.KEYS_JS, unsafe_allow_javascript=True)
     _advance()

@@ -1,3 +1,5 @@
+"""A territory's profile: every indicator, its type, the use of mediation, its sites."""
+
 import streamlit as st
 
 from divide import maps, sheet
@@ -7,11 +9,12 @@ from divide.i18n import t
 from divide.registry import indicator, indicators
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
-from pages import _applies, _shared, _types, _use
+from frontend import applies, by_type, cache, components, sidebar, state, use
 
-lg = _shared.frame()
-atlas = _shared.atlas()
-level, code = _shared.territory()
+lg = sidebar.frame()
+atlas = cache.atlas()
+notes = components.Footnote()
+level, code = state.territory()
 row = atlas.territory(level, code)
 name = str(row["name"])
 st.title(t("profile_title", lg))
@@ -22,7 +25,7 @@ try:
     sites = sheet.territory_sites(atlas, level, code)
     document = sheet.territory_sheet(atlas, level, code, lg)
 except DivideError as exc:
-    _shared.fail(exc)
+    components.fail(exc)
     st.stop()
 
 st.download_button(
@@ -38,33 +41,33 @@ st.download_button(
 # ------------------------------------------------------------- indicators
 st.markdown(f"**{t('all_indicators', lg)}**")
 st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)
-notes = [t("modelled_note", lg)]
+shown_notes = [t("modelled_note", lg)]
 if level != "france":
-    notes.append(t("prof_percentile_note", lg, plural=t(f"levels_plural_{level}", lg)))
-st.caption(" ".join(notes))
-_shared.figure_notes(row, list(indicators()))
+    plural = t(f"levels_plural_{level}", lg)
+    shown_notes.append(t("prof_percentile_note", lg, plural=plural))
+st.caption(" ".join(shown_notes))
+components.figure_notes(row, list(indicators()))
 
-_types.render("profile", level, code, lg)  # by type of territory
-_use.render("profile", level, code, lg)  # use of mediation next to supply and need
+by_type.render("profile", level, code, lg)  # by type of territory
+use.render("profile", level, code, lg, notes)  # use of mediation, supply, need
 
 # ------------------------------------------------------- map and site list
-count_text = counted(len(sites), "mediation_site", lg)
 if level == "france":
     st.subheader(t("sites_list", lg))
     st.caption(t("prof_no_map_france", lg))
-    map_col, list_col = None, st.container()
+    list_col = st.container()
 else:
     map_col, list_col = st.columns([2, 3])
     with map_col:
         st.markdown(f"**{t('mini_map', lg)}**")
-        shapes = _shared.geometry(level)
+        shapes = cache.geometry(level)
         shape = shapes[shapes["code"] == row["code"]]
         if shape.empty:
             st.caption(t("no_data", lg))
         else:
-            _shared.draw_map(
+            components.draw_map(
                 lambda: sheet.mini_map(shape, sites, lg),
-                ("profile", level, code, lg, _shared.uploads_key()),
+                ("profile", level, code, lg),
                 key="profile_map",
                 height=320,
                 bounds=maps.bounds_of(tuple(shape.total_bounds)),
@@ -72,7 +75,7 @@ else:
 with list_col:
     if level != "france":
         st.markdown(f"**{t('sites_list', lg)}**")
-    st.caption(count_text)
+    st.caption(counted(len(sites), "mediation_site", lg))
     if sites.empty:
         st.info(t("no_sites", lg))
     else:
@@ -82,5 +85,6 @@ with list_col:
             width="stretch",
             height=320,
         )
-st.caption(_shared.source_caption(indicator("mediation_sites")))
-_applies.render(level, code, lg)  # what applies here
+notes.add(indicator("mediation_sites"))
+notes.show()
+applies.render(level, code, lg)  # what applies here

@@ -1,31 +1,31 @@
+"""Progress: a dated series for the territory and its parents, and its map at a date."""
+
 import plotly.express as px
 import streamlit as st
 
 from divide import maps
 from divide import series as dated
 from divide.errors import DivideError
-from divide.export import csv_bytes
 from divide.i18n import t
 from divide.indicators import display_values, format_date, format_value
 from divide.registry import series_registry
-from pages import _shared
+from frontend import cache, components, sidebar, state
 
-lg = _shared.frame()
-atlas = _shared.atlas()
-level, code = _shared.territory()
+lg = sidebar.frame()
+atlas = cache.atlas()
+level, code = state.territory()
 st.title(t("progress_title", lg))
 st.caption(t("progress_intro", lg))
 
 SERIES = list(series_registry())
-if "progress_series" not in st.session_state:
-    st.session_state["progress_series"] = _shared.url_param("series", SERIES[0], SERIES)
+state.seed({"progress_series": ("series", SERIES[0], SERIES)})
 series_id = st.selectbox(
     t("progress_series", lg),
     SERIES,
     key="progress_series",
     format_func=lambda s: series_registry()[s].name(lg),
 )
-_shared.set_url_param("series", series_id)
+state.keep(series=series_id)
 entry = series_registry()[series_id]
 ind = dated.as_indicator(entry)
 st.caption(entry.note.get(lg, ""))
@@ -34,7 +34,7 @@ try:
     lines = dated.lines(atlas, series_id, level, code, lg)
     dates = dated.dates(atlas, series_id)
 except DivideError as exc:
-    _shared.fail(exc)
+    components.fail(exc)
     st.stop()
 
 # ------------------------------------------------------------ the line chart
@@ -49,7 +49,7 @@ figure = px.line(
     color="territory",
     markers=True,
     custom_data=["text"],
-    labels={"date": t("date", lg), "shown": _shared.label(ind), "territory": ""},
+    labels={"date": t("date", lg), "shown": components.label(ind), "territory": ""},
 )
 figure.update_traces(
     hovertemplate="%{x}<br>%{customdata[0]}<extra>%{fullData.name}</extra>"
@@ -61,27 +61,22 @@ figure.update_layout(
     separators=", " if lg == "fr" else ".,",
 )
 st.plotly_chart(figure, key="progress_chart", config={"displaylogo": False})
-st.caption(
-    f"{_shared.source_caption_of(entry.source_records())} — {dated.as_of_line(atlas, series_id, lg)}"
-)
+source = components.source_caption_of(entry.source_records())
+st.caption(f"{source} — {dated.as_of_line(atlas, series_id, lg)}")
 
 # --------------------------------------------------- the map at a chosen date
 st.subheader(t("progress_map", lg))
-if "progress_date" not in st.session_state:
-    st.session_state["progress_date"] = _shared.url_param("date", dates[-1], dates)
+state.seed({"progress_date": ("date", dates[-1], dates)})
 date = st.select_slider(
     t("progress_date", lg),
     dates,
     key="progress_date",
     format_func=lambda d: format_date(d, lg),
 )
-_shared.set_url_param("date", date)
+state.keep(date=date)
 values = dated.at_date(atlas, series_id, "departement", date)
-collection, edges, colours = _shared.series_collection(series_id, date, lg)
-_shared.map_block(
-    collection,
-    edges,
-    colours,
+components.map_block(
+    cache.series_collection(series_id, date, lg),
     ind,
     key="progress_map",
     bounds=maps.bounds_of("mainland"),
@@ -92,7 +87,7 @@ st.caption(t("progress_map_note", lg, date=format_date(date, lg), n=len(values))
 table = dated.long_table(atlas, [series_id], "departement")
 st.download_button(
     t("progress_download", lg),
-    data=csv_bytes(table),
+    data=cache.csv_file(table),
     file_name=f"divide_{series_id}_departements.csv",
     mime="text/csv",
     key="progress_download",

@@ -1,6 +1,6 @@
-import pandas as pd
+"""Recommendations: what applies here, then the knowledge base, filtered."""
+
 import streamlit as st
-from streamlit_folium import st_folium
 
 from divide import maps, recommend
 from divide.errors import DivideError
@@ -8,41 +8,30 @@ from divide.i18n import t
 from divide.knowledge import KINDS, SOURCES, knowledge
 from divide.registry import indicator
 from divide.safe_text import markdown as md
-from pages import _applies, _shared
-from pages._applies import link
+from frontend import applies, cache, components, sidebar, state
+from frontend.applies import link
 
 LEVELS = recommend.LEVELS
 KB = knowledge()
 COUNTRIES = recommend.countries(KB)
 
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def fires(rec_id: str, level: str) -> pd.DataFrame:
-    return recommend.where_it_fires(_shared.atlas(), rec_id, level)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def fires_layer(rec_id: str, lang: str):
-    values = recommend.fires_values(_shared.atlas(), rec_id, "departement")
-    shapes = _shared.geometry("departement")
-    return maps.score_layer(shapes, values, recommend.STRENGTH, lang)
-
-
-lg = _shared.frame()
-atlas = _shared.atlas()
-level, code = _shared.territory()
-ss = st.session_state
+lg = sidebar.frame()
+atlas = cache.atlas()
+level, code = state.territory()
 
 st.title(t("reco_title", lg))
 st.caption(t("reco_intro", lg))
-_applies.render(level, code, lg)
+applies.render(level, code, lg)
 st.divider()
 
-if "reco_level" not in ss:  # first visit of the session: read the URL
-    ss["reco_theme"] = _shared.url_param("rtheme", "", ["", *KB.themes])
-    ss["reco_country"] = _shared.url_param("rcountry", "", ["", *COUNTRIES])
-    ss["reco_kind"] = _shared.url_param("rkind", "", ["", *KINDS])
-    ss["reco_level"] = _shared.url_param("rlevel", "departement", LEVELS)
+state.seed(
+    {
+        "reco_level": ("rlevel", "departement", LEVELS),
+        "reco_theme": ("rtheme", "", ["", *KB.themes]),
+        "reco_country": ("rcountry", "", ["", *COUNTRIES]),
+        "reco_kind": ("rkind", "", ["", *KINDS]),
+    }
+)
 
 
 def any_or(labels):
@@ -71,16 +60,19 @@ where_level = c[3].selectbox(
     key="reco_level",
     format_func=lambda v: t(f"level_{v}", lg),
 )
-for key, value in (("rtheme", theme), ("rcountry", country), ("rkind", kind)):
-    _shared.set_url_param(key, value or None)
-_shared.set_url_param("rlevel", where_level)
+state.keep(
+    rtheme=theme or None,
+    rcountry=country or None,
+    rkind=kind or None,
+    rlevel=where_level,
+)
 st.caption(t("reco_filter_note", lg))
 try:
     recs, inits, contros = recommend.browse(
         KB, theme=theme or None, country=country or None, kind=kind or None
     )
 except DivideError as exc:
-    _shared.fail(exc)
+    components.fail(exc)
     st.stop()
 numbers = {r.id: r.number for r in KB.recommendations.values()}
 total = len(atlas.level(where_level))
@@ -94,10 +86,10 @@ for rec in recs:
     with st.expander(md(f"{rec.number}. {rec.title[lg]}")):
         st.text(rec.summary[lg])
         st.caption(md(rec.citation(lg)))
-        informed = ", ".join(_shared.label(indicator(i)) for i in rec.indicators)
+        informed = ", ".join(components.label(indicator(i)) for i in rec.indicators)
         st.markdown(f"**{t('reco_informed_by', lg)}** — {md(informed)}")
         st.markdown(f"**{t('reco_where', lg)}**")
-        where = fires(rec.id, where_level)
+        where = cache.fires(rec.id, where_level)
         if where.empty:
             st.caption(t("reco_fires_none", lg))
             continue
@@ -106,30 +98,16 @@ for rec in recs:
         st.dataframe(top, hide_index=True, width="stretch", key=f"reco_top_{rec.id}")
         st.caption(t("reco_strength_note", lg))
         if st.toggle(t("reco_show_map", lg), key=f"reco_map_{rec.id}"):
-            collection, edges, colours = fires_layer(rec.id, lg)
-            fmap = maps.base_map(maps.bounds_of("mainland"))
-            heads = {"layer": "layer", "name": "name", "code": "code"}
-            names = {k: t(v, lg) for k, v in heads.items()}
-            names["value"] = t("reco_strength", lg)
-            maps.add_choropleth(fmap, collection, names, selected=None)
-            map_col, legend_col = st.columns([3, 1])
-            with map_col:
-                st_folium(
-                    fmap,
-                    height=380,
-                    use_container_width=True,
-                    returned_objects=[],
-                    key=f"reco_folium_{rec.id}",
-                )
-            legend = maps.legend_html(
-                edges,
-                colours,
+            components.map_block(
+                cache.fires_layer(rec.id, lg),
                 recommend.STRENGTH,
-                lg,
+                key=f"reco_folium_{rec.id}",
+                bounds=maps.bounds_of("mainland"),
+                height=380,
                 title=t("reco_strength", lg),
                 no_data=t("reco_map_nodata", lg),
+                what=(rec.id,),
             )
-            legend_col.markdown(legend, unsafe_allow_html=True)
 
 # ---------------------------------------------------------------- initiatives
 st.header(t("reco_initiatives", lg, n=len(inits)))

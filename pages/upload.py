@@ -1,18 +1,18 @@
-import streamlit as st
-from streamlit_folium import st_folium
+"""Upload: a session's own indicator, sites or refreshed source file."""
 
-from divide import maps, uploads
+import streamlit as st
+
+from divide import uploads
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import DIRECTIONS, UNITS
-from divide.safe_text import clean, file_name
 from divide.safe_text import markdown as md
 from divide.territory import LEVELS
 from divide.uploads import COUNT_UNITS
-from pages import _shared
+from frontend import cache, components, sidebar, uploaded
 
-lg = _shared.frame()
-atlas = _shared.atlas()
+lg = sidebar.frame()
+atlas = cache.atlas()
 ss = st.session_state
 ss.setdefault("user_indicators", {})
 ss.setdefault("user_sites", {})
@@ -22,54 +22,6 @@ ss.setdefault("_upload_slots", {})  # (file id, column) -> id it is stored under
 
 st.title(t("upload_title", lg))
 st.caption(t("upload_intro", lg))
-
-
-def read_once(file) -> uploads.RawTable:
-    """The uploaded table, read once per file (its columns are offered first)."""
-    held = ss.get("_upload_raw")
-    if held is None or held[0] != file.file_id:
-        held = ss["_upload_raw"] = (
-            file.file_id,
-            uploads.read_upload(file.getvalue(), clean(file.name, 120)),
-        )
-    return held[1]
-
-
-def remove(store: str, key: str) -> None:
-    """Forget an upload, and empty the uploaders so that it is not read again."""
-    ss[store].pop(key, None)
-    ss["upload_round"] += 1
-
-
-def show_report(report) -> None:
-    """The validation report as plain text and a table of problems."""
-    st.code(report.text(lang=lg), language=None, wrap_lines=True)
-    if report.problems:
-        st.dataframe(report.problems_frame(lg), width="stretch", hide_index=True)
-
-
-def draw(ind, *, key: str) -> None:
-    """The uploaded indicator at its own level, over the territories it covers."""
-    collection, edges, colours = _shared.collection(
-        ind.level, None, ind.id, "quantiles", 5, lg, only_known=True
-    )
-    shapes = _shared.geometry(ind.level)
-    covered = shapes[shapes["code"].isin(ind.values_at(ind.level).dropna().index)]
-    fmap = maps.base_map(maps.bounds_of(tuple(covered.total_bounds)))
-    labels = {
-        "layer": t("layer", lg),
-        "name": t("name", lg),
-        "code": t("code", lg),
-        "value": _shared.label(ind),
-    }
-    maps.add_choropleth(fmap, collection, labels, selected=None)
-    st_folium(fmap, height=480, use_container_width=True, returned_objects=[], key=key)
-    st.markdown(
-        maps.legend_html(
-            edges, colours, ind, lg, title=_shared.label(ind), no_data=t("no_data", lg)
-        ),
-        unsafe_allow_html=True,
-    )
 
 
 indicator_tab, sites_tab, refresh_tab = st.tabs(
@@ -103,9 +55,9 @@ with indicator_tab:
     )
     if file is not None:
         try:
-            raw = read_once(file)
+            raw = uploaded.read_once(file)
             columns = ["", *raw.frame.columns]
-            _shared.forget_removed(["upload_code_column", "upload_weight"], columns)
+            components.forget_removed(["upload_code_column", "upload_weight"], columns)
             picks = st.columns(3)
             code_column = picks[0].selectbox(
                 t("upload_code_column", lg),
@@ -128,11 +80,11 @@ with indicator_tab:
                 weight_column=weight or None,
                 atlas=atlas,
             )
-            _shared.forget_removed(["upload_column"], loaded.value_columns)
+            components.forget_removed(["upload_column"], loaded.value_columns)
             column = picks[2].selectbox(
                 t("upload_column", lg), loaded.value_columns, key="upload_column"
             )
-            show_report(loaded.report)
+            uploaded.show_report(loaded.report, lg)
             ind = loaded.as_indicator(column, unit=unit, direction=direction)
             # Another upload with a column of the same name is never replaced.
             slot = (file.file_id, column)
@@ -144,38 +96,8 @@ with indicator_tab:
                 renamed = t("upload_renamed", lg, name=ind.name(lg), new=kept.name(lg))
                 st.warning(md(renamed), icon=":material/edit_note:")
         except DivideError as exc:
-            _shared.fail(exc)
-    for ind in list(ss["user_indicators"].values()):
-        st.subheader(md(ind.name(lg)))
-        st.caption(
-            md(
-                f"{t('source', lg)}: {ind.vintage()} — {t('upload_session_only', lg)}. "
-                + t("upload_indicator_used", lg)
-            )
-        )
-        try:
-            draw(ind, key=f"upload_map_{ind.id}")
-            table = ind.frame(ind.level).join(
-                atlas.level(ind.level)[["name"]], how="left"
-            )
-            # Same bytes on every run, and no rerun on click: a quick second
-            # click cannot cancel the file the browser is still fetching.
-            st.download_button(
-                t("export_download", lg) + " CSV",
-                _shared.csv_file(table.reset_index()),
-                file_name=file_name(ind.id, "csv"),
-                mime="text/csv",
-                key=f"upload_download_{ind.id}",
-                on_click="ignore",
-            )
-        except DivideError as exc:
-            _shared.fail(exc)
-        st.button(
-            t("upload_remove", lg),
-            key=f"upload_remove_{ind.id}",
-            on_click=remove,
-            args=("user_indicators", ind.id),
-        )
+            components.fail(exc)
+    uploaded.indicators(atlas, lg)
 
 with sites_tab:
     file = st.file_uploader(
@@ -186,48 +108,11 @@ with sites_tab:
     if file is not None:
         try:
             loaded = uploads.load_sites(file.getvalue(), file.name, atlas)
-            show_report(loaded.report)
+            uploaded.show_report(loaded.report, lg)
             ss["user_sites"][loaded.sha256] = loaded
         except DivideError as exc:
-            _shared.fail(exc)
-    if ss["user_sites"]:
-        st.caption(t("upload_sites_used", lg))
-    for sha, layer in list(ss["user_sites"].items()):
-        st.subheader(md(f"{layer.file} — {len(layer.sites):,}"))
-        placed = layer.sites.dropna(subset=["lon", "lat"])
-        if not placed.empty:
-            box = (
-                placed["lon"].min(),
-                placed["lat"].min(),
-                placed["lon"].max(),
-                placed["lat"].max(),
-            )
-            fmap = maps.base_map(maps.bounds_of(box))
-            maps.add_sites(
-                fmap,
-                placed,
-                {k: t(f"kind_{k}", lg) for k in maps.KIND_COLOURS},
-                t("show_sites", lg),
-                lg,
-            )
-            st_folium(
-                fmap,
-                height=420,
-                use_container_width=True,
-                returned_objects=[],
-                key=f"upload_sites_map_{sha[:8]}",
-            )
-        st.dataframe(
-            layer.sites[["name", "kind", "commune", "lat", "lon", "located_by"]],
-            width="stretch",
-            hide_index=True,
-        )
-        st.button(
-            t("upload_remove", lg),
-            key=f"upload_sites_remove_{sha[:8]}",
-            on_click=remove,
-            args=("user_sites", sha),
-        )
+            components.fail(exc)
+    uploaded.site_layers(lg)
 
 with refresh_tab:
     file = st.file_uploader(
@@ -239,4 +124,4 @@ with refresh_tab:
             st.code(result.text(), language=None, wrap_lines=True)
             st.dataframe(result.table.head(200), width="stretch", hide_index=True)
         except DivideError as exc:
-            _shared.fail(exc)
+            components.fail(exc)

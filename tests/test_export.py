@@ -352,27 +352,6 @@ def test_write_names_files_and_checks_the_folder(atlas, dep29, tmp_path):
         export.write(atlas, "commune", dep29, "csv", tmp_path / "no" / "x.csv")
 
 
-# ------------------------------------------------------------------- filters
-def test_slider_spec_holds_every_value_in_display_units(dep29):
-    spec = export.slider_spec(dep29["thd30_share"], "thd30_share")
-    shown = dep29["thd30_share"].dropna() * 100
-    assert spec.low <= shown.min() and spec.high >= shown.max() and spec.high <= 100
-    assert spec.step == pytest.approx(0.1) and spec.digits == 1
-    pop = export.slider_spec(dep29["population"], "population")
-    assert pop.step >= 1 and pop.low <= dep29["population"].min()
-    assert export.slider_spec(pd.Series([0.5, 0.5]), "thd30_share") is None
-    assert export.slider_spec(pd.Series([np.nan]), "thd30_share") is None
-
-
-def test_registry_range_converts_and_leaves_ends_open():
-    spec = export.SliderSpec(0.0, 100.0, 0.1)
-    assert export.registry_range("thd30_share", (0.0, 100.0), spec) is None
-    assert export.registry_range("thd30_share", (50.0, 100.0), spec) == (0.5, None)
-    assert export.registry_range("thd30_share", (0.0, 25.5), spec) == (None, 0.255)
-    spec = export.SliderSpec(0.0, 1000.0, 10.0)
-    assert export.registry_range("population", (10.0, 500.0), spec) == (10.0, 500.0)
-
-
 # ------------------------------------------------- dictionary, sources, quality
 def test_dictionary_describes_every_indicator():
     notes = export.dictionary()
@@ -452,17 +431,13 @@ def test_scope_options_follow_the_sidebar(atlas):
     assert export.scope_options(atlas, "commune", ("france", "FR")) == ["france"]
     assert export.scope_options(atlas, "commune", ("commune", "29019")) == [
         "france",
-        "departement:29",
+        "dep:29",
     ]
     assert export.scope_options(atlas, "region", ("departement", "29")) == ["france"]
     assert export.scope_options(atlas, "commune", ("epci", "242900314"))[-1] == (
         "epci:242900314"
     )
-    assert (
-        export.scope_label(atlas, "departement:29", "en")
-        == "Finistère (Département 29)"
-    )
-    assert export.parse_scope("france") is None
+    assert export.scope_label(atlas, "dep:29", "en") == "Finistère (Département 29)"
     note = export.scope_note("commune", ("commune", "29019"), ["france", "x"], "en")
     assert "its département" in note
     note = export.scope_note("region", ("departement", "29"), ["france"], "en")
@@ -609,7 +584,7 @@ def test_page_renders_in_both_languages(params, title, rows):
 def test_page_interactions_change_the_preview(atlas):
     at = _page({"lang": "en", "level": "departement", "code": "29"})
     assert at.selectbox(key="export_level").value == "commune"
-    assert at.radio(key="export_scope").value == "departement:29"
+    assert at.radio(key="export_scope").value == "dep:29"
     at.selectbox(key="export_level").select("epci").run()
     epcis = export.table(atlas, "epci", within="dep:29", indicator_ids=[])
     assert _rows(at) == len(epcis) > 5

@@ -18,7 +18,7 @@ from divide.atlas import Atlas
 from divide.i18n import t
 from divide.knowledge import knowledge
 from divide.safe_text import markdown as plain
-from pages._applies import link
+from frontend.applies import link
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAGILITY = "pages/fragility.py"

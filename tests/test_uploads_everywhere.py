@@ -1,16 +1,15 @@
 """Uploads join the session's atlas: mapped, compared, indexed, exported, counted.
 
 An uploaded indicator is offered by every indicator picker of its session, and
-an uploaded site layer counts in the access and placement tools; another session
-(another thread) never sees either.
+an uploaded site layer counts in the access and placement tools; the session's
+atlas view carries them (``Atlas.with_uploads``) and is passed to the library,
+so another session never sees either.
 """
 
 from __future__ import annotations
 
-import contextvars
 import io
 import json
-import threading
 import zipfile
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from divide import export, fragility, safe_text, supply, uploads
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.indicators import value_column
-from divide.registry import catalogue, indicator, use_session_indicators
+from divide.registry import catalogue, indicator
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "data" / "userdata"
@@ -63,29 +62,23 @@ def sites(atlas):
 
 
 # ------------------------------------------------------------------ library
-def test_session_indicators_belong_to_their_thread(share):
-    seen = {}
-
-    def session() -> None:
-        use_session_indicators({share.id: share})
-        seen["inside"] = indicator(share.id).name("en")
-        seen["catalogue"] = list(catalogue())
-
-    worker = threading.Thread(target=session)
-    worker.start()
-    worker.join()
-    assert seen["inside"] == "part_65_plus"
-    assert seen["catalogue"][-1] == share.id
-    assert share.id not in catalogue()
-    with pytest.raises(DivideError, match="unknown indicator"):
-        indicator(share.id)
+def test_uploads_belong_to_the_view_that_carries_them(atlas, share):
+    view = atlas.with_uploads({share.id: share})
+    assert view.indicator(share.id).name("en") == "part_65_plus"
+    assert list(view.catalogue())[-1] == share.id
+    assert view.level("departement").loc["29", f"v_{share.id}"] == pytest.approx(0.241)
+    # The shared atlas and the registry know nothing of it.
+    assert share.id not in catalogue() and share.id not in atlas.catalogue()
+    for lookup in (indicator, atlas.indicator):
+        with pytest.raises(DivideError, match="unknown indicator"):
+            lookup(share.id)
 
 
-def test_an_upload_cannot_hide_a_registry_indicator(share):
+def test_an_upload_cannot_hide_a_registry_indicator(atlas, share):
     from dataclasses import replace
 
     with pytest.raises(DivideError, match="already used by the registry"):
-        use_session_indicators({"thd30_share": replace(share, id="thd30_share")})
+        atlas.with_uploads({"thd30_share": replace(share, id="thd30_share")})
 
 
 def test_with_additions_adds_columns_and_sites_and_leaves_the_atlas(
@@ -119,17 +112,11 @@ def test_uploaded_sites_count_in_access_and_placement(atlas, sites):
 
 
 def test_export_carries_an_upload_and_its_provenance(atlas, share):
-    view = atlas.with_additions({share.id: share.values})
-
-    def run():
-        use_session_indicators({share.id: share})
-        frame = export.table(view, "departement", indicator_ids=[share.id])
-        archive = zipfile.ZipFile(io.BytesIO(export.zip_csv(frame, "x")))
-        notes = archive.read("x.dictionary.csv").decode("utf-8")
-        geo = json.loads(export.payload(view, "departement", frame, "geojson"))
-        return frame, notes, geo
-
-    frame, notes, geo = contextvars.copy_context().run(run)
+    view = atlas.with_uploads({share.id: share})
+    frame = export.table(view, "departement", indicator_ids=[share.id])
+    zipped = export.payload(view, "departement", frame, "csv", name="x")
+    notes = zipfile.ZipFile(io.BytesIO(zipped)).read("x.dictionary.csv").decode()
+    geo = json.loads(export.payload(view, "departement", frame, "geojson"))
     assert frame.set_index("code").loc["29", share.id] == pytest.approx(0.241)
     assert "user upload" in notes and "deps.csv" in notes
     described = geo["metadata"]["dictionary"][0]
@@ -137,15 +124,10 @@ def test_export_carries_an_upload_and_its_provenance(atlas, share):
 
 
 def test_an_upload_can_enter_the_fragility_index(atlas, share):
-    view = atlas.with_additions({share.id: share.values})
-
-    def run():
-        use_session_indicators({share.id: share})
-        assert share.id in fragility.candidates()
-        weights = {"thd30_share": 1.0, share.id: 1.0}
-        return fragility.compute_index(view, "departement", weights)
-
-    index = contextvars.copy_context().run(run)
+    view = atlas.with_uploads({share.id: share})
+    assert share.id in fragility.candidates(view.uploaded)
+    weights = {"thd30_share": 1.0, share.id: 1.0}
+    index = fragility.compute_index(view, "departement", weights)
     with_upload = index.loc["2A"]  # Corse-du-Sud has a value in the file
     assert with_upload["score"] == with_upload["score"]  # not NaN
     assert share.id not in fragility.candidates()

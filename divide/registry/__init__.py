@@ -2,9 +2,9 @@
 
 Both are declared in YAML beside this file; this module loads and checks them.
 
-A client may add its own indicators for the current context (the app does it for
-a session's uploads, see :func:`use_session_indicators`): :func:`indicator`
-then finds them and :func:`catalogue` lists them after the registry's. The
+A client may have indicators of its own (a session's uploads): it passes them
+as ``extra`` to :func:`indicator` and :func:`catalogue` (an atlas view made by
+:meth:`divide.atlas.Atlas.with_uploads` carries them and passes them). The
 registry itself (:func:`indicators`) never changes.
 """
 
@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from types import MappingProxyType
 
 import yaml
 
@@ -285,37 +283,29 @@ def source(source_id: str) -> Source:
 #: this distance, in km in a straight line, from the nearest counted site.
 DEFAULT_RADIUS_KM = 10.0
 
-_SESSION: ContextVar[Mapping[str, Indicator]] = ContextVar(
-    "session_indicators", default=MappingProxyType({})
-)
 
-
-def use_session_indicators(extra: Mapping[str, Indicator]) -> None:
-    """Make some indicators known for the current context, besides the registry's.
-
-    Each thread starts with none, so one app session never sees another's.
-    Ids that would hide a registry indicator are refused.
-    """
+def check_extra(extra: Mapping[str, Indicator]) -> None:
+    """Refuse indicators of one's own whose ids would hide the registry's."""
     clash = sorted(set(extra) & set(indicators()))
     if clash:
         raise DivideError(f"indicator ids already used by the registry: {clash}")
-    _SESSION.set(MappingProxyType(dict(extra)))
 
 
-def catalogue() -> dict[str, Indicator]:
-    """The registry's indicators, then those added for the current context."""
-    return {**indicators(), **_SESSION.get()}
+def catalogue(extra: Mapping[str, Indicator] | None = None) -> dict[str, Indicator]:
+    """The registry's indicators, then ``extra`` (a session's uploads)."""
+    return {**indicators(), **(extra or {})}
 
 
-def indicator(indicator_id: str) -> Indicator:
-    """Return an indicator by id, or raise with close matches."""
+def indicator(
+    indicator_id: str, extra: Mapping[str, Indicator] | None = None
+) -> Indicator:
+    """Return an indicator by id (the registry's, then ``extra``'s), or raise."""
     known = indicators()
     if indicator_id in known:
         return known[indicator_id]
-    extra = _SESSION.get()
-    if indicator_id in extra:
+    if extra and indicator_id in extra:
         return extra[indicator_id]
-    raise unknown("indicator", indicator_id, catalogue()) from None
+    raise unknown("indicator", indicator_id, catalogue(extra)) from None
 
 
 def parse_indicator_list(text: str | None) -> list[str]:

@@ -115,8 +115,14 @@ def test_maps_work_offline(page, server, artifacts, timing):
     errors = record_errors(page)
     page.goto(server + "/map?lang=en&level=departement&code=29&mlevel=commune")
     wait_for_map(page)
-    # Mediation sites add the marker-cluster plugin, also vendored.
-    page.locator(".st-key-map_sites label").click()
+    # Mediation sites add the marker-cluster plugin, also vendored; the option
+    # is folded with the map's other options.
+    page.locator(".st-key-map_options summary").click()
+    sites = page.locator(".st-key-map_sites label")
+    sites.wait_for(state="visible")
+    page.wait_for_timeout(500)  # the expander's opening transition
+    sites.click()
+    page.locator(".st-key-map_sites input:checked").wait_for(state="attached")
     started = time.monotonic()
     try:
         wait_for_map(

@@ -12,34 +12,38 @@ import streamlit as st
 from divide import territory_types, typology
 from divide.errors import DivideError
 from divide.i18n import t
-from divide.registry import indicator, source
+from divide.registry import source
 from divide.safe_text import markdown as md
-from pages import _shared
+from frontend import cache, components, state
 
 IDS = typology.DEFAULT_IDS
 
 
 def render(prefix: str, level: str, code: str, lg: str) -> None:
-    """Draw the section (in a container keyed ``<prefix>_types``); widgets are
-    keyed ``<prefix>_type_grid`` and ``<prefix>_type_indicator``."""
+    """Draw the section in a container keyed ``<prefix>_types``.
+
+    Its widgets are keyed ``<prefix>_type_grid`` and ``<prefix>_type_indicator``.
+    """
     with st.container(key=f"{prefix}_types"):
         _section(prefix, level, code, lg)
 
 
 def _section(prefix: str, level: str, code: str, lg: str) -> None:
-    ss = st.session_state
     grid_key, ind_key = f"{prefix}_type_grid", f"{prefix}_type_indicator"
-    if grid_key not in ss:  # first visit of the session: read the URL
-        ss[grid_key] = _shared.url_param("tgrid", "density3", typology.GRIDS)
-        ss[ind_key] = _shared.url_param("tind", IDS[0], IDS)
-    labels = {i: _shared.label(indicator(i)) for i in (*IDS, "population", "premises")}
+    state.seed(
+        {
+            grid_key: ("tgrid", "density3", typology.GRIDS),
+            ind_key: ("tind", IDS[0], IDS),
+        }
+    )
+    labels = components.labels_of((*IDS, "population", "premises"))
 
     st.subheader(t("type_title", lg))
     scope = None if level == "france" else (level, code)
     if level == "commune":
-        row = _shared.atlas().territory("commune", code)
+        row = cache.atlas().territory("commune", code)
         scope = ("departement", str(row["departement"]))
-        dep = _shared.atlas().territory(*scope)["name"]
+        dep = cache.atlas().territory(*scope)["name"]
         cls = row["density3"]
         shown = typology.class_label(
             "density3", cls if isinstance(cls, str) else "none", lg
@@ -57,12 +61,11 @@ def _section(prefix: str, level: str, code: str, lg: str) -> None:
     ind_id = right.selectbox(
         t("type_chart_indicator", lg), IDS, key=ind_key, format_func=labels.get
     )
-    _shared.set_url_param("tgrid", grid)
-    _shared.set_url_param("tind", ind_id)
+    state.keep(tgrid=grid, tind=ind_id)
     try:
-        frame = typology.by_type(_shared.atlas(), scope, IDS, grid)
+        frame = typology.by_type(cache.atlas(), scope, IDS, grid)
     except DivideError as exc:
-        _shared.fail(exc)
+        components.fail(exc)
         return
     # A static table (read as text, printed whole): a few rows, a few columns.
     with st.container(key=f"{prefix}_type_table"):

@@ -13,9 +13,8 @@ import streamlit as st
 
 from divide.errors import DivideError
 from divide.i18n import t
-from divide.recommend import recommend_json
 from divide.safe_text import markdown as md
-from pages import _shared
+from frontend import cache
 
 
 def link(label: str, url: str) -> str:
@@ -26,11 +25,6 @@ def link(label: str, url: str) -> str:
     return f"[{md(label)}]({safe})"
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _diagnosis(level: str, code: str, lang: str) -> dict:
-    return recommend_json(_shared.atlas(), level, code, lang)
-
-
 def render(level: str, code: str, lang: str) -> None:
     """Draw the fired rules with their reasons and what they select, compactly."""
     st.subheader(t("applies_title", lang))
@@ -38,7 +32,7 @@ def render(level: str, code: str, lang: str) -> None:
         st.caption(t("applies_pick", lang))
         return
     try:
-        data = _diagnosis(level, code, lang)
+        data = cache.diagnosis(level, code, lang)
     except DivideError as exc:
         st.warning(md(f"{t('error_prefix', lang)}: {exc.in_language(lang)}"))
         return
@@ -66,12 +60,11 @@ def render(level: str, code: str, lang: str) -> None:
             )
             if data["initiatives"]:
                 st.markdown(f"**{t('applies_inits', lang)}**")
-                st.markdown(
-                    "\n".join(
-                        f"- {link(i['name'], i['link']) if i['link'] else md(i['name'])}"
-                        for i in data["initiatives"]
-                    )
-                )
+                names = [
+                    link(i["name"], i["link"]) if i["link"] else md(i["name"])
+                    for i in data["initiatives"]
+                ]
+                st.markdown("\n".join(f"- {name}" for name in names))
                 for i in data["initiatives"]:
                     if i.get("operators_text"):
                         st.caption(md(i["operators_text"]))

@@ -8,8 +8,7 @@ from divide import assets, maps
 from divide.i18n import t
 from divide.registry import Indicator
 from divide.safe_text import html
-from frontend import national_map
-from pages import _shared
+from frontend import cache, components, national_map, session, state
 
 LEVEL = "commune_fr"
 KEY = "map_national"
@@ -18,18 +17,22 @@ KEY = "map_national"
 def _on_click() -> None:
     # A callback runs before the script, while the sidebar's widgets can change.
     code = (st.session_state.get(KEY) or {}).get("code")
-    if code and _shared.territory() != ("commune", code):
-        _shared.choose("commune", code)
+    if code and state.territory() != ("commune", code):
+        state.choose("commune", code)
         # The click picks a commune without leaving the national view.
         st.session_state["map_view_for"] = ("commune", code)
 
 
 def render(ind: Indicator, method: str, k: int, lg: str, where: dict) -> None:
-    """Every commune of France, coloured by ``ind``; a click selects a commune."""
-    values, edges, colours = _shared.national_values(ind, method, k, lg, where)
-    shapes, _ = _shared.national_shapes()
-    level, code = _shared.territory()
-    labels = {key: html(text) for key, text in _shared.choropleth_labels(ind).items()}
+    """Every commune of France, coloured by ``ind``; a click selects a commune.
+
+    The page cites ``ind``'s source in its footnote.
+    """
+    values, edges, colours = session.national_values(ind, method, k, lg, where)
+    shapes, _ = cache.national_shapes()
+    level, code = state.territory()
+    heads = components.choropleth_labels(ind)
+    labels = {key: html(text) for key, text in heads.items()}
     map_col, legend_col = st.columns([4, 1])
     with map_col:
         national_map.draw(
@@ -50,11 +53,10 @@ def render(ind: Indicator, method: str, k: int, lg: str, where: dict) -> None:
                 colours,
                 ind,
                 lg,
-                title=_shared.label(ind),
+                title=components.label(ind),
                 no_data=t("no_data", lg),
             ),
             unsafe_allow_html=True,
         )
         st.caption(t("click_hint", lg))
     st.caption(t("national_map_note", lg))
-    st.caption(_shared.source_caption(ind))

@@ -12,7 +12,7 @@ from divide.atlas import Atlas
 from divide.i18n import t
 from divide.indicators import format_count, format_value
 from divide.registry import Indicator
-from pages import _shared
+from frontend import state
 
 
 def _count_label(ind: Indicator, lg: str) -> str:
@@ -67,14 +67,8 @@ def ranked_table(
     picked = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if picked:
         code = str(rows.at[picked[0], "code"])
-        if (
-            code != st.session_state.get(f"{key}_last")
-            and (
-                level,
-                code,
-            )
-            != _shared.territory()
-        ):
+        last = st.session_state.get(f"{key}_last")
+        if code != last and (level, code) != state.territory():
             st.session_state[f"{key}_last"] = code
-            _shared.choose(level, code)
+            state.choose(level, code)
             st.rerun()

@@ -1,0 +1,370 @@
+"""What pages draw with: labels, the map block, figure notes, the source footnote.
+
+Every map page draws its choropleth with :func:`map_block` (legend beside it,
+rendering cached across sessions by :func:`draw_map`); every page lists the
+sources of its figures once, at its foot, with a :class:`Footnote`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import folium
+import streamlit as st
+
+from divide import maps, plausibility, typology
+from divide.atlas import Atlas
+from divide.errors import DivideError
+from divide.i18n import t
+from divide.indicators import (
+    COVERAGE_MIN,
+    as_of_text,
+    format_share,
+    format_value,
+    withheld_reason,
+)
+from divide.registry import Indicator, catalogue, indicator
+from divide.safe_text import markdown as md
+from divide.uploads import UploadedIndicator
+from frontend import cache, folium_map, session, state
+from frontend.state import DEFAULT_INDICATOR, lang
+
+
+# --------------------------------------------------------------------- texts
+def label(ind: Indicator, lg: str | None = None) -> str:
+    """Indicator name, with '(modelled)' or '(your data)' when it is."""
+    lg = lg or lang()
+    text = ind.name(lg)
+    if ind.modelled and t("modelled", lg) not in text.lower():
+        text += f" ({t('modelled', lg)})"
+    if isinstance(ind, UploadedIndicator):
+        text += f" ({t('your_data', lg)})"
+    return text
+
+
+def find(ind_id: str) -> Indicator:
+    """An indicator of the registry or of this session's uploads."""
+    return indicator(ind_id, session.user_indicators())
+
+
+def labels_of(ids: Iterable[str]) -> dict[str, str]:
+    """Indicator ids → their labels (bound now: AppTest formats options later)."""
+    return {i: label(find(i)) for i in ids}
+
+
+def value_text(value, ind: Indicator) -> str:
+    """A value with its unit in the current language."""
+    return format_value(value, ind, lang())
+
+
+def source_caption(ind: Indicator) -> str:
+    """'Source: producer, vintage' line for a figure, with the modelled flag.
+
+    Markdown, with every text escaped (an upload's producer is its file name).
+    """
+    lg = lang()
+    text = source_caption_of(ind.source_records(), cache.atlas().as_of)
+    if ind.modelled:
+        text += f" — **{md(t('modelled_note', lg))}**"
+    note = ind.note.get(lg)
+    if note:
+        text += f" {md(note)}"
+    as_of = as_of_text(ind, lg, dates=cache.atlas().as_of)
+    return f"{text} **{as_of}**" if as_of else text
+
+
+def source_caption_of(records, dates=None) -> str:
+    """'Source: producer (vintage …); …' for these source records.
+
+    ``dates``: the atlas's built dates (see ``Source.vintage_text``).
+    """
+    lg = lang()
+    parts = [
+        f"{src.text('producer', lg)} ({t('vintage', lg)} {src.vintage_text(lg, dates)})"
+        for src in records
+    ]
+    text = f"{t('source', lg)} : " if lg == "fr" else f"{t('source', lg)}: "
+    return md(text + "; ".join(parts))
+
+
+class Footnote:
+    """The sources of a page's figures, said once, at the foot of the page."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, None] = {}
+
+    def add(self, *items: Indicator | str, named: bool = False) -> None:
+        """Cite indicators' sources (or a caption already written) once each.
+
+        ``named`` starts each line with the indicator's label (a page of several
+        indicators).
+        """
+        for item in items:
+            text = item if isinstance(item, str) else source_caption(item)
+            if named and not isinstance(item, str):
+                text = f"**{md(label(item))}** — {text}"
+            self._lines.setdefault(text, None)
+
+    def show(self) -> None:
+        """Draw the sources cited so far (one caption, a line each)."""
+        if self._lines:
+            with st.container(key="page_sources"):
+                st.caption("  \n".join(self._lines))
+            self._lines.clear()
+
+
+def fail(exc: Exception) -> None:
+    """Show a user error (never a traceback), in the interface language if it can.
+
+    The message is shown as typed: it quotes file names, column names and cells.
+    """
+    lg = lang()
+    text = exc.in_language(lg) if isinstance(exc, DivideError) else str(exc)
+    st.error(md(f"{t('error_prefix', lg)}: {text}"))
+
+
+# ------------------------------------------------------------------- widgets
+def indicator_picker(
+    key: str = "indicator", label_key: str = "indicator", ids=None
+) -> Indicator:
+    """Select an indicator (labels in the current language, modelled ones marked).
+
+    With the default key, the choice is the session's current indicator: it is
+    kept across pages and in the URL.
+    """
+    ss = st.session_state
+    options = list(ids or catalogue(session.user_indicators()))
+    shared = key == "indicator"
+    if shared:
+        ss[key] = ss["_indicator"]
+    if ss.get(key) not in options:
+        ss[key] = options[0]
+
+    def remember() -> None:
+        if shared:
+            ss["_indicator"] = ss[key]
+
+    st.selectbox(
+        t(label_key, lang()),
+        options,
+        key=key,
+        format_func=labels_of(options).get,
+        on_change=remember,
+    )
+    return find(ss[key])
+
+
+def current_indicator() -> Indicator:
+    """The session's current indicator (as chosen on the map or in the URL)."""
+    ss = st.session_state
+    if ss["_indicator"] not in catalogue(session.user_indicators()):
+        ss["_indicator"] = DEFAULT_INDICATOR  # an upload since removed
+    return find(ss["_indicator"])
+
+
+def forget_removed(keys, options) -> None:
+    """Drop choices no longer offered (an upload removed) from widgets' state."""
+    ss = st.session_state
+    for key in keys:
+        value = ss.get(key)
+        if isinstance(value, list):
+            ss[key] = [v for v in value if v in options]
+        elif value is not None and value not in options:
+            del ss[key]
+
+
+def type_filters(prefix: str) -> dict[str, tuple[str, ...]]:
+    """Filters by type of territory: one multiselect per grid, kept in the URL.
+
+    Widgets and URL parameters are named ``<prefix>_<grid>`` (``map_density3``,
+    values comma-separated). Returns the filters chosen (grid → class ids),
+    empty when none is.
+    """
+    ss = st.session_state
+    lg = lang()
+    options = cache.type_options()
+    keys = {grid: f"{prefix}_{grid}" for grid in typology.GRIDS}
+    for grid, key in keys.items():
+        if key not in ss:  # first visit of the session: read the URL
+            wanted = state.read(key, "").split(",")
+            ss[key] = [v for v in options[grid] if v in wanted]
+    active = sum(bool(ss[key]) for key in keys.values())
+    title = t("type_filters_active", lg, n=active) if active else t("type_filters", lg)
+    with st.expander(title, expanded=bool(active)):
+        for column, (grid, key) in zip(
+            st.columns(len(keys)), keys.items(), strict=True
+        ):
+            names = {v: typology.class_label(grid, v, lg) for v in options[grid]}
+            column.multiselect(
+                typology.grid_label(grid, lg),
+                options[grid],
+                key=key,
+                format_func=names.get,
+                placeholder=t("any", lg),
+                help=t("type_filters_help", lg),
+            )
+            state.keep(**{key: ",".join(ss[key]) or None})
+    where = typology.check_where({grid: ss[key] for grid, key in keys.items()})
+    if where:
+        st.caption(t("type_filter_note", lg, what=typology.where_text(where, lg)))
+        if session.user_indicators():
+            st.caption(t("type_filter_uploads", lg))
+    return where
+
+
+# ---------------------------------------------------------------------- maps
+def choropleth_labels(ind: Indicator, value: str | None = None) -> dict[str, str]:
+    """The texts of a choropleth's tooltip, in the current language."""
+    lg = lang()
+    return {
+        "layer": t("layer", lg),
+        "name": t("name", lg),
+        "code": t("code", lg),
+        "value": value or label(ind),
+    }
+
+
+def fingerprint(collection: dict) -> int:
+    """A key for a choropleth's content: its territories, fills and value texts.
+
+    The geometry of a code at a level never changes while the server runs; the
+    first feature's outline tells levels that share codes apart (region 84,
+    département 84).
+    """
+    features = collection["features"]
+    head = str(features[0]["geometry"])[:400] if features else ""
+    return hash(
+        (
+            head,
+            tuple(
+                (p["code"], p["name"], p["value"], p["fill"])
+                for p in (f["properties"] for f in features)
+            ),
+        )
+    )
+
+
+def draw_map(
+    build: Callable[[], folium.Map],
+    what: tuple,
+    *,
+    key: str,
+    height: int,
+    bounds,
+    returned_objects: tuple[str, ...] = (),
+    on_change: Callable[[], None] | None = None,
+) -> dict:
+    """Draw a folium map like ``st_folium``, its rendering cached by ``what``.
+
+    ``build`` makes the map (called only when ``what`` is not cached yet);
+    ``what`` is a hashable key naming everything the map shows (view, language,
+    selection, layers, uploads); ``bounds`` are the ones the map was fitted to.
+    """
+    args = cache.rendered_map(what, build, bounds)
+    return folium_map.show(
+        args,
+        key=key,
+        height=height,
+        returned_objects=returned_objects,
+        on_change=on_change,
+    )
+
+
+def map_block(
+    view: tuple[dict, list[float], list[str]],
+    ind: Indicator,
+    *,
+    key: str,
+    bounds,
+    selected: str | None = None,
+    height: int = 480,
+    title: str | None = None,
+    no_data: str | None = None,
+    layers: Callable[[folium.Map], None] | None = None,
+    what: tuple = (),
+    basemap: bool = False,
+    widths: tuple[float, float] | None = (3, 1),
+    returned_objects: tuple[str, ...] = (),
+    on_change: Callable[[], None] | None = None,
+) -> st.delta_generator.DeltaGenerator:
+    """A choropleth with its legend beside it; returns the legend's column.
+
+    ``widths`` are the map's and the legend's columns (None: the map takes the
+    whole width, the legend below it). ``view`` is (GeoJSON, class edges,
+    colours) of :func:`session.collection`;
+    ``title`` heads the legend and the tooltip's value (the indicator's label
+    by default); ``layers`` adds more to the map (sites, labels), named in
+    ``what`` with everything else it depends on.
+    """
+    collection, edges, colours = view
+    lg = lang()
+    title = title or label(ind)
+
+    def build() -> folium.Map:
+        fmap = maps.base_map(bounds, basemap=basemap)
+        heads = choropleth_labels(ind, title)
+        maps.add_choropleth(fmap, collection, heads, selected=selected)
+        if layers is not None:
+            layers(fmap)
+        return fmap
+
+    key_of = (key, fingerprint(collection), ind.id, title, lg, selected, str(bounds))
+    left, right = st.columns(list(widths)) if widths else (st.container(),) * 2
+    with left:
+        draw_map(
+            build,
+            (*key_of, basemap, *what),
+            key=key,
+            height=height,
+            bounds=bounds,
+            returned_objects=returned_objects,
+            on_change=on_change,
+        )
+    right.markdown(
+        maps.legend_html(
+            edges, colours, ind, lg, title=title, no_data=no_data or t("no_data", lg)
+        ),
+        unsafe_allow_html=True,
+    )
+    return right
+
+
+# ------------------------------------------------------------- figure notes
+def figure_notes(row, ids) -> None:
+    """Next to a territory's figures: why any is withheld, and doubtful sources."""
+    lg = lang()
+    for ind_id in ids:
+        ind = indicator(ind_id)
+        reason = withheld_reason(row, ind, lg)
+        if reason:
+            st.caption(f"**{label(ind)}** — {reason}")
+    for flag in plausibility.flags_for(cache.atlas().territories, row, lg):
+        st.warning(flag, icon=":material/warning:")
+
+
+def withheld_on_map(level: str, ind: Indicator, source: Atlas | None = None) -> None:
+    """Say how many territories of a map have their value withheld, and why.
+
+    ``source`` is the atlas drawn (a view limited by type), the shared one by
+    default.
+    """
+    if level == "commune":
+        return
+    lg = lang()
+    coverage = (source or cache.atlas()).level(level).get(f"cov_{ind.id}")
+    if coverage is None:
+        return
+    n = int((coverage < COVERAGE_MIN).sum())
+    if n:
+        minimum = format_share(COVERAGE_MIN, lg)
+        st.caption(t("withheld_on_map", lg, n=n, minimum=minimum))
+
+
+def note_upload_gaps(ids, level: str) -> None:
+    """Say which chosen uploaded indicators have no values at ``level``, and why."""
+    for ind_id in ids:
+        uploaded = session.user_indicators().get(ind_id)
+        if uploaded is not None and level not in uploaded.levels:
+            levels = ", ".join(t(f"level_{lvl}", lang()) for lvl in uploaded.levels)
+            key = "upload_gap_rate" if uploaded.kind == "rate" else "upload_gap"
+            st.caption(md(t(key, lang(), name=label(uploaded), levels=levels)))
