@@ -537,6 +537,7 @@ def add_proportional_circles(
         marker=folium.CircleMarker(),
         style_function=lambda f: {
             "radius": f["properties"]["radius"],
+            "fill": True,
             "color": "#ffffff",
             "weight": 1,
             "fillColor": CIRCLE_FILL,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import folium
+import pandas as pd
 import streamlit as st
 
 from divide import maps, plausibility, typology
@@ -286,8 +287,13 @@ def map_block(
     widths: tuple[float, float] | None = (3, 1),
     returned_objects: tuple[str, ...] = (),
     on_change: Callable[[], None] | None = None,
+    points: pd.DataFrame | None = None,
 ) -> st.delta_generator.DeltaGenerator:
     """A choropleth with its legend beside it; returns the legend's column.
+
+    A count (:func:`divide.maps.is_count`) with ``points`` (``code``, ``name``,
+    ``lat``, ``lon``, ``value``) is drawn as proportional circles over a plain
+    fill instead: coloured by count, a map would show where people live.
 
     ``widths`` are the map's and the legend's columns (None: the map takes the
     whole width, the legend below it). ``view`` is (GeoJSON, class edges,
@@ -300,15 +306,22 @@ def map_block(
     lg = lang()
     title = title or label(ind)
 
+    circles = points is not None and maps.is_count(ind)
+
     def build() -> folium.Map:
         fmap = maps.base_map(bounds, basemap=basemap)
         heads = choropleth_labels(ind, title)
-        maps.add_choropleth(fmap, collection, heads, selected=selected)
+        maps.add_choropleth(fmap, collection, heads, selected=selected, plain=circles)
+        if circles:
+            maps.add_proportional_circles(
+                fmap, points, ind, lg, name=title, labels=heads
+            )
         if layers is not None:
             layers(fmap)
         return fmap
 
     key_of = (key, fingerprint(collection), ind.id, title, lg, selected, str(bounds))
+    key_of += (circles,)
     left, right = st.columns(list(widths)) if widths else (st.container(),) * 2
     with left:
         draw_map(
@@ -320,12 +333,14 @@ def map_block(
             returned_objects=returned_objects,
             on_change=on_change,
         )
-    right.markdown(
-        maps.legend_html(
+    legend = (
+        maps.circles_legend_html(points["value"], ind, lg, title=title)
+        if circles
+        else maps.legend_html(
             edges, colours, ind, lg, title=title, no_data=no_data or t("no_data", lg)
-        ),
-        unsafe_allow_html=True,
+        )
     )
+    right.markdown(legend, unsafe_allow_html=True)
     return right
 
 

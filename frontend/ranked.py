@@ -10,7 +10,8 @@ import streamlit as st
 from divide import compare
 from divide.atlas import Atlas
 from divide.i18n import t
-from divide.indicators import format_count, format_value
+from divide.indicators import format_count, format_value, unit_label
+from divide.maps import is_count
 from divide.registry import Indicator
 from frontend import state
 
@@ -32,14 +33,15 @@ def ranked_table(
 ) -> None:
     """Show the ranked rows of a view; a clicked row becomes the territory."""
     has_count = compare.implied_count(atlas.members(level, within).head(1), ind)
-    options = compare.RANK_BY if has_count is not None else ("rate",)
-    by = st.radio(
-        t("rank_sort", lg),
-        options,
-        key=f"{key}_by",
-        horizontal=True,
-        format_func=lambda b: t(f"rank_by_{b}", lg),
-    )
+    by = "rate"  # the indicator's own value (a count when it is one)
+    if has_count is not None:  # a rate, and the count it implies
+        by = st.radio(
+            t("rank_sort", lg),
+            compare.RANK_BY,
+            key=f"{key}_by",
+            horizontal=True,
+            format_func=lambda b: t(f"rank_by_{b}", lg),
+        )
     rows = compare.ranked_rows(atlas, level, within, ind.id, by)
     shown = pd.DataFrame(
         {
@@ -52,7 +54,10 @@ def ranked_table(
             format_count(round(c), lg) if pd.notna(c) else t("no_data", lg)
             for c in rows["count"]
         ]
-    shown[t("rank_col_value", lg)] = [format_value(v, ind, lg) for v in rows["value"]]
+    value_head = (
+        unit_label(ind, lg).capitalize() if is_count(ind) else t("rank_col_value", lg)
+    )
+    shown[value_head] = [format_value(v, ind, lg) for v in rows["value"]]
     shown[t("rank_col_code", lg)] = rows["code"]
     event = st.dataframe(
         shown,

@@ -12,6 +12,7 @@ from divide.classify import METHODS
 from divide.errors import DivideError
 from divide.formatting import format_count
 from divide.i18n import t
+from divide.indicators import value_column
 from divide.safe_text import markdown as md
 from frontend import (
     cache,
@@ -136,6 +137,12 @@ def layers(fmap) -> None:
         maps.add_sites(fmap, sites, kind_labels, t("show_sites", lg), lg)
 
 
+points = None
+if maps.is_count(ind):  # counts as circles: where the members' centres are
+    members = atlas.members(level, scope)
+    points = members[["code", "name", "lat", "lon"]].assign(
+        value=members[value_column(ind.id)].to_numpy()
+    )
 with view:
     if sites is not None:
         st.caption(t("sites_shown", lg, n=format_count(len(sites), lg)))
@@ -152,6 +159,7 @@ with view:
         widths=(3, 2),
         returned_objects=("last_active_drawing",),
         on_change=_on_map_click,
+        points=points,
     )
     with side:
         st.caption(t("click_hint", lg))

@@ -65,3 +65,23 @@ def test_circle_legend_gives_reference_sizes():
     text = maps.circles_legend_html(pd.Series([1000.0, 10.0]), ind, "fr", title="T")
     assert text.count('class="circle"') == 3
     assert "1 000" in text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_map_page_draws_a_count_as_circles_and_a_rate_as_classes(lang):
+    from apptest import open_page
+
+    def legends(ind_id):
+        at = open_page(
+            "pages/map.py",
+            timeout=120,
+            lang=lang,
+            level="departement",
+            code="23",
+            ind=ind_id,
+        )
+        return [m.value for m in at.markdown if "divide-legend" in m.value]
+
+    assert 'class="circle"' in legends("premises_no_thd")[0]
+    rate = legends("thd30_share")[0]
+    assert 'class="circle"' not in rate and 'class="swatch"' in rate
