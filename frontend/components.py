@@ -383,3 +383,45 @@ def note_upload_gaps(ids, level: str) -> None:
             levels = ", ".join(t(f"level_{lvl}", lang()) for lvl in uploaded.levels)
             key = "upload_gap_rate" if uploaded.kind == "rate" else "upload_gap"
             st.caption(md(t(key, lang(), name=label(uploaded), levels=levels)))
+
+
+# ------------------------------------------------------------- file uploader
+def file_uploader(label: str, types: list[str], key: str, **options):
+    """``st.file_uploader`` whose own texts follow the interface language.
+
+    Streamlit 1.67 writes its button ("Upload") and its limit line ("50MB per
+    file • CSV") in English and offers no option for them; in French they are
+    drawn from the strings table by CSS on the uploader's own key class.
+    """
+    lg = lang()
+    if lg != "en":
+        limit = t(
+            "uploader_limit",
+            lg,
+            mb=st.get_option("server.maxUploadSize"),
+            types=", ".join(ext.upper() for ext in types),
+        )
+        box = f".st-key-{key} section"
+        st.html(
+            "<style>"
+            f"{box} button p {{font-size: 0;}}"
+            f"{box} button p::after {{content: {css_text(t('uploader_button', lg))};"
+            " font-size: 1rem;}"
+            f"{box} > div > div > span {{font-size: 0;}}"
+            f"{box} > div > div > span::after {{content: {css_text(limit)};"
+            " font-size: 0.875rem;}"
+            "</style>"
+        )
+    return st.file_uploader(label, type=types, key=key, **options)
+
+
+def css_text(text: str) -> str:
+    """``text`` as a CSS string literal (quotes, backslashes and brackets escaped)."""
+    return (
+        '"'
+        + "".join(
+            ch if ch.isalnum() or ch in " .,;:•-'()" else f"\\{ord(ch):x} "
+            for ch in text
+        )
+        + '"'
+    )

@@ -12,7 +12,7 @@ from divide.i18n import t
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
 from frontend import audacities as grid
-from frontend import sidebar
+from frontend import components, sidebar
 
 CATEGORY_COLOURS = {"risk": "red", "tension": "orange", "opportunity": "green"}
 
@@ -111,9 +111,9 @@ for column, fmt, write, mime in (
         on_click="ignore",
     )
 with upload:
-    st.file_uploader(
+    components.file_uploader(
         t("aud_upload", lg),
-        type=["json", "csv"],
+        ["json", "csv"],
         key="aud_upload",
         help=t("aud_upload_help", lg),
     )

@@ -29,9 +29,9 @@ indicator_tab, sites_tab, refresh_tab = st.tabs(
 )
 
 with indicator_tab:
-    file = st.file_uploader(
+    file = components.file_uploader(
         t("upload_indicator_help", lg),
-        type=["csv", "txt", "xlsx"],
+        ["csv", "txt", "xlsx"],
         key=f"upload_indicator_file_{ss['upload_round']}",
     )
     cols = st.columns(3)
@@ -100,9 +100,9 @@ with indicator_tab:
     uploaded.indicators(atlas, lg)
 
 with sites_tab:
-    file = st.file_uploader(
+    file = components.file_uploader(
         t("upload_sites_help", lg),
-        type=["csv", "txt", "xlsx", "json", "geojson"],
+        ["csv", "txt", "xlsx", "json", "geojson"],
         key=f"upload_sites_file_{ss['upload_round']}",
     )
     if file is not None:
@@ -115,8 +115,8 @@ with sites_tab:
     uploaded.site_layers(lg)
 
 with refresh_tab:
-    file = st.file_uploader(
-        t("upload_refresh_help", lg), type=["csv", "txt"], key="upload_refresh_file"
+    file = components.file_uploader(
+        t("upload_refresh_help", lg), ["csv", "txt"], key="upload_refresh_file"
     )
     if file is not None:
         try:

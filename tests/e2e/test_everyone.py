@@ -141,3 +141,27 @@ def test_accessibility(page, server, artifacts, path):
     name = path.strip("/") or "overview"
     (artifacts / f"axe_{name}.json").write_text(json.dumps(report, indent=1))
     assert not violations, json.dumps(report, indent=1)[:4000]
+
+
+def test_french_file_uploader_reads_french(page, server, artifacts):
+    """Streamlit writes its uploader's button and limit in English: in French mode
+    the page draws them in French (what is seen is the ::after text; the English
+    text is left at size 0)."""
+    page.goto(server + "/upload?lang=fr")
+    wait_for_app(page)
+    box = page.locator(".st-key-upload_indicator_file_0 section").first
+    box.wait_for(timeout=60_000)
+    seen = box.evaluate(
+        """(box) => {
+        const button = box.querySelector('button p');
+        const limit = box.querySelector(':scope > div > div > span');
+        const after = (e) => getComputedStyle(e, '::after').content;
+        const size = (e) => getComputedStyle(e).fontSize;
+        return {button: after(button), limit: after(limit),
+                sizes: [size(button), size(limit)]};
+    }"""
+    )
+    assert t("uploader_button", "fr") in seen["button"]
+    assert "Mo par fichier" in seen["limit"] and "CSV, TXT, XLSX" in seen["limit"]
+    assert seen["sizes"] == ["0px", "0px"]
+    page.screenshot(path=str(artifacts / "upload_fr.png"))
