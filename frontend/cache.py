@@ -29,6 +29,7 @@ from divide import (
 )
 from divide import series as dated
 from divide.atlas import Atlas
+from divide.indicators import value_column
 from divide.recommend import recommend_json
 from divide.registry import Indicator, indicator
 from divide.search import search_index
@@ -84,7 +85,7 @@ def view_collection(source, level, scope, ind, method, k, lang, only_known):
     """GeoJSON, class edges and colours of ``ind`` over ``source``'s members."""
     rows = source.members(level, scope)
     values = rows[["code", "name"]].reset_index(drop=True)
-    values["value"] = rows[f"v_{ind.id}"].to_numpy()
+    values["value"] = rows[value_column(ind.id)].to_numpy()
     if only_known:
         values = values[values["value"].notna()]
     edges = classify.breaks(values["value"], k, method)
@@ -134,7 +135,7 @@ def atlas_national_values(ind_id, method, k, lang, where=()):
 
 def national(source: Atlas, ind: Indicator, method: str, k: int, lang: str):
     """Per-commune classes and value texts of the national map, edges, colours."""
-    values = source.level("commune")[f"v_{ind.id}"]
+    values = source.level("commune")[value_column(ind.id)]
     edges = classify.breaks(values, k, method)
     colours = classify.palette(max(len(edges) - 1, 1), ind.direction)
     codes = national_shapes()[1]

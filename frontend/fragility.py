@@ -11,6 +11,7 @@ from divide import export, fragility
 from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.i18n import t
+from divide.indicators import value_column
 from divide.registry import Indicator
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
@@ -101,7 +102,7 @@ def benchmarks(
     st.subheader(t("frag_ifn2023", lg))
     try:
         agreement = fragility.correlation_with_ifn(
-            index, atlas, level, "v_ifn2023_total"
+            index, atlas, level, value_column("ifn2023_total")
         )
         st.markdown(fragility.ifn_text(agreement, lg, plural))
         st.plotly_chart(

@@ -5,7 +5,7 @@ import streamlit as st
 
 from divide import maps
 from divide.i18n import t
-from divide.indicators import as_of_short, format_value, withheld_reason
+from divide.indicators import as_of_short, format_value, value_column, withheld_reason
 from divide.profile import comparison
 from divide.registry import indicator
 from divide.safe_text import markdown as md
@@ -31,7 +31,7 @@ RANGED = {"illectronisme_est": ("illectronisme_low", "illectronisme_high")}
 
 def range_text(territory, ind_id: str) -> str:
     """ "plausible range 13.0 % – 18.3 %" of a modelled rate, or "" without one."""
-    low, high = (territory.get(f"v_{i}") for i in RANGED[ind_id])
+    low, high = (territory.get(value_column(i)) for i in RANGED[ind_id])
     if low is None or high is None or pd.isna(low) or pd.isna(high):
         return ""
     ind = indicator(ind_id)
