@@ -138,9 +138,88 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     report.rows_read = len(frame) + sum(1 for p in raw.bad_rows if p.kind == "bad row")
     if frame.empty:
         raise SourceError(file, "no data rows below the header")
+    col = _site_columns(frame, raw.row_word == "feature", file, report)
 
+    rejected = {p.row: p for p in raw.bad_rows if p.kind == "not a point"}
+    lat, lon, rejected_rows = _site_coordinates(frame, col, lines, report, rejected)
+    if rejected:
+        geometry = pd.Series(lines, index=frame.index).isin(list(rejected))
+        rejected_rows |= geometry
+    # Plain text: one line, no control or bidirectional-override characters,
+    # at most MAX_NAME characters.
+    names = frame[col["name"]].map(lambda v: safe_text(v, MAX_NAME) or pd.NA)
+    names = names.astype("string")
+    matcher = code_matcher(atlas, "commune")
+    codes = _codes(frame, col["code"])
+    current, _ = matcher.current(codes)
+    postcodes = _codes(frame, col["postcode"])
+    postcodes = postcodes.where(postcodes.str.fullmatch(r"\d{5}").fillna(False))
+    where = _Where(codes, current, postcodes, lat.notna() & lon.notna())
+    keep = _flag_rows(
+        report, frame, col, lines, names, where, matcher, rejected, rejected_rows
+    )
+    records = _lieux_records(frame, col, lines, names, where, lat, lon, keep)
+    digest = hashlib.sha256(content).hexdigest()
+    if not records:
+        sites = pd.DataFrame({c: pd.Series(dtype="string") for c in SITE_COLUMNS})
+        sites["lat"] = sites["lat"].astype(float)
+        sites["lon"] = sites["lon"].astype(float)
+        return UserSites(file, sites, report, digest)
+
+    unified = _unify(records, file)
+    position = {int(lines[i]): i for i in np.flatnonzero(keep)}
+    index = np.array([position[v] for v in unified["_line"]], dtype=int)
+    # The reader cleans names (newlines, runs of spaces, stray commas): a name
+    # made only of those is no name.
+    for line in sorted(set(position) - set(unified["_line"].tolist())):
+        report.add(
+            Problem.said(
+                "no name", ("prob_empty_name", {}), row=line, column=col["name"]
+            )
+        )
+
+    placed = _place(unified, index, current, atlas, report, lines)
+    sites = placed[placed["commune"].notna()].reset_index(drop=True)
+    if col["id"]:
+        original = frame[col["id"]].iloc[index[placed["commune"].notna().to_numpy()]]
+        sites["site_id"] = _site_ids(original, sites["_line"])
+    sites = sites.drop(columns="_line")
+    report.rows_joined = len(sites)
+    report.usable_rows = len(sites)
+    by = sites["located_by"].value_counts()
+    report.details["placed"] = (
+        "report_placed_value",
+        {
+            "coordinates": int(by.get("coordinates", 0)),
+            "point": int(by.get("commune point", 0)),
+        },
+    )
+    return UserSites(file, sites[SITE_COLUMNS], report, digest)
+
+
+@dataclass(frozen=True)
+class _Where:
+    """What locates each row: its commune code (and today's), postcode, point."""
+
+    codes: pd.Series
+    current: pd.Series
+    postcodes: pd.Series
+    has_coords: pd.Series
+
+
+def _codes(frame: pd.DataFrame, column: str | None) -> pd.Series:
+    if column is None:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    return normalise_codes(frame[column], "commune")
+
+
+def _site_columns(frame: pd.DataFrame, geojson: bool, file: str, report) -> dict:
+    """The column of each role (name, coordinates, code...).
+
+    A file with no name column, or no way to locate its sites, is refused.
+    """
     col = {role: _find(frame, role) for role in _ALIASES}
-    if raw.row_word == "feature":  # GeoJSON: the geometry gives the point
+    if geojson:  # the geometry gives the point
         col["lat"], col["lon"], col["latlon"] = "_geojson_lat", "_geojson_lon", None
     found = ", ".join(
         quoted(c, 40) for c in frame.columns if not c.startswith("_geojson")
@@ -162,31 +241,16 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     report.details["columns used"] = ", ".join(
         f"{role} = {quoted(c, 40)}" for role, c in used.items()
     )
+    return col
 
-    rejected = {p.row: p for p in raw.bad_rows if p.kind == "not a point"}
-    lat, lon, rejected_rows = _site_coordinates(frame, col, lines, report, rejected)
-    if rejected:
-        geometry = pd.Series(lines, index=frame.index).isin(list(rejected))
-        rejected_rows |= geometry
-    # Plain text: one line, no control or bidirectional-override characters,
-    # at most MAX_NAME characters.
-    names = frame[col["name"]].map(lambda v: safe_text(v, MAX_NAME) or pd.NA)
-    names = names.astype("string")
-    matcher = code_matcher(atlas, "commune")
-    codes = (
-        normalise_codes(frame[col["code"]], "commune")
-        if col["code"]
-        else pd.Series(pd.NA, index=frame.index, dtype="string")
-    )
-    current, _ = matcher.current(codes)
-    postcodes = (
-        normalise_codes(frame[col["postcode"]], "commune")
-        if col["postcode"]
-        else pd.Series(pd.NA, index=frame.index, dtype="string")
-    )
-    postcodes = postcodes.where(postcodes.str.fullmatch(r"\d{5}").fillna(False))
-    has_coords = lat.notna() & lon.notna()
 
+def _flag_rows(
+    report, frame, col, lines, names, where: _Where, matcher, rejected, rejected_rows
+) -> np.ndarray:
+    """The rows kept: a name and somewhere to place it.
+
+    Rows without a name, with an unknown code or with no location are reported.
+    """
     no_name = names.isna()
     for i in flag_rows(report, no_name, "no name"):
         report.add(
@@ -194,7 +258,8 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
                 "no name", ("prob_no_name", {}), row=int(lines[i]), column=col["name"]
             )
         )
-    has_other = has_coords | postcodes.notna()
+    codes, current = where.codes, where.current
+    has_other = where.has_coords | where.postcodes.notna()
     unknown_code = ~no_name & codes.notna() & current.isna()
     hints = 0
     for other, severity in ((True, "cell"), (False, "row")):
@@ -232,7 +297,14 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
         report.add(
             Problem.said("no location", ("prob_no_location", {}), row=int(lines[i]))
         )
-    keep = (~no_name & located).to_numpy()
+    return (~no_name & located).to_numpy()
+
+
+def _lieux_records(frame, col, lines, names, where: _Where, lat, lon, keep):
+    """The kept rows as JSON records of LaMednum's "lieux de médiation" schema.
+
+    So one reader unifies uploads and open data alike.
+    """
 
     def text(role: str) -> pd.Series:
         if col[role] is None:
@@ -252,8 +324,8 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
             "nom": names,
             "adresse": text("address"),
             "complement_adresse": text("complement"),
-            "code_postal": postcodes,
-            "code_insee": codes.where(current.notna()),
+            "code_postal": where.postcodes,
+            "code_insee": where.codes.where(where.current.notna()),
             "latitude": lat.map(repr).where(lat.notna()),
             "longitude": lon.map(repr).where(lon.notna()),
             "services": text("services"),
@@ -267,17 +339,14 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
         key: [None if pd.isna(v) else str(v) for v in inputs[key].astype(object)]
         for key in inputs.columns
     }
-    records = [
+    return [
         dict(zip(columns, values, strict=True))
         for values in zip(*columns.values(), strict=True)
     ]
-    ids = frame[col["id"]] if col["id"] else None
-    if not records:
-        sites = pd.DataFrame({c: pd.Series(dtype="string") for c in SITE_COLUMNS})
-        sites["lat"] = sites["lat"].astype(float)
-        sites["lon"] = sites["lon"].astype(float)
-        return UserSites(file, sites, report, hashlib.sha256(content).hexdigest())
 
+
+def _unify(records: list[dict], file: str) -> pd.DataFrame:
+    """The records read by the open-data reader; ``_line``: each one's file line."""
     with tempfile.TemporaryDirectory(prefix="divide_upload_") as tmp:
         path = Path(tmp) / "upload.json"
         path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
@@ -288,36 +357,7 @@ def load_sites(content: bytes, name: str, atlas) -> UserSites:
     unified["_line"] = (
         unified["site_id"].str.split(":", n=1).str[1].astype(int).to_numpy()
     )
-    position = {int(lines[i]): i for i in np.flatnonzero(keep)}
-    index = np.array([position[v] for v in unified["_line"]], dtype=int)
-    # The reader cleans names (newlines, runs of spaces, stray commas): a name
-    # made only of those is no name.
-    for line in sorted(set(position) - set(unified["_line"].tolist())):
-        report.add(
-            Problem.said(
-                "no name", ("prob_empty_name", {}), row=line, column=col["name"]
-            )
-        )
-
-    placed = _place(unified, index, current, atlas, report, lines)
-    sites = placed[placed["commune"].notna()].reset_index(drop=True)
-    if ids is not None:
-        original = ids.iloc[index[placed["commune"].notna().to_numpy()]]
-        sites["site_id"] = _site_ids(original, sites["_line"])
-    sites = sites.drop(columns="_line")
-    report.rows_joined = len(sites)
-    report.usable_rows = len(sites)
-    by = sites["located_by"].value_counts()
-    report.details["placed"] = (
-        "report_placed_value",
-        {
-            "coordinates": int(by.get("coordinates", 0)),
-            "point": int(by.get("commune point", 0)),
-        },
-    )
-    return UserSites(
-        file, sites[SITE_COLUMNS], report, hashlib.sha256(content).hexdigest()
-    )
+    return unified
 
 
 def _site_ids(original: pd.Series, lines: pd.Series) -> pd.Series:
