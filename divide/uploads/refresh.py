@@ -84,10 +84,17 @@ def compare_refresh(content: bytes, name: str, atlas) -> RefreshComparison:
         The file is not a readable ARCEP file, or is too large.
     """
     file = safe_text(name, 120) or "upload"
+    df = _read_refresh(content, file)
+    table, match = _comparison_table(df, atlas)
+    return RefreshComparison(table, _summary(df, table, match, file))
+
+
+def _read_refresh(content: bytes, file: str) -> pd.DataFrame:
+    """The uploaded ARCEP file, read by the atlas's own ARCEP reader."""
     content = as_bytes(content, file)
     check_size(content, file)
     try:
-        df = read_arcep_fixed(content, name=file)
+        return read_arcep_fixed(content, name=file)
     except DivideError:
         raise
     except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:
@@ -98,6 +105,13 @@ def compare_refresh(content: bytes, name: str, atlas) -> RefreshComparison:
             f"cannot read this ARCEP file ({type(exc).__name__}: "
             f"{safe_text(exc, 120)})",
         ) from None
+
+
+def _comparison_table(df: pd.DataFrame, atlas):
+    """Each commune before (atlas) and after (file), most improved first.
+
+    Also returns the match report of the file's codes.
+    """
     derived = pd.DataFrame(
         {
             "code": df["code"],
@@ -140,6 +154,11 @@ def compare_refresh(content: bytes, name: str, atlas) -> RefreshComparison:
     table = table.sort_values(
         ["change_pts", "code"], ascending=[False, True], na_position="last"
     ).reset_index(drop=True)
+    return table, match
+
+
+def _summary(df: pd.DataFrame, table: pd.DataFrame, match, file: str) -> dict:
+    """Totals, shares and the largest changes, for the page and the CLI."""
     both = table["premises_before"].notna() & table["premises_after"].notna()
 
     def share(thd: pd.Series, premises: pd.Series) -> float:
@@ -188,4 +207,4 @@ def compare_refresh(content: bytes, name: str, atlas) -> RefreshComparison:
             .itertuples(index=False)
         ],
     }
-    return RefreshComparison(table, summary)
+    return summary
