@@ -32,6 +32,7 @@ from divide.uploads import (
     safe_text,
     validate_file,
 )
+from divide.uploads.report import note_texts
 
 COMMUNES = "indicator_communes_cp1252.csv"
 DEPARTEMENTS = "indicator_departements_utf8bom.csv"
@@ -114,14 +115,16 @@ def communes(atlas, data):
 
 def test_indicator_reads_cp1252_semicolon_decimal_comma(communes):
     report = communes.report
-    assert "Windows-1252" in report.details["format"]
-    assert "';'" in report.details["format"]
+    assert "Windows-1252" in report.detail("format")
+    assert "';'" in report.detail("format")
     assert communes.code_column == "code_insee"
     assert communes.value_columns == ["nb_lieux", "taux_couverture"]
     assert report.rows_read == 13
     brest = communes.table.set_index("code").loc["29019"]
     assert brest["taux_couverture"] == pytest.approx(87.25)
-    assert any("line 2" in note for note in report.notes)  # title line skipped
+    assert any(
+        "line 2" in note for note in note_texts(report.notes, "en")
+    )  # title line skipped
 
 
 def test_a_table_read_once_gives_the_same_indicator(communes, atlas, data):
@@ -249,7 +252,7 @@ def test_weighted_rate_aggregates_upward(atlas, data):
         weight_column="population",
         atlas=atlas,
     )
-    assert "UTF-8 (with BOM)" in loaded.report.details["format"]
+    assert "UTF-8 (with BOM)" in loaded.report.detail("format")
     assert loaded.percent_columns == ["part_65_plus"]
     ind = loaded.as_indicator("part_65_plus", unit="share", direction="neutral")
     assert ind.levels == ("departement", "region", "france")
@@ -359,14 +362,14 @@ def test_excel_workbook(atlas):
         ]
     )
     loaded = load_indicator(content, "indicateur.xlsx", atlas=atlas)
-    assert "Excel" in loaded.report.details["format"]
+    assert "Excel" in loaded.report.detail("format")
     assert loaded.code_column == "CODGEO"
     assert loaded.table.set_index("code")["Valeur"].to_dict() == {
         "01001": 2.5,
         "29019": 4.5,
         "2A004": 3.0,
     }
-    assert any("row 3" in note for note in loaded.report.notes)
+    assert any("row 3" in note for note in note_texts(loaded.report.notes, "en"))
     assert loaded.report.row_word == "row"
 
 
@@ -378,7 +381,7 @@ def test_excel_with_several_sheets_reads_the_first(atlas):
     out = io.BytesIO()
     book.save(out)
     loaded = load_indicator(out.getvalue(), "two.xlsx", atlas=atlas)
-    assert any("2 sheets" in note for note in loaded.report.notes)
+    assert any("2 sheets" in note for note in note_texts(loaded.report.notes, "en"))
 
 
 @pytest.mark.parametrize(
@@ -439,7 +442,7 @@ def test_repeated_and_empty_headers(atlas):
     content = b"code;v;v;\n29019;1;2;3\n"
     loaded = load_indicator(content, "dup.csv", atlas=atlas)
     assert loaded.value_columns == ["v", "v (2)", "column 4"]
-    assert any("repeated" in note for note in loaded.report.notes)
+    assert any("repeated" in note for note in note_texts(loaded.report.notes, "en"))
 
 
 def test_many_bad_rows_are_all_counted_but_not_all_listed(atlas):
@@ -632,7 +635,9 @@ def test_epci_and_region_levels(atlas):
 def test_old_corsican_code_is_mapped(atlas):
     loaded = load_indicator(b"code;v\n20004;1\n29019;2\n", "x.csv", atlas=atlas)
     assert "2A004" in set(loaded.table["code"])
-    assert any("20004 → 2A004" in note for note in loaded.report.notes)
+    assert any(
+        "20004 → 2A004" in note for note in note_texts(loaded.report.notes, "en")
+    )
 
 
 def test_nothing_usable_is_a_report_not_an_error(atlas):
@@ -757,7 +762,7 @@ def test_sites_report(sites_csv):
     problem(report, "no name", 6)
     assert "29199" in problem(report, "unknown code", 8).message
     problem(report, "no location", 10)
-    assert any("swapped" in note for note in report.notes)
+    assert any("swapped" in note for note in note_texts(report.notes, "en"))
     # How the sites were placed, worded in the report's language.
     located = sites_csv.sites["located_by"].value_counts()
     by_xy, at_point = located["coordinates"], located["commune point"]
@@ -850,7 +855,7 @@ def test_sites_in_lambert93_columns(atlas):
     content = b"nom;x;y\nBrest;145981;6838171\n"
     loaded = load_sites(content, "l93.csv", atlas)
     assert loaded.sites["commune"].tolist() == ["29019"]
-    assert any("Lambert-93" in note for note in loaded.report.notes)
+    assert any("Lambert-93" in note for note in note_texts(loaded.report.notes, "en"))
 
 
 def test_sites_from_excel(atlas):
@@ -973,3 +978,18 @@ def test_a_rate_over_several_rows_is_never_averaged_without_weights(atlas):
         "taux", unit="share", direction="lower_worse"
     ).values_at("commune")
     assert values["75056"] == pytest.approx((0.10 * 1000 + 0.50 * 3000) / 4000)
+
+
+def test_the_report_notes_read_in_french(atlas):
+    """How a file was read is said in the reader's language too."""
+    content = b"titre du fichier\ncode;v\n20004;50\n29019;40\n"
+    loaded = load_indicator(content, "x.csv", atlas=atlas)
+    fr, en = loaded.report.text(lang="fr"), loaded.report.text(lang="en")
+    assert "ligne(s) au-dessus de l'en-tête ignorée(s)" in fr
+    assert "rattaché(s) à la commune d'aujourd'hui : 20004 → 2A004" in fr
+    assert "line(s) above the header were skipped" in en
+    for english in ("were skipped", "folded into", "retired code"):
+        assert english not in fr
+    share = loaded.as_indicator(unit="share", direction="lower_worse")
+    assert "divisées par 100" in share.note["fr"]
+    assert "divided by 100" in share.note["en"]

@@ -276,8 +276,10 @@ def pick_code_column(
         lvl = best[3] if best else levels[0]
         if best is None or best[0] < 0.5:
             notes.append(
-                f"few values of {quoted(code_column)} are {LEVEL_WORDS[lvl]} codes: "
-                "check the level chosen."
+                (
+                    "note_few_codes",
+                    {"column": quoted(code_column), "level": LEVEL_WORDS[lvl]},
+                )
             )
         return code_column, lvl, notes
     if best is None or best[0] < 0.5:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from divide.errors import DivideError, SourceError, suggest, translated, unknown
+from divide.i18n import LANGS
 from divide.indicators import value_column
 from divide.registry import DIRECTIONS, UNITS, Indicator, Source
 from divide.territory import normalise_codes
@@ -31,7 +32,7 @@ from divide.uploads.common import (
     quoted,
     safe_text,
 )
-from divide.uploads.report import Problem, Report, Term, flag_rows
+from divide.uploads.report import Problem, Report, Term, flag_rows, note_texts
 from divide.uploads.tables import RawTable, as_bytes, parse_numbers, read_upload
 
 # ------------------------------------------------------------------ indicator
@@ -261,24 +262,21 @@ class UserIndicator:
             looks_percent = column in self.percent_columns or (1 < values.max() <= 100)
             if looks_percent:
                 values = values / 100
-                notes.append("values read as percentages and divided by 100")
+                notes.append(("note_percentages", {}))
             wrong = (values < 0) | (values > 1)
         elif unit in COUNT_UNITS or unit in ("km", "per10k", "per100k"):
             wrong = values < 0
         else:
             wrong = pd.Series(False, index=values.index)
         if wrong.any():
-            notes.append(f"{int(wrong.sum())} impossible value(s) left out")
+            notes.append(("note_impossible", {"n": int(wrong.sum())}))
             values = values.mask(wrong)
         weights = None
         if self.weight_column and kind == "rate":
             weights = rows["_weight"].astype(float)
         per_code, unweighted = _fold_rows(values, rows["code"], kind, weights)
         if unweighted:
-            notes.append(
-                "territories with several rows and no weight for each, whose rate "
-                f"is not shown (give a weight column): {unweighted}"
-            )
+            notes.append(("note_unweighted", {"codes": unweighted}))
         text = safe_text(label if label is not None else column, 80) or "value"
         ind_id = "user_" + (fold_header(text)[:40].strip("_") or "value")
         file = self.file
@@ -291,11 +289,8 @@ class UserIndicator:
             per_code, weight_sum, self.level, kind, self.atlas
         )
         if kind == "rate" and weights is None:
-            notes.append(
-                f"a rate is shown only at level {self.level} (give a weight column "
-                "to aggregate it)"
-            )
-        note = "; ".join(notes)
+            notes.append(("note_rate_level", {"level": LEVEL_WORDS[self.level]}))
+        note = {lang: "; ".join(note_texts(notes, lang)) for lang in LANGS}
         return UploadedIndicator(
             id=ind_id,
             label={"fr": text, "en": text},
@@ -304,7 +299,7 @@ class UserIndicator:
             numerator=ind_id,
             sources=(f"user upload: {file}",),
             denominator=None,
-            note={"fr": note, "en": note} if note else {},
+            note=note if notes else {},
             file=file,
             level=self.level,
             kind=kind,
@@ -526,7 +521,12 @@ def load_indicator(
         parsed, weight, lines, codes, current, how, keep, value_columns, report
     )
     report.details["territories with a value"] = (
-        f"{len(table):,} of {len(matcher.codes):,} {LEVEL_WORDS[level]}s"
+        "report_with_value",
+        {
+            "n": len(table),
+            "total": len(matcher.codes),
+            "levels": Term(f"levels_plural_{level}"),
+        },
     )
     return UserIndicator(
         file=file,
@@ -623,8 +623,7 @@ def _matched_codes(
             f"{safe_text(raw_codes[restored].iloc[0], 12)} → {codes[restored].iloc[0]}"
         )
         report.notes.append(
-            f"{int(restored.sum())} code(s) had lost their leading zero, restored "
-            f"({example})."
+            ("note_leading_zero", {"n": int(restored.sum()), "example": example})
         )
     current, how = matcher.current(codes)
     name_col = name_column(frame, exclude=[code_column, *value_columns])
@@ -687,10 +686,7 @@ def _matched_codes(
     parents = set(current[keep & (how == "direct").fillna(False)])
     ignored = is_arm & current.astype(object).isin(parents).astype(bool)
     if ignored.any():
-        report.notes.append(
-            f"{int(ignored.sum())} arrondissement row(s) left aside: their commune "
-            "(Paris, Lyon or Marseille) is in the file too."
-        )
+        report.notes.append(("note_arrondissements", {"n": int(ignored.sum())}))
     keep &= ~ignored
     folded = keep & how.isin(["merged", "arrondissement"]).fillna(False)
     if folded.any():
@@ -699,8 +695,7 @@ def _matched_codes(
             for a, b in list(zip(codes[folded], current[folded], strict=True))[:5]
         )
         report.notes.append(
-            f"{int(folded.sum())} retired code(s) (merged communes, arrondissements) "
-            f"folded into today's commune: {examples}."
+            ("note_folded", {"n": int(folded.sum()), "examples": examples})
         )
 
     return codes, current, how, keep
@@ -806,7 +801,7 @@ def _joined_rows(
     report.usable_rows = int(usable.sum())
     empty_rows = int((keep & ~has_value).sum())
     if empty_rows:
-        report.notes.append(f"{empty_rows} matched row(s) have no value at all.")
+        report.notes.append(("note_empty_rows", {"n": int(empty_rows)}))
 
     rows = pd.DataFrame(
         {

@@ -9,6 +9,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from divide.formatting import format_count
 from divide.i18n import STRINGS, t
 from divide.uploads.common import MAX_LISTED, SHOWN, quoted
 
@@ -104,7 +105,33 @@ def _say(parts: Iterable[tuple[str, dict]], lang: str) -> str:
 
 
 def _count(n: int, lang: str) -> str:
-    return f"{n:,}".replace(",", "\u202f" if lang == "fr" else ",")
+    return format_count(n, lang)
+
+
+#: A note on how a file was read: a catalogue text and its values (numbers
+#: formatted in the reader's language), or a plain text.
+Note = tuple[str, dict] | str
+
+
+def note_texts(notes: Iterable[Note], lang: str) -> list[str]:
+    """The notes worded in ``lang``."""
+    return [
+        note
+        if isinstance(note, str)
+        else _say(
+            [
+                (
+                    note[0],
+                    {
+                        k: _count(v, lang) if type(v) is int else v
+                        for k, v in note[1].items()
+                    },
+                )
+            ],
+            lang,
+        )
+        for note in notes
+    ]
 
 
 def _slug(kind: str) -> str:
@@ -135,7 +162,7 @@ class Report:
         The first :data:`MAX_LISTED` problems, in file order within each check.
     counts : dict
         Number of problems of each kind (all of them, not only those listed).
-    notes : list of str
+    notes : list of Note
         Things done to the data that the user should know about.
     fatal : str, optional
         Why the file could not be used at all (only set by
@@ -153,7 +180,7 @@ class Report:
     details: dict[str, str | tuple[str, dict]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     fatal: str | None = None
     row_word: str = "line"
     _severities: dict[str, int] = field(default_factory=dict, repr=False)
@@ -213,6 +240,11 @@ class Report:
             }
         ).astype({word: "Int64"})
 
+    def detail(self, label: str, lang: str = "en") -> str:
+        """One detail of the reading (``"format"``...), worded in ``lang``."""
+        value = self.details[label]
+        return note_texts([value], lang)[0] if isinstance(value, tuple) else value
+
     def text(self, limit: int = SHOWN, lang: str = "en") -> str:
         """The report as the app and ``divide validate`` show it.
 
@@ -221,8 +253,8 @@ class Report:
         limit : int
             Problems listed in full (the others are counted).
         lang : {"en", "fr"}
-            Language of the report's frame, problems and fixes (the details of
-            the reading and the notes are in English).
+            Language of the report's frame, problems and fixes (and its notes;
+            the format details stay as read).
 
         Returns
         -------
@@ -237,11 +269,7 @@ class Report:
             return "\n".join(lines)
         colon = "\u00a0: " if lang == "fr" else ": "
         for label, value in self.details.items():
-            if isinstance(value, tuple):  # (i18n key, counts): worded in lang
-                text_key, numbers = value
-                value = t(
-                    text_key, lang, **{k: _count(n, lang) for k, n in numbers.items()}
-                )
+            value = self.detail(label, lang)
             key = f"report_detail_{_slug(label)}"
             lines.append(f"  {t(key, lang) if key in STRINGS else label}{colon}{value}")
         counts = {
@@ -275,7 +303,7 @@ class Report:
                 lines.append(f"  - {t('prob_kind_' + _slug(kind), lang)}{colon}{fix}")
         if self.notes:
             lines += ["", t("report_notes", lang)]
-            lines += [f"  - {note}" for note in self.notes]
+            lines += [f"  - {note}" for note in note_texts(self.notes, lang)]
         if not self.usable_rows:
             lines += ["", t("report_nothing", lang)]
         return "\n".join(lines)

@@ -28,7 +28,7 @@ from divide.uploads.common import (
     quoted,
     safe_text,
 )
-from divide.uploads.report import Problem, Report, flag_rows
+from divide.uploads.report import Problem, Report, Term, flag_rows
 from divide.uploads.tables import as_bytes, from_lambert93, parse_numbers, read_upload
 
 # ---------------------------------------------------------------------- sites
@@ -435,17 +435,21 @@ def _site_coordinates(
     if both.any() and metric.sum() > 0.5 * both.sum():
         x, y = from_lambert93(lon[metric].to_numpy(), lat[metric].to_numpy())
         lon[metric], lat[metric] = x, y
-        report.notes.append(
-            f"{int(metric.sum())} point(s) in Lambert-93 metres converted to WGS84."
-        )
+        report.notes.append(("note_lambert_points", {"n": int(metric.sum())}))
     inside = both & in_france(lon, lat)
     swapped = both & ~inside & in_france(lat, lon)
     if swapped.any():
         lat[swapped], lon[swapped] = lon[swapped].to_numpy(), lat[swapped].to_numpy()
         shown = ", ".join(str(int(v)) for v in lines[swapped.to_numpy()][:10])
         report.notes.append(
-            f"{int(swapped.sum())} point(s) had latitude and longitude swapped and "
-            f"were swapped back ({report.row_word} {shown})."
+            (
+                "note_swapped",
+                {
+                    "n": int(swapped.sum()),
+                    "word": Term(f"word_{report.row_word}"),
+                    "rows": shown,
+                },
+            )
         )
     outside = both & ~inside & ~swapped
     column = f"{col['lat'] or col['latlon']}, {col['lon'] or col['latlon']}"

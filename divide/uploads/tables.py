@@ -37,7 +37,7 @@ from divide.uploads.common import (
     quoted,
     safe_text,
 )
-from divide.uploads.report import Problem, Report
+from divide.uploads.report import Note, Problem, Report, Term
 
 # ------------------------------------------------------------ reading an upload
 
@@ -58,7 +58,7 @@ class RawTable:
         What those numbers are (``"line"``, ``"row"``, ``"record"``, ``"feature"``).
     details : dict
         How the file was read.
-    notes : list of str
+    notes : list of Note
         Remarks about the reading (lines skipped above the header...).
     bad_rows : list of Problem
         Rows that could not be split into the header's columns (left out).
@@ -69,8 +69,8 @@ class RawTable:
     frame: pd.DataFrame
     lines: np.ndarray
     row_word: str = "line"
-    details: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    details: dict[str, Note] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
     bad_rows: list[Problem] = field(default_factory=list)
     kind: str = "csv"
 
@@ -419,10 +419,7 @@ def _xlsx_rows(
         ) from None
     notes = []
     if n_sheets > 1:
-        notes.append(
-            f"the workbook has {n_sheets} sheets; only the first, "
-            f"{quoted(title)}, was read."
-        )
+        notes.append(("note_sheets", {"n": n_sheets, "title": quoted(title)}))
     return rows, lines, safe_text(title, 60), notes
 
 
@@ -537,8 +534,10 @@ def _frame_from_rows(
     notes = []
     if h:
         notes.append(
-            f"{h} line(s) above the header were skipped; the header is {word} "
-            f"{lines[h]}."
+            (
+                "note_header_skipped",
+                {"n": h, "word": Term(f"word_{word}"), "line": int(lines[h])},
+            )
         )
     if len(data) > MAX_ROWS:
         raise SourceError(
@@ -548,11 +547,8 @@ def _frame_from_rows(
         )
     names, repeated = _unique_names(header)
     if repeated:
-        notes.append(
-            "repeated column names were numbered: "
-            + ", ".join(quoted(n, 40) for n in sorted(set(repeated))[:10])
-            + "."
-        )
+        names_repeated = ", ".join(quoted(n, 40) for n in sorted(set(repeated))[:10])
+        notes.append(("note_repeated_names", {"names": names_repeated}))
     width = len(names)
     bad: list[Problem] = []
     kept_rows, kept_lines = [], []
@@ -616,11 +612,11 @@ def read_upload(content: bytes, name: str, *, allow_json: bool = False) -> RawTa
     content = as_bytes(content, file)
     check_size(content, file)
     fmt = _sniff_format(content, file)
-    details: dict[str, str] = {}
-    notes: list[str] = []
+    details: dict[str, Note] = {}
+    notes: list[Note] = []
     if fmt == "xlsx":
         rows, lines, sheet, notes = _xlsx_rows(content, file)
-        details["format"] = f"Excel workbook, sheet {quoted(sheet)}"
+        details["format"] = ("format_xlsx", {"sheet": quoted(sheet)})
         word, kind = "row", "xlsx"
     else:
         text, encoding = _decode(content, file)
@@ -629,8 +625,8 @@ def read_upload(content: bytes, name: str, *, allow_json: bool = False) -> RawTa
         if allow_json and stripped[:1] in ("[", "{"):
             return _json_table(text, file, encoding)
         rows, lines, sep = _csv_rows(text, file)
-        names = {";": "';'", ",": "','", "\t": "tab", "|": "'|'"}
-        details["format"] = f"CSV, separator {names[sep]}, encoding {encoding}"
+        shown = {";": "';'", ",": "','", "|": "'|'"}.get(sep) or Term("format_tab")
+        details["format"] = ("format_csv", {"sep": shown, "encoding": encoding})
         word, kind = "line", "csv"
     frame, line_numbers, more, bad = _frame_from_rows(rows, lines, file, word)
     return RawTable(frame, line_numbers, word, details, notes + more, bad, kind)
@@ -661,9 +657,7 @@ def _json_table(text: str, file: str, encoding: str) -> RawTable:
         frame[column] = cells.mask(cells == "")
     notes, bad = [], []
     if repeated:
-        notes.append(
-            "keys differing only by spaces or control characters were numbered"
-        )
+        notes.append(("note_repeated_keys", {}))
     if word == "feature":
         lon = np.full(len(records), np.nan)
         lat = np.full(len(records), np.nan)
@@ -680,15 +674,13 @@ def _json_table(text: str, file: str, encoding: str) -> RawTable:
         crs = _geojson_crs(info.get("crs"), file)
         if crs == 2154:
             lon, lat = from_lambert93(lon, lat)
-            notes.append(
-                "coordinates in Lambert-93 (EPSG:2154) were converted to WGS84."
-            )
+            notes.append(("note_lambert_geojson", {}))
         frame["_geojson_lon"] = pd.array(lon, dtype="Float64").astype("string")
         frame["_geojson_lat"] = pd.array(lat, dtype="Float64").astype("string")
-        fmt = "GeoJSON"
+        fmt = "format_geojson"
     else:
-        fmt = "JSON array of records"
-    details = {"format": f"{fmt}, encoding {encoding}"}
+        fmt = "format_json"
+    details = {"format": (fmt, {"encoding": encoding})}
     return RawTable(
         frame, np.asarray(numbers, dtype=np.int64), word, details, notes, bad, "json"
     )
