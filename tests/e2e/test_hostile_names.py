@@ -261,7 +261,9 @@ def test_uploaded_labels_in_pickers_maps_tables_and_plotly(
         seen(c)
         for c in page.locator("[data-testid='stCaptionContainer']").all_inner_texts()
     ]
-    assert any(c.startswith(labels[0] + mine + " — ") for c in captions), captions
+    # The page's sources, said once at its foot, one line per indicator.
+    lines = [line for c in captions for line in c.split("\n")]
+    assert any(line.startswith(labels[0] + mine + " — ") for line in lines), lines
     bar = page.locator(".st-key-compare_bar")
     assert labels[0] in bar.locator(".xtitle").text_content()
     hover_plotly(page, bar.locator(".bars path").first)
@@ -325,6 +327,9 @@ def test_poisoned_open_data_names_in_map_presenter_and_sheet(
     tip = hover_point(page, frame, brest["lat"], brest["lon"])
     assert set(tip["elements"]) <= TABLE_TAGS, tip
     assert visible(POISON[("commune", "29019")]) in tip["text"], tip
+    page.locator(".st-key-map_options summary").click()  # the folded options
+    page.get_by_text(t("show_sites", "en")).first.wait_for(state="visible")
+    page.wait_for_timeout(500)  # the expander's opening transition
     page.get_by_text(t("show_sites", "en")).first.click()
     wait_idle(page)
     frame = wait_for_map(page, also="() => typeof L.MarkerClusterGroup === 'function'")
