@@ -321,7 +321,10 @@ def test_the_snapshot_takes_the_newest_arcep_quarter(fixtures, tmp_path):
     text = as_of_text(ind, "en", day, dates=atlas.as_of)
     badge = t("stale_badge", "en", years=3)
     assert text.startswith(f"Data as of 30 Sep 2019 · {badge}")
-    assert export.dictionary(["thd30_share"], atlas.as_of)["as_of"][0] == "2019-09-30"
+    assert (
+        export.dictionary(["thd30_share"], dates=atlas.as_of)["as_of"][0]
+        == "2019-09-30"
+    )
     assert ind.vintage("en", atlas.as_of) == "ARCEP 2019-09-30"
 
     # Two quarters present: the newest one makes the snapshot.
@@ -351,8 +354,11 @@ def test_the_snapshot_takes_the_newest_arcep_quarter(fixtures, tmp_path):
     assert t("stale_badge", "en", years=3) in as_of_short(
         ind, "en", later, dates=atlas.as_of
     )
-    assert export.dictionary(["thd30_share"], atlas.as_of)["as_of"][0] == "2024-09-30"
-    assert "as of 2024-09-30" in export.vintage_text("thd30_share", atlas.as_of)
+    assert (
+        export.dictionary(["thd30_share"], dates=atlas.as_of)["as_of"][0]
+        == "2024-09-30"
+    )
+    assert "as of 2024-09-30" in export.vintage_text("thd30_share", dates=atlas.as_of)
     # The vintage beside the date says the quarter too, not the 2019 file.
     assert ind.vintage("en", atlas.as_of) == "ARCEP 2024-09-30"
     assert source("arcep_fixed_2019").vintage_text("fr", atlas.as_of) == "2024-09-30"
