@@ -64,16 +64,12 @@ from divide.uploads.common import (
     SITE_COLUMNS,
     safe_text,
 )
-from divide.uploads.indicator import (
-    UploadedIndicator,
-    UserIndicator,
-    keep_upload,
-    load_indicator,
-)
+from divide.uploads.indicator import UserIndicator, keep_upload, load_indicator
 from divide.uploads.refresh import RefreshComparison, compare_refresh
 from divide.uploads.report import Problem, Report
 from divide.uploads.sites import UserSites, load_sites
 from divide.uploads.tables import RawTable, parse_numbers, read_upload
+from divide.uploads.uploaded import UploadedIndicator
 from divide.uploads.validate import validate_file
 
 __all__ = [

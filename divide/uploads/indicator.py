@@ -12,8 +12,7 @@ import pandas as pd
 
 from divide.errors import DivideError, SourceError, suggest, translated, unknown
 from divide.i18n import LANGS
-from divide.indicators import value_column
-from divide.registry import DIRECTIONS, UNITS, Indicator, Source
+from divide.registry import DIRECTIONS, UNITS
 from divide.territory import normalise_codes
 from divide.uploads.codes import (
     NOT_VALUE,
@@ -34,132 +33,9 @@ from divide.uploads.common import (
 )
 from divide.uploads.report import Problem, Report, Term, flag_rows, note_texts
 from divide.uploads.tables import RawTable, as_bytes, parse_numbers, read_upload
+from divide.uploads.uploaded import UploadedIndicator
 
 # ------------------------------------------------------------------ indicator
-
-
-@dataclass(frozen=True)
-class UploadedIndicator(Indicator):
-    """A user's indicator for the session: registry-like, with its own values.
-
-    It has the attributes of :class:`divide.registry.Indicator` (``id``
-    ``user_<slug>``, ``label`` in both languages, ``unit``, ``direction``,
-    ``sources``) so labels, units and formatting work as for the registry's
-    indicators, plus its values per level.
-
-    Attributes
-    ----------
-    file : str
-        Name of the uploaded file.
-    level : str
-        Level of the uploaded codes.
-    kind : str
-        ``"count"`` (summed upward) or ``"rate"``.
-    weight : str, optional
-        Weight column used to aggregate a rate.
-    values : dict
-        Level → Series of values indexed by territory code (every territory of
-        the level, NaN where the file has no value).
-    coverage : dict
-        Level → Series: share of the member territories (of the uploaded level)
-        that have a value, per territory; 1.0 at the uploaded level.
-    uploaded : str
-        ISO date of the upload.
-    sha256 : str
-        Checksum of the uploaded file.
-    """
-
-    file: str = ""
-    level: str = "commune"
-    kind: str = "count"
-    weight: str | None = None
-    values: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
-    coverage: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
-    uploaded: str = ""
-    sha256: str = ""
-
-    @property
-    def is_count(self) -> bool:
-        """True when the values are counts (summed upward)."""
-        return self.kind == "count"
-
-    @property
-    def levels(self) -> tuple[str, ...]:
-        """Levels at which the indicator has values."""
-        return tuple(self.values)
-
-    def vintage(self, lang: str | None = None, dates=None) -> str:
-        """``"user upload: <file>"``: the provenance shown beside the values.
-
-        ``lang`` and ``dates`` are accepted as for the registry's indicators (an
-        upload has one wording and no build date).
-        """
-        return f"user upload: {self.file}"
-
-    def source_records(self) -> list[Source]:
-        """One record for the uploaded file, shaped like the registry's sources."""
-        return [
-            Source(
-                id="user_upload",
-                producer=f"user upload: {self.file}",
-                title=self.file,
-                vintage=self.uploaded,
-                licence="as set by the file's owner",
-                url="",
-                file=self.file,
-                reader="divide.uploads:load_indicator",
-            )
-        ]
-
-    def values_at(self, level: str) -> pd.Series:
-        """Values at a level, indexed by territory code.
-
-        Raises
-        ------
-        DivideError
-            The indicator is not available at that level (a rate without weight
-            is only shown at the uploaded level).
-        """
-        if level not in self.values:
-            why = (
-                " (a rate is only shown at the uploaded level unless a weight "
-                "column is given)"
-                if self.kind == "rate"
-                else ""
-            )
-            raise DivideError(
-                f"the uploaded indicator '{self.id}' has no values at level "
-                f"'{level}'{why}. Available: {', '.join(self.values)}"
-            )
-        return self.values[level]
-
-    def frame(self, level: str) -> pd.DataFrame:
-        """Values at a level as ``v_<id>`` plus ``coverage_<id>``, indexed by code.
-
-        Join it onto ``atlas.level(level)`` to map, compare or export the
-        indicator with the registry's.
-        """
-        values = self.values_at(level)
-        return pd.DataFrame(
-            {
-                value_column(self.id): values,
-                f"coverage_{self.id}": self.coverage[level].reindex(values.index),
-            }
-        )
-
-    def provenance(self) -> dict[str, str]:
-        """One entry for an export's dictionary / sources table."""
-        return {
-            "id": self.id,
-            "label": self.label["en"],
-            "unit": self.unit,
-            "direction": self.direction,
-            "kind": self.kind,
-            "level": self.level,
-            "source": self.sources[0],
-            "uploaded": self.uploaded,
-            "sha256": self.sha256,
-        }
 
 
 @dataclass
@@ -659,7 +535,15 @@ def _matched_codes(
         )
     keep &= ~missing_code & ~unknown_code
     report.rows_joined = int(keep.sum())
+    keep &= ~_duplicates(frame, lines, codes, keep, code_column, report, row_word)
+    keep &= ~_arrondissements_aside(codes, current, how, keep, report)
 
+    return codes, current, how, keep
+
+
+def _duplicates(frame, lines, codes, keep, code_column, report, row_word):
+    """Rows repeating a code already kept (the first one stays), reported."""
+    raw_codes = frame[code_column]
     duplicate = keep & codes.duplicated(keep="first")
     first_line = pd.Series(lines, index=frame.index).groupby(codes).transform("first")
     for i in flag_rows(report, duplicate, "duplicate"):
@@ -679,16 +563,21 @@ def _matched_codes(
                 value=safe_text(raw_codes.iloc[i], 40),
             )
         )
-    keep &= ~duplicate
+    return duplicate
 
+
+def _arrondissements_aside(codes, current, how, keep, report):
+    """Arrondissement rows left aside: their commune is in the file too.
+
+    Retired codes folded into today's commune are noted in the report.
+    """
     # Paris, Lyon, Marseille: arrondissements break down a parent also present.
     is_arm = keep & (how == "arrondissement").fillna(False)
     parents = set(current[keep & (how == "direct").fillna(False)])
     ignored = is_arm & current.astype(object).isin(parents).astype(bool)
     if ignored.any():
         report.notes.append(("note_arrondissements", {"n": int(ignored.sum())}))
-    keep &= ~ignored
-    folded = keep & how.isin(["merged", "arrondissement"]).fillna(False)
+    folded = keep & ~ignored & how.isin(["merged", "arrondissement"]).fillna(False)
     if folded.any():
         examples = ", ".join(
             f"{a} → {b}"
@@ -698,7 +587,7 @@ def _matched_codes(
             ("note_folded", {"n": int(folded.sum()), "examples": examples})
         )
 
-    return codes, current, how, keep
+    return ignored
 
 
 def _parsed_values(
