@@ -993,3 +993,12 @@ def test_the_report_notes_read_in_french(atlas):
     share = loaded.as_indicator(unit="share", direction="lower_worse")
     assert "divisées par 100" in share.note["fr"]
     assert "divided by 100" in share.note["en"]
+
+
+def test_a_sites_report_reads_in_french(atlas):
+    content = b"nom;latitude;longitude\nMairie;48.39;-4.49\n"
+    report = load_sites(content, "s.csv", atlas).report
+    fr, en = report.text(lang="fr"), report.text(lang="en")
+    assert "nom = 'nom', latitude = 'latitude', longitude = 'longitude'" in fr
+    assert "séparateur ';', encodage UTF-8" in fr
+    assert "name = 'nom'" in en and "separator ';', encoding UTF-8" in en

@@ -92,16 +92,18 @@ class Term(NamedTuple):
 
 def _say(parts: Iterable[tuple[str, dict]], lang: str) -> str:
     return "".join(
-        t(
-            key,
-            lang,
-            **{
-                k: t(v.key, lang) if isinstance(v, Term) else v
-                for k, v in values.items()
-            },
-        )
+        t(key, lang, **{k: _word(v, lang) for k, v in values.items()})
         for key, values in parts
     )
+
+
+def _word(value, lang: str):
+    """A message's value: a catalogue word translated, a tuple of them joined."""
+    if isinstance(value, Term):
+        return t(value.key, lang)
+    if isinstance(value, tuple):
+        return "".join(str(_word(v, lang)) for v in value)
+    return value
 
 
 def _count(n: int, lang: str) -> str:

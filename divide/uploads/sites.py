@@ -238,9 +238,11 @@ def _site_columns(frame: pd.DataFrame, geojson: bool, file: str, report) -> dict
             "Columns found: " + found,
         )
     used = {r: c for r, c in col.items() if c is not None and not c.startswith("_geo")}
-    report.details["columns used"] = ", ".join(
-        f"{role} = {quoted(c, 40)}" for role, c in used.items()
+    pairs = [(Term(f"role_{role}"), f" = {quoted(c, 40)}") for role, c in used.items()]
+    listed = tuple(
+        part for i, pair in enumerate(pairs) for part in (", " * bool(i), *pair)
     )
+    report.details["columns used"] = ("report_listed", {"items": listed})
     return col
 
 
