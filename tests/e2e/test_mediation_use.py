@@ -26,6 +26,7 @@ def test_profile_shows_use_next_to_supply_and_need(page, server, artifacts, lang
     assert t("use_caption", lang, date="x").split("(")[0].strip() in text
     # The table (a canvas grid) is drawn with its rows.
     grid = section.locator("[data-testid='stDataFrame']")
+    grid.first.wait_for(timeout=60_000)  # drawn after the section's text
     assert grid.count() == 1 and grid.bounding_box()["height"] > 100
     section.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
