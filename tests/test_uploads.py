@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pandas as pd
 import pytest
 
 from divide import distance, uploads
+from divide.atlas import DEFAULT_ATLAS, Atlas
 from divide.cli import main
 from divide.errors import DivideError, SourceError
 from divide.i18n import t
@@ -1002,3 +1004,15 @@ def test_a_sites_report_reads_in_french(atlas):
     assert "nom = 'nom', latitude = 'latitude', longitude = 'longitude'" in fr
     assert "séparateur ';', encodage UTF-8" in fr
     assert "name = 'nom'" in en and "separator ';', encoding UTF-8" in en
+
+
+def test_compare_refresh_before_is_the_atlas_own_date(tmp_path, data):
+    """An atlas built from a newer quarter says so as "before", not 2019."""
+    folder = tmp_path / "atlas"
+    shutil.copytree(DEFAULT_ATLAS, folder)
+    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    provenance["sources"]["arcep_fixed_2019"]["as_of"] = "2024-12-31"
+    (folder / "provenance.json").write_text(json.dumps(provenance), encoding="utf-8")
+    comparison = compare_refresh(read(data, ARCEP), ARCEP, Atlas.load(folder))
+    assert comparison.summary["date_before"] == "2024-12-31"
+    assert "2024-12-31" in comparison.text()

@@ -14,6 +14,8 @@ from divide.uploads.codes import code_reference
 from divide.uploads.common import quoted, safe_text
 from divide.uploads.tables import as_bytes, check_size
 
+ARCEP_FIXED = "arcep_fixed_2019"  # registry id of ARCEP's per-commune fixed file
+
 # ---------------------------------------------------------------- ARCEP refresh
 
 
@@ -86,7 +88,7 @@ def compare_refresh(content: bytes, name: str, atlas) -> RefreshComparison:
     file = safe_text(name, 120) or "upload"
     df = _read_refresh(content, file)
     table, match = _comparison_table(df, atlas)
-    return RefreshComparison(table, _summary(df, table, match, file))
+    return RefreshComparison(table, _summary(df, table, match, file, atlas))
 
 
 def _read_refresh(content: bytes, file: str) -> pd.DataFrame:
@@ -157,8 +159,12 @@ def _comparison_table(df: pd.DataFrame, atlas):
     return table, match
 
 
-def _summary(df: pd.DataFrame, table: pd.DataFrame, match, file: str) -> dict:
-    """Totals, shares and the largest changes, for the page and the CLI."""
+def _summary(df: pd.DataFrame, table: pd.DataFrame, match, file: str, atlas) -> dict:
+    """Totals, shares and the largest changes, for the page and the CLI.
+
+    "Before" is the date of the ARCEP file the atlas was built from (a newer
+    quarter when the build found one), not the registry's 2019 default.
+    """
     both = table["premises_before"].notna() & table["premises_after"].notna()
 
     def share(thd: pd.Series, premises: pd.Series) -> float:
@@ -169,7 +175,7 @@ def _summary(df: pd.DataFrame, table: pd.DataFrame, match, file: str) -> dict:
     dates = sorted({d for d in df["date"].astype(str) if d and d != "nan"})
     summary = {
         "file": file,
-        "date_before": source("arcep_fixed_2019").vintage,
+        "date_before": atlas.as_of.get(ARCEP_FIXED) or source(ARCEP_FIXED).as_of,
         "date_after": ", ".join(dates[-3:]) or "not stated",
         "arcep_variant": df.attrs.get("arcep_variant"),
         "cumulative_classes": bool(df.attrs.get("arcep_cumulative")),
