@@ -540,12 +540,15 @@ def with_vintages(
 
 
 def sources_table(
-    ids: list[str] | None = None, lang: str | None = None
+    ids: list[str] | None = None,
+    lang: str | None = None,
+    dates: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Sources behind some columns, in registry order (wording in ``lang`` if given).
 
     ``ids`` are indicators and commune attributes (types of territory); by
-    default every indicator and every attribute.
+    default every indicator and every attribute. ``dates``: as for
+    :func:`dictionary` (a source built from a newer file shows that file's date).
     """
     if isinstance(ids, str):
         ids = [ids]
@@ -562,7 +565,7 @@ def sources_table(
             "id": s.id,
             "producer": s.text("producer", lang),
             "title": s.title,
-            "vintage": s.text("vintage", lang),
+            "vintage": s.vintage_text(lang, dates),
             "licence": s.text("licence", lang),
             "url": s.url,
         }
@@ -1166,9 +1169,13 @@ def dictionary_view(
     lang: str,
     ids: list[str] | None = None,
     extra: Mapping[str, Indicator] | None = None,
+    dates: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Indicators (all of the registry's by default), described in one language."""
-    notes = dictionary(ids, extra)
+    """Indicators (all of the registry's by default), described in one language.
+
+    ``dates``: as for :func:`dictionary`.
+    """
+    notes = dictionary(ids, extra, dates)
     view = pd.DataFrame(
         {
             "id": notes["id"],
@@ -1190,7 +1197,7 @@ def dictionary_view(
                 for i, s in zip(notes["id"], notes["sources"], strict=True)
             ],
             "vintage": [
-                indicator(i).vintage(lang) if _is_indicator(i) else v
+                indicator(i).vintage(lang, dates) if _is_indicator(i) else v
                 for i, v in zip(notes["id"], notes["vintage"], strict=True)
             ],
             "modelled": notes["modelled"],
@@ -1227,9 +1234,12 @@ def _unit_text(ind_id: str, unit: str, lang: str) -> str:
     return unit_label(indicator(ind_id), lang)
 
 
-def sources_markdown(lang: str) -> str:
-    """The sources table in Markdown, with links to the official pages."""
-    frame = sources_table(lang=lang).drop(columns="id")
+def sources_markdown(lang: str, dates: Mapping[str, str] | None = None) -> str:
+    """The sources table in Markdown, with links to the official pages.
+
+    ``dates``: as for :func:`dictionary`.
+    """
+    frame = sources_table(lang=lang, dates=dates).drop(columns="id")
     return markdown_table(
         frame, _headers(frame.columns, lang), links={"url": t("export_link", lang)}
     )

@@ -68,12 +68,14 @@ def about(atlas: Atlas, lg: str) -> None:
     quality = atlas.quality
     st.header(t("export_dictionary", lg))
     st.dataframe(
-        export.dictionary_view(lg, [*TYPE_COLUMNS, *atlas.catalogue()], atlas.uploaded),
+        export.dictionary_view(
+            lg, [*TYPE_COLUMNS, *atlas.catalogue()], atlas.uploaded, atlas.as_of
+        ),
         hide_index=True,
     )
     st.caption(t("export_dictionary_note", lg))
     st.header(t("export_sources", lg))
-    st.markdown(export.sources_markdown(lg))
+    st.markdown(export.sources_markdown(lg, atlas.as_of))
     st.header(t("export_quality", lg))
     st.caption(t("export_quality_note", lg))
     st.dataframe(export.quality_view(quality, lg), hide_index=True)

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from divide import export
 from divide.atlas import TYPE_COLUMNS
 from divide.errors import DivideError
+from divide.i18n import t
 from divide.indicators import value_column
 from divide.registry import indicator, indicators
 from divide.spreadsheet import RISKY_START, neutralise_text, restore_text
@@ -398,6 +399,20 @@ def test_sources_table_lists_each_source_once():
         .all()
     )
     assert export.sources_table(["thd30_share"])["id"].tolist() == ["arcep_fixed_2019"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_dictionary_and_sources_show_the_date_built(lang):
+    """An atlas built from a newer ARCEP quarter shows that date, not 2019's."""
+    dates = {"arcep_fixed_2019": "2025-06-30"}
+    view = export.dictionary_view(lang, ["thd30_share", "median_income"], dates=dates)
+    vintages = view.iloc[:, list(view.columns).index(t("export_col_vintage", lang))]
+    assert "2025-06-30" in vintages.iloc[0] and "2019" not in vintages.iloc[0]
+    assert "2025-06-30" not in vintages.iloc[1]  # other sources keep theirs
+    table = export.sources_table(["thd30_share"], lang, dates).set_index("id")
+    assert table.loc["arcep_fixed_2019", "vintage"] == "2025-06-30"
+    assert "2025-06-30" in export.sources_markdown(lang, dates)
+    assert "2025-06-30" not in export.sources_markdown(lang)
 
 
 def test_markdown_table_links_and_escapes():
