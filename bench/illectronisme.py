@@ -1,5 +1,9 @@
 """Time to model illectronisme for every commune (target < 5 s), printed.
 
+Then the sensitivity of the MODELLED rates to assumed within-commune links
+between age, diploma and income (:func:`divide.illectronisme.sensitivity`):
+leave-one-breakdown-out errors and the rates of the DROM and density classes.
+
 Run: .venv/bin/python bench/illectronisme.py [raw_dir]
 """
 
@@ -9,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from divide import illectronisme as il
@@ -62,6 +67,34 @@ def main() -> None:
             times.append(time.perf_counter() - start)
         size = len(out) if isinstance(out, pd.DataFrame) else len(inputs)
         print(f"{name}: {size} communes, best of 3 {min(times):.2f} s (target < 5 s)")
+    print_sensitivity(communes, inputs, rates)
+
+
+DROM_NAMES = {
+    "971": "Guadeloupe",
+    "972": "Martinique",
+    "973": "Guyane",
+    "974": "Réunion",
+}
+LINKS = [(0.0, 0.0), (0.5, 0.0), (1.0, 0.0), (2.0, 0.0), (1.0, 1.0), (2.0, 2.0)]
+
+
+def print_sensitivity(communes: pd.DataFrame, inputs: pd.DataFrame, rates) -> None:
+    """One line per assumed link: LOO errors, then mainland, DROM, density rates."""
+    code = inputs["code"].astype(str)
+    place = code.str[:3].map(DROM_NAMES)
+    place = place.where(
+        place.notna(), np.where(code.str.startswith("97"), None, "mainland")
+    )
+    density = pd.Series(communes["density"].to_numpy(), index=inputs.index)
+    associations = [il.Association(a, b) for a, b in LINKS]
+    start = time.perf_counter()
+    by_place = il.sensitivity(inputs, rates, associations, place)
+    by_density = il.sensitivity(inputs, rates, associations, density)
+    took = time.perf_counter() - start
+    table = by_place.join(by_density.drop(columns=by_place.columns[:5]))
+    print(f"\nsensitivity to within-commune links (MODELLED, {took:.1f} s):")
+    print(table.round(2).to_string(index=False))
 
 
 if __name__ == "__main__":

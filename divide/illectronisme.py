@@ -54,8 +54,10 @@ from divide.i18n import t
 __all__ = [
     "BREAKDOWNS",
     "INCOME_SIGMA",
+    "INDEPENDENT",
     "SHARE_15P",
     "SHARE_75P_OF_65P",
+    "Association",
     "Fit",
     "aggregate",
     "calibration_report",
@@ -65,6 +67,7 @@ __all__ = [
     "leave_one_out",
     "margins",
     "method_summary",
+    "sensitivity",
 ]
 
 # National population structure (France, 1 January 2021, INSEE population
@@ -123,6 +126,33 @@ IRCOM_MIN_COMMUNES = 10
 """Fewest communes with both a Filosofi median and an IRCOM share needed to fit
 the IRCOM → median relation on their own zone (overseas, or mainland); below
 that, the relation is fitted on every such commune."""
+
+
+#: Age score of each band on the logit scale of "at most CAP/BEP": the band's
+#: middle age, centred on 45 and divided by 25 (15–24 → −1, 75+ → 1.48).
+AGE_SCORE = np.array([-1.0, 0.0, 1.0, 1.48])
+#: Income score of each class on the log-odds scale (bottom 40 % → 1, top 20 % → −1).
+INCOME_SCORE = np.array([1.0, 0.0, -1.0])
+
+
+@dataclass(frozen=True)
+class Association:
+    """Assumed within-commune links between the inputs (0 = independent).
+
+    The staged census crosses nothing, so the central model takes age, diploma
+    and income as independent within a commune. :func:`sensitivity` measures
+    what a link would change: ``age_diploma`` is the slope of the logit of
+    "at most CAP/BEP" on AGE_SCORE (older people less graduated);
+    ``diploma_income`` the log-odds ratio, per step of INCOME_SCORE, of being
+    poorer when at most CAP/BEP rather than above. Each commune keeps its own
+    one-way shares of age, diploma and income.
+    """
+
+    age_diploma: float = 0.0
+    diploma_income: float = 0.0
+
+
+INDEPENDENT = Association()
 
 
 def _norm(text: object) -> str:
@@ -526,7 +556,11 @@ def _sigma(prepared: pd.DataFrame) -> np.ndarray:
     return np.where(np.isfinite(sig) & (sig > 0), sig, INCOME_SIGMA)
 
 
-def commune_cells(prepared: pd.DataFrame, cuts: tuple[float, float]) -> np.ndarray:
+def commune_cells(
+    prepared: pd.DataFrame,
+    cuts: tuple[float, float],
+    association: Association = INDEPENDENT,
+) -> np.ndarray:
     """Cell shares of each commune, shape ``(communes, 4, 2, 3)``.
 
     Age: 15–24 = ``young_share`` (national mean if unknown), 65–74 and 75+ split
@@ -535,7 +569,8 @@ def commune_cells(prepared: pd.DataFrame, cuts: tuple[float, float]) -> np.ndarr
     of the commune's own dispersion (Filosofi D9/D1; département, zone or
     INCOME_SIGMA where not published), cut at the national 40th and 80th
     percentiles. The three are taken as independent within a commune (the
-    staged census ratios cross nothing).
+    staged census ratios cross nothing), unless ``association`` says otherwise
+    (:func:`associate`; used by :func:`sensitivity` only).
     """
     s65 = prepared["age65_share"].to_numpy()
     young = prepared["young_share"].to_numpy()
@@ -555,7 +590,44 @@ def commune_cells(prepared: pd.DataFrame, cuts: tuple[float, float]) -> np.ndarr
     else:
         b40, b80 = np.full(len(lm), 0.4), np.full(len(lm), 0.8)
     inc = np.column_stack([b40, b80 - b40, 1 - b80])
-    return np.einsum("ia,id,ik->iadk", age, dip, inc)
+    if association == INDEPENDENT:
+        return np.einsum("ia,id,ik->iadk", age, dip, inc)
+    return associate(age, low, inc, association)
+
+
+def associate(
+    age: np.ndarray, low: np.ndarray, inc: np.ndarray, association: Association
+) -> np.ndarray:
+    """Cell shares with assumed links, each commune's one-way shares kept.
+
+    Diploma given age: ``logit P(at most CAP/BEP | age) = λ + age_diploma ×
+    AGE_SCORE``, λ solved per commune (Newton) so that the commune's share of
+    "at most CAP/BEP" is kept. Income given diploma: the commune's income shares
+    tilted by ``exp(± diploma_income × INCOME_SCORE / 2)`` (poorer when at most
+    CAP/BEP), then raked (iterative proportional fitting) back to the commune's
+    income shares. Shapes: ``age`` (communes, 4), ``low`` (communes,), ``inc``
+    (communes, 3); returns (communes, 4, 2, 3).
+    """
+    eps = 1e-9
+    lam = logit(np.clip(low, eps, 1 - eps))
+    for _ in range(60):
+        p = expit(lam[:, None] + association.age_diploma * AGE_SCORE)
+        gap = (age * p).sum(axis=1) - low
+        slope = (age * p * (1 - p)).sum(axis=1)
+        lam = lam - gap / np.maximum(slope, eps)
+        if np.abs(gap).max() < 1e-12:
+            break
+    p = expit(lam[:, None] + association.age_diploma * AGE_SCORE)
+    age_dip = np.stack([age * (1 - p), age * p], axis=2)
+    dip = age_dip.sum(axis=1)
+    tilt = np.exp(association.diploma_income * INCOME_SCORE / 2)
+    given = np.stack([inc / tilt, inc * tilt], axis=1)  # (communes, diploma, income)
+    for _ in range(100):
+        given = given / np.maximum(given.sum(axis=2, keepdims=True), eps)
+        marginal = (dip[:, :, None] * given).sum(axis=1)
+        given = given * (inc / np.maximum(marginal, eps))[:, None, :]
+    given = given / np.maximum(given.sum(axis=2, keepdims=True), eps)
+    return np.einsum("iad,idk->iadk", age_dip, given)
 
 
 # --------------------------------------------------------------------------
@@ -805,9 +877,12 @@ class _Model:
     central: Fit
     loo: list
     variants: dict
+    association: Association = INDEPENDENT
 
 
-def _build(communes, rates, survey_year, calibrate_on) -> _Model:
+def _build(
+    communes, rates, survey_year, calibrate_on, association=INDEPENDENT
+) -> _Model:
     published = margins(rates, survey_year)
     if calibrate_on is None:
         prepared = _prepare(communes, "communes")
@@ -824,7 +899,9 @@ def _build(communes, rates, survey_year, calibrate_on) -> _Model:
         )
     cuts = _income_cuts(field_)
     joint = np.einsum(
-        "i,iadk->adk", field_["people_15p"].to_numpy(), commune_cells(field_, cuts)
+        "i,iadk->adk",
+        field_["people_15p"].to_numpy(),
+        commune_cells(field_, cuts, association),
     )
     central = fit(joint, published, survey_year=_year(survey_year))
     variants = {
@@ -832,7 +909,7 @@ def _build(communes, rates, survey_year, calibrate_on) -> _Model:
         for b in central.breakdowns
     }
     loo = leave_one_out(joint, published, _year(survey_year), fits=variants)
-    return _Model(target, reference, cuts, joint, central, loo, variants)
+    return _Model(target, reference, cuts, joint, central, loo, variants, association)
 
 
 def _range(est: np.ndarray, variants: list) -> tuple[np.ndarray, np.ndarray]:
@@ -898,7 +975,7 @@ def estimate(
         the Filosofi fallback); ``illectronisme_in_survey_field``.
     """
     m = _build(communes, rates, survey_year, calibrate_on)
-    cells = commune_cells(m.target, m.cuts)
+    cells = commune_cells(m.target, m.cuts, m.association)
     est = np.einsum("iadk,adk->i", cells, m.central.cells)
     runs = [est] + [
         np.einsum("iadk,adk->i", cells, v.cells) for v in m.variants.values()
@@ -969,7 +1046,7 @@ def calibration_report(
     m = _build(communes, rates, survey_year, calibrate_on)
     ref = m.reference
     field_ = ref[ref["in_field"]]
-    cells = commune_cells(field_, m.cuts)
+    cells = commune_cells(field_, m.cuts, m.association)
     n15 = field_["people_15p"].to_numpy()
     after = float(
         np.dot(np.einsum("iadk,adk->i", cells, m.central.cells), n15) / n15.sum()
@@ -1031,6 +1108,68 @@ def calibration_report(
             ref["imputed_inputs"].str.contains("median_income_ircom").sum()
         ),
     }
+
+
+def sensitivity(
+    communes: pd.DataFrame,
+    rates: pd.DataFrame,
+    associations: list[Association],
+    groups: pd.Series,
+    survey_year: str = "2021",
+) -> pd.DataFrame:
+    """What assumed within-commune links would change: a MODELLED what-if.
+
+    For each :class:`Association`, the model is refitted on the same published
+    figures and communes, and reports its leave-one-breakdown-out errors and its
+    rate for each group of communes (e.g. the DROM, the density classes).
+    Independence (the central model) is ``Association()``.
+
+    Parameters
+    ----------
+    communes : pandas.DataFrame
+        As for :func:`estimate` (the national set of communes).
+    rates : pandas.DataFrame
+        Published national figures (see :func:`margins`).
+    associations : list of Association
+    groups : pandas.Series
+        A group label per commune, aligned on ``communes``' index; communes
+        with no label count in no group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per association: ``age_diploma``, ``diploma_income``,
+        ``loo_rms_logit`` (root mean square of the leave-one-out errors, logit),
+        ``loo_max_points`` (largest absolute error, points), ``diploma_raised_to``
+        (the "above CAP/BEP" rate the fit had to raise 3 % to, NaN if none),
+        then the modelled rate (percent of people 15+) of each group.
+    """
+    labels = groups.reindex(communes.index)
+    order = list(dict.fromkeys(labels.dropna()))
+    rows = []
+    for association in associations:
+        m = _build(communes, rates, survey_year, None, association)
+        cells = commune_cells(m.target, m.cuts, association)
+        est = np.einsum("iadk,adk->i", cells, m.central.cells)
+        n15 = m.target["people_15p"].to_numpy()
+        errors = np.array([r["error_logit"] for r in m.loo])
+        points = np.array([abs(r["error_points"]) for r in m.loo])
+        raised = m.central.extra["raised"]
+        row = {
+            "age_diploma": association.age_diploma,
+            "diploma_income": association.diploma_income,
+            "loo_rms_logit": float(np.sqrt(np.mean(errors**2))) if len(errors) else 0.0,
+            "loo_max_points": float(points.max()) if len(points) else 0.0,
+            "diploma_raised_to": next(iter(raised.values()), np.nan),
+        }
+        for label in order:
+            mask = (labels == label).to_numpy()
+            people = n15[mask].sum()
+            row[label] = (
+                100 * float(np.dot(est[mask], n15[mask]) / people) if people else np.nan
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def aggregate(estimates: pd.DataFrame, by: pd.Series | str) -> pd.DataFrame:

@@ -260,6 +260,44 @@ def test_leave_one_out_is_computed(france, rates):
     print(loo)
 
 
+def test_assumed_links_keep_each_communes_own_shares(france):
+    """An association moves people between cells, never between communes' margins."""
+    prepared = il._impute(il._prepare(france, "f"), il._prepare(france, "f"))
+    cuts = il._income_cuts(prepared)
+    alone = il.commune_cells(prepared, cuts)
+    linked = il.commune_cells(prepared, cuts, il.Association(1.5, 1.0))
+    for axes in ((2, 3), (1, 3), (1, 2)):  # age, diploma, income shares
+        np.testing.assert_allclose(
+            linked.sum(axis=axes), alone.sum(axis=axes), atol=1e-9
+        )
+    assert not np.allclose(linked, alone)
+    # older people less graduated: more of the 75+ at most CAP/BEP than the 15-24
+    low_given_age = linked[:, :, 1, :].sum(axis=2) / linked.sum(axis=(2, 3))
+    assert (low_given_age[:, 3] > low_given_age[:, 0]).all()
+    # at most CAP/BEP poorer: a larger bottom-40 % share than above CAP/BEP
+    bottom_given_dip = linked[:, :, :, 0].sum(axis=1) / linked.sum(axis=(1, 3))
+    assert (bottom_given_dip[:, 1] > bottom_given_dip[:, 0]).all()
+    np.testing.assert_array_equal(
+        il.commune_cells(prepared, cuts, il.Association()), alone
+    )
+
+
+def test_sensitivity_reports_the_error_of_each_link(france, rates):
+    groups = pd.Series(np.where(france.index % 2, "odd", "even"), index=france.index)
+    links = [il.Association(), il.Association(1.0, 0.0)]
+    table = il.sensitivity(france, rates, links, groups)
+    assert table["age_diploma"].tolist() == [0.0, 1.0]
+    central = il.calibration_report(france, rates)["leave_one_out"]
+    errors = np.array([r["error_logit"] for r in central])
+    assert table.loc[0, "loo_rms_logit"] == pytest.approx(np.sqrt(np.mean(errors**2)))
+    est = il.estimate(france, rates)
+    even = est[groups == "even"]
+    assert table.loc[0, "even"] == pytest.approx(
+        100 * even["people_at_risk"].sum() / even["people_15p"].sum()
+    )
+    print(table)
+
+
 def test_outside_field_and_errors(france, rates):
     est = il.estimate(
         france.iloc[:3].assign(code=["97601", "97602", "01001"]),
