@@ -21,7 +21,14 @@ from divide.atlas import Atlas
 from divide.errors import DivideError, unknown
 from divide.formatting import counted, plotly_separators
 from divide.i18n import t
-from divide.indicators import display_values, format_value, unit_label, value_column
+from divide.indicators import (
+    display_values,
+    format_value,
+    range_pair,
+    unit_label,
+    value_column,
+    value_range,
+)
 from divide.registry import Indicator, indicator, indicators
 from divide.safe_text import html
 from divide.territory import LEVELS
@@ -317,9 +324,18 @@ def ranking_table(
     )
     for ind_id in ids:
         ind = indicator(ind_id, extra)
-        table[labels[ind_id]] = [
-            format_value(float(v), ind, lang) for v in order[value_column(ind_id)]
-        ]
+        shown = [format_value(float(v), ind, lang) for v in order[value_column(ind_id)]]
+        ends = value_range(order, ind)
+        if ends is not None:  # a modelled value, with its range
+            shown = [
+                text
+                if pd.isna(lo) or pd.isna(v)
+                else f"{text} ({range_pair(lo, hi, ind, lang)})"
+                for text, v, lo, hi in zip(
+                    shown, order[value_column(ind_id)], *ends, strict=True
+                )
+            ]
+        table[labels[ind_id]] = shown
     table["target"] = ranked["target"].to_numpy(dtype=bool)
     return table
 
@@ -639,8 +655,9 @@ def ranked_rows(
     -------
     pandas.DataFrame
         ``rank``, ``code``, ``name``, ``value`` (the rate, as stored: shares
-        0-1), ``count`` (NaN when the indicator implies none) and ``lon``,
-        ``lat`` when the level has points.
+        0-1), ``count`` (NaN when the indicator implies none), ``low`` and
+        ``high`` for a MODELLED indicator with a range (:func:`value_range`),
+        and ``lon``, ``lat`` when the level has points.
     """
     if by not in RANK_BY:
         raise unknown("ranking key", by, RANK_BY)
@@ -655,6 +672,9 @@ def ranked_rows(
     )
     count = implied_count(table, ind)
     out["count"] = np.nan if count is None else count.to_numpy()
+    ends = value_range(table, ind)
+    if ends is not None:
+        out["low"], out["high"] = (end.to_numpy() for end in ends)
     for column in ("lon", "lat"):
         if column in table.columns:
             out[column] = table[column].astype(float).to_numpy()

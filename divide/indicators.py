@@ -310,6 +310,59 @@ def format_value(
     return format_count(value, lang)
 
 
+#: Suffixes of the base columns holding the ends of a modelled numerator's range
+#: (``people_at_risk_low`` / ``people_at_risk_high``).
+RANGE_ENDS = ("_low", "_high")
+
+
+def value_range(
+    table: pd.DataFrame, ind: Indicator
+) -> tuple[pd.Series, pd.Series] | None:
+    """The low and high ends of a MODELLED indicator, row by row, or None.
+
+    A modelled indicator has a range when its numerator has ``_low`` and
+    ``_high`` base columns in ``table`` (the people in illectronisme at the ends
+    of the model's range): each end is computed like the value, over the same
+    denominator. None for a measured indicator, or when the columns are absent
+    (an upload, a modelled denominator with no range of its own).
+    """
+    ends = [f"{ind.numerator}{end}" for end in RANGE_ENDS]
+    if not ind.modelled or any(c not in table.columns for c in ends):
+        return None
+    if ind.is_count:
+        low, high = (table[c].astype(float) for c in ends)
+    else:
+        den = table[ind.denominator].astype(float).where(lambda d: d > 0)
+        low, high = (ind.scale * table[c].astype(float) / den for c in ends)
+    return low, high
+
+
+def range_text(row: pd.Series | Mapping, ind: Indicator, lang: str = "en") -> str:
+    """The "plausible range 13.0 % – 18.3 %" of a modelled value, or ""."""
+    ends = value_range(pd.DataFrame([dict(row)]), ind)
+    if ends is None:
+        return ""
+    low, high = (float(end.iloc[0]) for end in ends)
+    if math.isnan(low) or math.isnan(high):
+        return ""
+    return t(
+        "story_range",
+        lang,
+        low=format_value(low, ind, lang),
+        high=format_value(high, ind, lang),
+    )
+
+
+def range_pair(low: float, high: float, ind: Indicator, lang: str = "en") -> str:
+    """The two ends of a range, each with its unit: "15.5 % – 20.7 %"."""
+    return t(
+        "range_between",
+        lang,
+        low=format_value(low, ind, lang),
+        high=format_value(high, ind, lang),
+    )
+
+
 def unit_label(ind: Indicator, lang: str = "en") -> str:
     """The unit as shown in legends."""
     return t(f"unit_word_{ind.unit}", lang)

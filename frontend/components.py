@@ -22,6 +22,8 @@ from divide.indicators import (
     as_of_text,
     format_share,
     format_value,
+    is_missing,
+    range_text,
     withheld_reason,
 )
 from divide.registry import Indicator, catalogue, indicator
@@ -53,9 +55,15 @@ def labels_of(ids: Iterable[str]) -> dict[str, str]:
     return {i: label(find(i)) for i in ids}
 
 
-def value_text(value, ind: Indicator) -> str:
-    """A value with its unit in the current language."""
-    return format_value(value, ind, lang())
+def value_text(value, ind: Indicator, territory=None) -> str:
+    """A value with its unit in the current language.
+
+    Given the ``territory``'s row, a modelled value is followed by its range
+    ("17.9 % (plausible range 15.5 % – 20.7 %)").
+    """
+    text = format_value(value, ind, lang())
+    ends = "" if territory is None else range_text(territory, ind, lang())
+    return f"{text} ({ends})" if ends and not is_missing(value) else text
 
 
 def source_caption(ind: Indicator) -> str:

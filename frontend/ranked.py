@@ -58,6 +58,18 @@ def ranked_table(
         unit_label(ind, lg).capitalize() if is_count(ind) else t("rank_col_value", lg)
     )
     shown[value_head] = [format_value(v, ind, lg) for v in rows["value"]]
+    if "low" in rows:  # a modelled value: its range beside it
+        shown[t("rank_col_range", lg)] = [
+            t(
+                "range_between",
+                lg,
+                low=format_value(lo, ind, lg),
+                high=format_value(hi, ind, lg),
+            )
+            if pd.notna(lo) and pd.notna(hi)
+            else t("no_data", lg)
+            for lo, hi in zip(rows["low"], rows["high"], strict=True)
+        ]
     shown[t("rank_col_code", lg)] = rows["code"]
     event = st.dataframe(
         shown,

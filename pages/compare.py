@@ -85,13 +85,14 @@ else:
     state.keep(cind=rank_by)
     ranks = compare.target_ranks(frame, chosen, UPLOADED)
     if not ranks.empty:
+        own = atlas.territory(level, code) if code is not None else None
         cards = st.columns(min(len(chosen), 4))
         for i, ind_id in enumerate(chosen):
             ind = atlas.indicator(ind_id)
             with cards[i % len(cards)]:
                 st.metric(
                     md(labels[ind_id]),
-                    components.value_text(ranks.loc[ind_id, "value"], ind),
+                    components.value_text(ranks.loc[ind_id, "value"], ind, own),
                     help=components.source_caption(ind),
                 )
                 st.caption(compare.rank_text(ranks, ind_id, lg))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from divide import maps
 from divide.i18n import t
-from divide.indicators import as_of_short, format_value, value_column, withheld_reason
+from divide.indicators import as_of_short, format_value, range_text, withheld_reason
 from divide.profile import comparison
 from divide.registry import indicator
 from divide.safe_text import markdown as md
@@ -23,24 +23,6 @@ HEADLINE = [
     "low_diploma_share",
     "ifn_mednum",
 ]
-
-
-#: Modelled rates shown with their range (the registry's ``<id>_low``/``_high``).
-RANGED = {"illectronisme_est": ("illectronisme_low", "illectronisme_high")}
-
-
-def range_text(territory, ind_id: str) -> str:
-    """ "plausible range 13.0 % – 18.3 %" of a modelled rate, or "" without one."""
-    low, high = (territory.get(value_column(i)) for i in RANGED[ind_id])
-    if low is None or high is None or pd.isna(low) or pd.isna(high):
-        return ""
-    ind = indicator(ind_id)
-    return t(
-        "story_range",
-        lg,
-        low=format_value(float(low), ind, lg),
-        high=format_value(float(high), ind, lg),
-    )
 
 
 def _column_name(name: str, level: str) -> str:
@@ -78,8 +60,8 @@ for i, ind_id in enumerate(HEADLINE):
             help=components.source_caption(ind),
             label_visibility="collapsed",
         )
-        if ind_id in RANGED and not withheld_reason(row, ind, lg):
-            st.caption(range_text(row, ind_id))
+        if range_text(row, ind, lg) and not withheld_reason(row, ind, lg):
+            st.caption(range_text(row, ind, lg))
         st.caption(as_of_short(ind, lg, dates=atlas.as_of))
 
 components.figure_notes(row, HEADLINE)
@@ -87,12 +69,7 @@ components.figure_notes(row, HEADLINE)
 shown = pd.DataFrame(
     {
         _column_name(n, lvl): [
-            components.value_text(v, indicator(i))
-            + (
-                f" ({range_text(atlas.territory(lvl, c), i)})"
-                if i in RANGED and range_text(atlas.territory(lvl, c), i)
-                else ""
-            )
+            components.value_text(v, indicator(i), atlas.territory(lvl, c))
             for i, v in zip(HEADLINE, table[(lvl, c, n)], strict=True)
         ]
         for lvl, c, n in table.columns

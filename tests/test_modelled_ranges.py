@@ -1,0 +1,102 @@
+"""A modelled figure is shown with its range wherever it is shown."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from divide import compare
+from divide.i18n import t
+from divide.indicators import range_text, value_column, value_range
+from divide.registry import indicator, indicators
+from tests.apptest import open_page
+
+MODELLED = "illectronisme_est"
+
+
+def test_range_is_the_models_ends_over_the_same_denominator(atlas):
+    """Recomputed from the atlas's base columns: people at risk low/high over 15+."""
+    table = atlas.territories
+    low, high = value_range(table, indicator(MODELLED))
+    n15 = table["people_15p"].where(table["people_15p"] > 0)
+    pd.testing.assert_series_equal(
+        low, table["people_at_risk_low"] / n15, check_names=False
+    )
+    pd.testing.assert_series_equal(
+        high, table["people_at_risk_high"] / n15, check_names=False
+    )
+    # the atlas's own low/high indicators agree at every level
+    pd.testing.assert_series_equal(
+        low, table[value_column("illectronisme_low")], check_names=False
+    )
+    known = low.notna()
+    assert (low[known] <= table.loc[known, value_column(MODELLED)] + 1e-12).all()
+    assert (table.loc[known, value_column(MODELLED)] <= high[known] + 1e-12).all()
+
+
+def test_only_modelled_figures_with_a_range_have_one(atlas):
+    table = atlas.level("departement")
+    for ind_id, ind in indicators().items():
+        if not ind.modelled:
+            assert value_range(table, ind) is None, ind_id
+    counted = value_range(table, indicator("people_at_risk"))
+    assert counted is not None
+    pd.testing.assert_series_equal(
+        counted[0], table["people_at_risk_low"].astype(float), check_names=False
+    )
+    assert range_text(table.iloc[0], indicator("thd30_share")) == ""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_range_text_of_creuse(atlas, lang):
+    row = atlas.territory("departement", "23")
+    low = row["people_at_risk_low"] / row["people_15p"]
+    high = row["people_at_risk_high"] / row["people_15p"]
+    text = range_text(row, indicator(MODELLED), lang)
+    for end in (low, high):
+        shown = f"{100 * end:.1f}"
+        assert (shown.replace(".", ",") if lang == "fr" else shown) in text
+
+
+def test_ranked_rows_and_ranking_table_carry_the_range(atlas):
+    rows = compare.ranked_rows(
+        atlas, "commune", ("departement", "23"), MODELLED, "rate"
+    )
+    members = atlas.members("commune", ("departement", "23"))
+    expected = dict(
+        zip(
+            members["code"].astype(str),
+            members["people_at_risk_low"] / members["people_15p"],
+            strict=True,
+        )
+    )
+    assert len(rows) == len(expected)
+    for code, low in zip(rows["code"], rows["low"], strict=True):
+        assert low == pytest.approx(expected[code])
+    assert "low" not in compare.ranked_rows(atlas, "departement", None, "thd30_share")
+    frame = compare.peers(atlas, "departement", "23", "parent")
+    table = compare.ranking_table(frame, [MODELLED], MODELLED, "en")
+    cell = table.loc[table["target"], indicator(MODELLED).name("en")].iloc[0]
+    assert cell.count("%") == 3  # the value, then its two ends
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_pages_show_the_range(lang):
+    """Map page's ranked list and compare page's table, as a person reads them."""
+    at = open_page(
+        "pages/map.py",
+        lang=lang,
+        level="departement",
+        code="23",
+        mlevel="commune",
+        ind=MODELLED,
+    )
+    heads = [list(df.value.columns) for df in at.dataframe]
+    assert any(t("rank_col_range", lang) in h for h in heads), heads
+    at = open_page(
+        "pages/compare.py", lang=lang, level="departement", code="23", cind=MODELLED
+    )
+    overview_cells = [
+        str(v) for df in at.dataframe for v in df.value.astype(str).to_numpy().ravel()
+    ]
+    assert any(v.count("%") == 3 for v in overview_cells)
