@@ -54,6 +54,8 @@ from divide.indicators import (
     format_count,
     format_share,
     format_value,
+    range_pair,
+    value_range,
 )
 from divide.registry import base_columns, indicator, indicators
 from divide.safe_text import html as safe_html
@@ -243,6 +245,7 @@ def restrict(atlas: Atlas, where: Mapping[str, Iterable[str]] | None) -> Atlas:
     # Values and coverage from the kept communes' sums, the registry's way.
     derived = derived_values(stacked)
     stacked[derived.columns] = derived
+    stacked = stacked.copy()  # defragmented: pages add columns to views of it
     # Other values (uploads) are known at commune level only.
     others = [
         c for c in stacked.columns if c.startswith(VALUE_PREFIX) and c not in derived
@@ -287,7 +290,8 @@ def by_type(
         ``area_code``, ``area_name``, ``class``, ``communes``, ``population``,
         ``premises``, ``population_share`` (of the area's population), then one
         column per indicator, then its coverage ``cov_<id>`` (share of the
-        class's population where the source has a value). A rate is scale ×
+        class's population where the source has a value) and, for a modelled
+        indicator with a range, ``low_<id>`` and ``high_<id>``. A rate is scale ×
         Σ numerator / Σ denominator over the class's communes (the registry's
         aggregation); a count is the sum. As in the atlas, a value whose
         coverage is below :data:`divide.indicators.COVERAGE_MIN` is withheld
@@ -354,6 +358,12 @@ def by_type(
             frame[ind_id] = values[ind_id].to_numpy()
         for ind_id in ids:
             frame[f"cov_{ind_id}"] = cover[ind_id].to_numpy()
+        for ind_id in ids:  # a modelled value's range, withheld with it
+            ends = value_range(sums, indicator(ind_id))
+            if ends is not None:
+                kept = values[ind_id].notna().to_numpy()
+                frame[f"low_{ind_id}"] = np.where(kept, ends[0].to_numpy(), np.nan)
+                frame[f"high_{ind_id}"] = np.where(kept, ends[1].to_numpy(), np.nan)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
@@ -388,12 +398,20 @@ def by_type_view(
     for ind_id in ids:
         ind = indicator(ind_id)
         # The label already names the unit "per 10,000 people".
-        rows[labels.get(ind_id, ind.name(lang))] = [
+        shown = [
             t("type_withheld", lang, share=format_share(c, lang))
             if pd.isna(v) and pd.notna(c) and c < COVERAGE_MIN
             else format_value(v, ind, lang, suffix=False)
             for v, c in zip(frame[ind_id], frame[f"cov_{ind_id}"], strict=True)
         ]
+        if f"low_{ind_id}" in frame:  # a modelled value: its range beside it
+            shown = [
+                f"{text} ({range_pair(lo, hi, ind, lang)})" if pd.notna(lo) else text
+                for text, lo, hi in zip(
+                    shown, frame[f"low_{ind_id}"], frame[f"high_{ind_id}"], strict=True
+                )
+            ]
+        rows[labels.get(ind_id, ind.name(lang))] = shown
     columns = [
         f"{area} — {class_label(grid, c, lang)}"
         for area, c in zip(frame["area_name"], frame["class"], strict=True)
@@ -428,16 +446,34 @@ def by_type_figure(
         texts = [safe_html(format_value(v, ind, lang)) for v in part[ind_id]]
         names = [safe_html(class_label(grid, c, lang)) for c in part["class"]]
         is_france = part["area_level"].iloc[0] == "france" and len(areas) > 1
+        shown = display_values(part[ind_id], ind)
+        hovers, error = texts, None
+        if f"low_{ind_id}" in part:  # a modelled value: its range as error bars
+            low, high = part[f"low_{ind_id}"], part[f"high_{ind_id}"]
+            hovers = [
+                f"{text} ({safe_html(range_pair(lo, hi, ind, lang))})"
+                if pd.notna(lo)
+                else text
+                for text, lo, hi in zip(texts, low, high, strict=True)
+            ]
+            error = {
+                "type": "data",
+                "symmetric": False,
+                "array": display_values(high, ind) - shown,
+                "arrayminus": shown - display_values(low, ind),
+                "color": "#555555",
+            }
         fig.add_trace(
             go.Bar(
                 name=safe_html(area),
                 x=names,
-                y=display_values(part[ind_id], ind),
+                y=shown,
                 marker_color=PEER_COLOUR if is_france else TARGET_COLOUR,
                 text=texts,
                 textposition="outside",
                 cliponaxis=False,
-                customdata=np.column_stack([names, texts]),
+                error_y=error,
+                customdata=np.column_stack([names, hovers]),
                 hovertemplate=f"<b>{safe_html(area)}</b><br>%{{customdata[0]}}"
                 " · %{customdata[1]}<extra></extra>",
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from divide import compare
+from divide import compare, typology
 from divide.i18n import t
 from divide.indicators import range_text, value_column, value_range
 from divide.registry import indicator, indicators
@@ -100,3 +100,20 @@ def test_pages_show_the_range(lang):
         str(v) for df in at.dataframe for v in df.value.astype(str).to_numpy().ravel()
     ]
     assert any(v.count("%") == 3 for v in overview_cells)
+
+
+def test_by_type_carries_the_range(atlas):
+    """By type of territory: Σ people at risk low/high over Σ people 15+, per class."""
+    frame = typology.by_type(atlas, ("departement", "23"), [MODELLED], "density")
+    communes = atlas.members("commune", ("departement", "23"))
+    sums = communes.groupby("density")[
+        ["people_at_risk_low", "people_at_risk_high", "people_15p"]
+    ].sum()
+    creuse = frame[frame["area_code"] == "23"].set_index("class")
+    for density, row in sums.iterrows():
+        low = row["people_at_risk_low"] / row["people_15p"]
+        assert creuse.loc[density, f"low_{MODELLED}"] == pytest.approx(low)
+    view = typology.by_type_view(frame, "density", "en")
+    assert view.loc[indicator(MODELLED).name("en")].str.count("%").eq(3).all()
+    figure = typology.by_type_figure(frame, MODELLED, "density", "en", title="x")
+    assert all(bar.error_y.array is not None for bar in figure.data)
