@@ -21,7 +21,14 @@ from divide.formatting import (  # noqa: F401  (re-exported: the formatting API)
     format_share,
 )
 from divide.i18n import t
-from divide.registry import Indicator, as_of, base_columns, indicators, source
+from divide.registry import (
+    RANGE_ENDS,
+    Indicator,
+    as_of,
+    base_columns,
+    indicators,
+    source,
+)
 
 LEVEL_KEYS = {"epci": "epci", "departement": "departement", "region": "region"}
 #: Above commune level, an aggregate is the territory's value only when the
@@ -310,24 +317,18 @@ def format_value(
     return format_count(value, lang)
 
 
-#: Suffixes of the base columns holding the ends of a modelled numerator's range
-#: (``people_at_risk_low`` / ``people_at_risk_high``).
-RANGE_ENDS = ("_low", "_high")
-
-
 def value_range(
     table: pd.DataFrame, ind: Indicator
 ) -> tuple[pd.Series, pd.Series] | None:
     """The low and high ends of a MODELLED indicator, row by row, or None.
 
-    A modelled indicator has a range when its numerator has ``_low`` and
-    ``_high`` base columns in ``table`` (the people in illectronisme at the ends
-    of the model's range): each end is computed like the value, over the same
-    denominator. None for a measured indicator, or when the columns are absent
-    (an upload, a modelled denominator with no range of its own).
+    A ``ranged`` indicator's numerator has ``_low`` and ``_high`` base columns
+    (the people in illectronisme at the ends of the model's range): each end is
+    computed like the value, over the same denominator. None for an indicator
+    without a range, or a table without those columns.
     """
     ends = [f"{ind.numerator}{end}" for end in RANGE_ENDS]
-    if not ind.modelled or any(c not in table.columns for c in ends):
+    if not ind.ranged or any(c not in table.columns for c in ends):
         return None
     if ind.is_count:
         low, high = (table[c].astype(float) for c in ends)
@@ -351,6 +352,19 @@ def range_text(row: pd.Series | Mapping, ind: Indicator, lang: str = "en") -> st
         low=format_value(low, ind, lang),
         high=format_value(high, ind, lang),
     )
+
+
+def value_with_range(
+    value: float, row: pd.Series | Mapping | None, ind: Indicator, lang: str = "en"
+) -> str:
+    """A value with its unit, then, for a modelled one, the range of ``row``.
+
+    "17.9 % (plausible range 15.5 % – 20.7 %)"; the value alone when it is
+    measured, missing, or ``row`` (the territory's atlas row) is None.
+    """
+    text = format_value(value, ind, lang)
+    ends = "" if row is None else range_text(row, ind, lang)
+    return f"{text} ({ends})" if ends and not is_missing(value) else text
 
 
 def range_pair(low: float, high: float, ind: Indicator, lang: str = "en") -> str:

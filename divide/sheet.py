@@ -18,7 +18,7 @@ from divide.compare import percentile_text, percentiles
 from divide.errors import check_lang
 from divide.formatting import counted, format_count
 from divide.i18n import t
-from divide.indicators import format_value, unit_label
+from divide.indicators import unit_label, value_with_range
 from divide.profile import comparison, parents
 from divide.registry import Indicator, indicators, source
 from divide.safe_text import html as _e
@@ -90,8 +90,9 @@ def profile_table(
     out[t("indicator", lang)] = [indicator_label(registry[i], lang) for i in raw.index]
     for lvl, c, name in parents(atlas, level, code):
         header = _column_name(lvl, name, lang)
+        row = atlas.territory(lvl, c)
         out[header] = [
-            format_value(float(v), registry[i], lang)
+            value_with_range(float(v), row, registry[i], lang)
             for i, v in zip(raw.index, raw[f"{lvl}:{c}"], strict=True)
         ]
     if level != "france":
@@ -378,8 +379,9 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
             f'<td class="label">{_e(label)}<div class="src">{_e(vintage)}</div></td>'
         ]
         for lvl, c, _ in chain:
-            value = format_value(float(raw.at[ind_id, f"{lvl}:{c}"]), ind, lang)
-            cells.append(f'<td class="num">{_e(value)}</td>')
+            value = float(raw.at[ind_id, f"{lvl}:{c}"])
+            shown = value_with_range(value, atlas.territory(lvl, c), ind, lang)
+            cells.append(f'<td class="num">{_e(shown)}</td>')
         if level != "france":
             p = raw.at[ind_id, "percentile"]
             cells.append(f'<td class="num">{percentile_text(p)}</td>')

@@ -21,9 +21,7 @@ from divide.indicators import (
     COVERAGE_MIN,
     as_of_text,
     format_share,
-    format_value,
-    is_missing,
-    range_text,
+    value_with_range,
     withheld_reason,
 )
 from divide.registry import Indicator, catalogue, indicator
@@ -61,9 +59,7 @@ def value_text(value, ind: Indicator, territory=None) -> str:
     Given the ``territory``'s row, a modelled value is followed by its range
     ("17.9 % (plausible range 15.5 % – 20.7 %)").
     """
-    text = format_value(value, ind, lang())
-    ends = "" if territory is None else range_text(territory, ind, lang())
-    return f"{text} ({ends})" if ends and not is_missing(value) else text
+    return value_with_range(value, territory, ind, lang())
 
 
 def source_caption(ind: Indicator) -> str:

@@ -117,3 +117,18 @@ def test_by_type_carries_the_range(atlas):
     assert view.loc[indicator(MODELLED).name("en")].str.count("%").eq(3).all()
     figure = typology.by_type_figure(frame, MODELLED, "density", "en", title="x")
     assert all(bar.error_y.array is not None for bar in figure.data)
+
+
+def test_people_far_from_a_site_have_a_range(atlas):
+    """Their range is the people-at-risk range of the communes beyond 10 km."""
+    communes = atlas.level("commune")
+    distance = communes["dist_med_x_pop"] / communes["pop_dist_med"]
+    far = (distance > 10) | distance.isna()
+    located = communes["lon"].notna()
+    for end in ("low", "high"):
+        expected = communes.loc[far & located, f"people_at_risk_{end}"].sum()
+        france = atlas.territory("france", "FR")[f"people_at_risk_far_{end}"]
+        assert france == pytest.approx(expected, rel=1e-6)  # stored to 0.01
+    text = range_text(atlas.territory("france", "FR"), indicator("people_at_risk_far"))
+    assert text.count("–") == 1
+    assert value_range(communes, indicator("people_at_risk_far_share")) is None

@@ -32,7 +32,7 @@ from divide.build.readers import (
 from divide.build.readers import illectronisme as illectronisme_reader
 from divide.build.readers import typology as typology_reader
 from divide.distance import nearest_distance_km
-from divide.registry import DEFAULT_RADIUS_KM, source
+from divide.registry import DEFAULT_RADIUS_KM, RANGE_ENDS, source
 from divide.territory import ALL_LEVELS
 from divide.territory_types import SOURCES as GRID_SOURCES
 from divide.territory_types import commune_types, grid_report
@@ -526,9 +526,14 @@ def cohesion_operators(
 
 
 def access_columns(
-    communes: gpd.GeoDataFrame, sites: pd.DataFrame, people_at_risk: pd.Series
+    communes: gpd.GeoDataFrame, sites: pd.DataFrame, people_at_risk: pd.DataFrame
 ) -> pd.DataFrame:
-    """Distances to mediation and people at risk beyond the default radius."""
+    """Distances to mediation and people at risk beyond the default radius.
+
+    ``people_at_risk`` (indexed by commune code): ``people_at_risk`` and the
+    ends of its range, ``people_at_risk_low`` and ``people_at_risk_high``; the
+    people at risk far from a site get the same three columns.
+    """
     points = communes[["code", "lon", "lat", "departement"]].rename(
         columns={"departement": "dep"}
     )
@@ -544,9 +549,11 @@ def access_columns(
     # No site in the commune's territory: far. No point for the commune: unknown.
     located = communes["lon"].notna().to_numpy()
     far = (any_site.to_numpy() > DEFAULT_RADIUS_KM) | any_site.isna().to_numpy()
-    risk = people_at_risk.reindex(table.index).to_numpy()
-    table["people_at_risk_far"] = np.where(far, risk, 0.0)
-    table.loc[np.isnan(risk) | ~located, "people_at_risk_far"] = np.nan
+    for end in ("", *RANGE_ENDS):
+        risk = people_at_risk[f"people_at_risk{end}"].reindex(table.index).to_numpy()
+        column = f"people_at_risk_far{end}"
+        table[column] = np.where(far, risk, 0.0)
+        table.loc[np.isnan(risk) | ~located, column] = np.nan
     return table
 
 
@@ -650,7 +657,8 @@ def commune_base(
     )
 
     step("access to mediation")
-    base = base.join(access_columns(communes, sites, base["people_at_risk"]))
+    risk = base[["people_at_risk", "people_at_risk_low", "people_at_risk_high"]]
+    base = base.join(access_columns(communes, sites, risk))
     return base, sites, quality, rates
 
 

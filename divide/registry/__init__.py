@@ -96,6 +96,9 @@ class Indicator:
     denominator: str | None = None
     scale: float = 1.0
     modelled: bool = False
+    #: A modelled figure with a range: its numerator has ``<numerator>_low`` and
+    #: ``<numerator>_high`` base columns (see :func:`divide.indicators.value_range`).
+    ranged: bool = False
     note: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -138,6 +141,9 @@ class Indicator:
 
 
 LANG_KEYS = {"fr", "en"}
+#: Suffixes of the base columns holding the ends of a ranged numerator's range
+#: (``people_at_risk_low`` / ``people_at_risk_high``).
+RANGE_ENDS = ("_low", "_high")
 
 
 def _load_yaml(name: str) -> dict:
@@ -201,6 +207,8 @@ def indicators() -> dict[str, Indicator]:
         ind = Indicator(id=key, **value)
         if ind.unit not in UNITS or ind.direction not in DIRECTIONS:
             raise DivideError(f"indicator '{key}': bad unit or direction")
+        if ind.ranged and not ind.modelled:
+            raise DivideError(f"indicator '{key}': only a modelled figure has a range")
         missing = [s for s in ind.sources if s not in known]
         if missing:
             raise DivideError(f"indicator '{key}' cites unknown sources {missing}")
@@ -322,7 +330,8 @@ def base_columns() -> list[str]:
     """Additive columns that the commune table must carry, in registry order."""
     cols: list[str] = []
     for ind in indicators().values():
-        for col in (ind.numerator, ind.denominator):
+        ends = [f"{ind.numerator}{end}" for end in RANGE_ENDS] if ind.ranged else []
+        for col in (ind.numerator, ind.denominator, *ends):
             if col and col not in cols:
                 cols.append(col)
     return cols
