@@ -13,9 +13,7 @@ build's order) and :mod:`~divide.build.sources.series` (dated series).
 
 from __future__ import annotations
 
-from divide.build.sources.base import (
-    commune_base,
-)
+from divide.build.sources.base import commune_base
 from divide.build.sources.series import (
     SERIES_LEVELS,
     arcep_series,

@@ -10,9 +10,7 @@ import pandas as pd
 from divide import illectronisme
 from divide.build.geography import Reference
 from divide.build.readers import illectronisme as illectronisme_reader
-from divide.build.readers import (
-    mediation,
-)
+from divide.build.readers import mediation
 from divide.build.sources.sites import (
     access_columns,
     mediation_activity,

@@ -11,9 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from divide.build.readers._checks import (
-    read_table,
-)
+from divide.build.readers._checks import read_table
 from divide.build.readers._checks import to_number as _to_number
 from divide.build.readers.mediation.kinds import (
     AIDANTS_FIRST,
