@@ -314,14 +314,20 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
     """
     check_lang(lang)
     row = atlas.territory(level, code)
-    name = str(row["name"])
     chain = parents(atlas, level, code)
-    registry = indicators()
-    raw = profile_values(atlas, level, code)
-    sites = territory_sites(atlas, level, code)
+    parts = _head(atlas, row, level, chain, lang)
+    parts += _figures(atlas, level, code, chain, lang)
+    parts += _sites(atlas, level, code, lang)
+    parts += _sources(atlas, lang)
+    parts.append(f"<footer>{_e(t('sheet_footer', lang))}</footer></body></html>")
+    return "\n".join(parts)
+
+
+def _head(atlas: Atlas, row, level: str, chain: list, lang: str) -> list[str]:
+    """The document's head and title, where the territory lies, the vintages."""
+    name = str(row["name"])
     level_text = _level_name(level, lang)
     code_text = "" if level == "france" else f" {row['code']}"
-
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
@@ -346,9 +352,16 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
         f'<p class="meta">{_e(t("sheet_vintages", lang))}{colon}{_e(vintages)}</p>'
     )
     parts.append(f'<p class="note">{_e(t("sheet_no_build_date", lang))}</p>')
+    return parts
 
-    # Indicator table.
-    parts.append(f"<h2>{_e(t('all_indicators', lang))}</h2>")
+
+def _figures(
+    atlas: Atlas, level: str, code: str | None, chain: list, lang: str
+) -> list[str]:
+    """Every indicator next to the parents and France, with the percentile."""
+    registry = indicators()
+    raw = profile_values(atlas, level, code)
+    parts = [f"<h2>{_e(t('all_indicators', lang))}</h2>"]
     head = [
         f"{_e(t('indicator', lang))}<small>{_e(t('prof_source_vintage', lang))}</small>"
     ]
@@ -394,9 +407,14 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
         plural = t(f"levels_plural_{level}", lang)
         notes.append(t("prof_percentile_note", lang, plural=plural))
     parts += [f'<p class="note">{_e(n)}</p>' for n in notes]
+    return parts
 
-    # Mediation sites.
-    parts.append(f"<h2>{_e(t('sites_list', lang))}</h2>")
+
+def _sites(atlas: Atlas, level: str, code: str | None, lang: str) -> list[str]:
+    """The mediation sites: counts per kind, and their list when it is short."""
+    sites = territory_sites(atlas, level, code)
+    colon = _colon(lang)
+    parts = [f"<h2>{_e(t('sites_list', lang))}</h2>"]
     parts.append(f"<p>{_e(counted(len(sites), 'mediation_site', lang))}</p>")
     if len(sites):
         counts = sites["kind"].value_counts()
@@ -425,9 +443,13 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
             f'<p class="note">{_e(t("sheet_too_many_sites", lang, n=SHEET_MAX_SITES))}'
             "</p>"
         )
+    return parts
 
-    # Sources and licences.
-    parts.append(f"<h2>{_e(t('sheet_sources', lang))}</h2><ul class='sources'>")
+
+def _sources(atlas: Atlas, lang: str) -> list[str]:
+    """The sources and their licences."""
+    colon = _colon(lang)
+    parts = [f"<h2>{_e(t('sheet_sources', lang))}</h2><ul class='sources'>"]
     for sid in _used_sources():
         src = source(sid)
         vintage = src.vintage_text(lang, atlas.as_of)
@@ -440,8 +462,7 @@ def territory_sheet(atlas: Atlas, level: str, code: str | None, lang: str) -> st
             text += f' <span class="url">{_e(src.url)}</span>'
         parts.append(f"<li>{text}</li>")
     parts.append("</ul>")
-    parts.append(f"<footer>{_e(t('sheet_footer', lang))}</footer></body></html>")
-    return "\n".join(parts)
+    return parts
 
 
 def _colon(lang: str) -> str:

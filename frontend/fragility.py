@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +17,11 @@ from divide.indicators import value_column
 from divide.registry import Indicator
 from divide.safe_text import file_name
 from divide.safe_text import markdown as md
+from frontend import components, state
+
+LEVELS = ("region", "departement", "epci", "commune")
+NORMS = fragility.NORMALISATIONS
+REFERENCES = ("france", "region")
 
 
 def components_of(candidates: list[str], text: str) -> list[str]:
@@ -23,6 +30,84 @@ def components_of(candidates: list[str], text: str) -> list[str]:
     if not picked:
         raise ValueError(text)
     return picked
+
+
+class Controls(NamedTuple):
+    """What the page's controls say."""
+
+    comps: list[str]
+    norm: str
+    level: str
+    ref: str
+
+
+def controls(
+    candidates: list[str],
+    labels,
+    t_level: str,
+    region: str | None,
+    region_name: str | None,
+    lg: str,
+) -> Controls:
+    """The components, normalisation, level and reference, seeded from the link.
+
+    The reference is France where the territory lies in no région.
+    """
+    picked = partial(components_of, candidates)
+    first_level = t_level if t_level in LEVELS else "departement"
+    defaults = list(fragility.DEFAULT_COMPONENTS)
+    state.seed(
+        {
+            "frag_norm": ("fnorm", "percentile", NORMS),
+            "frag_components": ("fcomp", defaults, picked),
+            "frag_level": ("flevel", first_level, LEVELS),
+            "frag_ref": ("fref", "france", REFERENCES),
+        }
+    )
+    if region is None:
+        st.session_state["frag_ref"] = "france"
+    ref_labels = {
+        "france": t("frag_ref_france", lg),
+        "region": md(t("frag_ref_region", lg, name=region_name or "—")),
+    }
+    components.forget_removed(["frag_components"], candidates)
+    comps = st.multiselect(
+        t("frag_components", lg),
+        candidates,
+        key="frag_components",
+        format_func=labels.get,
+        placeholder=t("choose_options", lg),
+    )
+    c = st.columns([2, 2, 3])
+    norm = c[0].selectbox(
+        t("frag_norm", lg),
+        NORMS,
+        key="frag_norm",
+        format_func=lambda v: t(f"frag_norm_{v}", lg),
+    )
+    level = c[1].selectbox(
+        t("level", lg),
+        LEVELS,
+        key="frag_level",
+        format_func=lambda v: t(f"level_{v}", lg),
+    )
+    ref = c[2].radio(
+        t("frag_ref", lg),
+        REFERENCES,
+        key="frag_ref",
+        format_func=ref_labels.get,
+        disabled=region is None,
+    )
+    state.keep(fcomp=",".join(comps) or None, fnorm=norm, flevel=level, fref=ref)
+    return Controls(comps, norm, level, ref)
+
+
+def sources(comps: list[str], labels, lg: str) -> None:
+    """The source of each component, folded."""
+    with st.expander(t("frag_sources", lg)):
+        for comp in comps:
+            caption = components.source_caption(components.find(comp))
+            st.markdown(f"- **{md(labels[comp])}** — {caption}")
 
 
 def weights(comps: list[str], labels, lg: str) -> tuple[tuple[str, float], ...]:

@@ -1,19 +1,14 @@
 """Fragility: a composite index of chosen indicators, its map, movers and benchmark."""
 
-from functools import partial
-
 import streamlit as st
 
 from divide import fragility, maps
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.registry import indicator
-from divide.safe_text import markdown as md
 from frontend import cache, components, session, sidebar, state
 from frontend import fragility as sections
 
-LEVELS = ("region", "departement", "epci", "commune")
-NORMS = fragility.NORMALISATIONS
 DEFAULTS = tuple(fragility.DEFAULT_COMPONENTS.items())
 
 
@@ -35,58 +30,14 @@ UPLOADS = session.uploads_key()
 UPLOADED = session.session_atlas().uploaded  # uploads can be components
 CANDIDATES = fragility.candidates(UPLOADED)
 t_level, t_code = state.territory()
-ss = st.session_state
 labels = components.labels_of(CANDIDATES)
 region = fragility.region_of(atlas, t_level, t_code)
 region_name = atlas.territory("region", region)["name"] if region else None
 
 st.title(t("frag_title", lg))
 st.caption(t("frag_intro", lg))
-
-
-picked = partial(sections.components_of, CANDIDATES)
-first_level = t_level if t_level in LEVELS else "departement"
-state.seed(
-    {
-        "frag_norm": ("fnorm", "percentile", NORMS),
-        "frag_components": ("fcomp", [c for c, _ in DEFAULTS], picked),
-        "frag_level": ("flevel", first_level, LEVELS),
-        "frag_ref": ("fref", "france", ("france", "region")),
-    }
-)
-if region is None:
-    ss["frag_ref"] = "france"
-ref_labels = {
-    "france": t("frag_ref_france", lg),
-    "region": md(t("frag_ref_region", lg, name=region_name or "—")),
-}
-
-components.forget_removed(["frag_components"], CANDIDATES)
-comps = st.multiselect(
-    t("frag_components", lg),
-    CANDIDATES,
-    key="frag_components",
-    format_func=labels.get,
-    placeholder=t("choose_options", lg),
-)
-c = st.columns([2, 2, 3])
-norm = c[0].selectbox(
-    t("frag_norm", lg),
-    NORMS,
-    key="frag_norm",
-    format_func=lambda v: t(f"frag_norm_{v}", lg),
-)
-level = c[1].selectbox(
-    t("level", lg), LEVELS, key="frag_level", format_func=lambda v: t(f"level_{v}", lg)
-)
-ref_choice = c[2].radio(
-    t("frag_ref", lg),
-    ("france", "region"),
-    key="frag_ref",
-    format_func=ref_labels.get,
-    disabled=region is None,
-)
-state.keep(fcomp=",".join(comps) or None, fnorm=norm, flevel=level, fref=ref_choice)
+chosen = sections.controls(CANDIDATES, labels, t_level, region, region_name, lg)
+comps, norm, level, ref_choice = chosen
 if not comps:
     st.info(t("frag_no_components", lg))
     st.stop()
@@ -144,10 +95,6 @@ sections.index_tables(base if moved else None, shown, level, norm, ref, lg)
 sections.benchmarks(
     atlas, full, level, lambda: cache.fragility_ifn(UPLOADS, full, level, key), lg
 )
-with st.expander(t("frag_sources", lg)):
-    for comp in comps:
-        st.markdown(
-            f"- **{md(labels[comp])}** — {components.source_caption(components.find(comp))}"
-        )
+sections.sources(comps, labels, lg)
 notes.add(indicator("ifn_mednum"), indicator("ifn2023_total"), named=True)
 notes.show()

@@ -712,7 +712,7 @@ JSON_BUGS = {
 @KNOWN
 @pytest.mark.parametrize("case", sorted(JSON_BUGS))
 def test_known_reader_bug_json(scratch, case):
-    """``mediation._read_json`` catches only JSONDecodeError; then pandas/pyarrow."""
+    """``mediation.table.read_json`` catches only JSONDecodeError; then pandas."""
     (_, reader), content = JSON_BUGS[case]
     path = scratch / "records.json"
     path.write_bytes(content)

@@ -163,7 +163,7 @@ def test_map_figure_offline_and_highlighted(atlas, stories):
     assert len(fig.data[0].colorbar.ticktext) == len(colours) + 1  # + no data
     # The initial view holds the whole département (MapLibre: 512 px at zoom 0).
     zoom = fig.layout.map.zoom
-    x0, _, x1, _ = story._bounds(collection)
+    x0, _, x1, _ = story.charts._bounds(collection)
     visible = story.MAP_WIDTH / 512 / 2**zoom * 360
     assert x1 - x0 <= visible < 2 * (x1 - x0)
 

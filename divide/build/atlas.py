@@ -89,26 +89,10 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
     quality["sources"]["cohesion_operators_2024"] = report
     details += more
     rates.to_csv(out / "illectronisme_rates.csv", index=False)
-    # Retired codes → today's commune, so uploads are harmonised without the
-    # build-time reference package.
-    pd.DataFrame(
-        {
-            "old": list(ref.code_map),
-            "current": list(ref.code_map.values()),
-            "kind": [ref.kind_of_old_code[c] for c in ref.code_map],
-        }
-    ).sort_values("old").to_csv(out / "code_map.csv", index=False)
+    _write_code_map(ref, out)
 
     step("polygons per level")
-    shapes = geography.dissolve_levels(communes)
-    for level, gdf in shapes.items():
-        gdf = gdf.sort_values("code", ignore_index=True)
-        full = geography.round_coordinates(gdf)
-        full.to_parquet(out / f"geo_{level}.parquet", index=False, compression="zstd")
-        display = geography.simplify_for_display(gdf, geography.SIMPLIFY[level])
-        display.to_parquet(
-            out / f"geo_{level}_display.parquet", index=False, compression="zstd"
-        )
+    _write_shapes(communes, out)
 
     quality["communes"] = {
         "current_communes": len(table),
@@ -137,6 +121,33 @@ def build(raw_dir: str | Path, out_dir: str | Path, log=print) -> dict:
 #: maths library may differ in the last bits, and the atlas must rebuild to the
 #: same bytes anywhere.
 JSON_DIGITS = 10
+
+
+def _write_code_map(ref: geography.Reference, out: Path) -> None:
+    """``code_map.csv``: retired codes → today's commune.
+
+    So that uploads are harmonised without the build-time reference package.
+    """
+    pd.DataFrame(
+        {
+            "old": list(ref.code_map),
+            "current": list(ref.code_map.values()),
+            "kind": [ref.kind_of_old_code[c] for c in ref.code_map],
+        }
+    ).sort_values("old").to_csv(out / "code_map.csv", index=False)
+
+
+def _write_shapes(communes, out: Path) -> None:
+    """``geo_<level>.parquet`` and its simplified ``_display`` twin, every level."""
+    shapes = geography.dissolve_levels(communes)
+    for level, gdf in shapes.items():
+        gdf = gdf.sort_values("code", ignore_index=True)
+        full = geography.round_coordinates(gdf)
+        full.to_parquet(out / f"geo_{level}.parquet", index=False, compression="zstd")
+        display = geography.simplify_for_display(gdf, geography.SIMPLIFY[level])
+        display.to_parquet(
+            out / f"geo_{level}_display.parquet", index=False, compression="zstd"
+        )
 
 
 def portable_floats(value):

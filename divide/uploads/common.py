@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from divide.build.readers import mediation
+from divide.errors import SourceError
 from divide.safe_text import clean
 
 #: Largest accepted file, in bytes (the app's upload cap in .streamlit/config.toml
@@ -79,3 +80,41 @@ def human_size(n_bytes: float) -> str:
             )
         n_bytes /= 1024
     return f"{n_bytes:.1f} GB"  # pragma: no cover
+
+
+# ------------------------------------------------------------- row limits
+def trim_row(row: list, empty: list[bool]) -> list:
+    """Drop the trailing empty cells past :data:`MAX_COLUMNS` or the last filled one.
+
+    A header with an empty last name keeps its column, and a row padded with
+    empty cells up to 16,384 columns does not break the column limit.
+    """
+    filled = len(empty)
+    while filled and empty[filled - 1]:
+        filled -= 1
+    return row[: max(filled, min(len(row), MAX_COLUMNS))]
+
+
+def check_width(width: int, row: int, word: str, file: str) -> None:
+    """Refuse a row wider than :data:`MAX_COLUMNS` cells."""
+    if width > MAX_COLUMNS:
+        raise SourceError(
+            file,
+            f"{word} {row} has {width:,} cells; the limit is {MAX_COLUMNS} columns. "
+            "Keep only the columns you need.",
+        )
+
+
+def check_rows(n_rows: int, cells: int, file: str) -> None:
+    """Refuse more rows than :data:`MAX_ROWS` or cells than :data:`MAX_CELLS`."""
+    if n_rows > MAX_ROWS + HEADER_SCAN:
+        raise SourceError(
+            file,
+            f"more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}. Keep one row "
+            "per territory or per site, or split the file.",
+        )
+    if cells > MAX_CELLS:
+        raise SourceError(
+            file,
+            f"more than {MAX_CELLS:,} cells; keep only the rows and columns you need.",
+        )

@@ -375,19 +375,17 @@ def _site_ids(original: pd.Series, lines: pd.Series) -> pd.Series:
     return (SOURCE_ID + ":" + text).astype("string")
 
 
-def _site_coordinates(
+def _read_coordinates(
     frame: pd.DataFrame,
     col: dict,
     lines: np.ndarray,
     report: Report,
     rejected: dict[int, Problem],
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Latitude and longitude (WGS84), NaN where missing or rejected.
+    """The numbers of the latitude and longitude columns (or of one "lat, lon").
 
-    Listed problems with a row's coordinates are added to ``rejected`` (by
-    line), and the third result flags every row whose coordinates were
-    rejected, so that the caller can say the row was left out when nothing else
-    locates it.
+    Cells that are not numbers are listed (and added to ``rejected``); the third
+    result flags their rows.
     """
     bad = pd.Series(False, index=frame.index)
     lat = pd.Series(np.nan, index=frame.index)
@@ -430,6 +428,24 @@ def _site_coordinates(
             )
             report.add(problem)
             rejected.setdefault(int(lines[i]), problem)
+    return lat, lon, bad
+
+
+def _site_coordinates(
+    frame: pd.DataFrame,
+    col: dict,
+    lines: np.ndarray,
+    report: Report,
+    rejected: dict[int, Problem],
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Latitude and longitude (WGS84), NaN where missing or rejected.
+
+    Listed problems with a row's coordinates are added to ``rejected`` (by
+    line), and the third result flags every row whose coordinates were
+    rejected, so that the caller can say the row was left out when nothing else
+    locates it.
+    """
+    lat, lon, bad = _read_coordinates(frame, col, lines, report, rejected)
     both = lat.notna() & lon.notna()
     lat[~both], lon[~both] = np.nan, np.nan
     # Lambert-93 metres (x in lon, y in lat) when most points look like them.
