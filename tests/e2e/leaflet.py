@@ -7,6 +7,8 @@ coordinates, and the tooltip or popup Leaflet then opens is read back.
 
 from __future__ import annotations
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 # Every site marker of the frame's clusters, in cluster order.
 _MARKERS = """() => {
     const out = [];
@@ -82,16 +84,30 @@ def hover_marker(page, frame, i: int) -> dict:
     Returns ``{"text", "html", "elements"}`` of the tooltip (its text content, its
     inner HTML and the tags of the elements inside it).
     """
-    _move_onto(page, *_page_point(frame, _SHOW_MARKER, i))
-    return _read(page, frame, ".leaflet-tooltip")
+    return _until_open(page, frame, i, ".leaflet-tooltip", click=False)
 
 
 def click_marker(page, frame, i: int) -> dict:
     """Click site marker ``i``: the popup Leaflet opens (as :func:`hover_marker`)."""
-    x, y = _page_point(frame, _SHOW_MARKER, i)
-    page.mouse.move(x, y)
-    page.mouse.click(x, y)
-    return _read(page, frame, ".leaflet-popup-content")
+    return _until_open(page, frame, i, ".leaflet-popup-content", click=True)
+
+
+def _until_open(page, frame, i: int, selector: str, *, click: bool) -> dict:
+    # A cluster's zoom can still be settling when the point is read (the marker
+    # then moves under the mouse): read the point again and retry, as a person
+    # would move the mouse back onto the marker.
+    for attempt in range(3):
+        x, y = _page_point(frame, _SHOW_MARKER, i)
+        _move_onto(page, x, y)
+        if click:
+            page.mouse.click(x, y)
+        try:
+            opened = _read(page, frame, selector, timeout=4 if attempt < 2 else 10)
+        except PlaywrightTimeout:
+            continue
+        if opened is not None:  # None: it opened, then closed as the map moved
+            return opened
+    raise AssertionError(f"no {selector} opened on site marker {i}")
 
 
 def hover_point(page, frame, lat: float, lon: float) -> dict:
