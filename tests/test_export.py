@@ -41,6 +41,30 @@ def dep29(atlas) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ the table
+def test_a_modelled_figure_is_exported_with_its_range(atlas):
+    """The ends: Σ people at risk low/high over Σ people 15+, from the atlas rows."""
+    rows = export.table(atlas, "departement", indicator_ids=["illectronisme_est"])
+    assert list(rows.columns[-3:]) == [
+        "illectronisme_est",
+        "illectronisme_est_low",
+        "illectronisme_est_high",
+    ]
+    deps = atlas.level("departement").set_index("code")
+    creuse = rows.set_index("code").loc["23"]
+    assert creuse["illectronisme_est_low"] == pytest.approx(
+        deps.loc["23", "people_at_risk_low"] / deps.loc["23", "people_15p"]
+    )
+    files = export.csv_files(rows)
+    notes = pd.read_csv(io.BytesIO(files[".dictionary.csv"]), dtype=str)
+    high = notes.set_index("id").loc["illectronisme_est_high"]
+    assert high["modelled"] == "True" and "high end of the range" in high["label_en"]
+    assert high["numerator"] == "people_at_risk_high"
+    head = pd.read_csv(io.BytesIO(files[".csv"]), dtype=str, nrows=1).columns
+    assert {"illectronisme_est_low", "illectronisme_est_high"} <= set(head)
+    measured = export.table(atlas, "departement", indicator_ids=["thd30_share"])
+    assert list(measured.columns[-1:]) == ["thd30_share"]
+
+
 def test_table_keeps_scope_rows_and_string_codes(dep29, communes):
     assert len(dep29) == (communes["departement"] == "29").sum() > 250
     assert list(dep29.columns[:8]) == [
@@ -53,9 +77,15 @@ def test_table_keeps_scope_rows_and_string_codes(dep29, communes):
         "region",
         "region_name",
     ]
-    # Communes carry their types of territory (class ids), then the indicators.
+    # Communes carry their types of territory (class ids), then the indicators,
+    # each modelled one with a range followed by its two ends.
     assert list(dep29.columns[8:13]) == list(TYPE_COLUMNS)
-    assert list(dep29.columns[13:]) == list(indicators())
+    expected = []
+    for ind_id, ind in indicators().items():
+        expected += (
+            [ind_id, f"{ind_id}_low", f"{ind_id}_high"] if ind.ranged else [ind_id]
+        )
+    assert list(dep29.columns[13:]) == expected
     assert pd.api.types.is_string_dtype(dep29["code"])
     assert "29019" in set(dep29["code"])
     assert dep29["code"].str.fullmatch(r"29\d{3}").all()

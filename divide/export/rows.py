@@ -11,8 +11,14 @@ import pandas as pd
 from divide import typology
 from divide.atlas import TYPE_COLUMNS, Atlas, check_level
 from divide.errors import DivideError, unknown
-from divide.indicators import format_value, value_column
-from divide.registry import Indicator, indicator, indicators
+from divide.indicators import format_value, value_column, value_range
+from divide.registry import (
+    RANGE_ENDS,
+    Indicator,
+    indicator,
+    indicators,
+    range_end_of,
+)
 
 ID_COLUMNS = ["code", "name", "epci", "departement", "region"]
 
@@ -188,7 +194,8 @@ def table(
         Code, name and parent codes (strings) with their names, at commune
         level the types of
         territory (:data:`~divide.atlas.TYPE_COLUMNS`, class ids), then one
-        column per indicator.
+        column per indicator; a modelled one with a range is followed by
+        ``<id>_low`` and ``<id>_high`` (:func:`divide.registry.range_end`).
     """
     ids = check_indicators(indicator_ids, atlas.uploaded)
     atlas = typology.restrict(atlas, where)
@@ -197,7 +204,12 @@ def table(
     types = list(TYPE_COLUMNS) if level == "commune" else []
     out = rows[id_columns(level) + types].copy()
     for ind_id in ids:
-        out[ind_id] = rows[value_column(ind_id)]
+        out[ind_id] = _values(rows, ind_id)
+        ind = atlas.indicator(ind_id)
+        ends = value_range(rows, ind)
+        for end, values in zip(RANGE_ENDS, ends or (), strict=False):
+            if f"{ind_id}{end}" not in ids:  # a modelled value: its range beside it
+                out[f"{ind_id}{end}"] = values
     for ind_id, bounds in (ranges or {}).items():
         atlas.indicator(ind_id)
         if ind_id not in out.columns:
@@ -221,6 +233,15 @@ def table(
     if names:
         out = with_names(atlas, out)
     return out.reset_index(drop=True)
+
+
+def _values(rows: pd.DataFrame, ind_id: str) -> pd.Series:
+    """An indicator's values, or one end of a ranged one's range."""
+    end = range_end_of(ind_id)
+    if end is None:
+        return rows[value_column(ind_id)]
+    low, high = value_range(rows, indicator(end[0]))
+    return low if end[1] == RANGE_ENDS[0] else high
 
 
 def indicator_columns(frame: pd.DataFrame) -> list[str]:

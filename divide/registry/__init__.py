@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -313,7 +313,42 @@ def indicator(
         return known[indicator_id]
     if extra and indicator_id in extra:
         return extra[indicator_id]
+    end = range_end_of(indicator_id)
+    if end is not None:
+        return range_end(known[end[0]], end[1])
     raise unknown("indicator", indicator_id, catalogue(extra)) from None
+
+
+def range_end_of(column: str) -> tuple[str, str] | None:
+    """The ranged indicator and the end a column names, or None.
+
+    ``("people_at_risk", "_low")`` for ``people_at_risk_low``, an id that the
+    registry does not declare itself.
+    """
+    for end in RANGE_ENDS:
+        stem = column.removesuffix(end)
+        if stem != column and column not in indicators():
+            ind = indicators().get(stem)
+            if ind is not None and ind.ranged:
+                return stem, end
+    return None
+
+
+def range_end(ind: Indicator, end: str) -> Indicator:
+    """One end of a ranged indicator's range, described as an indicator.
+
+    An export's ``<id>_low`` / ``<id>_high`` columns: the same unit, sources and
+    denominator, the numerator's end (``people_at_risk_low``), modelled.
+    """
+    key = "range_end" + end
+    return replace(
+        ind,
+        id=f"{ind.id}{end}",
+        label={lang: t(key, lang, label=ind.label[lang]) for lang in ind.label},
+        numerator=f"{ind.numerator}{end}",
+        ranged=False,
+        note={lang: t("range_end_note", lang) for lang in ind.label},
+    )
 
 
 def parse_indicator_list(text: str | None) -> list[str]:
