@@ -14,6 +14,7 @@ from divide.indicators import (
     format_date,
     format_share,
     format_value,
+    range_text,
     unit_label,
 )
 from divide.registry import indicator
@@ -141,22 +142,11 @@ def illectronisme_slide(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     value, text, comparison = indicator_figure(ctx, ind.id)
     row = ctx["row"](chain[0][0], chain[0][1])
     people = as_float(row["v_people_at_risk"])
-    low, high = (
-        as_float(row["v_illectronisme_low"]),
-        as_float(row["v_illectronisme_high"]),
-    )
     parts = []
     if people is not None:
         parts.append(t("story_people_at_risk", lang, n=about(people, lang)))
-    if low is not None and high is not None:
-        parts.append(
-            t(
-                "story_range",
-                lang,
-                low=format_value(low, ind, lang),
-                high=format_value(high, ind, lang),
-            )
-        )
+    if range_text(row, ind, lang):
+        parts.append(range_text(row, ind, lang))
     figure = KeyFigure(
         label=ind.name(lang),
         text=text,
@@ -199,7 +189,12 @@ def mediation_slide(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         label, ind_id = dist.name(lang), dist.id
         far, _ = _far_share(ctx, chain[0][0], chain[0][1])
         parts = (
-            [] if far is None else [f"{far_ind.name(lang)}{colon} {about(far, lang)}"]
+            []
+            if far is None
+            else [
+                f"{far_ind.name(lang)}{colon} {about(far, lang)}"
+                + (f" ({range_text(row, far_ind, lang)})" if far else "")
+            ]
         )
     else:
         far, value = _far_share(ctx, chain[0][0], chain[0][1])
