@@ -151,7 +151,8 @@ def territory_card(
     fig = fragility.contribution_figure(table, labels, lg, total=t("frag_total", lg))
     st.plotly_chart(fig, width="stretch", key="frag_contrib_chart")
     st.markdown(f"**{t('frag_components_table', lg)}**")
-    detail = fragility.component_view(table, labels, lg, uploaded)
+    row = atlas.territory(level, code)
+    detail = fragility.component_view(table, labels, lg, uploaded, row)
     st.dataframe(detail, hide_index=True, width="stretch", key="frag_components_table")
     if info["missing"]:
         what = ", ".join(labels[comp] for comp in info["missing"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from divide import compare, typology
+from divide import compare, fragility, typology
 from divide.i18n import t
 from divide.indicators import range_text, value_column, value_range
 from divide.registry import indicator, indicators
@@ -132,3 +132,13 @@ def test_people_far_from_a_site_have_a_range(atlas):
     text = range_text(atlas.territory("france", "FR"), indicator("people_at_risk_far"))
     assert text.count("–") == 1
     assert value_range(communes, indicator("people_at_risk_far_share")) is None
+
+
+def test_fragility_components_show_the_range(atlas):
+    index = fragility.compute_index(atlas, "departement")
+    table = fragility.component_table(index, "23")
+    assert MODELLED in table.index
+    row = atlas.territory("departement", "23")
+    view = fragility.component_view(table, {}, "en", territory=row)
+    cell = view.set_index(view.columns[0]).loc[MODELLED].iloc[0]
+    assert range_text(row, indicator(MODELLED), "en") in cell

@@ -17,7 +17,7 @@ from divide.fragility.method import (
     weight_components,
 )
 from divide.i18n import both, t
-from divide.indicators import format_value
+from divide.indicators import format_value, value_with_range
 from divide.registry import Indicator, indicator
 from divide.safe_text import html
 
@@ -139,13 +139,17 @@ def component_view(
     labels: Mapping[str, str],
     lang: str,
     extra: Mapping[str, Indicator] | None = None,
+    territory: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """:func:`component_table` with formatted values and headers in a language."""
+    """:func:`component_table` with formatted values and headers in a language.
+
+    Given the ``territory``'s atlas row, a modelled value shows its range.
+    """
     return pd.DataFrame(
         {
             t("frag_col_component", lang): [labels.get(c, c) for c in table.index],
             t("frag_col_value", lang): [
-                format_value(v, indicator(c, extra), lang)
+                value_with_range(v, territory, indicator(c, extra), lang)
                 for c, v in table["value"].items()
             ],
             t("frag_col_percentile", lang): table["percentile"].round(1).to_numpy(),
