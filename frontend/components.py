@@ -13,7 +13,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from divide import maps, plausibility, typology
+from divide import assets, maps, plausibility, typology
 from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.i18n import t
@@ -25,10 +25,18 @@ from divide.indicators import (
     withheld_reason,
 )
 from divide.registry import Indicator, catalogue, indicator
+from divide.safe_text import html
 from divide.safe_text import markdown as md
 from divide.uploads import UploadedIndicator
-from frontend import cache, folium_map, session, state
+from frontend import cache, folium_map, national_map, session, state
 from frontend.state import DEFAULT_INDICATOR, lang
+
+#: From this many territories a view that may be drawn on the canvas map is:
+#: its outlines come from its level's shapes file (fetched once by the browser)
+#: and only values go over the websocket. Measured (README, "Speed"): folium
+#: sends ~0.8 KB per commune and ~1.9 KB per EPCI, and takes longer to draw
+#: than the canvas map from a few hundred territories on.
+CANVAS_MIN = 400
 
 
 # --------------------------------------------------------------------- texts
@@ -292,12 +300,22 @@ def map_block(
     returned_objects: tuple[str, ...] = (),
     on_change: Callable[[], None] | None = None,
     points: pd.DataFrame | None = None,
+    canvas: str | None = None,
 ) -> st.delta_generator.DeltaGenerator:
     """A choropleth with its legend beside it; returns the legend's column.
 
     A count (:func:`divide.maps.is_count`) with ``points`` (``code``, ``name``,
     ``lat``, ``lon``, ``value``) is drawn as proportional circles over a plain
     fill instead: coloured by count, a map would show where people live.
+
+    ``canvas`` is the level of the view when it may be drawn on the canvas map
+    (:mod:`frontend.national_map`; levels of :data:`frontend.cache.SHAPES_PREFIX`):
+    a view of :data:`CANVAS_MIN` territories or more, without circles nor a
+    base map, is then drawn there, with the same fills, legend, tooltip and
+    bounds; ``layers`` are folium's and are left out (pass ``canvas`` only
+    when they add nothing the view needs, e.g. not the mediation sites). A
+    click's value in ``st.session_state[key]`` reads as streamlit-folium's
+    (``last_active_drawing``).
 
     ``widths`` are the map's and the legend's columns (None: the map takes the
     whole width, the legend below it). ``view`` is (GeoJSON, class edges,
@@ -324,19 +342,38 @@ def map_block(
             layers(fmap)
         return fmap
 
-    key_of = (key, fingerprint(collection), ind.id, title, lg, selected, str(bounds))
-    key_of += (circles,)
     left, right = st.columns(list(widths)) if widths else (st.container(),) * 2
-    with left:
-        draw_map(
-            build,
-            (*key_of, basemap, *what),
-            key=key,
-            height=height,
-            bounds=bounds,
-            returned_objects=returned_objects,
-            on_change=on_change,
-        )
+    if (
+        canvas in cache.SHAPES_PREFIX
+        and not circles
+        and not basemap
+        and len(collection["features"]) >= CANVAS_MIN
+    ):
+        with left:
+            canvas_map(
+                canvas,
+                collection,
+                colours,
+                choropleth_labels(ind, title),
+                key=key,
+                bounds=bounds,
+                selected=selected,
+                height=height,
+                on_change=on_change,
+            )
+    else:
+        key_of = (key, fingerprint(collection), ind.id, title, lg, selected)
+        key_of += (str(bounds), circles)
+        with left:
+            draw_map(
+                build,
+                (*key_of, basemap, *what),
+                key=key,
+                height=height,
+                bounds=bounds,
+                returned_objects=returned_objects,
+                on_change=on_change,
+            )
     legend = (
         maps.circles_legend_html(points["value"], ind, lg, title=title)
         if circles
@@ -346,6 +383,38 @@ def map_block(
     )
     right.markdown(legend, unsafe_allow_html=True)
     return right
+
+
+def canvas_map(
+    level: str,
+    collection: dict,
+    colours: list[str],
+    heads: dict[str, str],
+    *,
+    key: str,
+    bounds,
+    selected: str | None,
+    height: int,
+    on_change: Callable[[], None] | None = None,
+) -> dict | None:
+    """Draw a map view on the canvas map: its level's shapes file, its values.
+
+    ``heads`` are the tooltip's texts (:func:`choropleth_labels`, plain text).
+    """
+    shapes, _ = cache.shapes_file(level)
+    values = cache.canvas_values(level, fingerprint(collection), collection, colours)
+    return national_map.draw(
+        shapes=shapes,
+        values=values,
+        labels={k: html(text) for k, text in heads.items()},
+        selected=selected,
+        bounds=bounds,
+        leaflet=(assets.url("leaflet.js"), assets.url("leaflet.css")),
+        height=height,
+        key=key,
+        on_change=on_change,
+        focus=False,
+    )
 
 
 # ------------------------------------------------------------- figure notes
