@@ -32,11 +32,13 @@ from frontend import cache, folium_map, national_map, session, state
 from frontend.state import DEFAULT_INDICATOR, lang
 
 #: From this many territories a view that may be drawn on the canvas map is:
-#: its outlines come from its level's shapes file (fetched once by the browser)
-#: and only values go over the websocket. Measured (README, "Speed"): folium
-#: sends ~0.8 KB per commune and ~1.9 KB per EPCI, and takes longer to draw
-#: than the canvas map from a few hundred territories on.
-CANVAS_MIN = 400
+#: its outlines come from its level's shapes file (fetched once, then cached
+#: by the browser) and only values go over the websocket. Measured in a fresh
+#: browser (README, "Speed"): folium draws 277 or 887 communes (Finistère,
+#: Pas-de-Calais: every département has fewer) faster than the canvas map,
+#: whose shapes file comes first, sending 0.25 and 0.55 MB; from the 1,253
+#: EPCI of France on, the canvas map is faster, and folium would send 2.5 MB.
+CANVAS_MIN = 1000
 
 
 # --------------------------------------------------------------------- texts
@@ -342,13 +344,11 @@ def map_block(
             layers(fmap)
         return fmap
 
+    large = canvas in cache.SHAPES_PREFIX and len(collection["features"]) >= CANVAS_MIN
+    if large and (circles or basemap):
+        st.caption(t("canvas_fallback", lg))
     left, right = st.columns(list(widths)) if widths else (st.container(),) * 2
-    if (
-        canvas in cache.SHAPES_PREFIX
-        and not circles
-        and not basemap
-        and len(collection["features"]) >= CANVAS_MIN
-    ):
+    if large and not circles and not basemap:
         with left:
             canvas_map(
                 canvas,

@@ -9,7 +9,15 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from appserver import ROOT
-from browser import no_cdn, record_errors, record_requests, screenshot, wait_idle
+from browser import (
+    no_cdn,
+    record_errors,
+    record_requests,
+    screenshot,
+    select_option,
+    wait_for_map,
+    wait_idle,
+)
 from conftest import ARTIFACTS
 from leaflet import hover_point
 from test_national_map_in_browser import wait_for_national
@@ -93,7 +101,7 @@ def test_region_communes_hover_colour_click(browser, server, raw_arcep, territor
     assert tip["elements"] == ["B", "BR", "BR"]
 
     # A click selects Grenoble: the sidebar and the URL follow, and the map
-    # (Isère's communes, the new territory's own scale) outlines it.
+    # opens at the new territory's own scale (Isère's communes, on folium).
     box = frame.frame_element().bounding_box()
     point = frame.evaluate(
         "([y, x]) => window.__divideMap.latLngToContainerPoint([y, x])",
@@ -106,16 +114,7 @@ def test_region_communes_hover_colour_click(browser, server, raw_arcep, territor
     wait_idle(page)
     sidebar = page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
     assert "Grenoble" in sidebar.first.inner_text()
-    frame = wait_for_national(page)
-    outlined = frame.evaluate(
-        "() => window.__divide.doc.codes[window.__divide.selectedIndex]"
-    )
-    assert outlined == "38185"
-    isere = territories[
-        (territories["level"] == "commune") & (territories["departement"] == "38")
-    ]
-    drawn = frame.evaluate("() => window.__divide.layers.filter(Boolean).length")
-    assert drawn == int(isere["code"].isin(shaped["code"]).sum())
+    wait_for_map(page)
     assert not errors, errors
     no_cdn(requests)
 
@@ -160,4 +159,15 @@ def test_epci_of_france_hover_colour_click(browser, server, raw_arcep, territori
     )
     wait_idle(page)
     assert "level=epci" in page.url
+    sidebar = page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
+    assert name.split()[0] in sidebar.first.inner_text()
+    # Back to the EPCI of France: the one chosen is outlined.
+    select_option(page, "map_level", "EPCI")
+    wait_idle(page)
+    frame = wait_for_national(page)
+    outlined = frame.evaluate(
+        "() => window.__divide.doc.codes[window.__divide.selectedIndex]"
+    )
+    assert outlined == code
+    page.screenshot(path=str(ARTIFACTS / "canvas_map_epci_selected.png"))
     assert not errors, errors
