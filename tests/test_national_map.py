@@ -1,4 +1,7 @@
-"""The national commune map: its shapes file, its values, the map page's scope.
+"""The canvas map: shapes files, values, the national scope and the large views.
+
+The national commune map, and the map page's views of 1,000 territories or
+more (a région's communes, the EPCI of France) drawn from a level's shapes file.
 
 Figures are checked against the raw files with plain pandas (ARCEP's 2019-09-30
 commune file) and outlines against the atlas's display polygons read with
@@ -303,3 +306,18 @@ def test_small_views_and_sites_stay_on_folium():
     at.checkbox(key="map_sites").check().run()
     assert not at.exception
     assert _canvas(at) is None  # the sites need folium's markers
+
+
+def test_a_count_over_a_region_keeps_folium_circles_and_says_so():
+    at = _map_page(
+        {
+            "lang": "en",
+            "level": "region",
+            "code": "84",
+            "mlevel": "commune",
+            "ind": "premises_no_thd",
+        }
+    )
+    assert _canvas(at) is None  # proportional circles: folium
+    captions = " ".join(c.value for c in at.caption)
+    assert t("canvas_fallback", "en") in captions
