@@ -310,14 +310,9 @@ def map_block(
     ``lat``, ``lon``, ``value``) is drawn as proportional circles over a plain
     fill instead: coloured by count, a map would show where people live.
 
-    ``canvas`` is the level of the view when it may be drawn on the canvas map
-    (:mod:`frontend.national_map`; levels of :data:`frontend.cache.SHAPES_PREFIX`):
-    a view of :data:`CANVAS_MIN` territories or more, without circles nor a
-    base map, is then drawn there, with the same fills, legend, tooltip and
-    bounds; ``layers`` are folium's and are left out (pass ``canvas`` only
-    when they add nothing the view needs, e.g. not the mediation sites). A
-    click's value in ``st.session_state[key]`` reads as streamlit-folium's
-    (``last_active_drawing``).
+    ``canvas``: the view's level, when a view of :data:`CANVAS_MIN` territories
+    or more may be drawn on the canvas map (:func:`canvas_map`, which see)
+    instead of folium.
 
     ``widths`` are the map's and the legend's columns (None: the map takes the
     whole width, the legend below it). ``view`` is (GeoJSON, class edges,
@@ -329,45 +324,32 @@ def map_block(
     collection, edges, colours = view
     lg = lang()
     title = title or label(ind)
-
+    heads = choropleth_labels(ind, title)
     circles = points is not None and maps.is_count(ind)
-
-    def build() -> folium.Map:
-        fmap = maps.base_map(bounds, basemap=basemap)
-        heads = choropleth_labels(ind, title)
-        maps.add_choropleth(fmap, collection, heads, selected=selected, plain=circles)
-        if circles:
-            maps.add_proportional_circles(
-                fmap, points, ind, lg, name=title, labels=heads
-            )
-        if layers is not None:
-            layers(fmap)
-        return fmap
-
     large = canvas in cache.SHAPES_PREFIX and len(collection["features"]) >= CANVAS_MIN
     if large and (circles or basemap):
         st.caption(t("canvas_fallback", lg))
     left, right = st.columns(list(widths)) if widths else (st.container(),) * 2
-    if large and not circles and not basemap:
-        with left:
-            canvas_map(
-                canvas,
+    with left:
+        if large and not circles and not basemap:
+            opts = {"bounds": bounds, "selected": selected, "height": height}
+            canvas_map(canvas, view, heads, key=key, on_change=on_change, **opts)
+        else:
+            build = _folium_builder(
                 collection,
-                colours,
-                choropleth_labels(ind, title),
-                key=key,
-                bounds=bounds,
+                heads,
+                ind,
+                lg,
+                bounds,
                 selected=selected,
-                height=height,
-                on_change=on_change,
+                basemap=basemap,
+                points=points if circles else None,
+                layers=layers,
             )
-    else:
-        key_of = (key, fingerprint(collection), ind.id, title, lg, selected)
-        key_of += (str(bounds), circles)
-        with left:
+            key_of = (key, fingerprint(collection), ind.id, title, lg, selected)
             draw_map(
                 build,
-                (*key_of, basemap, *what),
+                (*key_of, str(bounds), circles, basemap, *what),
                 key=key,
                 height=height,
                 bounds=bounds,
@@ -385,10 +367,41 @@ def map_block(
     return right
 
 
+def _folium_builder(
+    collection: dict,
+    heads: dict[str, str],
+    ind: Indicator,
+    lg: str,
+    bounds,
+    *,
+    selected: str | None,
+    basemap: bool,
+    points: pd.DataFrame | None,
+    layers: Callable[[folium.Map], None] | None,
+) -> Callable[[], folium.Map]:
+    """What makes a view's folium map (called once per rendering cached).
+
+    ``points``: proportional circles over a plain fill (a count), else None.
+    """
+
+    def build() -> folium.Map:
+        fmap = maps.base_map(bounds, basemap=basemap)
+        plain = points is not None
+        maps.add_choropleth(fmap, collection, heads, selected=selected, plain=plain)
+        if plain:
+            maps.add_proportional_circles(
+                fmap, points, ind, lg, name=heads["value"], labels=heads
+            )
+        if layers is not None:
+            layers(fmap)
+        return fmap
+
+    return build
+
+
 def canvas_map(
     level: str,
-    collection: dict,
-    colours: list[str],
+    view: tuple[dict, list[float], list[str]],
     heads: dict[str, str],
     *,
     key: str,
@@ -399,8 +412,15 @@ def canvas_map(
 ) -> dict | None:
     """Draw a map view on the canvas map: its level's shapes file, its values.
 
-    ``heads`` are the tooltip's texts (:func:`choropleth_labels`, plain text).
+    ``level`` is one of :data:`frontend.cache.SHAPES_PREFIX`; ``view`` is as
+    :func:`map_block`'s, drawn with the same fills, tooltip and bounds (and
+    none of folium's ``layers``: :func:`map_block` takes this route only where
+    its caller says they add nothing needed — not the mediation sites — and
+    never for circles or a base map). ``heads`` are the tooltip's texts
+    (:func:`choropleth_labels`, plain text). A click's value in
+    ``st.session_state[key]`` reads as streamlit-folium's (``last_active_drawing``).
     """
+    collection, _, colours = view
     shapes, _ = cache.shapes_file(level)
     values = cache.canvas_values(level, fingerprint(collection), collection, colours)
     return national_map.draw(
