@@ -76,6 +76,12 @@ VIEWS = (
         "map",
     ),
     View(
+        "map_62",
+        "map: communes of Pas-de-Calais",
+        "/map?lang=en&level=departement&code=62&mlevel=commune&ind=thd30_share",
+        "map",
+    ),
+    View(
         "map_84",
         "map: communes of Auvergne-Rhône-Alpes",
         "/map?lang=en&level=region&code=84&mlevel=commune&ind=thd30_share",

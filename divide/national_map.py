@@ -1,13 +1,16 @@
-"""The national commune map: geometry written once as a static file, values apart.
+"""National shapes files written once as static files, and per-view values apart.
 
 Every commune of France drawn at once would be ~35,000 polygons and ~10 MB of
-GeoJSON per view through folium (25-60 s). Here the outlines are written once
-as a compact JSON file that the browser fetches and caches (the app serves it
-from its map component's folder), and a view sends only, per commune, its class
-and the index of its value text: the browser joins them by position and draws
-on a Leaflet canvas.
+GeoJSON per view through folium (25-60 s). Here the outlines of a whole level
+(every commune, every EPCI of France) are written once as a compact JSON file
+that the browser fetches and caches (the app serves it from its map
+component's folder), and a view sends only, per territory, its class and the
+index of its value text: the browser joins them by position and draws on a
+Leaflet canvas. A view of part of a level (the communes of a région) reuses
+the level's file and names the positions it draws (:func:`collection_values`).
 
-The shapes file (``communes-<hash>.json``, format ``divide-shapes/1``)::
+The shapes file (``communes-<hash>.json``, ``epci-<hash>.json``; format
+``divide-shapes/1``)::
 
     {"format": "divide-shapes/1", "q": 2000,
      "codes": ["01001", ...], "names": ["L&#39;Abergement-Cl...", ...],
@@ -90,27 +93,28 @@ def shapes_document(
     return json.dumps(document, separators=(",", ":")).encode(), codes
 
 
-def file_name(document: bytes) -> str:
+def file_name(document: bytes, prefix: str = "communes") -> str:
     """The file's name: its content's hash, so a browser may cache it for good."""
-    return f"communes-{hashlib.sha256(document).hexdigest()[:16]}.json"
+    return f"{prefix}-{hashlib.sha256(document).hexdigest()[:16]}.json"
 
 
 def write_shapes(
-    shapes: gpd.GeoDataFrame, names: pd.Series, folder: Path
+    shapes: gpd.GeoDataFrame, names: pd.Series, folder: Path, prefix: str = "communes"
 ) -> tuple[str, list[str]]:
     """Write the shapes file into ``folder`` unless it is there; (name, codes).
 
-    Older shapes files in the folder (another atlas) are removed.
+    ``prefix`` names the level (``communes``, ``epci``). Older shapes files of
+    the same level in the folder (another atlas) are removed.
     """
     document, codes = shapes_document(shapes, names)
-    name = file_name(document)
+    name = file_name(document, prefix)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     if not target.exists():
         partial = target.with_suffix(".part")
         partial.write_bytes(document)
         partial.replace(target)
-    for old in folder.glob("communes-*.json"):
+    for old in folder.glob(f"{prefix}-*.json"):
         if old.name != name:
             old.unlink(missing_ok=True)
     return name, codes
@@ -143,5 +147,54 @@ def view_values(
         "fills": [*colours, classify.NO_DATA],
         "cls": cls,
         "texts": [html(x) for x in texts],
+        "text": [where[x] for x in shown],
+    }
+
+
+def collection_values(codes: list[str], collection: dict, colours: list[str]) -> dict:
+    """What a view of part of a level sends: the territories of a map view's GeoJSON.
+
+    Parameters
+    ----------
+    codes : list of str
+        The codes of the level's shapes file, in its order.
+    collection : dict
+        A map view of :func:`divide.maps.feature_collection` (escaped ``code``,
+        ``value`` text and ``fill`` of each territory it draws).
+    colours : list of str
+        The view's class colours, in class order.
+
+    Returns
+    -------
+    dict
+        As :func:`view_values` (``fills``, ``cls``, ``texts``, ``text``), for
+        the view's territories only, and ``index``: each one's position in
+        ``codes``; the browser draws those alone. A territory of the view that
+        the file lacks raises ``ValueError``.
+    """
+    position = {code: i for i, code in enumerate(codes)}
+    klass = {}
+    for i, colour in enumerate(colours):
+        klass.setdefault(colour, i)
+    no_data = len(colours)
+    index, cls, shown = [], [], []
+    for feature in collection["features"]:
+        props = feature["properties"]
+        code = props["code"]
+        if code not in position:
+            raise ValueError(
+                f"territory {code} of the view is not in the shapes file: "
+                "rewrite the shapes file from the same atlas"
+            )
+        index.append(position[code])
+        cls.append(no_data if props["nodata"] else klass[props["fill"]])
+        shown.append(props["value"])  # already escaped by feature_collection
+    texts = list(dict.fromkeys(shown))
+    where = {text: i for i, text in enumerate(texts)}
+    return {
+        "fills": [*colours, classify.NO_DATA],
+        "index": index,
+        "cls": cls,
+        "texts": texts,
         "text": [where[x] for x in shown],
     }

@@ -120,11 +120,29 @@ def series_collection(series_id: str, date: str, lang: str):
     )
 
 
+#: The levels drawn from a national shapes file, and each file's name prefix.
+SHAPES_PREFIX = {"commune": "communes", "epci": "epci"}
+
+
 @st.cache_resource(show_spinner=False)
+def shapes_file(level: str) -> tuple[str, list[str]]:
+    """A level's national shapes file, written once: (file name, codes)."""
+    names = atlas().level(level)["name"]
+    return national_map.write_shapes(
+        geometry(level), names, NATIONAL_MAP_FOLDER, SHAPES_PREFIX[level]
+    )
+
+
 def national_shapes() -> tuple[str, list[str]]:
-    """The national commune map's shapes file, written once: (file name, codes)."""
-    names = atlas().level("commune")["name"]
-    return national_map.write_shapes(geometry("commune"), names, NATIONAL_MAP_FOLDER)
+    """The national commune map's shapes file: (file name, codes)."""
+    return shapes_file("commune")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def canvas_values(level: str, fingerprint: int, _collection: dict, colours: list):
+    """A map view's values on its level's shapes file (``fingerprint`` names it)."""
+    codes = shapes_file(level)[1]
+    return national_map.collection_values(codes, _collection, colours)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -13,7 +13,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from divide import maps, plausibility, typology
+from divide import assets, maps, plausibility, typology
 from divide.atlas import Atlas
 from divide.errors import DivideError
 from divide.i18n import t
@@ -25,10 +25,20 @@ from divide.indicators import (
     withheld_reason,
 )
 from divide.registry import Indicator, catalogue, indicator
+from divide.safe_text import html
 from divide.safe_text import markdown as md
 from divide.uploads import UploadedIndicator
-from frontend import cache, folium_map, session, state
+from frontend import cache, folium_map, national_map, session, state
 from frontend.state import DEFAULT_INDICATOR, lang
+
+#: From this many territories a view that may be drawn on the canvas map is:
+#: its outlines come from its level's shapes file (fetched once, then cached
+#: by the browser) and only values go over the websocket. Measured in a fresh
+#: browser (README, "Speed"): folium draws 277 or 887 communes (Finistère,
+#: Pas-de-Calais: every département has fewer) faster than the canvas map,
+#: whose shapes file comes first, sending 0.25 and 0.55 MB; from the 1,253
+#: EPCI of France on, the canvas map is faster, and folium would send 2.5 MB.
+CANVAS_MIN = 1000
 
 
 # --------------------------------------------------------------------- texts
@@ -292,12 +302,17 @@ def map_block(
     returned_objects: tuple[str, ...] = (),
     on_change: Callable[[], None] | None = None,
     points: pd.DataFrame | None = None,
+    canvas: str | None = None,
 ) -> st.delta_generator.DeltaGenerator:
     """A choropleth with its legend beside it; returns the legend's column.
 
     A count (:func:`divide.maps.is_count`) with ``points`` (``code``, ``name``,
     ``lat``, ``lon``, ``value``) is drawn as proportional circles over a plain
     fill instead: coloured by count, a map would show where people live.
+
+    ``canvas``: the view's level, when a view of :data:`CANVAS_MIN` territories
+    or more may be drawn on the canvas map (:func:`canvas_map`, which see)
+    instead of folium.
 
     ``widths`` are the map's and the legend's columns (None: the map takes the
     whole width, the legend below it). ``view`` is (GeoJSON, class edges,
@@ -309,34 +324,38 @@ def map_block(
     collection, edges, colours = view
     lg = lang()
     title = title or label(ind)
-
+    heads = choropleth_labels(ind, title)
     circles = points is not None and maps.is_count(ind)
-
-    def build() -> folium.Map:
-        fmap = maps.base_map(bounds, basemap=basemap)
-        heads = choropleth_labels(ind, title)
-        maps.add_choropleth(fmap, collection, heads, selected=selected, plain=circles)
-        if circles:
-            maps.add_proportional_circles(
-                fmap, points, ind, lg, name=title, labels=heads
-            )
-        if layers is not None:
-            layers(fmap)
-        return fmap
-
-    key_of = (key, fingerprint(collection), ind.id, title, lg, selected, str(bounds))
-    key_of += (circles,)
+    large = canvas in cache.SHAPES_PREFIX and len(collection["features"]) >= CANVAS_MIN
+    if large and (circles or basemap):
+        st.caption(t("canvas_fallback", lg))
     left, right = st.columns(list(widths)) if widths else (st.container(),) * 2
     with left:
-        draw_map(
-            build,
-            (*key_of, basemap, *what),
-            key=key,
-            height=height,
-            bounds=bounds,
-            returned_objects=returned_objects,
-            on_change=on_change,
-        )
+        if large and not circles and not basemap:
+            opts = {"bounds": bounds, "selected": selected, "height": height}
+            canvas_map(canvas, view, heads, key=key, on_change=on_change, **opts)
+        else:
+            build = _folium_builder(
+                collection,
+                heads,
+                ind,
+                lg,
+                bounds,
+                selected=selected,
+                basemap=basemap,
+                points=points if circles else None,
+                layers=layers,
+            )
+            key_of = (key, fingerprint(collection), ind.id, title, lg, selected)
+            draw_map(
+                build,
+                (*key_of, str(bounds), circles, basemap, *what),
+                key=key,
+                height=height,
+                bounds=bounds,
+                returned_objects=returned_objects,
+                on_change=on_change,
+            )
     legend = (
         maps.circles_legend_html(points["value"], ind, lg, title=title)
         if circles
@@ -346,6 +365,76 @@ def map_block(
     )
     right.markdown(legend, unsafe_allow_html=True)
     return right
+
+
+def _folium_builder(
+    collection: dict,
+    heads: dict[str, str],
+    ind: Indicator,
+    lg: str,
+    bounds,
+    *,
+    selected: str | None,
+    basemap: bool,
+    points: pd.DataFrame | None,
+    layers: Callable[[folium.Map], None] | None,
+) -> Callable[[], folium.Map]:
+    """What makes a view's folium map (called once per rendering cached).
+
+    ``points``: proportional circles over a plain fill (a count), else None.
+    """
+
+    def build() -> folium.Map:
+        fmap = maps.base_map(bounds, basemap=basemap)
+        plain = points is not None
+        maps.add_choropleth(fmap, collection, heads, selected=selected, plain=plain)
+        if plain:
+            maps.add_proportional_circles(
+                fmap, points, ind, lg, name=heads["value"], labels=heads
+            )
+        if layers is not None:
+            layers(fmap)
+        return fmap
+
+    return build
+
+
+def canvas_map(
+    level: str,
+    view: tuple[dict, list[float], list[str]],
+    heads: dict[str, str],
+    *,
+    key: str,
+    bounds,
+    selected: str | None,
+    height: int,
+    on_change: Callable[[], None] | None = None,
+) -> dict | None:
+    """Draw a map view on the canvas map: its level's shapes file, its values.
+
+    ``level`` is one of :data:`frontend.cache.SHAPES_PREFIX`; ``view`` is as
+    :func:`map_block`'s, drawn with the same fills, tooltip and bounds (and
+    none of folium's ``layers``: :func:`map_block` takes this route only where
+    its caller says they add nothing needed — not the mediation sites — and
+    never for circles or a base map). ``heads`` are the tooltip's texts
+    (:func:`choropleth_labels`, plain text). A click's value in
+    ``st.session_state[key]`` reads as streamlit-folium's (``last_active_drawing``).
+    """
+    collection, _, colours = view
+    shapes, _ = cache.shapes_file(level)
+    values = cache.canvas_values(level, fingerprint(collection), collection, colours)
+    return national_map.draw(
+        shapes=shapes,
+        values=values,
+        labels={k: html(text) for k, text in heads.items()},
+        selected=selected,
+        bounds=bounds,
+        leaflet=(assets.url("leaflet.js"), assets.url("leaflet.css")),
+        height=height,
+        key=key,
+        on_change=on_change,
+        focus=False,
+    )
 
 
 # ------------------------------------------------------------- figure notes

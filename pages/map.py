@@ -108,6 +108,7 @@ with view:
         returned_objects=("last_active_drawing",),
         on_change=map_view.on_click,
         points=map_view.count_points(atlas, ind, level, scope),
+        canvas=level if sites is None else None,  # large views: values only
     )
     with side:
         st.caption(t("click_hint", lg))

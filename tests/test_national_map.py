@@ -1,4 +1,7 @@
-"""The national commune map: its shapes file, its values, the map page's scope.
+"""The canvas map: shapes files, values, the national scope and the large views.
+
+The national commune map, and the map page's views of 1,000 territories or
+more (a région's communes, the EPCI of France) drawn from a level's shapes file.
 
 Figures are checked against the raw files with plain pandas (ARCEP's 2019-09-30
 commune file) and outlines against the atlas's display polygons read with
@@ -149,3 +152,172 @@ def test_level_picker_offers_all_of_france():
     assert not at.exception
     assert at.query_params["mlevel"] == "commune_fr"
     _national_component(at)
+
+
+# ------------------------------------------------ views of part of a level
+def _collection(rows):
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": None,
+                "properties": {"code": c, "value": v, "fill": f, "nodata": n},
+            }
+            for c, v, f, n in rows
+        ],
+    }
+
+
+def test_collection_values_name_positions_classes_and_no_data():
+    codes = ["01001", "01002", "29019", "29020"]
+    colours = ["#111111", "#222222", "#333333"]
+    view = _collection(
+        [
+            ("29019", "95.0 %", "#333333", False),
+            ("01002", "10.0 %", "#111111", False),
+            ("29020", "no data", "#d9d9d9", True),
+            ("01001", "10.0 %", "#111111", False),
+        ]
+    )
+    shown = national_map.collection_values(codes, view, colours)
+    assert shown["index"] == [2, 1, 3, 0]
+    assert shown["fills"] == [*colours, "#d9d9d9"]
+    assert shown["cls"] == [2, 0, 3, 0]
+    assert shown["texts"] == ["95.0 %", "10.0 %", "no data"]
+    assert shown["text"] == [0, 1, 2, 1]
+    with pytest.raises(ValueError, match="99999"):
+        national_map.collection_values(
+            codes, _collection([("99999", "1", "#111111", False)]), colours
+        )
+
+
+def test_shapes_files_of_two_levels_live_side_by_side(tmp_path):
+    square = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
+    shapes = gpd.GeoDataFrame({"code": ["1"], "geometry": [square]})
+    names = pd.Series({"1": "One"})
+    communes, _ = national_map.write_shapes(shapes, names, tmp_path)
+    epci, _ = national_map.write_shapes(shapes, names, tmp_path, "epci")
+    assert communes.startswith("communes-") and epci.startswith("epci-")
+    assert {p.name for p in tmp_path.iterdir()} == {communes, epci}
+    moved = shapes.assign(geometry=[square.buffer(0.1)])
+    newer, _ = national_map.write_shapes(moved, names, tmp_path, "epci")
+    assert {p.name for p in tmp_path.iterdir()} == {communes, newer}
+
+
+def _map_page(params: dict) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page("pages/map.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _canvas(at: AppTest):
+    found = [
+        c
+        for c in at.get("component_instance")
+        if "divide_national_map" in c.proto.component_name
+    ]
+    return json.loads(found[0].proto.json_args) if found else None
+
+
+def _shapes_doc(name: str) -> dict:
+    return json.loads((FOLDER / name).read_text())
+
+
+def test_region_communes_send_values_only_recomputed_with_pandas():
+    at = _map_page(
+        {
+            "lang": "en",
+            "level": "region",
+            "code": "84",
+            "mlevel": "commune",
+            "ind": "thd30_share",
+        }
+    )
+    args = _canvas(at)
+    assert args is not None, "the région's communes are not on the canvas map"
+    names = [c.proto.component_name for c in at.get("component_instance")]
+    assert not [n for n in names if "folium" in n], names
+    assert args["shapes"].startswith("communes-")  # the national commune file
+    doc = _shapes_doc(args["shapes"])
+    values = args["values"]
+    drawn = [doc["codes"][i] for i in values["index"]]
+
+    # The atlas's files, read with plain pandas.
+    rows = pd.read_parquet(ROOT / "data" / "atlas" / "territories.parquet")
+    communes = rows[(rows["level"] == "commune") & (rows["region"] == "84")]
+    geo = gpd.read_parquet(DISPLAY)
+    shaped = set(geo.loc[geo.geometry.notna() & ~geo.geometry.is_empty, "code"])
+    assert sorted(drawn) == sorted(c for c in communes["code"] if c in shaped)
+    share = (communes["premises_thd30"] / communes["premises"]).set_axis(
+        communes["code"]
+    )
+    no_data = len(values["fills"]) - 1
+    seen = pd.DataFrame(
+        {
+            "share": share.reindex(drawn).to_numpy(),
+            "cls": values["cls"],
+            "text": [values["texts"][i] for i in values["text"]],
+        },
+        index=drawn,
+    )
+    known = seen[seen["cls"] != no_data]
+    assert len(known) > 0.95 * len(seen)
+    for share_, text in zip(known["share"], known["text"], strict=True):
+        assert text.startswith(f"{100 * share_:.1f}".rstrip("0").rstrip(".")), text
+    # Classes follow the values: a higher share is never in a lower class.
+    ordered = known.sort_values("share")
+    assert ordered["cls"].is_monotonic_increasing
+    assert known["cls"].nunique() == no_data  # every class of the legend is used
+    # No data where pandas finds no premises either.
+    assert seen.loc[seen["cls"] == no_data, "share"].isna().all()
+    # Bounds: the région's communes.
+    (south, west), (north, east) = args["bounds"]
+    box = geo[geo["code"].isin(drawn)].total_bounds
+    assert (west, south, east, north) == pytest.approx(tuple(box), abs=0.01)
+    assert len(at.get("component_instance")[0].proto.json_args) < 150_000
+
+
+def test_epci_of_france_on_the_canvas_map():
+    at = _map_page({"lang": "fr", "mlevel": "epci", "ind": "thd30_share"})
+    args = _canvas(at)
+    assert args is not None, "the EPCI are not on the canvas map"
+    assert args["shapes"].startswith("epci-")
+    doc = _shapes_doc(args["shapes"])
+    epci = gpd.read_parquet(ROOT / "data" / "atlas" / "geo_epci_display.parquet")
+    assert doc["codes"] == sorted(epci["code"])
+    assert len(args["values"]["index"]) == int(
+        (epci.geometry.notna() & ~epci.geometry.is_empty).sum()
+    )
+    assert args["labels"]["code"] == t("code", "fr")
+
+
+def test_small_views_and_sites_stay_on_folium():
+    at = _map_page(
+        {"lang": "en", "level": "departement", "code": "29", "mlevel": "commune"}
+    )
+    assert _canvas(at) is None  # 277 communes: folium
+    at = _map_page({"lang": "en", "mlevel": "epci"})
+    assert _canvas(at) is not None
+    at.checkbox(key="map_sites").check().run()
+    assert not at.exception
+    assert _canvas(at) is None  # the sites need folium's markers
+
+
+def test_a_count_over_a_region_keeps_folium_circles_and_says_so():
+    at = _map_page(
+        {
+            "lang": "en",
+            "level": "region",
+            "code": "84",
+            "mlevel": "commune",
+            "ind": "premises_no_thd",
+        }
+    )
+    assert _canvas(at) is None  # proportional circles: folium
+    captions = " ".join(c.value for c in at.caption)
+    assert t("canvas_fallback", "en") in captions
