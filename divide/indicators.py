@@ -367,6 +367,19 @@ def value_with_range(
     return f"{text} ({ends})" if ends and not is_missing(value) else text
 
 
+def value_and_range(
+    value: float, low: float, high: float, ind: Indicator, lang: str = "en"
+) -> str:
+    """A value and the ends of its range, for a map: "17.9 % (15.5 % – 20.7 %)".
+
+    The value alone when it or an end is missing.
+    """
+    text = format_value(value, ind, lang)
+    if is_missing(value) or is_missing(low) or is_missing(high):
+        return text
+    return f"{text} ({range_pair(low, high, ind, lang)})"
+
+
 def range_pair(low: float, high: float, ind: Indicator, lang: str = "en") -> str:
     """The two ends of a range, each with its unit: "15.5 % – 20.7 %"."""
     return t(

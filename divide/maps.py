@@ -19,7 +19,7 @@ from folium.plugins import FastMarkerCluster
 from divide import assets, classify
 from divide.formatting import counted, format_count
 from divide.i18n import t
-from divide.indicators import display_values, format_value, unit_label
+from divide.indicators import display_values, format_value, unit_label, value_and_range
 from divide.registry import Indicator
 from divide.safe_text import html
 
@@ -56,11 +56,13 @@ def feature_collection(
     shapes : GeoDataFrame
         ``code`` and ``geometry`` (display-simplified).
     values : DataFrame
-        ``code``, ``name``, ``value`` for the territories to draw.
+        ``code``, ``name``, ``value`` for the territories to draw; ``low`` and
+        ``high`` for a modelled value with a range (shown in the tooltip).
     """
     merged = shapes.merge(values, on="code", how="inner")
     merged = merged[merged.geometry.notna() & ~merged.geometry.is_empty]
     classes = classify.assign(merged["value"], edges)
+    ranged = {"low", "high"} <= set(merged.columns)
     # GEOS writes the GeoJSON (twice as fast as shapely's __geo_interface__).
     outlines = shapely.to_geojson(merged.geometry.to_numpy())
     features = []
@@ -74,7 +76,11 @@ def feature_collection(
                 "properties": {
                     "code": html(str(row.code)),
                     "name": html(str(row.name)),
-                    "value": html(format_value(row.value, ind, lang)),
+                    "value": html(
+                        value_and_range(row.value, row.low, row.high, ind, lang)
+                        if ranged
+                        else format_value(row.value, ind, lang)
+                    ),
                     "fill": classify.NO_DATA if cls < 0 else colours[cls],
                     "nodata": bool(cls < 0),
                 },

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from divide import classify
-from divide.indicators import format_value
+from divide.indicators import format_value, value_and_range
 from divide.registry import Indicator
 from divide.safe_text import html
 
@@ -127,20 +127,29 @@ def view_values(
     edges: list[float],
     colours: list[str],
     lang: str,
+    ends: tuple[pd.Series, pd.Series] | None = None,
 ) -> dict:
     """What a view sends: per commune (in ``codes`` order) a class and a text.
 
-    ``values`` is indexed by commune code. Returns ``fills`` (a colour per
-    class, then the no-data colour last), ``cls`` (the class of each commune,
-    ``len(fills) - 1`` for no data), ``texts`` (each distinct value text once,
-    escaped with :func:`divide.safe_text.html`) and ``text`` (the index of each
-    commune's text in ``texts``).
+    ``values`` is indexed by commune code; ``ends`` (low, high), indexed the
+    same way, is a modelled value's range, shown after it. Returns ``fills``
+    (a colour per class, then the no-data colour last), ``cls`` (the class of
+    each commune, ``len(fills) - 1`` for no data), ``texts`` (each distinct
+    value text once, escaped with :func:`divide.safe_text.html`) and ``text``
+    (the index of each commune's text in ``texts``).
     """
     aligned = values.reindex(codes).astype(float)
     classes = classify.assign(aligned.reset_index(drop=True), edges).to_numpy()
     no_data = len(colours)
     cls = np.where(classes < 0, no_data, classes).astype(int).tolist()
-    shown = [format_value(v, ind, lang) for v in aligned.to_numpy()]
+    if ends is None:
+        shown = [format_value(v, ind, lang) for v in aligned.to_numpy()]
+    else:
+        low, high = (end.reindex(codes).astype(float).to_numpy() for end in ends)
+        shown = [
+            value_and_range(v, lo, hi, ind, lang)
+            for v, lo, hi in zip(aligned.to_numpy(), low, high, strict=True)
+        ]
     texts = list(dict.fromkeys(shown))
     where = {text: i for i, text in enumerate(texts)}
     return {

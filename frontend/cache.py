@@ -29,7 +29,7 @@ from divide import (
 )
 from divide import series as dated
 from divide.atlas import Atlas
-from divide.indicators import value_column
+from divide.indicators import value_column, value_range
 from divide.recommend import recommend_json
 from divide.registry import Indicator, indicator
 from divide.search import search_index
@@ -86,6 +86,9 @@ def view_collection(source, level, scope, ind, method, k, lang, only_known):
     rows = source.members(level, scope)
     values = rows[["code", "name"]].reset_index(drop=True)
     values["value"] = rows[value_column(ind.id)].to_numpy()
+    ends = value_range(rows, ind)
+    if ends is not None:  # a modelled value: its range in the tooltip
+        values["low"], values["high"] = (end.to_numpy() for end in ends)
     if only_known:
         values = values[values["value"].notna()]
     edges = classify.breaks(values["value"], k, method)
@@ -153,11 +156,13 @@ def atlas_national_values(ind_id, method, k, lang, where=()):
 
 def national(source: Atlas, ind: Indicator, method: str, k: int, lang: str):
     """Per-commune classes and value texts of the national map, edges, colours."""
-    values = source.level("commune")[value_column(ind.id)]
+    communes = source.level("commune")
+    values = communes[value_column(ind.id)]
     edges = classify.breaks(values, k, method)
     colours = classify.palette(max(len(edges) - 1, 1), ind.direction)
     codes = national_shapes()[1]
-    shown = national_map.view_values(codes, values, ind, edges, colours, lang)
+    ends = value_range(communes, ind)
+    shown = national_map.view_values(codes, values, ind, edges, colours, lang, ends)
     return shown, edges, colours
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from divide import compare, fragility, typology
+from divide import classify, compare, fragility, national_map, typology
 from divide.i18n import t
 from divide.indicators import range_text, value_column, value_range
 from divide.registry import indicator, indicators
+from frontend import cache
 from tests.apptest import open_page
 
 MODELLED = "illectronisme_est"
@@ -142,3 +143,42 @@ def test_fragility_components_show_the_range(atlas):
     view = fragility.component_view(table, {}, "en", territory=row)
     cell = view.set_index(view.columns[0]).loc[MODELLED].iloc[0]
     assert range_text(row, indicator(MODELLED), "en") in cell
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_map_tooltips_give_the_range(atlas, lang):
+    """Folium and canvas views (one GeoJSON) and the national commune map."""
+    ind = indicator(MODELLED)
+    collection, _, _ = cache.view_collection(
+        atlas, "commune", ("departement", "23"), ind, "quantiles", 5, lang, False
+    )
+    communes = atlas.level("commune")
+    gueret = next(
+        f["properties"]
+        for f in collection["features"]
+        if f["properties"]["code"] == "23096"
+    )
+    low = (
+        communes.loc["23096", "people_at_risk_low"]
+        / communes.loc["23096", "people_15p"]
+    )
+    shown = f"{100 * low:.1f}"
+    assert (shown.replace(".", ",") if lang == "fr" else shown) in gueret["value"]
+    values = communes[value_column(MODELLED)]
+    edges = classify.breaks(values, 5, "quantiles")
+    colours = classify.palette(5, ind.direction)
+    sent = national_map.view_values(
+        ["23096"], values, ind, edges, colours, lang, value_range(communes, ind)
+    )
+    assert sent["texts"][sent["text"][0]] == gueret["value"]
+    measured, _, _ = cache.view_collection(
+        atlas,
+        "commune",
+        ("departement", "23"),
+        indicator("thd30_share"),
+        "quantiles",
+        5,
+        lang,
+        False,
+    )
+    assert "–" not in measured["features"][0]["properties"]["value"]
