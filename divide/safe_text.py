@@ -37,7 +37,9 @@ INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
     "\u200b\u202a-\u202e\u2066-\u2069\ufeff]"
 )
-_SPACES = re.compile(r"\s+")
+# Runs of breaking whitespace; the no-break spaces of French numbers ("12 345 %")
+# are kept, or a tooltip would wrap a figure in two.
+_SPACES = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 # Characters that mean something to HTML, to a JavaScript template literal (folium
 # writes tooltips into one), or to plotly's hover templates: numeric or basic
 # entities, which HTML, Leaflet and plotly all show as the character itself.
@@ -68,9 +70,10 @@ def visible(value: object) -> str:
     """Text as it should be seen: one line, without invisible or reordering marks.
 
     ``None``, NA and NaN give ``""``; bytes are read as UTF-8. Runs of whitespace
-    (newlines, tabs) become one space; control characters, bidirectional
-    embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and lone
-    surrogates are removed; the text is NFC-normalised. Not escaped.
+    (newlines, tabs) become one space, no-break spaces are kept; control
+    characters, bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+    U+2066–U+2069) and lone surrogates are removed; the text is NFC-normalised.
+    Not escaped.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""

@@ -137,3 +137,9 @@ def test_unmatched_codes_from_source_files_stay_text():
     (line,) = export.unmatched_lines(quality, "en")
     assert "`29019`" in line  # a code span, shown as is
     assert "`**x**`" not in line and "\\`\\*\\*x" in line  # no span to break out of
+
+
+def test_no_break_spaces_of_french_numbers_are_kept():
+    """ "17,3 %" and "12 345" stay on one line in a tooltip."""
+    assert safe_text.visible("17,3\u00a0%\n12\u202f345") == "17,3\u00a0% 12\u202f345"
+    assert "\u00a0" in safe_text.html("17,3\u00a0%")
