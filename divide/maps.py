@@ -150,9 +150,8 @@ def add_choropleth(
             fields=["name", "code", "value"],
             aliases=[html(labels[k]) for k in ("name", "code", "value")],
             sticky=True,
-            # A long name wraps instead of pushing the value out of the map; the
-            # value (with a modelled range) keeps room enough not to be cut.
-            style="white-space: normal; max-width: 26em; min-width: 17em;",
+            # A long name wraps instead of pushing the value out of the map.
+            style="white-space: normal; max-width: 24em;",
         ),
     ).add_to(fmap)
 
