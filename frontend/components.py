@@ -239,6 +239,18 @@ def choropleth_labels(ind: Indicator, value: str | None = None) -> dict[str, str
     }
 
 
+def canvas_labels(heads: dict[str, str]) -> dict[str, str]:
+    """The canvas map's tooltip texts: ``heads`` escaped, and the colon after each.
+
+    The colon is the language's (" : " in French, ": " in English) and carries
+    no text of anyone's, so it is passed as it is (escaping trims its spaces).
+    """
+    return {
+        **{k: html(text) for k, text in heads.items()},
+        "colon": t("label_colon", lang()),
+    }
+
+
 def fingerprint(collection: dict) -> int:
     """A key for a choropleth's content: its territories, fills and value texts.
 
@@ -426,7 +438,7 @@ def canvas_map(
     return national_map.draw(
         shapes=shapes,
         values=values,
-        labels={k: html(text) for k, text in heads.items()},
+        labels=canvas_labels(heads),
         selected=selected,
         bounds=bounds,
         leaflet=(assets.url("leaflet.js"), assets.url("leaflet.css")),

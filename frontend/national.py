@@ -7,7 +7,6 @@ import streamlit as st
 from divide import assets, maps
 from divide.i18n import t
 from divide.registry import Indicator
-from divide.safe_text import html
 from frontend import cache, components, national_map, session, state
 
 LEVEL = "commune_fr"
@@ -32,7 +31,7 @@ def render(ind: Indicator, method: str, k: int, lg: str, where: dict) -> None:
     shapes, _ = cache.national_shapes()
     level, code = state.territory()
     heads = components.choropleth_labels(ind)
-    labels = {key: html(text) for key, text in heads.items()}
+    labels = components.canvas_labels(heads)
     map_col, legend_col = st.columns([4, 1])
     with map_col:
         national_map.draw(
