@@ -11,6 +11,7 @@ from scipy.special import expit
 
 from divide import illectronisme as il
 from divide.errors import DivideError
+from divide.illectronisme import estimates, raking, structure
 
 BREAKDOWNS = tuple(il.BREAKDOWNS)
 
@@ -67,6 +68,13 @@ def synthetic_france(n=2000, seed=7) -> pd.DataFrame:
             "low_diploma_share": rng.uniform(0.30, 0.65, n),
             "median_income": np.exp(rng.normal(np.log(22000), 0.15, n)),
         }
+    )
+
+
+def prepared_inputs(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """The model's checked inputs of ``frame``, gaps filled from ``reference``."""
+    return structure._impute(
+        structure._prepare(frame, "frame"), structure._prepare(reference, "reference")
     )
 
 
@@ -182,7 +190,7 @@ def test_income_from_ircom_where_filosofi_has_none(rates):
     truth = dom.loc[hidden, "median_income"].to_numpy()
     dom.loc[hidden, "median_income"] = np.nan
     everything = pd.concat([france, dom], ignore_index=True)
-    prepared = il._impute(il._prepare(everything, "t"), il._prepare(everything, "t"))
+    prepared = prepared_inputs(everything, everything)
     got = prepared.loc[len(france) + np.flatnonzero(hidden), "median_income"]
     np.testing.assert_allclose(got.to_numpy(), truth, rtol=1e-6)
     flags = prepared.loc[len(france) + np.flatnonzero(hidden), "imputed_inputs"]
@@ -201,10 +209,8 @@ def test_own_income_dispersion(france, rates):
     base = france.iloc[:2].assign(
         code=["01998", "01999"], median_income=27000.0, income_d9_d1=[2.5, 4.5]
     )
-    prepared = il._impute(il._prepare(base, "t"), il._prepare(france, "f"))
-    cuts = il._income_cuts(
-        il._impute(il._prepare(france, "f"), il._prepare(france, "f"))
-    )
+    prepared = prepared_inputs(base, france)
+    cuts = structure._income_cuts(prepared_inputs(france, france))
     income = il.commune_cells(prepared, cuts).sum(axis=(1, 2))
     assert income[1, 1] < income[0, 1]
     assert income[1, 0] > income[0, 0] and income[1, 2] > income[0, 2]
@@ -219,10 +225,10 @@ def test_own_income_dispersion(france, rates):
 
 def test_a_lower_bound_is_raised_only_as_far_as_needed(france, rates, monkeypatch):
     """bac+3's 3 % bounds the class above CAP/BEP from below: raised if need be."""
-    m = il._build(france, rates, "2021", None)
+    m = estimates._build(france, rates, "2021", None)
     central = m.central
     published = il.margins(rates)
-    fitted = {b: il._margin_rates(m.joint, central.cells, b) for b in BREAKDOWNS}
+    fitted = {b: raking._margin_rates(m.joint, central.cells, b) for b in BREAKDOWNS}
     for b, cats in published.items():
         if b == "national":
             continue
@@ -236,12 +242,12 @@ def test_a_lower_bound_is_raised_only_as_far_as_needed(france, rates, monkeypatc
     assert value > 0.03
     below = {**published, "diploma": {"above CAP/BEP": value - 0.002}}
     with monkeypatch.context() as patch:
-        patch.setattr(il, "AT_LEAST", ())  # no raising: the plain misfit
+        patch.setattr(raking, "AT_LEAST", ())  # no raising: the plain misfit
         assert il.fit(m.joint, below).extra["misfit"] > il.FIT_TOL
     # without the age breakdown the published 3 % can be met: left as it is
     no_age = il.fit(m.joint, published, breakdowns=("diploma", "income"))
     assert no_age.extra["raised"] == {}
-    assert il._margin_rates(m.joint, no_age.cells, "diploma")[
+    assert raking._margin_rates(m.joint, no_age.cells, "diploma")[
         "above CAP/BEP"
     ] == pytest.approx(0.03, abs=il.FIT_TOL)
 
@@ -262,8 +268,8 @@ def test_leave_one_out_is_computed(france, rates):
 
 def test_assumed_links_keep_each_communes_own_shares(france):
     """An association moves people between cells, never between communes' margins."""
-    prepared = il._impute(il._prepare(france, "f"), il._prepare(france, "f"))
-    cuts = il._income_cuts(prepared)
+    prepared = prepared_inputs(france, france)
+    cuts = structure._income_cuts(prepared)
     alone = il.commune_cells(prepared, cuts)
     linked = il.commune_cells(prepared, cuts, il.Association(1.5, 1.0))
     for axes in ((2, 3), (1, 3), (1, 2)):  # age, diploma, income shares
