@@ -251,6 +251,15 @@ def payload_size(collection: dict) -> int:
     return len(json.dumps(collection, separators=(",", ":")))
 
 
+def edge_text(x: float, ind: Indicator, lang: str) -> str:
+    """A class edge in display units, as legends show it: "12.3", "1,250"."""
+    shown = float(display_values(pd.Series([x]), ind).iloc[0])
+    digits = (
+        0 if abs(shown) >= 100 or ind.unit in ("people", "premises", "sites") else 1
+    )
+    return format_count(shown, lang, digits)
+
+
 def legend_html(
     edges: list[float],
     colours: list[str],
@@ -261,20 +270,12 @@ def legend_html(
     no_data: str,
 ) -> str:
     """An accessible HTML legend: a swatch per class with its range, then no data."""
-
-    def fmt(x: float) -> str:
-        shown = float(display_values(pd.Series([x]), ind).iloc[0])
-        digits = (
-            0 if abs(shown) >= 100 or ind.unit in ("people", "premises", "sites") else 1
-        )
-        return format_count(shown, lang, digits)
-
     unit = unit_label(ind, lang)
     items = []
     for i, colour in enumerate(colours[: max(len(edges) - 1, 1)]):
         low = edges[i] if edges else float("nan")
         high = edges[i + 1] if len(edges) > i + 1 else low
-        text = f"{fmt(low)} – {fmt(high)}"
+        text = f"{edge_text(low, ind, lang)} – {edge_text(high, ind, lang)}"
         items.append(
             f'<li><span class="swatch" style="background:{colour}"></span>'
             f"{html(text)}</li>"

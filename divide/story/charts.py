@@ -9,15 +9,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 from shapely.geometry import shape
 
 from divide import maps
 from divide.classify import NO_DATA
-from divide.formatting import format_count
 from divide.i18n import t
-from divide.indicators import display_values, unit_label
+from divide.indicators import unit_label
 from divide.registry import indicator
 from divide.safe_text import html
 
@@ -148,17 +146,10 @@ def line_figure(visual: dict, lang: str = "fr") -> go.Figure:
 def class_labels(edges: list[float], ind_id: str, lang: str) -> list[str]:
     """'low – high' text of each colour class, in display units."""
     ind = indicator(ind_id)
-
-    def fmt(x: float) -> str:
-        shown = float(display_values(pd.Series([x]), ind).iloc[0])
-        digits = (
-            0 if abs(shown) >= 100 or ind.unit in ("people", "premises", "sites") else 1
-        )
-        return format_count(shown, lang, digits)
-
     unit = unit_label(ind, lang)
+    ends = [maps.edge_text(x, ind, lang) for x in edges]
     return [
-        f"{fmt(edges[i])} – {fmt(edges[i + 1])} {unit}".rstrip()
+        f"{ends[i]} – {ends[i + 1]} {unit}".rstrip()
         for i in range(max(len(edges) - 1, 0))
     ]
 

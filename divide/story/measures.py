@@ -30,6 +30,22 @@ from divide.story.facts import (
 from divide.story.outline import Advice, KeyFigure
 
 
+def _figure(
+    ind, value, text: str, detail: str, comparison, atlas, lang: str
+) -> KeyFigure:
+    """A slide's key figure for an indicator, with its source (and modelled flag)."""
+    return KeyFigure(
+        label=ind.name(lang),
+        text=text,
+        value=value,
+        indicator=ind.id,
+        detail=detail,
+        comparison=comparison,
+        source=source_text(ind.sources, lang, modelled=ind.modelled, dates=atlas.as_of),
+        modelled=ind.modelled,
+    )
+
+
 def broadband_slide(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     """Very-high-speed broadband (≥ 30 Mbit/s), on a map around the territory."""
     atlas, chain, lang = ctx["atlas"], ctx["chain"], ctx["lang"]
@@ -41,16 +57,7 @@ def broadband_slide(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         if no_thd is None
         else t("story_premises_no_thd", lang, n=format_count(no_thd, lang))
     )
-    figure = KeyFigure(
-        label=ind.name(lang),
-        text=text,
-        value=value,
-        indicator=ind.id,
-        detail=detail,
-        comparison=comparison,
-        source=source_text(ind.sources, lang, modelled=ind.modelled, dates=atlas.as_of),
-        modelled=ind.modelled,
-    )
+    figure = _figure(ind, value, text, detail, comparison, atlas, lang)
     visual = choropleth(atlas, ctx["level"], ctx["code"], ind.id, lang)
     return figure, visual, ctx["advisor"].for_theme("broadband")
 
@@ -118,16 +125,7 @@ def mobile_slide(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     detail = (
         "" if sites is None else t("story_sites_4g", lang, n=format_count(sites, lang))
     )
-    figure = KeyFigure(
-        label=ind.name(lang),
-        text=text,
-        value=value,
-        indicator=ind.id,
-        detail=detail,
-        comparison=comparison,
-        source=source_text(ind.sources, lang, modelled=ind.modelled, dates=atlas.as_of),
-        modelled=ind.modelled,
-    )
+    figure = _figure(ind, value, text, detail, comparison, atlas, lang)
     if ctx["level"] == "france":
         visual = choropleth(atlas, "france", "FR", ind.id, lang)
     else:
@@ -147,16 +145,7 @@ def illectronisme_slide(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
         parts.append(t("story_people_at_risk", lang, n=about(people, lang)))
     if range_text(row, ind, lang):
         parts.append(range_text(row, ind, lang))
-    figure = KeyFigure(
-        label=ind.name(lang),
-        text=text,
-        value=value,
-        indicator=ind.id,
-        detail="; ".join(parts),
-        comparison=comparison,
-        source=source_text(ind.sources, lang, modelled=True, dates=atlas.as_of),
-        modelled=True,
-    )
+    figure = _figure(ind, value, text, "; ".join(parts), comparison, atlas, lang)
     visual = choropleth(atlas, ctx["level"], ctx["code"], ind.id, lang)
     return figure, visual, ctx["advisor"].for_theme("illectronisme")
 
