@@ -24,8 +24,8 @@ from divide.i18n import t
 from divide.indicators import (
     display_values,
     format_value,
-    range_pair,
     unit_label,
+    value_and_range,
     value_column,
     value_range,
 )
@@ -324,16 +324,14 @@ def ranking_table(
     )
     for ind_id in ids:
         ind = indicator(ind_id, extra)
-        shown = [format_value(float(v), ind, lang) for v in order[value_column(ind_id)]]
+        values = order[value_column(ind_id)].astype(float)
         ends = value_range(order, ind)
-        if ends is not None:  # a modelled value, with its range
+        if ends is None:
+            shown = [format_value(v, ind, lang) for v in values]
+        else:  # a modelled value, with its range
             shown = [
-                text
-                if pd.isna(lo) or pd.isna(v)
-                else f"{text} ({range_pair(lo, hi, ind, lang)})"
-                for text, v, lo, hi in zip(
-                    shown, order[value_column(ind_id)], *ends, strict=True
-                )
+                value_and_range(v, lo, hi, ind, lang)
+                for v, lo, hi in zip(values, *ends, strict=True)
             ]
         table[labels[ind_id]] = shown
     table["target"] = ranked["target"].to_numpy(dtype=bool)

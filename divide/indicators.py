@@ -340,6 +340,8 @@ def value_range(
 
 def range_text(row: pd.Series | Mapping, ind: Indicator, lang: str = "en") -> str:
     """The "plausible range 13.0 % – 18.3 %" of a modelled value, or ""."""
+    if not ind.ranged:  # most figures: no frame built for nothing
+        return ""
     ends = value_range(pd.DataFrame([dict(row)]), ind)
     if ends is None:
         return ""

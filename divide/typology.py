@@ -55,6 +55,7 @@ from divide.indicators import (
     format_share,
     format_value,
     range_pair,
+    value_and_range,
     value_range,
 )
 from divide.registry import base_columns, indicator, indicators
@@ -451,10 +452,8 @@ def by_type_figure(
         if f"low_{ind_id}" in part:  # a modelled value: its range as error bars
             low, high = part[f"low_{ind_id}"], part[f"high_{ind_id}"]
             hovers = [
-                f"{text} ({safe_html(range_pair(lo, hi, ind, lang))})"
-                if pd.notna(lo)
-                else text
-                for text, lo, hi in zip(texts, low, high, strict=True)
+                safe_html(value_and_range(v, lo, hi, ind, lang))
+                for v, lo, hi in zip(part[ind_id], low, high, strict=True)
             ]
             error = {
                 "type": "data",

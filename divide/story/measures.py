@@ -143,8 +143,9 @@ def illectronisme_slide(ctx: dict) -> tuple[KeyFigure, dict, Advice]:
     parts = []
     if people is not None:
         parts.append(t("story_people_at_risk", lang, n=about(people, lang)))
-    if range_text(row, ind, lang):
-        parts.append(range_text(row, ind, lang))
+    ends = range_text(row, ind, lang)
+    if ends:
+        parts.append(ends)
     figure = _figure(ind, value, text, "; ".join(parts), comparison, atlas, lang)
     visual = choropleth(atlas, ctx["level"], ctx["code"], ind.id, lang)
     return figure, visual, ctx["advisor"].for_theme("illectronisme")
