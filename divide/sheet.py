@@ -384,6 +384,7 @@ def _figures(
         + "".join(f"<th>{h}</th>" for h in head)
         + "</tr></thead><tbody>"
     )
+    rows = {(lvl, c): atlas.territory(lvl, c) for lvl, c, _ in chain}
     for ind_id in raw.index:
         ind = registry[ind_id]
         label = indicator_label(ind, lang) + (" *" if ind.modelled else "")
@@ -393,7 +394,7 @@ def _figures(
         ]
         for lvl, c, _ in chain:
             value = float(raw.at[ind_id, f"{lvl}:{c}"])
-            shown = value_with_range(value, atlas.territory(lvl, c), ind, lang)
+            shown = value_with_range(value, rows[(lvl, c)], ind, lang)
             cells.append(f'<td class="num">{_e(shown)}</td>')
         if level != "france":
             p = raw.at[ind_id, "percentile"]
