@@ -89,10 +89,9 @@ def print_sensitivity(communes: pd.DataFrame, inputs: pd.DataFrame, rates) -> No
     density = pd.Series(communes["density"].to_numpy(), index=inputs.index)
     associations = [il.Association(a, b) for a, b in LINKS]
     start = time.perf_counter()
-    by_place = il.sensitivity(inputs, rates, associations, place)
-    by_density = il.sensitivity(inputs, rates, associations, density)
+    groups = pd.DataFrame({"place": place, "density": density})
+    table = il.sensitivity(inputs, rates, associations, groups)
     took = time.perf_counter() - start
-    table = by_place.join(by_density.drop(columns=by_place.columns[:5]))
     print(f"\nsensitivity to within-commune links (MODELLED, {took:.1f} s):")
     print(table.round(2).to_string(index=False))
 

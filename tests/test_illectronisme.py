@@ -301,6 +301,12 @@ def test_sensitivity_reports_the_error_of_each_link(france, rates):
     assert table.loc[0, "even"] == pytest.approx(
         100 * even["people_at_risk"].sum() / even["people_15p"].sum()
     )
+    halves = pd.Series(np.where(france.index < 1000, "first", "second"), france.index)
+    both = il.sensitivity(
+        france, rates, links, pd.DataFrame({"parity": groups, "half": halves})
+    )
+    assert both["even"].tolist() == table["even"].tolist()
+    assert {"odd", "first", "second"} <= set(both.columns)
     print(table)
 
 

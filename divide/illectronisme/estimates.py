@@ -276,7 +276,7 @@ def sensitivity(
     communes: pd.DataFrame,
     rates: pd.DataFrame,
     associations: list[Association],
-    groups: pd.Series,
+    groups: pd.Series | pd.DataFrame,
     survey_year: str = "2021",
 ) -> pd.DataFrame:
     """What assumed within-commune links would change: a MODELLED what-if.
@@ -293,9 +293,10 @@ def sensitivity(
     rates : pandas.DataFrame
         Published national figures (see :func:`margins`).
     associations : list of Association
-    groups : pandas.Series
-        A group label per commune, aligned on ``communes``' index; communes
-        with no label count in no group.
+    groups : pandas.Series or DataFrame
+        A group label per commune, aligned on ``communes``' index (a frame: one
+        grouping per column, e.g. place and density class, all from the same
+        refits); communes with no label count in no group.
 
     Returns
     -------
@@ -306,8 +307,13 @@ def sensitivity(
         (the "above CAP/BEP" rate the fit had to raise 3 % to, NaN if none),
         then the modelled rate (percent of people 15+) of each group.
     """
-    labels = groups.reindex(communes.index)
-    order = list(dict.fromkeys(labels.dropna()))
+    groupings = groups.to_frame() if isinstance(groups, pd.Series) else groups
+    groupings = groupings.reindex(communes.index)
+    masks = {
+        label: (groupings[column] == label).to_numpy()
+        for column in groupings.columns
+        for label in dict.fromkeys(groupings[column].dropna())
+    }
     rows = []
     for association in associations:
         m = _build(communes, rates, survey_year, None, association)
@@ -324,8 +330,7 @@ def sensitivity(
             "loo_max_points": float(points.max()) if len(points) else 0.0,
             "diploma_raised_to": next(iter(raised.values()), np.nan),
         }
-        for label in order:
-            mask = (labels == label).to_numpy()
+        for label, mask in masks.items():
             people = n15[mask].sum()
             row[label] = (
                 100 * float(np.dot(est[mask], n15[mask]) / people) if people else np.nan
