@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from divide import classify, compare, fragility, national_map, typology
+from divide import classify, compare, fragility, national_map, recommend, typology
 from divide.i18n import t
 from divide.indicators import range_text, value_column, value_range
 from divide.registry import indicator, indicators
@@ -182,3 +182,41 @@ def test_map_tooltips_give_the_range(atlas, lang):
         False,
     )
     assert "–" not in measured["features"][0]["properties"]["value"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_recommendation_texts_carry_the_range(atlas, lang):
+    """A rule's text on a modelled figure gives its range, recomputed from the
+    summed base columns of Creuse's communes (and France's for the reference)."""
+    base = pd.read_parquet(atlas.path / "territories.parquet")
+    communes = base[base["level"] == "commune"]
+    creuse = communes[communes["departement"] == "23"]
+
+    def ends(rows, numerator, denominator):
+        return [
+            rows[f"{numerator}{e}"].sum() / rows[denominator].sum()
+            for e in ("_low", "_high")
+        ]
+
+    def shown(number, decimals):
+        text = f"{number:,.{decimals}f}"
+        return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+
+    matches = {m.rule_id: m for m in recommend.evaluate(atlas, "departement", "23")}
+    far = matches["illectronisme_far_from_mediation"]
+    assert far.conditions[0].value_ends == pytest.approx(
+        ends(creuse, "people_at_risk", "people_15p"), rel=1e-4
+    )
+    for end in ends(creuse, "people_at_risk", "people_15p"):
+        assert shown(100 * end, 1) in far.reason[lang]
+    load = matches["load_per_site"]  # did not fire: its text sets Creuse against France
+    assert load.status == "not_fired"
+    text = load.reason[lang]
+    sites = ends(communes, "people_at_risk", "mediation_sites")
+    for end in sites:
+        assert shown(end, 0) in text
+    assert load.conditions[0].to_dict(lang)["reference_range"] == pytest.approx(
+        sites, rel=1e-4
+    )
+    measured = matches["thd_below_region"].conditions[0]
+    assert measured.value_ends is None and "–" not in measured.value_display(lang)

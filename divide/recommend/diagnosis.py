@@ -10,7 +10,7 @@ from divide.atlas import Atlas
 from divide.errors import check_lang
 from divide.fragility import as_atlas
 from divide.i18n import t
-from divide.indicators import value_column
+from divide.indicators import value_column, value_with_range
 from divide.knowledge import (
     SOURCES,
     Knowledge,
@@ -23,7 +23,6 @@ from divide.recommend.matching import (
     check_matched_level,
     evaluate,
     gap_text,
-    value_text,
 )
 from divide.registry import indicator
 
@@ -93,8 +92,8 @@ def top_need(
             f"rec_{key}",
             lang,
             what=indicator(ind_id).name(lang),
-            value=value_text(value, ind_id, lang),
-            reference=value_text(ref, ind_id, lang),
+            value=value_with_range(value, row, indicator(ind_id), lang),
+            reference=value_with_range(ref, france, indicator(ind_id), lang),
             gap=gap_text(value, ref, ind_id, lang),
         )
     return TopNeed(ind_id, value, ref, gap, text)

@@ -15,7 +15,7 @@ from divide.errors import DivideError
 from divide.formatting import format_count
 from divide.fragility import as_atlas
 from divide.i18n import both, t
-from divide.indicators import format_value, value_column
+from divide.indicators import format_value, value_and_range, value_column, value_range
 from divide.knowledge import (
     Condition,
     Knowledge,
@@ -94,6 +94,9 @@ class ConditionResult:
         percentile of départements", "threshold").
     passed : bool or None
         None when it could not be checked.
+    value_ends, reference_ends : tuple of float, or None
+        The plausible range of a MODELLED value (and of a reference
+        territory's value), None for a measured indicator.
     """
 
     indicator: str
@@ -104,6 +107,16 @@ class ConditionResult:
     cut: float | None
     reference_name: dict[str, str]
     passed: bool | None
+    value_ends: tuple[float, float] | None = None
+    reference_ends: tuple[float, float] | None = None
+
+    def value_display(self, lang: str) -> str:
+        """The value with its unit, and its range when modelled ('' if missing)."""
+        return value_text(self.value, self.indicator, lang, self.value_ends)
+
+    def reference_display(self, lang: str) -> str:
+        """The reference likewise (a threshold or percentile has no range)."""
+        return value_text(self.reference, self.indicator, lang, self.reference_ends)
 
     def to_dict(self, lang: str = "en") -> dict:
         """A JSON-ready description, texts in ``lang``."""
@@ -115,9 +128,13 @@ class ConditionResult:
             "kind": self.kind,
             "op": self.op,
             "value": self.value,
-            "value_display": value_text(self.value, self.indicator, lang),
+            "value_range": list(self.value_ends) if self.value_ends else None,
+            "value_display": self.value_display(lang),
             "reference": self.reference,
-            "reference_display": value_text(self.reference, self.indicator, lang),
+            "reference_range": (
+                list(self.reference_ends) if self.reference_ends else None
+            ),
+            "reference_display": self.reference_display(lang),
             "reference_name": self.reference_name.get(lang, ""),
             "cut": self.cut,
             "passed": self.passed,
@@ -309,11 +326,49 @@ def _rule_frames(
     return out, frames
 
 
-def value_text(value: float | None, ind_id: str, lang: str) -> str:
-    """A value with its unit ('' when missing)."""
+def value_text(
+    value: float | None,
+    ind_id: str,
+    lang: str,
+    ends: tuple[float, float] | None = None,
+) -> str:
+    """A value with its unit, then its range if ``ends`` are given ("" if missing)."""
     if value is None:
         return ""
-    return format_value(float(value), indicator(ind_id), lang)
+    ind = indicator(ind_id)
+    if ends is None:
+        return format_value(float(value), ind, lang)
+    return value_and_range(float(value), *ends, ind, lang)
+
+
+def _ends(
+    ctx: Tables, level: str, code: object, ind_id: str
+) -> tuple[float, float] | None:
+    """A territory's range of a modelled indicator, None if measured or missing."""
+    if not indicator(ind_id).ranged or not isinstance(code, str):
+        return None
+    table = ctx.level(level)
+    if code not in table.index:
+        return None
+    ends = value_range(table.loc[[code]], indicator(ind_id))
+    if ends is None:
+        return None
+    low, high = (as_number(end.iloc[0]) for end in ends)
+    return None if low is None or high is None else (low, high)
+
+
+def _reference_ends(
+    ctx: Tables, cond: Condition, frame: pd.DataFrame, code: str
+) -> tuple[float, float] | None:
+    """The range of the reference territory's value (kind ``reference`` only)."""
+    if cond.kind != "reference":
+        return None
+    ref_level = str(frame.at[code, "ref_level"])
+    ref_code = frame.at[code, "ref_code"]
+    if ref_level == "france":
+        table = ctx.level("france")
+        ref_code = None if table.empty else str(table.index[0])
+    return _ends(ctx, ref_level, ref_code, cond.indicator)
 
 
 def gap_text(
@@ -381,6 +436,8 @@ def _match(
                 cut=as_number(frame.at[code, "cut"]),
                 reference_name=_reference_name(ctx, cond, level, frame, code),
                 passed=None if passed is pd.NA else bool(passed),
+                value_ends=_ends(ctx, level, code, cond.indicator),
+                reference_ends=_reference_ends(ctx, cond, frame, code),
             )
         )
     reason = {}
@@ -415,13 +472,13 @@ def _match(
 def _describe(result: ConditionResult, lang: str) -> str:
     """One condition in words, with its numbers (for rules that did not fire)."""
     label = indicator(result.indicator).name(lang)
-    value = value_text(result.value, result.indicator, lang) or t("no_data", lang)
+    value = result.value_display(lang) or t("no_data", lang)
     colon = "\u00a0:" if lang == "fr" else ":"
     if result.kind == "missing":
         return f"{label}{colon} {value}, {t('rec_fires_if_missing', lang)}"
     text = f"{label}{colon} {value}"
     if result.kind == "reference":
-        reference = value_text(result.reference, result.indicator, lang)
+        reference = result.reference_display(lang)
         name = result.reference_name[lang]
         text += f" {t('rec_against', lang)} {reference} ({name})"
     cut = value_text(result.cut, result.indicator, lang)
@@ -437,10 +494,8 @@ def _placeholders(
     values = {"name": name, "peers": t(f"rec_peers_{level}", lang)}
     for i, r in enumerate(results, start=1):
         suffix = "" if i == 1 else f"_{i}"
-        values[f"value{suffix}"] = value_text(r.value, r.indicator, lang) or (
-            t("no_data", lang)
-        )
-        values[f"reference{suffix}"] = value_text(r.reference, r.indicator, lang)
+        values[f"value{suffix}"] = r.value_display(lang) or t("no_data", lang)
+        values[f"reference{suffix}"] = r.reference_display(lang)
         values[f"gap{suffix}"] = gap_text(r.value, r.reference, r.indicator, lang)
         values[f"ref_name{suffix}"] = r.reference_name.get(lang, "")
     return values
