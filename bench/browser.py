@@ -11,9 +11,9 @@ times after one warm-up visit per view.
 "Drawn" means, polled every 50 ms inside the page and held for 1 s: the page
 title (``h1``) is there, no element is stale and Streamlit shows no "running"
 status, every folium map has drawn its shapes (SVG paths, or pixels on Leaflet's
-canvas), every plotly chart has its SVG, and the view's own map or chart exists.
-The time is from navigation start (``performance.timeOrigin``) to the start of
-that stable second.
+canvas), every plotly chart has its SVG and every Vega chart its marks, and the
+view's own map or chart exists. The time is from navigation start
+(``performance.timeOrigin``) to the start of that stable second.
 
 Bytes over the wire are counted from the Chrome DevTools Protocol until the view
 is drawn: HTTP as ``Network.loadingFinished.encodedDataLength`` (headers and
@@ -58,7 +58,7 @@ class View:
     key: str
     label: str
     url: str
-    needs: str | None  # "map" (a folium map), "plot" (a plotly chart) or None
+    needs: str | None  # "map" (a folium map), "plot" (a chart) or None
 
 
 VIEWS = (
@@ -142,6 +142,10 @@ def ready_script(needs: str | None, map_drawn_js: str) -> str:
     }}
     for (const p of d.querySelectorAll('.js-plotly-plot')) {{
       if (!p.querySelector('.main-svg')) return false;
+      plots += 1;
+    }}
+    for (const v of d.querySelectorAll('.vega-embed')) {{
+      if (!v.querySelector('svg.marks, canvas.marks')) return false;
       plots += 1;
     }}
     if (NEEDS === 'map' && maps === 0) return false;

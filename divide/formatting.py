@@ -104,6 +104,18 @@ def plotly_separators(lang: str) -> str:
     return f",{THIN}" if lang == "fr" else ".,"
 
 
+def vega_number_locale(lang: str) -> dict:
+    """Vega's number locale (``config.locale.number``) for the language."""
+    if lang == "fr":
+        return {
+            "decimal": ",",
+            "thousands": THIN,
+            "grouping": [3],
+            "currency": ["", f"{NBSP}€"],
+        }
+    return {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]}
+
+
 def plotly_percent_suffix(lang: str) -> str:
     """The ``ticksuffix`` of a percentage axis: " %" in French, "%" in English."""
     return f"{NBSP}%" if lang == "fr" else "%"

@@ -70,11 +70,11 @@ def _section(prefix: str, level: str, code: str, lg: str) -> None:
     # A static table (read as text, printed whole): a few rows, a few columns.
     with st.container(key=f"{prefix}_type_table"):
         st.table(typology.by_type_view(frame, grid, lg, labels))
-    st.plotly_chart(
-        typology.by_type_figure(frame, ind_id, grid, lg, title=labels[ind_id]),
-        width="stretch",
-        key=f"{prefix}_type_chart",
-    )
+    with st.container(key=f"{prefix}_type_chart"):
+        st.vega_lite_chart(
+            spec=typology.by_type_figure(frame, ind_id, grid, lg, title=labels[ind_id]),
+            width="stretch",
+        )
     src = source(territory_types.SOURCES[grid])
     origin = f"{src.producer} — {t('vintage', lg)} {src.vintage}"
     st.caption(f"{t('type_table_note', lg)} {t('type_source', lg, source=origin)}")

@@ -8,9 +8,12 @@ on any exception, with the last frames of its stack.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import pandas as pd
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -68,3 +71,15 @@ def open_page(
 def texts(elements) -> str:
     """The values of some elements, one per line."""
     return "\n".join(str(e.value) for e in elements)
+
+
+def vega_charts(at: AppTest) -> list[tuple[dict, pd.DataFrame]]:
+    """Each Vega-Lite chart of the page: its spec and its data.
+
+    Streamlit moves a spec's inline ``data.values`` into an Arrow table of the
+    element, read back here.
+    """
+    return [
+        (json.loads(c.proto.spec), convert_arrow_bytes_to_pandas_df(c.proto.data.data))
+        for c in at.get("vega_lite_chart")
+    ]

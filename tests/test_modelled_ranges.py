@@ -116,8 +116,11 @@ def test_by_type_carries_the_range(atlas):
         assert creuse.loc[density, f"low_{MODELLED}"] == pytest.approx(low)
     view = typology.by_type_view(frame, "density", "en")
     assert view.loc[indicator(MODELLED).name("en")].str.count("%").eq(3).all()
-    figure = typology.by_type_figure(frame, MODELLED, "density", "en", title="x")
-    assert all(bar.error_y.array is not None for bar in figure.data)
+    spec = typology.by_type_figure(frame, MODELLED, "density", "en", title="x")
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "rule", "text"]
+    bars = spec["data"]["values"]
+    assert all(r["low"] <= r["value"] <= r["high"] for r in bars if r["value"])
+    assert all(" – " in r["hover"] for r in bars if r["value"])  # its range
 
 
 def test_people_far_from_a_site_have_a_range(atlas):

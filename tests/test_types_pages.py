@@ -7,10 +7,10 @@ indicator pickers of the "by type of territory" section of Overview and Profile.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
+from apptest import vega_charts
 from test_app import open_page, problems, texts, url
 
 from divide import export, fragility, typology
@@ -43,10 +43,9 @@ def visible(at) -> list[str]:
     for widget in (*at.selectbox, *at.multiselect):
         parts.append(str(widget.label))
         parts += [str(o) for o in widget.options]
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        for trace in spec["data"]:
-            parts += [str(trace.get("name", "")), *map(str, trace.get("x", []))]
+    for spec, data in vega_charts(at):
+        parts += [*map(str, data["area"]), *map(str, data["class_name"])]
+        parts += [str(tip["title"]) for tip in spec["encoding"]["tooltip"]]
     return parts
 
 
@@ -224,12 +223,11 @@ def test_by_type_table_and_chart(atlas, page, lang):
     assert table.loc[row, f"France — {rural}"] == format_value(
         frame.loc[("FR", "rural"), "thd30_share"], ind, lang
     )
-    charts = [
-        c for c in at.get("plotly_chart") if c.proto.id.endswith(f"{page}_type_chart")
-    ]
+    charts = vega_charts(at)  # the by-type bars, the page's one chart
     assert len(charts) == 1
-    spec = json.loads(charts[0].proto.spec)
-    assert [trace["name"] for trace in spec["data"]] == ["Finistère", "France"]
+    spec, data = charts[0]
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["Finistère", "France"]
+    assert list(dict.fromkeys(data["area"])) == ["Finistère", "France"]
     assert_one_language(at, lang)
 
     # Another grid and another charted indicator: kept in the URL.

@@ -4,7 +4,7 @@ recomputed from the raw files with plain pandas."""
 
 from __future__ import annotations
 
-import html
+import json
 import math
 from pathlib import Path
 
@@ -19,7 +19,6 @@ from divide.atlas import TYPE_COLUMNS, Atlas
 from divide.build.harmonise import harmonise_classes
 from divide.build.readers.typology import CLASSES, read_grid
 from divide.errors import DivideError, SourceError
-from divide.formatting import plotly_separators
 from divide.i18n import STRINGS, t
 from divide.indicators import compute, value_column
 from divide.registry import indicators, source
@@ -466,18 +465,23 @@ def test_by_type_view_leaves_out_classes_absent_from_the_area(atlas):
 
 def test_by_type_figure(atlas):
     frame = typology.by_type(atlas, ("departement", "29"), ["thd30_share"])
-    fig = typology.by_type_figure(frame, "thd30_share", "density3", "fr", title="THD")
-    assert [trace.name for trace in fig.data] == ["Finistère", "France"]
-    assert list(fig.data[0].x) == [
+    spec = typology.by_type_figure(frame, "thd30_share", "density3", "fr", title="THD")
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["Finistère", "France"]
+    # Classes in the grid's order, a long name on two lines.
+    assert spec["encoding"]["x"]["sort"] == [
         "Urbain dense",
-        "Urbain intermédiaire",
+        "Urbain\nintermédiaire",
         "Rural",
         "Ensemble",
     ]
-    assert fig.data[0].y[2] == pytest.approx(100 * frame.loc[2, "thd30_share"])
-    assert fig.layout.separators == plotly_separators("fr")
-    # Escaped for plotly (which decodes entities when it draws the text).
-    assert html.unescape(fig.data[1].text[2]).replace("\u00a0", " ").endswith(" %")
+    rows = {(r["area"], r["class_name"]): r for r in spec["data"]["values"]}
+    rural = rows[("Finistère", "Rural")]
+    assert rural["value"] == pytest.approx(100 * frame.loc[2, "thd30_share"])
+    assert rural["text"].replace("\u00a0", " ").endswith(" %")
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    assert spec["layer"][0]["encoding"]["y"]["title"].startswith("THD (")
+    # Plain text: Vega draws SVG text and escapes its tooltips, nothing to decode.
+    assert "&" not in json.dumps(spec)
 
 
 def test_describe_lists_values_with_source_and_vintage():

@@ -378,6 +378,15 @@ def test_poisoned_open_data_names_in_map_presenter_and_sheet(
     wait_for_app(page)
     level = t("level_commune", "en")
     assert f"{commune} — {level}" in headings(page)
+    # The by-type bars (Vega, in SVG): the département's name as text in the
+    # legend, and in the tooltip of a bar.
+    chart = page.locator(".st-key-profile_type_chart")
+    chart.locator("g.mark-rect path").first.wait_for(timeout=60_000)
+    assert dep in chart.locator(".role-legend").first.text_content()
+    chart.locator("g.mark-rect path").first.hover()
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(timeout=10_000)
+    assert dep in tooltip.inner_text(), tooltip.inner_text()
     with page.expect_download() as caught:
         page.locator(".st-key-profile_download button").click()
     download = caught.value

@@ -68,10 +68,10 @@ def test_overview_by_type_table_and_chart(page, server, artifacts, lang):
     for area, name in (("23", "Creuse"), ("FR", "France")):
         expected = format_value(frame.loc[(area, "rural"), "thd30_share"], ind, lang)
         assert _plain(shown[f"{name} — {rural}"]) == _plain(expected)
-    # The chart: one bar per class and area, drawn by plotly.
-    chart = page.locator(".st-key-overview_type_chart .main-svg").first
+    # The chart: one bar per class and area, drawn by Vega in SVG.
+    chart = page.locator(".st-key-overview_type_chart svg").first
     chart.wait_for(timeout=60_000)
-    bars = page.locator(".st-key-overview_type_chart g.point")
+    bars = page.locator(".st-key-overview_type_chart g.mark-rect path")
     assert bars.count() >= 6, bars.count()
     wait_idle(page)
     screenshot(page, artifacts / f"overview_by_type_full_{lang}.png")
