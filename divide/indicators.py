@@ -330,19 +330,25 @@ def value_range(
     ends = [f"{ind.numerator}{end}" for end in RANGE_ENDS]
     if not ind.ranged or any(c not in table.columns for c in ends):
         return None
-    if ind.is_count:
-        low, high = (table[c].astype(float) for c in ends)
-    else:
-        den = table[ind.denominator].astype(float).where(lambda d: d > 0)
-        low, high = (ind.scale * table[c].astype(float) / den for c in ends)
-    return low, high
+    # On arrays: a one-row table (a territory's figure) is the common case, and
+    # pandas' per-operation overhead was most of its cost.
+    low, high = (table[c].to_numpy(dtype=float) for c in ends)
+    if not ind.is_count:
+        den = table[ind.denominator].to_numpy(dtype=float)
+        den = np.where(den > 0, den, np.nan)
+        low, high = ind.scale * low / den, ind.scale * high / den
+    return pd.Series(low, index=table.index), pd.Series(high, index=table.index)
 
 
 def range_text(row: pd.Series | Mapping, ind: Indicator, lang: str = "en") -> str:
     """The "plausible range 13.0 % – 18.3 %" of a modelled value, or ""."""
     if not ind.ranged:  # most figures: no frame built for nothing
         return ""
-    ends = value_range(pd.DataFrame([dict(row)]), ind)
+    # A one-row frame of the columns the range needs, not of the whole row.
+    needed = [f"{ind.numerator}{end}" for end in RANGE_ENDS]
+    if not ind.is_count:
+        needed.append(ind.denominator)
+    ends = value_range(pd.DataFrame([{c: row[c] for c in needed if c in row}]), ind)
     if ends is None:
         return ""
     low, high = (float(end.iloc[0]) for end in ends)

@@ -374,6 +374,16 @@ def add_numbered(
     group.add_to(fmap)
 
 
+def within(
+    places: pd.DataFrame, box: tuple[float, float, float, float]
+) -> pd.DataFrame:
+    """The places (``lon``, ``lat``) inside a (west, south, east, north) box."""
+    west, south, east, north = box
+    return places[
+        places["lon"].between(west, east) & places["lat"].between(south, north)
+    ]
+
+
 def main_places(places: pd.DataFrame, n: int = 8) -> pd.DataFrame:
     """The ``n`` most populous located places of a view that do not crowd.
 
@@ -395,14 +405,15 @@ def main_places(places: pd.DataFrame, n: int = 8) -> pd.DataFrame:
         float(ranked["lat"].max() - ranked["lat"].min()),
     )
     gap = extent / 10
+    # Plain floats: a national view may scan all ~35,000 communes before it
+    # finds n far enough apart (a Series lookup per pair took seconds).
+    lons, lats = ranked["lon"].tolist(), ranked["lat"].tolist()
     kept: list[int] = []
-    for i, (lon, lat) in enumerate(zip(ranked["lon"], ranked["lat"], strict=True)):
+    for i, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
         if len(kept) >= n:
             break
         near = any(
-            abs(lon - ranked["lon"].iat[j]) < gap
-            and abs(lat - ranked["lat"].iat[j]) < gap / 2
-            for j in kept
+            abs(lon - lons[j]) < gap and abs(lat - lats[j]) < gap / 2 for j in kept
         )
         if not near:
             kept.append(i)

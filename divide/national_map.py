@@ -34,6 +34,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from divide import classify
 from divide.indicators import format_value, value_and_range
@@ -93,9 +94,23 @@ def shapes_document(
     return json.dumps(document, separators=(",", ":")).encode(), codes
 
 
-def file_name(document: bytes, prefix: str = "communes") -> str:
-    """The file's name: its content's hash, so a browser may cache it for good."""
-    return f"{prefix}-{hashlib.sha256(document).hexdigest()[:16]}.json"
+def file_name(
+    shapes: gpd.GeoDataFrame, names: pd.Series, prefix: str = "communes"
+) -> str:
+    """The file's name: a hash of what the file is written from.
+
+    A browser may cache the file for good, and a server that finds it on disk
+    need not write it again (seconds for the communes). The hash covers the
+    format, ``q``, the codes, the names and the outlines (WKB): the same inputs
+    give the same bytes (bump :data:`FORMAT` when the way of writing changes).
+    """
+    ordered = shapes.sort_values("code", kind="stable")
+    digest = hashlib.sha256(f"{FORMAT}|{Q}".encode())
+    for code in ordered["code"]:
+        digest.update(f"|{code}={names.get(code, code)}".encode())
+    for wkb in shapely.to_wkb(ordered.geometry.values):
+        digest.update(wkb or b"-")
+    return f"{prefix}-{digest.hexdigest()[:16]}.json"
 
 
 def write_shapes(
@@ -106,11 +121,12 @@ def write_shapes(
     ``prefix`` names the level (``communes``, ``epci``). Older shapes files of
     the same level in the folder (another atlas) are removed.
     """
-    document, codes = shapes_document(shapes, names)
-    name = file_name(document, prefix)
+    name = file_name(shapes, names, prefix)
+    codes = [str(c) for c in shapes.sort_values("code", kind="stable")["code"]]
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     if not target.exists():
+        document, codes = shapes_document(shapes, names)
         partial = target.with_suffix(".part")
         partial.write_bytes(document)
         partial.replace(target)

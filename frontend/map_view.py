@@ -104,6 +104,8 @@ def layers(
 
     def add(fmap: folium.Map) -> None:
         places = atlas.members("commune", scope)
+        if scope is None:  # France is drawn framed on the mainland
+            places = maps.within(places, maps.FRAMES["mainland"])
         maps.add_place_labels(fmap, places, t("map_places", lg), n=n_places)
         if sites is not None:
             kind_labels = {k_: t(f"kind_{k_}", lg) for k_ in KINDS}

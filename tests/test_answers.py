@@ -237,6 +237,17 @@ def test_place_labels_are_the_biggest_places_escaped_and_spread():
     assert "divide-place" in page
 
 
+def test_a_national_map_labels_the_mainland_cities(atlas):
+    """France is framed on the mainland: its labels are the mainland's largest
+    cities, not Paris and the overseas capitals (the extent then spanned oceans)."""
+    communes = atlas.level("commune")
+    mainland = maps.within(communes, maps.FRAMES["mainland"])
+    assert not mainland.index.str.startswith("97").any()
+    names = list(maps.main_places(mainland)["name"])
+    biggest = communes[~communes.index.str.startswith("97")].nlargest(3, "population")
+    assert set(biggest["name"]) <= set(names) and len(names) == 8
+
+
 def test_site_clusters_get_the_contrasting_icon(atlas):
     fmap = maps.base_map(maps.bounds_of("mainland"))
     sites = atlas.sites_in(("departement", "29"), supply.MEDIATION_KINDS)

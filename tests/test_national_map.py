@@ -321,3 +321,22 @@ def test_a_count_over_a_region_keeps_folium_circles_and_says_so():
     assert _canvas(at) is None  # proportional circles: folium
     captions = " ".join(c.value for c in at.caption)
     assert t("canvas_fallback", "en") in captions
+
+
+def test_a_shapes_file_on_disk_is_not_written_again(tmp_path, monkeypatch):
+    """Its name comes from its inputs: a server finding it on disk skips the build."""
+    squares = [Polygon([(i, 0), (i + 1, 0), (i + 1, 1), (i, 1)]) for i in range(3)]
+    shapes = gpd.GeoDataFrame({"code": ["3", "1", "2"], "geometry": squares})
+    names = pd.Series({"1": "One", "2": "Two", "3": "Three"})
+    name, codes = national_map.write_shapes(shapes, names, tmp_path)
+    written = json.loads((tmp_path / name).read_bytes())
+    assert codes == written["codes"] == ["1", "2", "3"]
+
+    def build(*args, **kwargs):
+        raise AssertionError("the shapes file was built again")
+
+    monkeypatch.setattr(national_map, "shapes_document", build)
+    assert national_map.write_shapes(shapes, names, tmp_path) == (name, codes)
+    renamed = names.replace({"Two": "Deux"})
+    monkeypatch.undo()
+    assert national_map.write_shapes(shapes, renamed, tmp_path)[0] != name
