@@ -525,7 +525,8 @@ def by_type_figure(
             "tooltip": [
                 {"field": "area", "title": t("type_chart_area", lang)},
                 {"field": "class_name", "title": t("type_chart_class", lang)},
-                {"field": "hover", "title": title},
+                # A short key: the tooltip cuts long ones; the axis names it.
+                {"field": "hover", "title": t("value", lang)},
             ],
         },
         "layer": layers,
