@@ -317,6 +317,11 @@ def format_value(
     return format_count(value, lang)
 
 
+def _range_columns(ind: Indicator) -> list[str]:
+    """The base columns of a ranged indicator's low and high numerators."""
+    return [f"{ind.numerator}{end}" for end in RANGE_ENDS]
+
+
 def value_range(
     table: pd.DataFrame, ind: Indicator
 ) -> tuple[pd.Series, pd.Series] | None:
@@ -327,7 +332,7 @@ def value_range(
     computed like the value, over the same denominator. None for an indicator
     without a range, or a table without those columns.
     """
-    ends = [f"{ind.numerator}{end}" for end in RANGE_ENDS]
+    ends = _range_columns(ind)
     if not ind.ranged or any(c not in table.columns for c in ends):
         return None
     # On arrays: a one-row table (a territory's figure) is the common case, and
@@ -345,9 +350,7 @@ def range_text(row: pd.Series | Mapping, ind: Indicator, lang: str = "en") -> st
     if not ind.ranged:  # most figures: no frame built for nothing
         return ""
     # A one-row frame of the columns the range needs, not of the whole row.
-    needed = [f"{ind.numerator}{end}" for end in RANGE_ENDS]
-    if not ind.is_count:
-        needed.append(ind.denominator)
+    needed = _range_columns(ind) + ([] if ind.is_count else [ind.denominator])
     ends = value_range(pd.DataFrame([{c: row[c] for c in needed if c in row}]), ind)
     if ends is None:
         return ""

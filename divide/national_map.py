@@ -126,7 +126,7 @@ def write_shapes(
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     if not target.exists():
-        document, codes = shapes_document(shapes, names)
+        document, _ = shapes_document(shapes, names)  # the same codes
         partial = target.with_suffix(".part")
         partial.write_bytes(document)
         partial.replace(target)
