@@ -495,8 +495,13 @@ def by_type_figure(
         layers.insert(
             1,
             {
-                "mark": {"type": "rule", "color": "#555555"},
-                "encoding": {"y": _y("low", y_title), "y2": {"field": "high"}},
+                "mark": {"type": "rule"},
+                "encoding": {
+                    "y": _y("low", y_title),
+                    "y2": {"field": "high"},
+                    # Grey over any bar: in the bar's colour, its lower part hid.
+                    "color": {"value": "#555555"},
+                },
             },
         )
     return {

@@ -118,6 +118,8 @@ def test_by_type_carries_the_range(atlas):
     assert view.loc[indicator(MODELLED).name("en")].str.count("%").eq(3).all()
     spec = typology.by_type_figure(frame, MODELLED, "density", "en", title="x")
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "rule", "text"]
+    # The error bar is grey, not the area's colour (its lower part would hide).
+    assert spec["layer"][1]["encoding"]["color"] == {"value": "#555555"}
     bars = spec["data"]["values"]
     assert all(r["low"] <= r["value"] <= r["high"] for r in bars if r["value"])
     assert all(" – " in r["hover"] for r in bars if r["value"])  # its range
