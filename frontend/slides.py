@@ -10,6 +10,7 @@ from divide import story
 from divide.errors import DivideError
 from divide.i18n import t
 from divide.safe_text import markdown as md
+from divide.safe_text import visible
 from frontend import components, session
 
 # Our own static CSS (``slide.css``, no data in it, no comment: it is sent as
@@ -49,14 +50,14 @@ def body(slide: story.Slide, lg: str) -> None:
         else:
             chart = story.bar_figure(visual, lg)
         if chart is not None:
-            # theme=None: keep the figure's large type (Streamlit's theme shrinks it).
-            st.plotly_chart(
-                chart,
-                width="stretch",
-                key="pres_chart",
-                theme=None,
-                config={"displayModeBar": False},
-            )
+            # theme=None: keep the chart's large type (Streamlit's theme shrinks it).
+            with st.container(key="pres_chart"):
+                st.vega_lite_chart(
+                    spec=chart,
+                    width="stretch",
+                    theme=None,
+                    alt=visible(visual["title"]),
+                )
     with right:
         long = len(fig.text) > story.SHORT_FIGURE
         with st.container(key="pres_value_long" if long else "pres_value"):

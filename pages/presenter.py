@@ -3,7 +3,7 @@
 The slide number lives in the URL (``slide=2``, 1-based) so a link opens a given
 slide. The screen is clean by default: the sidebar starts collapsed
 (``present=0`` opens it), the options sit in one small popover, and the arrow
-keys move between slides. Maps and charts are plotly (no network).
+keys move between slides. Maps and charts are Vega-Lite (no network).
 """
 
 import time

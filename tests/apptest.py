@@ -77,9 +77,14 @@ def vega_charts(at: AppTest) -> list[tuple[dict, pd.DataFrame]]:
     """Each Vega-Lite chart of the page: its spec and its data.
 
     Streamlit moves a spec's inline ``data.values`` into an Arrow table of the
-    element, read back here.
+    element, read back here; GeoJSON stays in the spec (the data is then empty).
     """
     return [
-        (json.loads(c.proto.spec), convert_arrow_bytes_to_pandas_df(c.proto.data.data))
+        (
+            json.loads(c.proto.spec),
+            convert_arrow_bytes_to_pandas_df(c.proto.data.data)
+            if c.proto.data.data
+            else pd.DataFrame(),
+        )
         for c in at.get("vega_lite_chart")
     ]

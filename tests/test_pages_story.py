@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from apptest import open_page
+from apptest import open_page, vega_charts
 from streamlit.testing.v1 import AppTest
 
 from divide import audacities as aud
@@ -145,30 +145,79 @@ def test_unknown_territory_or_language(atlas):
         story.slides(atlas, "france", None, "de")
 
 
-def test_map_figure_offline_and_highlighted(atlas, stories):
-    visual = stories["gueret", "en"][0].visual
+def _creuse_collection(atlas, visual):
     ind = indicator(visual["indicator"])
     rows = atlas.members(visual["level"], visual["scope"])
     values = rows[["code", "name"]].reset_index(drop=True)
     values["value"] = rows[value_column(ind.id)].to_numpy()
     edges = classify.breaks(values["value"], 5, "quantiles")
     colours = classify.palette(len(edges) - 1, ind.direction)
-    shapes = atlas.geometry("commune")
+    shapes = atlas.geometry(visual["level"])
     shapes = shapes[shapes["code"].isin(values["code"])]
     collection = maps.feature_collection(shapes, values, ind, edges, colours, "en")
-    fig = story.map_figure(collection, edges, colours, visual, "en")
-    assert fig.layout.map.style == "white-bg"  # no tiles, no network
-    assert [tr.type for tr in fig.data] == ["choroplethmap", "choroplethmap"]
-    assert list(fig.data[1].locations) == ["23096"]
-    assert len(fig.data[0].colorbar.ticktext) == len(colours) + 1  # + no data
-    # The initial view holds the whole département (MapLibre: 512 px at zoom 0).
-    zoom = fig.layout.map.zoom
-    x0, _, x1, _ = story.charts._bounds(collection)
-    visible = story.MAP_WIDTH / 512 / 2**zoom * 360
-    assert x1 - x0 <= visible < 2 * (x1 - x0)
+    return rows, collection, edges, colours
 
 
-def test_bar_figure_escapes_names():
+def test_map_figure_offline_and_highlighted(atlas, stories):
+    visual = stories["gueret", "en"][0].visual
+    rows, collection, edges, colours = _creuse_collection(atlas, visual)
+    spec = story.map_figure(collection, edges, colours, visual, "en")
+    assert "url" not in spec["data"] and "url" not in json.dumps(spec["layer"])
+    features = spec["data"]["values"]["features"]
+    assert sorted(f["properties"]["code"] for f in features) == sorted(rows["code"])
+    fill, outline = spec["layer"]
+    assert all(layer["mark"]["type"] == "geoshape" for layer in spec["layer"])
+    assert outline["transform"] == [
+        {"filter": {"field": "properties.code", "equal": "23096"}}
+    ]
+    scale = fill["encoding"]["color"]["scale"]
+    assert len(scale["domain"]) == len(scale["range"]) == len(colours) + 1  # + no data
+    # Each commune is in the class of its value, recomputed from the atlas.
+    value = rows.set_index("code")[value_column(visual["indicator"])]
+    classes = classify.assign(value, edges)
+    label = dict(zip(value.index, classes, strict=True))
+    for f in features:
+        i = label[f["properties"]["code"]]
+        assert f["properties"]["class"] == scale["domain"][i if i >= 0 else -1]
+
+
+def test_national_map_keeps_to_the_mainland_frame(atlas, stories):
+    visual = stories["france", "fr"][0].visual
+    assert visual["frame"] == "mainland" and visual["level"] == "departement"
+    _, collection, edges, colours = _creuse_collection(atlas, visual)
+    spec = story.map_figure(collection, edges, colours, visual, "fr")
+    codes = {f["properties"]["code"] for f in spec["data"]["values"]["features"]}
+    assert {"75", "2A", "2B", "29"} <= codes  # Corsica is in the frame
+    assert not codes & {"971", "972", "973", "974", "976"}  # the maps show DROM apart
+
+
+def test_map_figure_shows_names_as_text():
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
+    name = "<img src=x onerror=alert(1)> & co"
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": square,
+                "properties": {
+                    "code": "1",
+                    "name": safe_text.html(name),
+                    "value": safe_text.html("50 %"),
+                    "fill": "#ffffff",
+                    "nodata": False,
+                },
+            }
+        ],
+    }
+    visual = {"indicator": "thd30_share", "highlight": None, "frame": None}
+    spec = story.map_figure(collection, [0.0, 1.0], ["#ffffff"], visual, "en")
+    (props,) = [f["properties"] for f in spec["data"]["values"]["features"]]
+    # Vega draws text and its tooltip escapes it: the name as typed, not escaped.
+    assert props["name"] == name and props["value"] == "50 %"
+
+
+def test_bar_figure_keeps_order_values_and_highlight():
     visual = {
         "kind": "bar",
         "title": "x",
@@ -176,16 +225,49 @@ def test_bar_figure_escapes_names():
         "range": None,
         "bars": [
             {
-                "label": "<img src=x onerror=alert(1)>",
-                "value": 1.0,
-                "text": "1 km",
+                "label": "<img src=x>\u202e",
+                "value": 3.1,
+                "text": "3,1 km",
                 "highlight": True,
                 "group": None,
-            }
+            },
+            {
+                "label": "France",
+                "value": None,
+                "text": "n/a",
+                "highlight": False,
+                "group": None,
+            },
         ],
     }
-    fig = story.bar_figure(visual, "en")
-    assert "<img" not in json.dumps(fig.to_plotly_json()["data"])
+    spec = story.bar_figure(visual, "fr")
+    assert [r["label"] for r in spec["data"]["values"]] == ["<img src=x>", "France"]
+    assert spec["encoding"]["y"]["sort"] == ["<img src=x>", "France"]
+    assert [r["at"] for r in spec["data"]["values"]] == [3.1, 0]  # n/a written at 0
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    colour = spec["layer"][0]["encoding"]["color"]
+    assert colour["condition"]["value"] == story.charts.HIGHLIGHT
+
+
+def test_grouped_bars_outline_the_territory():
+    bars = [
+        {
+            "label": place,
+            "value": v,
+            "text": str(v),
+            "highlight": place == "A",
+            "group": group,
+        }
+        for place in ("A", "B")
+        for group, v in (("net", 10.0), ("skills", 20.0))
+    ]
+    visual = {"kind": "bar", "title": "x", "axis": "s", "range": [0, 100], "bars": bars}
+    spec = story.bar_figure(visual, "en")
+    assert spec["encoding"]["yOffset"]["sort"] == ["net", "skills"]
+    bar = spec["layer"][0]["encoding"]
+    assert bar["x"]["scale"] == {"domain": [0, 100]}
+    assert bar["color"]["scale"]["domain"] == ["net", "skills"]
+    assert bar["strokeWidth"]["condition"]["value"] == 3
 
 
 def test_plain_markdown_shows_text_as_typed():
@@ -204,7 +286,8 @@ def test_presenter_renders(lang, where):
     assert not at.error, [e.value for e in at.error]
     assert at.title[0].value == t("story_title_broadband", lang)
     assert at.query_params["slide"] == "1"
-    assert at.get("plotly_chart"), "no chart on the slide"
+    ((spec, data),) = vega_charts(at)
+    assert len(data) or spec["data"]["values"]["features"], "an empty chart"
 
 
 def test_presenter_deep_link_and_navigation():

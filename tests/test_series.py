@@ -10,6 +10,7 @@ import shutil
 import geopandas as gpd
 import pandas as pd
 import pytest
+from apptest import vega_charts
 from streamlit.testing.v1 import AppTest
 
 from divide import series as dated
@@ -186,7 +187,9 @@ def test_progress_slide_renders(lang):
     at.run()
     assert not at.exception
     assert at.title[0].value == t("story_title_progress", lang)
-    assert at.get("plotly_chart")
+    ((spec, data),) = vega_charts(at)
+    assert spec["mark"]["type"] == "line"
+    assert data["highlight"].any() and data["line"].nunique() == 3
 
 
 def test_cli_writes_the_long_table(tmp_path, capsys):

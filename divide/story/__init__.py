@@ -13,10 +13,9 @@ or commune; for France, a slide reports the theme's rule that fires in the most
 départements. When nothing fires, the slide shows the theme's general
 recommendation and says so (``Advice.fallback``).
 
-The app draws the slides (``pages/presenter.py``); :func:`bar_figure` and
-:func:`map_figure` turn the visual specs into plotly figures, which need no
-network (map style ``white-bg``: no tiles). Every name that reaches plotly is
-HTML-escaped, since plotly renders labels and hover boxes as HTML.
+The app draws the slides (``pages/presenter.py``); :func:`bar_figure`,
+:func:`line_figure` and :func:`map_figure` turn the visual specs into Vega-Lite
+specifications, which need no network (no tiles) and show names as plain text.
 
 Modules: :mod:`~divide.story.outline` (the slides in order, their themes, the
 data types), :mod:`~divide.story.facts` (a territory's figures against its
@@ -24,12 +23,11 @@ parents, source lines, visual specs), :mod:`~divide.story.advice` (fired rules
 → :class:`Advice`), :mod:`~divide.story.measures` (the slides of one measure),
 :mod:`~divide.story.verdicts` (fragility and "what to do"),
 :mod:`~divide.story.sequence` (:func:`slides`) and :mod:`~divide.story.charts`
-(the plotly figures).
+(the Vega-Lite charts).
 """
 
 from divide.story.charts import (
     MAP_HEIGHT,
-    MAP_WIDTH,
     bar_figure,
     class_labels,
     line_figure,
@@ -56,7 +54,6 @@ __all__ = [
     "CALLS_FOR_RULES",
     "MAP_HEIGHT",
     "MAP_VIEW",
-    "MAP_WIDTH",
     "SHORT_FIGURE",
     "SLIDES",
     "THEMES",

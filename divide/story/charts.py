@@ -1,146 +1,225 @@
-"""The slides' charts: plotly bars, lines and a tile-free choropleth of a visual spec.
+"""The slides' charts: Vega-Lite specifications of a visual spec (bars, lines, a map).
 
-They need no network (map style ``white-bg``: no tiles); every name that reaches
-plotly is HTML-escaped, since plotly renders labels and hover boxes as HTML.
+Streamlit draws them with its Vega bundle (about a sixth of plotly's, which the
+presenter no longer loads): no tiles, no network. The data travel inline in the
+specification. Names are plain text: Vega draws SVG text and its tooltip escapes
+markup; the map's GeoJSON, whose names are escaped for Leaflet, is read back to
+the text it stands for.
 """
 
 from __future__ import annotations
 
-import math
+from html import unescape
 
 import numpy as np
-import plotly.graph_objects as go
 from shapely.geometry import shape
 
 from divide import maps
 from divide.classify import NO_DATA
+from divide.formatting import format_date, vega_number_locale
 from divide.i18n import t
 from divide.indicators import unit_label
 from divide.registry import indicator
-from divide.safe_text import html
+from divide.safe_text import visible
 
 HIGHLIGHT = "#bd0026"
 OTHER = "#6b7280"
 INFRA_COLOUR = "#2166ac"
 SKILLS_COLOUR = "#b35806"
-# Chart heights that leave the title, the key figure, the recommendation and the
-# vintage on one 1280×720 screen (the smallest projector the presenter targets).
+INK = "#111827"
+# Chart heights (axes and legend included) that leave the title, the key figure,
+# the recommendation and the vintage on one 1280×720 screen (the smallest
+# projector the presenter targets).
 MAP_HEIGHT = 275
 CHART_HEIGHT = 275
-#: The app's font (Streamlit's "sans serif" theme font), for plotly's texts.
+#: The app's font (Streamlit's "sans serif" theme font), for the charts' texts.
 FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'
-# The map's narrowest usual width (a 1440 px page with the sidebar, less the
-# legend: 387 px measured), for the initial zoom: wider screens show a margin.
-MAP_WIDTH = 380
+# Room on the right of the bars for the value written after the longest one.
+BAR_TEXT_ROOM = 80
 
 
-def _layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
-    fig.update_layout(
-        height=height,
-        margin={"l": 10, "r": 90, "t": 10, "b": 10},
-        font={"size": 18, "color": "#111827", "family": FONT_FAMILY},
-        separators=", " if lang == "fr" else ".,",
-        paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
-    )
-    return fig
+def _spec(lang: str, height: int, **parts) -> dict:
+    """A chart filling its column, ``height`` px tall, with large type."""
+    return {
+        "width": "container",
+        "height": height,
+        "autosize": {"type": "fit", "contains": "padding"},
+        "background": "#ffffff",
+        **parts,
+        "config": {
+            "font": FONT_FAMILY,
+            "locale": {"number": vega_number_locale(lang)},
+            "view": {"stroke": None},
+            "axis": {
+                "labelFontSize": 18,
+                "titleFontSize": 18,
+                "titleFontWeight": "normal",
+                "labelColor": INK,
+                "titleColor": INK,
+                "gridColor": "#e5e7eb",
+                "labelLimit": 0,
+            },
+            "legend": {"labelFontSize": 16, "labelColor": INK, "labelLimit": 0},
+        },
+    }
 
 
-def bar_figure(visual: dict, lang: str = "fr") -> go.Figure:
+def bar_figure(visual: dict, lang: str = "fr") -> dict:
     """Horizontal bars of a ``bar`` visual spec (grouped when bars have groups).
 
-    Labels and texts are HTML-escaped; the territory's bars are highlighted.
+    The territory's bars are highlighted (in red, or outlined when grouped); each
+    bar's text is written after it, a missing value's at zero.
     """
     bars = visual["bars"]
-    groups = list(dict.fromkeys(b["group"] for b in bars if b.get("group")))
-    fig = go.Figure()
-    if groups:
-        colours = dict(zip(groups, (INFRA_COLOUR, SKILLS_COLOUR), strict=False))
-        for group in groups:
-            part = [b for b in bars if b["group"] == group]
-            fig.add_trace(
-                go.Bar(
-                    x=[b["value"] for b in part],
-                    y=[html(b["label"]) for b in part],
-                    name=html(group),
-                    orientation="h",
-                    marker_color=colours.get(group, OTHER),
-                    marker_line={
-                        "color": "#111827",
-                        "width": [3 if b["highlight"] else 0 for b in part],
-                    },
-                    text=[html(b["text"]) for b in part],
-                    textposition="outside",
-                    cliponaxis=False,
-                    hovertemplate="%{y}: %{text}<extra>" + html(group) + "</extra>",
-                )
-            )
-        fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15})
-    else:
-        fig.add_trace(
-            go.Bar(
-                x=[b["value"] for b in bars],
-                y=[html(b["label"]) for b in bars],
-                orientation="h",
-                marker_color=[HIGHLIGHT if b["highlight"] else OTHER for b in bars],
-                text=[html(b["text"]) for b in bars],
-                textposition="outside",
-                cliponaxis=False,
-                hovertemplate="%{y}: %{text}<extra></extra>",
-            )
-        )
-        fig.update_layout(showlegend=False)
-    longest = max((len(b["label"]) for b in bars), default=0)
-    fig.update_yaxes(
-        autorange="reversed",
-        type="category",
-        automargin=True,
-        tickfont={"size": 18 if longest <= 28 else 15},
-    )
-    fig.update_xaxes(
-        title_text=html(visual.get("axis", "")),
-        range=visual.get("range"),
-        gridcolor="#e5e7eb",
-        automargin=True,
-        title_standoff=12,
-    )
-    height = 60 * len(bars) + 130 if not groups else 45 * len(bars) + 170
-    return _layout(fig, lang, min(max(height, 240), CHART_HEIGHT))
-
-
-def line_figure(visual: dict, lang: str = "fr") -> go.Figure:
-    """Lines of a ``line`` visual spec: the territory highlighted, the others grey."""
-    fig = go.Figure()
-    greys = iter(("#6b7280", "#9ca3af", "#d1d5db"))
-    for line in visual["lines"]:
-        colour = HIGHLIGHT if line["highlight"] else next(greys, OTHER)
-        fig.add_trace(
-            go.Scatter(
-                x=line["dates"],
-                y=line["values"],
-                name=html(line["label"]),
-                mode="lines+markers",
-                line={"color": colour, "width": 5 if line["highlight"] else 3},
-                hovertemplate="%{x}: %{y}<extra>" + html(line["label"]) + "</extra>",
-            )
-        )
-    fig.update_layout(
-        legend={
-            "orientation": "h",
-            "y": 1.02,
-            "yanchor": "bottom",
-            "x": 0,
-            "font": {"size": 16},
+    groups = list(dict.fromkeys(visible(b["group"]) for b in bars if b.get("group")))
+    rows = [
+        {
+            "label": visible(b["label"]),
+            "value": b["value"],
+            "at": b["value"] if b["value"] is not None else 0,
+            "text": visible(b["text"]),
+            "group": visible(b.get("group")),
+            "highlight": bool(b["highlight"]),
         }
+        for b in bars
+    ]
+    labels = list(dict.fromkeys(row["label"] for row in rows))
+    longest = max((len(label) for label in labels), default=0)
+    axis = visible(visual.get("axis", ""))
+    x_scale = {"domain": list(visual["range"])} if visual.get("range") else {}
+    encoding = {
+        "y": {
+            "field": "label",
+            "type": "nominal",
+            "sort": labels,
+            "title": None,
+            "axis": {"labelFontSize": 18 if longest <= 28 else 15},
+        },
+        "tooltip": [
+            {"field": "label", "title": t("territory", lang)},
+            {"field": "text", "title": t("value", lang)},
+        ],
+    }
+    if groups:
+        encoding["yOffset"] = {"field": "group", "sort": groups}
+        encoding["tooltip"].insert(1, {"field": "group", "title": axis or None})
+        colour = {
+            "field": "group",
+            "type": "nominal",
+            "sort": groups,
+            "scale": {
+                "domain": groups,
+                "range": [INFRA_COLOUR, SKILLS_COLOUR, OTHER][: len(groups)],
+            },
+            "legend": {"orient": "bottom", "title": None, "direction": "horizontal"},
+        }
+    else:
+        colour = {
+            "condition": {"test": "datum.highlight", "value": HIGHLIGHT},
+            "value": OTHER,
+        }
+    bar = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": axis or None,
+                "scale": x_scale,
+                "axis": {"titlePadding": 12},
+            },
+            "color": colour,
+        },
+    }
+    if groups:  # the territory's bars outlined, the colours telling the axes
+        bar["encoding"]["stroke"] = {
+            "condition": {"test": "datum.highlight", "value": INK},
+            "value": None,
+        }
+        bar["encoding"]["strokeWidth"] = {
+            "condition": {"test": "datum.highlight", "value": 3},
+            "value": 0,
+        }
+    text = {
+        "mark": {
+            "type": "text",
+            "align": "left",
+            "dx": 6,
+            "fontSize": 18,
+            "color": INK,
+        },
+        "encoding": {
+            "x": {"field": "at", "type": "quantitative", "scale": x_scale},
+            "text": {"field": "text"},
+        },
+    }
+    height = 60 * len(bars) + 130 if not groups else 45 * len(bars) + 170
+    return _spec(
+        lang,
+        min(max(height, 240), CHART_HEIGHT),
+        padding={"left": 5, "top": 5, "bottom": 5, "right": BAR_TEXT_ROOM},
+        data={"values": rows},
+        encoding=encoding,
+        layer=[bar, text],
     )
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(
-        title_text=html(visual.get("axis", "")),
-        gridcolor="#e5e7eb",
-        rangemode="tozero",
-        automargin=True,
+
+
+def line_figure(visual: dict, lang: str = "fr") -> dict:
+    """Lines of a ``line`` visual spec: the territory highlighted, the others grey."""
+    greys = iter(("#6b7280", "#9ca3af", "#d1d5db"))
+    names, colours, rows = [], [], []
+    for line in visual["lines"]:
+        name = visible(line["label"])
+        names.append(name)
+        colours.append(HIGHLIGHT if line["highlight"] else next(greys, OTHER))
+        rows += [
+            {
+                "date": date,
+                "when": format_date(date, lang),
+                "value": value,
+                "line": name,
+                "highlight": bool(line["highlight"]),
+            }
+            for date, value in zip(line["dates"], line["values"], strict=True)
+        ]
+    axis = visible(visual.get("axis", ""))
+    return _spec(
+        lang,
+        CHART_HEIGHT,
+        data={"values": rows},
+        mark={"type": "line", "point": {"size": 60}},
+        encoding={
+            "x": {
+                "field": "date",
+                "type": "temporal",
+                "title": None,
+                # Years are written the same in both languages.
+                "axis": {"format": "%Y", "tickCount": {"interval": "year", "step": 1}},
+            },
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": axis or None,
+                "scale": {"zero": True},
+            },
+            "color": {
+                "field": "line",
+                "type": "nominal",
+                "sort": names,
+                "scale": {"domain": names, "range": colours},
+                "legend": {"orient": "top", "title": None, "direction": "horizontal"},
+            },
+            "strokeWidth": {
+                "condition": {"test": "datum.highlight", "value": 5},
+                "value": 3,
+            },
+            "tooltip": [
+                {"field": "line", "title": t("territory", lang)},
+                {"field": "when", "title": t("date", lang)},
+                {"field": "value", "type": "quantitative", "title": axis or None},
+            ],
+        },
     )
-    return _layout(fig, lang, CHART_HEIGHT)
 
 
 def class_labels(edges: list[float], ind_id: str, lang: str) -> list[str]:
@@ -164,21 +243,10 @@ def _bounds(collection: dict) -> tuple[float, float, float, float] | None:
     return (arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max())
 
 
-def _view(bounds: tuple[float, float, float, float]) -> tuple[dict, float]:
-    """Centre and zoom that fit a box in the map (Web Mercator)."""
-    x0, y0, x1, y1 = bounds
-
-    def merc(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    dx = max((x1 - x0) / 360, 1e-6)
-    dy = max((merc(y1) - merc(y0)) / (2 * math.pi), 1e-6)
-    # MapLibre's world is 512 px wide at zoom 0; the plot is the figure less margins.
-    zoom = min(math.log2(MAP_WIDTH / 512 / dx), math.log2((MAP_HEIGHT - 20) / 512 / dy))
-    zoom -= 0.1
-    mid = (merc(y0) + merc(y1)) / 2
-    lat = math.degrees(2 * math.atan(math.exp(mid)) - math.pi / 2)
-    return {"lon": (x0 + x1) / 2, "lat": lat}, max(min(zoom, 14.0), 1.0)
+def _inside(feature: dict, box: tuple[float, float, float, float]) -> bool:
+    """True when a feature's outline meets the box (lon/lat)."""
+    x0, y0, x1, y1 = shape(feature["geometry"]).bounds
+    return x0 <= box[2] and x1 >= box[0] and y0 <= box[3] and y1 >= box[1]
 
 
 def map_figure(
@@ -189,8 +257,11 @@ def map_figure(
     lang: str = "fr",
     *,
     no_data: str = "",
-) -> go.Figure:
-    """A plotly choropleth (MapLibre, no tiles) of a ``choropleth`` visual spec.
+) -> dict:
+    """A choropleth (Vega-Lite geoshapes, Mercator, no tiles) of a ``choropleth`` spec.
+
+    The map is fitted to the visual's frame (the features it meets) or to the
+    whole collection; the highlighted territory is outlined in black.
 
     Parameters
     ----------
@@ -210,53 +281,73 @@ def map_figure(
     labels = class_labels(edges, visual["indicator"], lang)[: len(palette)]
     palette.append(NO_DATA)
     labels.append(no_data or t("no_data", lang))
-    index = {colour: i for i, colour in enumerate(palette)}
-    features = collection["features"]
-    k = len(palette)
-    scale = []
-    for i, colour in enumerate(palette):
-        scale += [[i / k, colour], [(i + 1) / k, colour]]
-    fig = go.Figure(
-        go.Choroplethmap(
-            geojson=collection,
-            featureidkey="properties.code",
-            locations=[f["properties"]["code"] for f in features],
-            z=[index.get(f["properties"]["fill"], k - 1) for f in features],
-            zmin=-0.5,
-            zmax=k - 0.5,
-            colorscale=scale,
-            marker={"line": {"width": 0.4, "color": "#ffffff"}, "opacity": 0.9},
-            customdata=[
-                [f["properties"]["name"], f["properties"]["value"]] for f in features
-            ],
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
-            colorbar={
-                "tickvals": list(range(k)),
-                "ticktext": [html(x) for x in labels],
-                "tickfont": {"size": 16},
-                "thickness": 22,
-                "len": 0.9,
-                "outlinewidth": 0,
-            },
-        )
-    )
-    highlight = visual.get("highlight")
-    chosen = [f for f in features if highlight and f["properties"]["code"] == highlight]
-    if chosen:
-        fig.add_trace(
-            go.Choroplethmap(
-                geojson={"type": "FeatureCollection", "features": chosen},
-                featureidkey="properties.code",
-                locations=[highlight],
-                z=[0],
-                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                showscale=False,
-                marker={"line": {"width": 4, "color": "#000000"}},
-                hoverinfo="skip",
-            )
-        )
+    label_of = dict(zip(palette, labels, strict=True))
     frame = visual.get("frame")
-    bounds = maps.FRAMES[frame] if frame else _bounds(collection)
-    centre, zoom = _view(bounds or maps.FRAMES["mainland"])
-    fig.update_layout(map={"style": "white-bg", "center": centre, "zoom": zoom})
-    return _layout(fig, lang, MAP_HEIGHT)
+    features = [f for f in collection["features"] if f.get("geometry")]
+    if frame:
+        features = [f for f in features if _inside(f, maps.FRAMES[frame])]
+    shown = [
+        {
+            "type": "Feature",
+            "geometry": f["geometry"],
+            "properties": {
+                "code": unescape(f["properties"]["code"]),
+                "name": unescape(f["properties"]["name"]),
+                "value": unescape(f["properties"]["value"]),
+                "class": label_of.get(f["properties"]["fill"], labels[-1]),
+            },
+        }
+        for f in features
+    ]
+    layers: list[dict] = [
+        {
+            "mark": {
+                "type": "geoshape",
+                "stroke": "#ffffff",
+                "strokeWidth": 0.4,
+                "fillOpacity": 0.9,
+            },
+            "encoding": {
+                "color": {
+                    "field": "properties.class",
+                    "type": "nominal",
+                    "scale": {"domain": labels, "range": palette},
+                    "legend": {
+                        "title": None,
+                        "orient": "right",
+                        "symbolType": "square",
+                        "symbolSize": 300,
+                    },
+                },
+                "tooltip": [
+                    {"field": "properties.name", "title": t("territory", lang)},
+                    {"field": "properties.value", "title": t("value", lang)},
+                ],
+            },
+        }
+    ]
+    highlight = visual.get("highlight")
+    if highlight and any(f["properties"]["code"] == highlight for f in shown):
+        layers.append(
+            {
+                "transform": [
+                    {"filter": {"field": "properties.code", "equal": highlight}}
+                ],
+                "mark": {
+                    "type": "geoshape",
+                    "filled": False,
+                    "stroke": "#000000",
+                    "strokeWidth": 4,
+                },
+            }
+        )
+    return _spec(
+        lang,
+        MAP_HEIGHT,
+        data={
+            "values": {"type": "FeatureCollection", "features": shown},
+            "format": {"type": "json", "property": "features"},
+        },
+        projection={"type": "mercator"},
+        layer=layers,
+    )

@@ -350,7 +350,8 @@ def test_poisoned_open_data_names_in_map_presenter_and_sheet(
     page.screenshot(path=str(artifacts / "hostile_open_data_map.png"))
     assert_unharmed(page, dialogs)
 
-    # A presenter slide: the territory in Markdown, its parents in plotly bars.
+    # A presenter slide: the territory in Markdown, its parents in Vega bars
+    # (SVG text on the axis, plain text in the tooltip).
     page.goto(
         f"{poisoned}/presenter?lang=en&level=departement&code=29&slide=2",
         wait_until="domcontentloaded",
@@ -358,13 +359,16 @@ def test_poisoned_open_data_names_in_map_presenter_and_sheet(
     wait_for_app(page)
     page.get_by_text(f"2 / {len(story.SLIDES)} · {dep}").first.wait_for(timeout=60_000)
     chart = page.locator(".st-key-pres_chart")
-    chart.locator(".bars path").first.wait_for(timeout=60_000)
-    ticks = chart.locator(".ytick text").all_text_contents()
+    chart.locator("g.mark-rect path").first.wait_for(timeout=60_000)
+    ticks = chart.locator(".role-axis-label text").all_text_contents()
     region = visible(POISON[("region", "53")])
     assert any(region in tick for tick in ticks), ticks
     assert any(dep in tick for tick in ticks), ticks
-    hover_plotly(page, chart.locator(".bars path").first)
-    chart.locator(".hoverlayer .hovertext").first.wait_for(timeout=10_000)
+    chart.locator("g.mark-rect path").first.hover()
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(timeout=10_000)
+    assert dep in tooltip.inner_text(), tooltip.inner_text()
+    assert tooltip.locator("img, script, b, i").count() == 0
     screenshot(page, artifacts / "hostile_presenter.png")
     assert_unharmed(page, dialogs)
 

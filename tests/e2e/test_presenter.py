@@ -18,15 +18,11 @@ pytestmark = pytest.mark.e2e
 
 DEEP_LINK = "/presenter?lang=en&level=departement&code=23&slide=2"
 LOCAL = re.compile(r"^(https?://127\.0\.0\.1[:/]|data:|blob:|about:)")
-# A plotly chart is drawn when its SVG has bars, or its map canvas has a size.
+# A chart is drawn when its Vega SVG has marks: bars, lines or the map's shapes.
 CHART_DRAWN_JS = """() => {
-    const chart = document.querySelector('[data-testid="stPlotlyChart"]');
-    if (!chart) return false;
-    const marks = 'g.point path, g.trace.bars path, g.trace.scatter path.js-line';
-    if (chart.querySelectorAll(marks).length) return true;
-    const canvas = chart.querySelector('canvas.maplibregl-canvas, canvas');
-    return !!(canvas && canvas.width > 0 && canvas.height > 0
-              && chart.querySelector('.colorbar'));
+    const marks = ['rect', 'line', 'shape']
+        .map(m => `.st-key-pres_chart .vega-embed g.mark-${m} path`).join(', ');
+    return document.querySelectorAll(marks).length > 0;
 }"""
 
 
@@ -121,7 +117,7 @@ SIZES_JS = """() => {
     const body = [...document.querySelectorAll(
         '.st-key-pres_facts p, .st-key-pres_reco p, .st-key-pres_vintage p')]
         .map(e => parseFloat(getComputedStyle(e).fontSize));
-    const chart = document.querySelector('[data-testid="stPlotlyChart"] text');
+    const chart = document.querySelector('.st-key-pres_chart svg text');
     return {h1: px('.st-key-pres_slide h1'), body: Math.min(...body),
             app: getComputedStyle(
                 document.querySelector('.st-key-pres_reco p')).fontFamily,
@@ -146,7 +142,7 @@ def test_presenter_journey_creuse_fits_the_projector(browser, server, artifacts,
             assert query(page).get("slide") == str(number)
             assert not page.evaluate(SIDEBAR_SHOWN_JS), "the sidebar is in view"
             overflow = page.evaluate(NO_SCROLL_JS)
-            page.wait_for_timeout(1200)  # the map's polygons after its canvas
+            page.wait_for_timeout(700)  # the chart's layout after its first marks
             page.screenshot(
                 path=str(artifacts / f"presenter_creuse_{width}x{height}_{number}.png")
             )
@@ -156,7 +152,7 @@ def test_presenter_journey_creuse_fits_the_projector(browser, server, artifacts,
             sizes = page.evaluate(SIZES_JS)
             assert sizes["h1"] >= 40 and sizes["body"] >= 22, sizes
             if sizes["chart"]:
-                # Plotly's texts are in the app's font.
+                # The chart's texts are in the app's font.
                 first = sizes["app"].split(",")[0].strip().strip('"')
                 assert first in sizes["chart"], sizes
             assert not page.evaluate(CUT_LABELS_JS)
