@@ -106,6 +106,12 @@ VIEWS = (
         "plot",
     ),
     View(
+        "access",
+        "access to mediation (Finistère)",
+        "/access?lang=en&level=departement&code=29",
+        "map",
+    ),
+    View(
         "profile",
         "profile (Finistère)",
         "/profile?lang=en&level=departement&code=29",

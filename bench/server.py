@@ -49,6 +49,12 @@ VIEWS = (
         None,
     ),
     (
+        "access to mediation (Finistère)",
+        {"lang": "en", "level": "departement", "code": "29"},
+        "access",
+        None,
+    ),
+    (
         "presenter slide 1",
         {"lang": "en", "level": "departement", "code": "29", "slide": "1"},
         "presenter",

@@ -63,7 +63,7 @@ def _section(prefix: str, level: str, code: str, lg: str) -> None:
     )
     state.keep(tgrid=grid, tind=ind_id)
     try:
-        frame = typology.by_type(cache.atlas(), scope, IDS, grid)
+        frame = cache.by_type(scope, grid)
     except DivideError as exc:
         components.fail(exc)
         return

@@ -23,6 +23,7 @@ from divide import (
     maps,
     national_map,
     recommend,
+    sheet,
     story,
     supply,
     typology,
@@ -222,6 +223,28 @@ def type_options() -> dict[str, list[str]]:
 def diagnosis(level: str, code: str, lang: str) -> dict:
     """What applies to a territory (:func:`divide.recommend.recommend_json`)."""
     return recommend_json(atlas(), level, code, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def profile(level: str, code: str, lang: str):
+    """A territory's profile table, its sites, their table and its printable sheet.
+
+    The sites' table is None when there are none.
+    """
+    source = atlas()
+    sites = sheet.territory_sites(source, level, code)
+    return (
+        sheet.profile_table(source, level, code, lang),
+        sites,
+        None if sites.empty else sheet.sites_table(source, sites, lang),
+        sheet.territory_sheet(source, level, code, lang),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def by_type(scope: tuple[str, str] | None, grid: str) -> pd.DataFrame:
+    """The main indicators by type of territory (:func:`divide.typology.by_type`)."""
+    return typology.by_type(atlas(), scope, typology.DEFAULT_IDS, grid)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

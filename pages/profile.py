@@ -21,9 +21,7 @@ st.title(t("profile_title", lg))
 st.subheader(md(name if level == "france" else f"{name} — {t('level_' + level, lg)}"))
 
 try:
-    table = sheet.profile_table(atlas, level, code, lg)
-    sites = sheet.territory_sites(atlas, level, code)
-    document = sheet.territory_sheet(atlas, level, code, lg)
+    table, sites, sites_table, document = cache.profile(level, code, lg)
 except DivideError as exc:
     components.fail(exc)
     st.stop()
@@ -76,11 +74,11 @@ with list_col:
     if level != "france":
         st.markdown(f"**{t('sites_list', lg)}**")
     st.caption(counted(len(sites), "mediation_site", lg))
-    if sites.empty:
+    if sites_table is None:
         st.info(t("no_sites", lg))
     else:
         st.dataframe(
-            sheet.sites_table(atlas, sites, lg),
+            sites_table,
             hide_index=True,
             width="stretch",
             height=320,
