@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from folium.plugins import FastMarkerCluster
+from jinja2 import Template
 
 from divide import assets, classify
 from divide.formatting import counted, format_count
@@ -48,6 +49,8 @@ def feature_collection(
     edges: list[float],
     colours: list[str],
     lang: str,
+    *,
+    outlines: bool = True,
 ) -> dict:
     """GeoJSON of a view with escaped name, code, value text and fill colour.
 
@@ -58,21 +61,29 @@ def feature_collection(
     values : DataFrame
         ``code``, ``name``, ``value`` for the territories to draw; ``low`` and
         ``high`` for a modelled value with a range (shown in the tooltip).
+    outlines : bool
+        False: every ``geometry`` is None (the features drawn are the same), for
+        a map that has the outlines already (the canvas map's shapes file);
+        writing them is most of the cost of a large view.
     """
     merged = shapes.merge(values, on="code", how="inner")
     merged = merged[merged.geometry.notna() & ~merged.geometry.is_empty]
     classes = classify.assign(merged["value"], edges)
     ranged = {"low", "high"} <= set(merged.columns)
     # GEOS writes the GeoJSON (twice as fast as shapely's __geo_interface__).
-    outlines = shapely.to_geojson(merged.geometry.to_numpy())
+    written = (
+        shapely.to_geojson(merged.geometry.to_numpy())
+        if outlines
+        else [None] * len(merged)
+    )
     features = []
     for row, cls, outline in zip(
-        merged.itertuples(index=False), classes, outlines, strict=True
+        merged.itertuples(index=False), classes, written, strict=True
     ):
         features.append(
             {
                 "type": "Feature",
-                "geometry": json.loads(outline),
+                "geometry": None if outline is None else json.loads(outline),
                 "properties": {
                     "code": html(str(row.code)),
                     "name": html(str(row.name)),
@@ -420,28 +431,62 @@ def main_places(places: pd.DataFrame, n: int = 8) -> pd.DataFrame:
     return ranked.iloc[kept]
 
 
+class _PlaceLabels(folium.MacroElement):
+    """Text labels built in the browser from one list of ``[lat, lon, html]``.
+
+    One element for all labels: a folium Marker per label compiled ~4 Jinja
+    templates each time a map was built (~0.1 s for a view's 12 labels).
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+{{ this.rows|tojson }}.forEach(function (row) {
+    L.marker([row[0], row[1]], {
+        icon: L.divIcon({html: '<div class="divide-place" style="'
+            + {{ this.style|tojson }} + '">' + row[2] + '</div>',
+            iconSize: [0, 0], iconAnchor: [0, 0], className: 'divide-place-icon'}),
+        interactive: false,
+        zIndexOffset: 500  // above site clusters, below suggested hosts
+    }).addTo({{ this._parent.get_name() }});
+});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, rows: list[list]):
+        super().__init__()
+        self._name = "PlaceLabels"
+        self.rows = rows
+        self.style = (
+            "font:600 12px sans-serif;color:#111;white-space:nowrap;"
+            "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;"
+            "transform:translate(-50%,12px);pointer-events:none"
+        )
+
+
 def add_place_labels(
     fmap: folium.Map, places: pd.DataFrame, name: str, n: int = 8
 ) -> None:
     """Names of the main places of a view, always shown (offline, from the atlas).
 
-    The :func:`main_places` are drawn as text labels (DivIcons) in their own
-    layer; names are HTML-escaped (a DivIcon is HTML).
+    The :func:`main_places` are drawn by :func:`draw_place_labels`.
+    """
+    draw_place_labels(fmap, main_places(places, n), name)
+
+
+def draw_place_labels(fmap: folium.Map, places: pd.DataFrame, name: str) -> None:
+    """Places' names (``name``, ``lat``, ``lon``) as text labels in their own layer.
+
+    Labels are Leaflet DivIcons, built in the browser; names are HTML-escaped
+    (a DivIcon is HTML).
     """
     group = folium.FeatureGroup(name=html(name))
-    for row in main_places(places, n).itertuples(index=False):
-        label = (
-            '<div class="divide-place" style="font:600 12px sans-serif;color:#111;'
-            "white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;"
-            'transform:translate(-50%,12px);pointer-events:none">'
-            f"{html(row.name)}</div>"
-        )
-        folium.Marker(
-            [float(row.lat), float(row.lon)],
-            icon=folium.DivIcon(html=label, icon_size=(0, 0), icon_anchor=(0, 0)),
-            interactive=False,
-            z_index_offset=500,  # above site clusters, below suggested hosts
-        ).add_to(group)
+    rows = [
+        [float(row.lat), float(row.lon), html(row.name)]
+        for row in places.itertuples(index=False)
+    ]
+    _PlaceLabels(rows).add_to(group)
     group.add_to(fmap)
 
 

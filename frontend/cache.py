@@ -73,17 +73,37 @@ def _shared_view(where: tuple) -> Atlas:
 
 
 # ------------------------------------------------------------------ map views
+@st.cache_data(show_spinner=False, max_entries=256)
+def main_places(scope: tuple[str, str] | None, where: tuple, n: int) -> pd.DataFrame:
+    """The places named on a map view (:func:`divide.maps.main_places`).
+
+    Uploads change no commune's name, place or population: the shared atlas
+    answers for every session. France is drawn framed on the mainland.
+    """
+    places = _shared_view(where).members("commune", scope)
+    if scope is None:
+        places = maps.within(places, maps.FRAMES["mainland"])
+    return maps.main_places(places[["name", "lon", "lat", "population"]], n)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def atlas_collection(level, scope, ind_id, method, k, lang, only_known, where=()):
+def atlas_collection(
+    level, scope, ind_id, method, k, lang, only_known, where=(), outlines=True
+):
     """A map view of an atlas indicator (see :func:`view_collection`)."""
     source = _shared_view(where)
     return view_collection(
-        source, level, scope, indicator(ind_id), method, k, lang, only_known
+        source, level, scope, indicator(ind_id), method, k, lang, only_known, outlines
     )
 
 
-def view_collection(source, level, scope, ind, method, k, lang, only_known):
-    """GeoJSON, class edges and colours of ``ind`` over ``source``'s members."""
+def view_collection(
+    source, level, scope, ind, method, k, lang, only_known, outlines=True
+):
+    """GeoJSON, class edges and colours of ``ind`` over ``source``'s members.
+
+    ``outlines=False``: features without geometry, for the canvas map.
+    """
     rows = source.members(level, scope)
     values = rows[["code", "name"]].reset_index(drop=True)
     values["value"] = rows[value_column(ind.id)].to_numpy()
@@ -97,7 +117,9 @@ def view_collection(source, level, scope, ind, method, k, lang, only_known):
     shapes = geometry(level)
     shapes = shapes[shapes["code"].isin(values["code"])]
     return (
-        maps.feature_collection(shapes, values, ind, edges, colours, lang),
+        maps.feature_collection(
+            shapes, values, ind, edges, colours, lang, outlines=outlines
+        ),
         edges,
         colours,
     )

@@ -322,9 +322,9 @@ def map_block(
     ``lat``, ``lon``, ``value``) is drawn as proportional circles over a plain
     fill instead: coloured by count, a map would show where people live.
 
-    ``canvas``: the view's level, when a view of :data:`CANVAS_MIN` territories
-    or more may be drawn on the canvas map (:func:`canvas_map`, which see)
-    instead of folium.
+    ``canvas``: the view's level, to draw it on the canvas map
+    (:func:`canvas_map`, which see) instead of folium (the caller decides, see
+    :func:`frontend.map_view.canvas_level`; its view may then have no outlines).
 
     ``widths`` are the map's and the legend's columns (None: the map takes the
     whole width, the legend below it). ``view`` is (GeoJSON, class edges,
@@ -338,12 +338,9 @@ def map_block(
     title = title or label(ind)
     heads = choropleth_labels(ind, title)
     circles = points is not None and maps.is_count(ind)
-    large = canvas in cache.SHAPES_PREFIX and len(collection["features"]) >= CANVAS_MIN
-    if large and (circles or basemap):
-        st.caption(t("canvas_fallback", lg))
     left, right = st.columns(list(widths)) if widths else (st.container(),) * 2
     with left:
-        if large and not circles and not basemap:
+        if canvas in cache.SHAPES_PREFIX and not circles and not basemap:
             opts = {"bounds": bounds, "selected": selected, "height": height}
             canvas_map(canvas, view, heads, key=key, on_change=on_change, **opts)
         else:

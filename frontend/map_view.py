@@ -20,7 +20,7 @@ from divide.i18n import t
 from divide.indicators import value_column
 from divide.registry import Indicator
 from divide.uploads import UploadedIndicator
-from frontend import cache, national, state
+from frontend import cache, components, national, state
 
 LEVELS = ("region", "departement", "epci", "commune", national.LEVEL)
 KEY = "map_folium"
@@ -98,20 +98,37 @@ def on_click() -> None:
 
 
 def layers(
-    atlas: Atlas, scope, sites: pd.DataFrame | None, n_places: int, lg: str
+    scope, where: dict, sites: pd.DataFrame | None, n_places: int, lg: str
 ) -> Callable[[folium.Map], None]:
     """What goes over the choropleth: the largest places' names, the sites."""
+    places = cache.main_places(scope, tuple(where.items()), n_places)
 
     def add(fmap: folium.Map) -> None:
-        places = atlas.members("commune", scope)
-        if scope is None:  # France is drawn framed on the mainland
-            places = maps.within(places, maps.FRAMES["mainland"])
-        maps.add_place_labels(fmap, places, t("map_places", lg), n=n_places)
+        maps.draw_place_labels(fmap, places, t("map_places", lg))
         if sites is not None:
             kind_labels = {k_: t(f"kind_{k_}", lg) for k_ in KINDS}
             maps.add_sites(fmap, sites, kind_labels, t("show_sites", lg), lg)
 
     return add
+
+
+def canvas_level(
+    atlas: Atlas, level: str, scope, ind: Indicator, basemap: bool, sites
+) -> tuple[str | None, bool]:
+    """Whether a view goes to the canvas map: (its level or None, folium by need).
+
+    Views of :data:`frontend.components.CANVAS_MIN` territories or more of a
+    level with a shapes file go to the canvas, which needs the values only (no
+    outlines), unless they need folium: a count's circles or a base map (the
+    second item is then True: the page says why it is slower), or the sites.
+    """
+    if level not in cache.SHAPES_PREFIX:
+        return None, False
+    if len(atlas.members(level, scope)) < components.CANVAS_MIN:
+        return None, False
+    if maps.is_count(ind) or basemap:
+        return None, True
+    return (None if sites is not None else level), False
 
 
 def count_points(

@@ -98,23 +98,33 @@ def collection(
     *,
     only_known: bool = False,
     where: dict | None = None,
+    outlines: bool = True,
 ) -> tuple[dict, list[float], list[str]]:
     """GeoJSON, class edges and colours for a map view.
 
     Views of the atlas's indicators are cached for every session; an uploaded
     indicator is drawn from this session's atlas. ``only_known`` leaves out the
     territories without a value (an upload covering a few communes); ``where``
-    limits the view to communes of some types.
+    limits the view to communes of some types; ``outlines=False`` leaves the
+    geometry out (None), for the canvas map.
     """
     uploaded = user_indicators().get(ind_id)
     if uploaded is None:
         key = tuple((where or {}).items())
         return cache.atlas_collection(
-            level, scope, ind_id, method, k, lang, only_known, key
+            level, scope, ind_id, method, k, lang, only_known, key, outlines
         )
     uploaded.values_at(level)  # a clear error where it has no values
     return cache.view_collection(
-        typed_atlas(where), level, scope, uploaded, method, k, lang, only_known
+        typed_atlas(where),
+        level,
+        scope,
+        uploaded,
+        method,
+        k,
+        lang,
+        only_known,
+        outlines,
     )
 
 

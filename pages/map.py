@@ -71,9 +71,18 @@ if level == national.LEVEL:
     notes.show()
     st.stop()
 atlas = session.typed_atlas(where)
+sites = atlas.sites_in(scope, chosen.kinds) if chosen.show_sites else None
+canvas, by_need = map_view.canvas_level(atlas, level, scope, ind, chosen.basemap, sites)
 try:
     collection = session.collection(
-        level, scope, ind.id, chosen.method, chosen.k, lg, where=where
+        level,
+        scope,
+        ind.id,
+        chosen.method,
+        chosen.k,
+        lg,
+        where=where,
+        outlines=canvas is None,  # the canvas map has them in its shapes file
     )
 except DivideError as exc:
     components.fail(exc)
@@ -85,9 +94,10 @@ if not collection[0]["features"]:
 selected = current[1] if current[0] == level else None
 bounds = map_view.bounds(level, scope, selected, where, chosen.frame)
 map_view.remember_drawn(level)
-sites = atlas.sites_in(scope, chosen.kinds) if chosen.show_sites else None
 n_places = 8 if scope else 12
 with view:
+    if by_need:
+        st.caption(t("canvas_fallback", lg))
     if sites is not None:
         st.caption(t("sites_shown", lg, n=format_count(len(sites), lg)))
     side = components.map_block(
@@ -97,7 +107,7 @@ with view:
         bounds=bounds,
         selected=selected,
         height=620,
-        layers=map_view.layers(atlas, scope, sites, n_places, lg),
+        layers=map_view.layers(scope, where, sites, n_places, lg),
         what=(
             chosen.show_sites and tuple(chosen.kinds),
             session.uploads_key(),
@@ -108,7 +118,7 @@ with view:
         returned_objects=("last_active_drawing",),
         on_change=map_view.on_click,
         points=map_view.count_points(atlas, ind, level, scope),
-        canvas=level if sites is None else None,  # large views: values only
+        canvas=canvas,
     )
     with side:
         st.caption(t("click_hint", lg))

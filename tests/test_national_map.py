@@ -340,3 +340,24 @@ def test_a_shapes_file_on_disk_is_not_written_again(tmp_path, monkeypatch):
     renamed = names.replace({"Two": "Deux"})
     monkeypatch.undo()
     assert national_map.write_shapes(shapes, renamed, tmp_path)[0] != name
+
+
+def test_a_view_without_outlines_has_the_same_features(atlas):
+    """The canvas map's view leaves the geometry out, and nothing else."""
+    from divide import classify, maps
+
+    ind = indicator("thd30_share")
+    rows = atlas.members("commune", ("departement", "29"))
+    values = rows[["code", "name"]].reset_index(drop=True)
+    values["value"] = (rows["premises_thd30"] / rows["premises"]).to_numpy()
+    edges = classify.breaks(values["value"], 5, "quantiles")
+    colours = classify.palette(len(edges) - 1, ind.direction)
+    shapes = atlas.geometry("commune")
+    args = (shapes[shapes["code"].isin(values["code"])], values, ind, edges, colours)
+    full = maps.feature_collection(*args, "en")
+    bare = maps.feature_collection(*args, "en", outlines=False)
+    assert [f["properties"] for f in bare["features"]] == [
+        f["properties"] for f in full["features"]
+    ]
+    assert all(f["geometry"] is None for f in bare["features"])
+    assert all(f["geometry"]["coordinates"] for f in full["features"])
