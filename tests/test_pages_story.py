@@ -244,6 +244,8 @@ def test_bar_figure_keeps_order_values_and_highlight():
     assert [r["label"] for r in spec["data"]["values"]] == ["<img src=x>", "France"]
     assert spec["encoding"]["y"]["sort"] == ["<img src=x>", "France"]
     assert [r["at"] for r in spec["data"]["values"]] == [3.1, 0]  # n/a written at 0
+    tips = [r["tip"] for r in spec["data"]["values"]]
+    assert tips == ["<img src=x> : 3,1 km", "France : n/a"]  # as typed: Vega escapes
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     colour = spec["layer"][0]["encoding"]["color"]
     assert colour["condition"]["value"] == story.charts.HIGHLIGHT
@@ -268,6 +270,7 @@ def test_grouped_bars_outline_the_territory():
     assert bar["x"]["scale"] == {"domain": [0, 100]}
     assert bar["color"]["scale"]["domain"] == ["net", "skills"]
     assert bar["strokeWidth"]["condition"]["value"] == 3
+    assert spec["data"]["values"][0]["tip"] == "A — net: 10.0"
 
 
 def test_plain_markdown_shows_text_as_typed():

@@ -72,17 +72,24 @@ def bar_figure(visual: dict, lang: str = "fr") -> dict:
     """
     bars = visual["bars"]
     groups = list(dict.fromkeys(visible(b["group"]) for b in bars if b.get("group")))
-    rows = [
-        {
-            "label": visible(b["label"]),
-            "value": b["value"],
-            "at": b["value"] if b["value"] is not None else 0,
-            "text": visible(b["text"]),
-            "group": visible(b.get("group")),
-            "highlight": bool(b["highlight"]),
-        }
-        for b in bars
-    ]
+    colon = t("label_colon", lang)
+    rows = []
+    for b in bars:
+        label, text, group = (visible(b.get(k)) for k in ("label", "text", "group"))
+        rows.append(
+            {
+                "label": label,
+                "value": b["value"],
+                "at": b["value"] if b["value"] is not None else 0,
+                "text": text,
+                "group": group,
+                "highlight": bool(b["highlight"]),
+                # A bar is a territory or a rule: its tooltip names it as the axis does.
+                "tip": f"{label} — {group}{colon}{text}"
+                if group
+                else f"{label}{colon}{text}",
+            }
+        )
     labels = list(dict.fromkeys(row["label"] for row in rows))
     longest = max((len(label) for label in labels), default=0)
     axis = visible(visual.get("axis", ""))
@@ -95,14 +102,10 @@ def bar_figure(visual: dict, lang: str = "fr") -> dict:
             "title": None,
             "axis": {"labelFontSize": 18 if longest <= 28 else 15},
         },
-        "tooltip": [
-            {"field": "label", "title": t("territory", lang)},
-            {"field": "text", "title": t("value", lang)},
-        ],
+        "tooltip": {"field": "tip", "type": "nominal"},
     }
     if groups:
         encoding["yOffset"] = {"field": "group", "sort": groups}
-        encoding["tooltip"].insert(1, {"field": "group", "title": axis or None})
         colour = {
             "field": "group",
             "type": "nominal",
@@ -216,7 +219,7 @@ def line_figure(visual: dict, lang: str = "fr") -> dict:
             "tooltip": [
                 {"field": "line", "title": t("territory", lang)},
                 {"field": "when", "title": t("date", lang)},
-                {"field": "value", "type": "quantitative", "title": axis or None},
+                {"field": "value", "type": "quantitative", "title": t("value", lang)},
             ],
         },
     )
