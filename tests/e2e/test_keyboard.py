@@ -71,6 +71,10 @@ def test_planner_journey_with_the_keyboard_only(page, server, artifacts):
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(server + "/?lang=en")
     wait_for_app(page)
+    # The sidebar is drawn when the script has run (seconds on a busy machine):
+    # tabbing before it is there cycles through the page without it.
+    page.locator(".st-key-territory_query input").wait_for(timeout=90_000)
+    wait_idle(page)
     page.add_style_tag(content=NO_CARET)
 
     # The sidebar's search: type a name, Enter.
