@@ -9,10 +9,12 @@ round-robin with the empty page so both see the same machine load, ``--runs``
 times after one warm-up visit per view.
 
 "Drawn" means, polled every 50 ms inside the page and held for 1 s: the page
-title (``h1``) is there, no element is stale and Streamlit shows no "running"
-status, every folium map has drawn its shapes (SVG paths, or pixels on Leaflet's
-canvas), every plotly chart has its SVG and every Vega chart its marks, and the
-view's own map or chart exists. The time is from navigation start
+title (``h1``) is there, no element is stale or still a skeleton (Streamlit
+loads each kind of element's code on first use and shows a skeleton until
+then), Streamlit shows no "running" status, every folium map has drawn its
+shapes (SVG paths, or pixels on Leaflet's canvas; in an iframe or in the page),
+every plotly chart has its SVG and every Vega chart its marks, and the view's
+own map or chart exists. The time is from navigation start
 (``performance.timeOrigin``) to the start of that stable second.
 
 Bytes over the wire are counted from the Chrome DevTools Protocol until the view
@@ -50,6 +52,7 @@ if str(ROOT) not in sys.path:
 from appserver import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
 
 EMPTY_SCRIPT = "bench/empty_page.py"
+FLOOR_SCRIPT = "bench/floor_page.py"
 MB = 1e6
 
 
@@ -59,6 +62,7 @@ class View:
     label: str
     url: str
     needs: str | None  # "map" (a folium map), "plot" (a chart) or None
+    server: str = "app"  # which of the bench's servers serves it
 
 
 VIEWS = (
@@ -118,7 +122,22 @@ VIEWS = (
         "map",
     ),
 )
-EMPTY = View("empty", "empty Streamlit page", "/", None)
+EMPTY = View("empty", "empty Streamlit page", "/", None, "empty")
+FLOOR = View("floor", "Streamlit floor of a map page (no data)", "/", "map", "floor")
+FLOOR_PARTS = (  # --floor-parts: what each part of the floor weighs
+    View(
+        "floor_no_table", "floor without its table", "/?without=table", "map", "floor"
+    ),
+    View("floor_no_map", "floor without its map", "/?without=map", None, "floor"),
+    View("floor_v2", "floor, its map in the page", "/?map=v2", "map", "floor"),
+    View(
+        "floor_no_widgets",
+        "floor without its widgets",
+        "/?without=widgets",
+        "map",
+        "floor",
+    ),
+)
 
 
 def ready_script(needs: str | None, map_drawn_js: str) -> str:
@@ -133,7 +152,9 @@ def ready_script(needs: str | None, map_drawn_js: str) -> str:
   function drawn() {{
     const d = document;
     if (!d.querySelector('h1')) return false;
-    if (d.querySelector('[data-stale="true"], [data-testid^="stStatusWidgetRunning"]'))
+    // an element whose code is still loading shows a skeleton in its place
+    if (d.querySelector('[data-stale="true"], [data-testid^="stStatusWidgetRunning"], '
+                        + '[data-testid="stSkeleton"]'))
       return false;
     if (d.querySelector('[data-testid="stException"]')) {{ window.__error = true; }}
     let maps = 0, plots = 0;
@@ -153,6 +174,10 @@ def ready_script(needs: str | None, map_drawn_js: str) -> str:
     for (const v of d.querySelectorAll('.vega-embed')) {{
       if (!v.querySelector('svg.marks, canvas.marks')) return false;
       plots += 1;
+    }}
+    if (d.querySelector('.leaflet-container')) {{
+      if (!eval(MAP_DRAWN)) return false;
+      maps += 1;
     }}
     if (NEEDS === 'map' && maps === 0) return false;
     if (NEEDS === 'plot' && plots === 0) return false;
@@ -255,8 +280,9 @@ def fmt_ratio(a: float, b: float) -> str:
 
 def print_table(results: list[Result], empty: Result, cold: dict) -> None:
     e_med, e_min = empty.median("seconds"), empty.min("seconds")
+    floor = next((r.median("seconds") for r in results if r.view is FLOOR), 0)
     head = ("view", "median s", "min s", "× empty (median)", "× empty (min)",
-            "HTTP MB", "websocket MB")  # fmt: skip
+            "× floor (median)", "HTTP MB", "websocket MB")  # fmt: skip
     rows = []
     for r in [empty, *results]:
         rows.append(
@@ -267,19 +293,24 @@ def print_table(results: list[Result], empty: Result, cold: dict) -> None:
                 f"{r.min('seconds'):.2f}",
                 fmt_ratio(r.median("seconds"), e_med),
                 fmt_ratio(r.min("seconds"), e_min),
+                fmt_ratio(r.median("seconds"), floor),
                 f"{r.median('http') / MB:.2f}",
                 f"{r.median('ws') / MB:.2f}",
             )
         )
-    if cold.get("app"):
-        app, base = cold["app"], cold["empty"]
+    base = cold["empty"]
+    for key, label in (("floor", "floor page"), ("app", "app")):
+        if not cold.get(key):
+            continue
+        runs = cold[key]
         rows.append(
             (
-                "cold start to first page drawn (app / empty app)",
-                f"{statistics.median(app):.2f}",
-                f"{min(app):.2f}",
-                fmt_ratio(statistics.median(app), statistics.median(base)),
-                fmt_ratio(min(app), min(base)),
+                f"cold start to first page drawn ({label} / empty app)",
+                f"{statistics.median(runs):.2f}",
+                f"{min(runs):.2f}",
+                fmt_ratio(statistics.median(runs), statistics.median(base)),
+                fmt_ratio(min(runs), min(base)),
+                fmt_ratio(statistics.median(runs), statistics.median(cold["floor"])),
                 "",
                 f"empty app: {statistics.median(base):.2f} s",
             )
@@ -324,6 +355,11 @@ def main() -> None:
     p.add_argument(
         "--views", help="comma-separated keys: " + ",".join(v.key for v in VIEWS)
     )
+    p.add_argument(
+        "--floor-parts",
+        action="store_true",
+        help="also measure the floor page without its table, map or widgets",
+    )
     p.add_argument("--timeout", type=float, default=180)
     args = p.parse_args()
     views = VIEWS
@@ -336,33 +372,40 @@ def main() -> None:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
-        cold = {"app": [], "empty": []}
+        cold = {"app": [], "empty": [], "floor": []}
         for _ in range(args.cold_runs):
             for key, script, needs in (
                 ("empty", EMPTY_SCRIPT, None),
+                ("floor", FLOOR_SCRIPT, "map"),
                 ("app", "app.py", "map"),  # / is the overview, with its map
             ):
                 cold[key].append(
                     cold_start(browser, script, needs, map_js, logs, args.timeout)
                 )
                 print(f"  cold start {key}: {cold[key][-1]:.2f} s", flush=True)
-        app = AppServer(logs / "app.log", watch=False)
-        empty_server = AppServer(logs / "empty.log", watch=False, script=EMPTY_SCRIPT)
-        app.start()
-        empty_server.start()
+        servers = {
+            "app": AppServer(logs / "app.log", watch=False),
+            "empty": AppServer(logs / "empty.log", watch=False, script=EMPTY_SCRIPT),
+            "floor": AppServer(logs / "floor.log", watch=False, script=FLOOR_SCRIPT),
+        }
+        for server in servers.values():
+            server.start()
         try:
-            for view in views:  # warm-up: the server's first visit fills its caches
-                visit(browser, app.url, view, map_js, args.timeout)
-            visit(browser, empty_server.url, EMPTY, map_js, args.timeout)
-            results = [Result(v) for v in views]
+            measured = (FLOOR, *(FLOOR_PARTS if args.floor_parts else ()), *views)
+            for view in (*measured, EMPTY):  # warm-up: a first visit fills caches
+                visit(browser, servers[view.server].url, view, map_js, args.timeout)
+            results = [Result(v) for v in measured]
             empty = Result(EMPTY)
             for run in range(args.runs):
                 for result in results:
+                    url = servers[result.view.server].url
                     empty.samples.append(
-                        visit(browser, empty_server.url, EMPTY, map_js, args.timeout)
+                        visit(
+                            browser, servers["empty"].url, EMPTY, map_js, args.timeout
+                        )
                     )
                     result.samples.append(
-                        visit(browser, app.url, result.view, map_js, args.timeout)
+                        visit(browser, url, result.view, map_js, args.timeout)
                     )
                     print(
                         f"  run {run + 1} {result.view.key}: "
@@ -371,8 +414,8 @@ def main() -> None:
                         flush=True,
                     )
         finally:
-            app.stop()
-            empty_server.stop()
+            for server in servers.values():
+                server.stop()
             browser.close()
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
     print(
