@@ -20,7 +20,12 @@ own map or chart exists. The time is from navigation start
 Bytes over the wire are counted from the Chrome DevTools Protocol until the view
 is drawn: HTTP as ``Network.loadingFinished.encodedDataLength`` (headers and
 body as received, compressed), websocket as the decoded payloads of
-``Network.webSocketFrameReceived``.
+``Network.webSocketFrameReceived``. Streamlit's server sends its own code
+uncompressed (no ``Content-Encoding``, even when the browser asks for gzip), so
+a second HTTP column says what the same responses weigh gzipped (level 6, as a
+compressing proxy in front of the server would send them): each response that
+came uncompressed is fetched again from the server and its body gzipped; the
+ones already compressed count as received.
 
 Cold start: a fresh server process is launched and the first page (``/``) is
 opened as soon as it answers its health check; the time runs from the launch
@@ -35,12 +40,14 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gzip
 import json
 import os
 import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,6 +206,7 @@ def ready_script(needs: str | None, map_drawn_js: str) -> str:
 class Sample:
     seconds: float
     http: int
+    http_gzipped: int
     ws: int
     error: bool = False
 
@@ -215,17 +223,39 @@ class Result:
         return min(getattr(s, attr) for s in self.samples)
 
 
-def visit(browser, base: str, view: View, map_js: str, timeout: float) -> Sample:
-    """Open one view in a fresh context; time it and count the bytes."""
+def visit(
+    browser,
+    base: str,
+    view: View,
+    map_js: str,
+    timeout: float,
+    network: dict | None = None,
+) -> Sample:
+    """Open one view in a fresh context; time it and count the bytes.
+
+    ``network``: the conditions of a slower link, as Chrome's
+    ``Network.emulateNetworkConditions`` takes them (latency, throughputs).
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
+        if network:
+            cdp.send("Network.emulateNetworkConditions", network)
         counts = {"http": 0, "ws": 0}
+        plain: dict[str, str] = {}  # request id -> URL, for uncompressed responses
+        received: dict[str, int] = {}  # request id -> bytes received
+
+        def response(event):
+            headers = {k.lower() for k in event["response"].get("headers", {})}
+            if "content-encoding" not in headers:
+                plain[event["requestId"]] = event["response"]["url"]
 
         def http(event):
-            counts["http"] += int(event.get("encodedDataLength") or 0)
+            size = int(event.get("encodedDataLength") or 0)
+            counts["http"] += size
+            received[event["requestId"]] = size
 
         def ws(event):
             frame = event["response"]
@@ -235,6 +265,7 @@ def visit(browser, base: str, view: View, map_js: str, timeout: float) -> Sample
             else:
                 counts["ws"] += len(data.encode())
 
+        cdp.on("Network.responseReceived", response)
         cdp.on("Network.loadingFinished", http)
         cdp.on("Network.webSocketFrameReceived", ws)
         page.add_init_script(ready_script(view.needs, map_js))
@@ -244,9 +275,32 @@ def visit(browser, base: str, view: View, map_js: str, timeout: float) -> Sample
         )
         seconds = page.evaluate("window.__readyAt") / 1000
         error = bool(page.evaluate("!!window.__error"))
-        return Sample(seconds, counts["http"], counts["ws"], error)
+        for rid in received.keys() & plain.keys():
+            gzip_saving(plain[rid])
+        gzipped = sum(
+            size - GZIP_SAVED.get(plain.get(rid, ""), 0)
+            for rid, size in received.items()
+        )
+        return Sample(seconds, counts["http"], gzipped, counts["ws"], error)
     finally:
         context.close()
+
+
+GZIP_SAVED: dict[str, int] = {}  # URL -> bytes gzip would save on its body
+
+
+def gzip_saving(url: str) -> None:
+    """Bytes that gzip would save on the body of ``url`` (fetched once, cached)."""
+    if url in GZIP_SAVED or not url.startswith("http://"):
+        return
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            body = answer.read()
+    except OSError:  # a one-off URL (a health check, a session's media): as sent
+        GZIP_SAVED[url] = 0
+        return
+    GZIP_SAVED[url] = max(0, len(body) - len(gzip.compress(body, 6)))
 
 
 def cold_start(
@@ -282,7 +336,8 @@ def print_table(results: list[Result], empty: Result, cold: dict) -> None:
     e_med, e_min = empty.median("seconds"), empty.min("seconds")
     floor = next((r.median("seconds") for r in results if r.view is FLOOR), 0)
     head = ("view", "median s", "min s", "× empty (median)", "× empty (min)",
-            "× floor (median)", "HTTP MB", "websocket MB")  # fmt: skip
+            "× floor (median)", "HTTP MB", "HTTP MB gzipped",
+            "websocket MB")  # fmt: skip
     rows = []
     for r in [empty, *results]:
         rows.append(
@@ -295,6 +350,7 @@ def print_table(results: list[Result], empty: Result, cold: dict) -> None:
                 fmt_ratio(r.min("seconds"), e_min),
                 fmt_ratio(r.median("seconds"), floor),
                 f"{r.median('http') / MB:.2f}",
+                f"{r.median('http_gzipped') / MB:.2f}",
                 f"{r.median('ws') / MB:.2f}",
             )
         )
@@ -311,6 +367,7 @@ def print_table(results: list[Result], empty: Result, cold: dict) -> None:
                 fmt_ratio(statistics.median(runs), statistics.median(base)),
                 fmt_ratio(min(runs), min(base)),
                 fmt_ratio(statistics.median(runs), statistics.median(cold["floor"])),
+                "",
                 "",
                 f"empty app: {statistics.median(base):.2f} s",
             )

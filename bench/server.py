@@ -97,7 +97,7 @@ def main() -> None:
             print(f"| {label} | error: {at.exception[0].message[:80]} | | | |")
             continue
         later = [run(params, page)[1] for _ in range(args.runs)]
-        change = back = float("nan")
+        change = back = 0.0
         if control:
             new, other = CHANGES[control]
             old = at.selectbox(key=control).value
@@ -105,9 +105,12 @@ def main() -> None:
             change = timed(at)
             at.selectbox(key=control).set_value(old)
             back = timed(at)
+        change_text, back_text = (
+            ("–", "–") if not control else (f"{change:.2f}", f"{back:.2f}")
+        )
         print(
             f"| {label} | {first:.2f} | {statistics.median(later):.2f} "
-            f"| {change:.2f} | {back:.2f} |",
+            f"| {change_text} | {back_text} |",
             flush=True,
         )
 
