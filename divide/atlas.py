@@ -282,10 +282,24 @@ class Atlas:
         return catalogue(self.uploaded)
 
     def level(self, level: str) -> pd.DataFrame:
-        """Territories of one level, indexed by code."""
+        """Territories of one level, indexed by code.
+
+        Each level is cut from :attr:`territories` once (20 ms for the
+        communes, asked for several times a run) and handed out as a shallow
+        copy: with pandas' copy-on-write, what a caller changes in it stays
+        its own. A new ``territories`` table (a view's) starts a new cache.
+        """
         check_level(level)
-        part = self.territories[self.territories["level"] == level]
-        return part.set_index("code", drop=False)
+        table = self.territories
+        cut = self.__dict__.get("_levels")
+        if cut is None or cut[0] is not table:
+            cut = self.__dict__["_levels"] = (table, {})
+        part = cut[1].get(level)
+        if part is None:
+            part = cut[1][level] = table[table["level"] == level].set_index(
+                "code", drop=False
+            )
+        return part.copy(deep=False)
 
     def geometry(self, level: str, *, display: bool = True) -> gpd.GeoDataFrame:
         """Polygons of a level (display-simplified by default)."""

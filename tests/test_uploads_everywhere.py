@@ -95,6 +95,21 @@ def test_with_additions_adds_columns_and_sites_and_leaves_the_atlas(
         view.with_additions({share.id: share.values})
 
 
+def test_a_level_table_changed_by_a_caller_stays_its_own(atlas, share):
+    table = atlas.territories
+    stored = table[table["level"] == "departement"].set_index("code")
+    first = atlas.level("departement")
+    first.loc["29", "name"] = "changed"
+    first["extra"] = 1.0
+    again = atlas.level("departement")
+    assert again.loc["29", "name"] == stored.loc["29", "name"] == "Finistère"
+    assert "extra" not in again.columns
+    # A view with its own table cuts its own levels, after the atlas cut its own.
+    view = atlas.with_additions({share.id: share.values})
+    assert value_column(share.id) in view.level("departement").columns
+    assert value_column(share.id) not in atlas.level("departement").columns
+
+
 def test_uploaded_sites_count_in_access_and_placement(atlas, sites):
     layer, code = sites
     view = atlas.with_additions(sites=layer.sites)
