@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import gzip
 import json
 import os
@@ -243,7 +244,7 @@ def visit(
         cdp.send("Network.enable")
         if network:
             cdp.send("Network.emulateNetworkConditions", network)
-        counts = {"http": 0, "ws": 0}
+        ws_bytes = 0
         plain: dict[str, str] = {}  # request id -> URL, for uncompressed responses
         received: dict[str, int] = {}  # request id -> bytes received
 
@@ -253,17 +254,16 @@ def visit(
                 plain[event["requestId"]] = event["response"]["url"]
 
         def http(event):
-            size = int(event.get("encodedDataLength") or 0)
-            counts["http"] += size
-            received[event["requestId"]] = size
+            received[event["requestId"]] = int(event.get("encodedDataLength") or 0)
 
         def ws(event):
+            nonlocal ws_bytes
             frame = event["response"]
             data = frame.get("payloadData", "")
             if frame.get("opcode") == 2:  # binary frames arrive base64-encoded
-                counts["ws"] += len(base64.b64decode(data))
+                ws_bytes += len(base64.b64decode(data))
             else:
-                counts["ws"] += len(data.encode())
+                ws_bytes += len(data.encode())
 
         cdp.on("Network.responseReceived", response)
         cdp.on("Network.loadingFinished", http)
@@ -275,32 +275,27 @@ def visit(
         )
         seconds = page.evaluate("window.__readyAt") / 1000
         error = bool(page.evaluate("!!window.__error"))
-        for rid in received.keys() & plain.keys():
-            gzip_saving(plain[rid])
         gzipped = sum(
-            size - GZIP_SAVED.get(plain.get(rid, ""), 0)
+            size - (gzip_saving(plain[rid]) if rid in plain else 0)
             for rid, size in received.items()
         )
-        return Sample(seconds, counts["http"], gzipped, counts["ws"], error)
+        return Sample(seconds, sum(received.values()), gzipped, ws_bytes, error)
     finally:
         context.close()
 
 
-GZIP_SAVED: dict[str, int] = {}  # URL -> bytes gzip would save on its body
-
-
-def gzip_saving(url: str) -> None:
-    """Bytes that gzip would save on the body of ``url`` (fetched once, cached)."""
-    if url in GZIP_SAVED or not url.startswith("http://"):
-        return
+@functools.cache
+def gzip_saving(url: str) -> int:
+    """Bytes that gzip would save on the body of ``url`` (fetched once)."""
+    if not url.startswith("http://"):
+        return 0
     request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
             body = answer.read()
     except OSError:  # a one-off URL (a health check, a session's media): as sent
-        GZIP_SAVED[url] = 0
-        return
-    GZIP_SAVED[url] = max(0, len(body) - len(gzip.compress(body, 6)))
+        return 0
+    return max(0, len(body) - len(gzip.compress(body, 6)))
 
 
 def cold_start(

@@ -23,6 +23,7 @@ import streamlit as st
 import streamlit_folium
 
 from divide import assets
+from frontend import folium_map
 
 SECTIONS = {"Explore": 6, "Act": 4, "Data": 2}
 
@@ -137,12 +138,12 @@ _in_page = st.components.v2.component(
 
 
 def in_page_map(fmap, height):
-    fmap.get_root().render()
+    args = folium_map.component_args(fmap)  # what streamlit-folium's frame gets
     data = {
-        "html": streamlit_folium._get_html(fmap),
-        "script": streamlit_folium._get_map_string(fmap),
-        "css": [assets.url("leaflet.css")],
-        "js": [assets.url("leaflet.js")],
+        "html": args["html"],
+        "script": args["script"],
+        "css": args["css_links"],
+        "js": args["js_links"],
         "height": height,
     }
     _in_page(data=data, key="floor_in_page")

@@ -97,20 +97,16 @@ def main() -> None:
             print(f"| {label} | error: {at.exception[0].message[:80]} | | | |")
             continue
         later = [run(params, page)[1] for _ in range(args.runs)]
-        change = back = 0.0
+        timings = "– | –"
         if control:
             new, other = CHANGES[control]
             old = at.selectbox(key=control).value
             at.selectbox(key=control).set_value(new if new != old else other)
             change = timed(at)
             at.selectbox(key=control).set_value(old)
-            back = timed(at)
-        change_text, back_text = (
-            ("–", "–") if not control else (f"{change:.2f}", f"{back:.2f}")
-        )
+            timings = f"{change:.2f} | {timed(at):.2f}"
         print(
-            f"| {label} | {first:.2f} | {statistics.median(later):.2f} "
-            f"| {change_text} | {back_text} |",
+            f"| {label} | {first:.2f} | {statistics.median(later):.2f} | {timings} |",
             flush=True,
         )
 
